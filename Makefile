@@ -1,0 +1,42 @@
+# make check is the one command that runs every test; .ci/run calls exactly it.
+# It installs what it needs on a fresh Debian machine with Go (scripts/deps.sh).
+
+GO        ?= go
+GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
+BENCHTIME ?= 1s
+
+.PHONY: check deps fmt-check vet staticcheck test bench fuzz build run
+
+check: deps fmt-check vet staticcheck test
+
+deps:
+	@./scripts/deps.sh
+
+fmt-check:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
+
+test:
+	$(GO) test -race -count=1 ./...
+
+build:
+	$(GO) build -o bin/rmadesk ./cmd/rmadesk
+
+run:
+	$(GO) run ./cmd/rmadesk policy check --policy dexxon --claim examples/claims/dexxon.json
+
+# Benchmarks for docs/BENCHMARKS.md (not part of check: timings are measured, never asserted).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./internal/policy/ ./internal/calendar/
+
+# A longer fuzzing session of every fuzz target (the seed corpora run in check).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/policy/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseClaim$$' -fuzztime $(FUZZTIME) ./internal/policy/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME) ./internal/calendar/

@@ -1,0 +1,141 @@
+// Command rmadesk runs an RMA and warranty-claims desk. This file only parses
+// flags and wires packages together; the rules live in internal/.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit codes: 0 success, 1 a check found problems, 2 bad input or usage.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitBadInput = 2
+)
+
+// env is what a command may touch, so tests run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"policy", "list, show, lint and check return policies", runPolicy},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(&env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
+}
+
+func run(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			return run(e, []string{args[1], "-h"})
+		}
+		usage(e.stdout)
+		if len(args) == 0 {
+			return exitBadInput
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return exitCode(e, c.run(e, args[1:]))
+		}
+	}
+	fmt.Fprintf(e.stderr, "rmadesk: unknown command %q (see 'rmadesk help')\n", args[0])
+	return exitBadInput
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "rmadesk runs an RMA and warranty-claims desk.")
+	fmt.Fprintln(w, "\nUsage: rmadesk <command> [arguments]  (rmadesk <command> -h for its flags)")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+}
+
+// badInput is an error in what the user gave: exit 2, one line.
+type badInput struct{ msg string }
+
+func (b *badInput) Error() string { return b.msg }
+
+func badInputf(format string, args ...any) error { return &badInput{fmt.Sprintf(format, args...)} }
+
+// problemsFound means a check ran and found problems it already printed.
+var errProblemsFound = errors.New("problems found")
+
+func exitCode(e *env, err error) int {
+	var bad *badInput
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errProblemsFound):
+		return exitProblems
+	case errors.As(err, &bad):
+		fmt.Fprintln(e.stderr, "rmadesk: "+oneLine(bad.msg))
+		return exitBadInput
+	}
+	fmt.Fprintln(e.stderr, "rmadesk: "+oneLine(err.Error()))
+	return exitProblems
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// newFlags makes a FlagSet that reports errors as bad input instead of
+// exiting, and prints its usage to stderr.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: rmadesk %s\n", synopsis)
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		sort.Strings(names)
+		if len(names) > 0 {
+			fmt.Fprintln(e.stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+// parseFlags parses args; a flag error is bad input (the flag package has
+// already printed the usage).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return badInputf("%s", err)
+	}
+	return nil
+}
+
+func runVersion(e *env, args []string) error {
+	fs := newFlags(e, "version", "version")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "rmadesk", version)
+	return nil
+}

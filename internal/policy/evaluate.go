@@ -1,0 +1,555 @@
+package policy
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+)
+
+// Decision is the engine's answer to one claim, with the reasons for it, each
+// citing the clause of the policy it comes from.
+//
+// Resolutions is shared with the Policy: treat it as read-only.
+type Decision struct {
+	Policy                string         `json:"policy"`
+	PolicyVersion         string         `json:"policy_version"`
+	Kind                  Kind           `json:"kind"`
+	Verdict               Verdict        `json:"decision"`
+	Route                 Route          `json:"route"`
+	Warranty              WarrantyStatus `json:"warranty,omitzero"`
+	Window                WindowStatus   `json:"window,omitzero"`
+	Reasons               []Reason       `json:"reasons"`
+	MissingDocuments      []Document     `json:"missing_documents"`
+	EncloseDocuments      []Document     `json:"enclose_documents"`
+	Resolutions           []string       `json:"resolutions"`
+	ResolutionChosenBy    string         `json:"resolution_chosen_by,omitempty"`
+	RMAValidDays          int            `json:"rma_valid_days"`
+	InboundShippingPaidBy Payer          `json:"inbound_shipping_paid_by"`
+}
+
+// WarrantyStatus is the warranty (or fixed return window) of a defect claim.
+type WarrantyStatus struct {
+	Basis        DateField     `json:"basis"` // the date the term runs from
+	Start        calendar.Date `json:"start"`
+	LastDay      calendar.Date `json:"last_day"`
+	ExtendedFrom calendar.Date `json:"extended_from,omitzero"` // the last day before a holiday roll-forward
+	Term         string        `json:"term"`
+	InWarranty   bool          `json:"in_warranty"`
+}
+
+// WindowStatus is the DOA or withdrawal window a claim was checked against.
+type WindowStatus struct {
+	Name    string        `json:"name"` // "doa" or "withdrawal"
+	Basis   DateField     `json:"basis"`
+	Start   calendar.Date `json:"start"`
+	LastDay calendar.Date `json:"last_day"`
+	Open    bool          `json:"open"` // the claim was reported within it
+}
+
+// Reason is one step of the explanation.
+type Reason struct {
+	Code   string `json:"code"`
+	Clause string `json:"clause"`
+	Text   string `json:"text"`
+}
+
+// MarshalJSON writes empty lists as [] rather than null, so clients can
+// iterate without checking.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	type plain Decision
+	out := plain(d)
+	if out.Reasons == nil {
+		out.Reasons = []Reason{}
+	}
+	if out.MissingDocuments == nil {
+		out.MissingDocuments = []Document{}
+	}
+	if out.EncloseDocuments == nil {
+		out.EncloseDocuments = []Document{}
+	}
+	if out.Resolutions == nil {
+		out.Resolutions = []string{}
+	}
+	return json.Marshal(out)
+}
+
+// Reason codes that are not a condition's name.
+const (
+	CodeRequesterNotEligible = "requester_not_eligible"
+	CodeMissingCountry       = "missing_country"
+	CodeRegionNotServed      = "region_not_served"
+	CodePartNotCovered       = "part_not_covered"
+	CodeMissingWarrantyStart = "missing_warranty_start"
+	CodeMissingDates         = "missing_dates"
+	CodeInWarranty           = "in_warranty"
+	CodeOutOfWarranty        = "out_of_warranty"
+	CodeOutsideWindow        = "outside_window"
+	CodeChargeableService    = "chargeable_service"
+	CodeHolidayExtended      = "holiday_extended"
+	CodeCalendarNotCovered   = "calendar_not_covered"
+	CodeDOA                  = "doa"
+	CodeDOAConditionsNotMet  = "doa_conditions_not_met"
+	CodeWithdrawalNotOffered = "withdrawal_not_offered"
+	CodeWithinWithdrawal     = "within_withdrawal_window"
+	CodeMissingDocuments     = "missing_documents"
+)
+
+// Evaluate decides one claim. It is pure: the same policy and claim always
+// give the same decision, whatever the day it runs.
+func (p *Policy) Evaluate(c Claim) Decision {
+	d := Decision{
+		Policy:        p.ID,
+		PolicyVersion: p.Version,
+		Kind:          c.Kind,
+		RMAValidDays:  p.RMANumber.ValidDays,
+		Reasons:       make([]Reason, 0, 4),
+	}
+	if !p.checkRequester(&c, &d) {
+		p.finish(&d, RouteNone)
+		return d
+	}
+	p.checkScope(&c, &d)
+	var route Route
+	if c.Kind == Withdrawal {
+		route = p.evalWithdrawal(&c, &d)
+	} else {
+		route = p.evalDefect(&c, &d)
+	}
+	route = p.applyExclusions(&c, &d, route)
+	if d.Verdict != Reject {
+		p.checkDocuments(&c, &d, route)
+	}
+	p.finish(&d, route)
+	return d
+}
+
+func (d *Decision) add(code, clause, text string) {
+	d.Reasons = append(d.Reasons, Reason{Code: code, Clause: clause, Text: text})
+}
+
+// raise makes v the verdict unless a more severe one is already given.
+func (d *Decision) raise(v Verdict) {
+	if v.severity() > d.Verdict.severity() {
+		d.Verdict = v
+	}
+}
+
+func (d *Decision) has(code string) bool {
+	for i := range d.Reasons {
+		if d.Reasons[i].Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Policy) checkRequester(c *Claim, d *Decision) bool {
+	role := c.Requester.Role
+	if p.Requesters.Allowed.Has(role) {
+		return true
+	}
+	d.raise(Reject)
+	for _, rf := range p.Requesters.Refusals {
+		if rf.Roles.Has(role) {
+			d.add(CodeRequesterNotEligible, rf.Clause, rf.Text)
+			return false
+		}
+	}
+	var names []string
+	for _, r := range p.Requesters.Allowed.Roles() {
+		names = append(names, r.String())
+	}
+	d.add(CodeRequesterNotEligible, p.Requesters.Clause,
+		"requester role "+role.String()+" may not file under this policy (only "+strings.Join(names, ", ")+")")
+	return false
+}
+
+func (p *Policy) checkScope(c *Claim, d *Decision) {
+	if p.Scope == nil {
+		return
+	}
+	if c.Requester.Country == "" {
+		d.addMissingCountry(p.Scope.Clause)
+		return
+	}
+	if !inAnyRegion(p.Scope.Regions, c.Requester.Country) {
+		d.raise(p.Scope.Otherwise)
+		d.add(CodeRegionNotServed, p.Scope.Clause, c.Requester.Country+": "+p.Scope.Text)
+	}
+}
+
+func (d *Decision) addMissingCountry(clause string) {
+	if d.has(CodeMissingCountry) {
+		return
+	}
+	d.raise(NeedsInfo)
+	d.add(CodeMissingCountry, clause, "requester.country is needed: the policy depends on where the requester is")
+}
+
+// term finds the warranty term for a category and part; compile guarantees
+// the last term matches anything.
+func (w *Warranty) term(category, part string) *Term {
+	for i := range w.Terms {
+		t := &w.Terms[i]
+		if (t.Category == "" || strings.EqualFold(t.Category, category)) && (t.Part == "" || strings.EqualFold(t.Part, part)) {
+			return t
+		}
+	}
+	return nil
+}
+
+// openWindow finds, among windows whose anchor date the claim gives, the
+// first one still open on the reported day, or else the one that closed last.
+func openWindow(ws []Window, dates *Dates) (w Window, start, last calendar.Date, open, found bool) {
+	for _, cand := range ws {
+		s := dates.Get(cand.After)
+		if s.IsZero() {
+			continue
+		}
+		l := s.AddDays(cand.Days)
+		if dates.Reported <= l {
+			return cand, s, l, true, true
+		}
+		if !found || l > last {
+			w, start, last, found = cand, s, l, true
+		}
+	}
+	return w, start, last, false, found
+}
+
+func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
+	t := p.Warranty.term(c.Product.Category, c.Product.Part)
+	if t == nil {
+		d.raise(Review)
+		d.add("no_warranty_term", p.Warranty.Clause, "no warranty term matches category "+c.Product.Category+" part "+c.Product.Part)
+		return RouteWarranty
+	}
+	if !t.Covered {
+		d.raise(Reject)
+		d.add(CodePartNotCovered, t.Clause, t.Text)
+		return RouteNone
+	}
+	known := p.warrantyStatus(c, d, t)
+	if p.DOA != nil && p.evalDOA(c, d) {
+		return RouteDOA
+	}
+	if !known {
+		p.explainMissingStart(c, d, t)
+		return RouteWarranty
+	}
+	w := &d.Warranty
+	if w.InWarranty {
+		prefix := "in warranty: "
+		if t.Within != nil {
+			prefix = "within the window: "
+		}
+		d.add(CodeInWarranty, t.Clause, windowText(prefix, w, t.Within != nil, ""))
+		return RouteWarranty
+	}
+	if p.uncertain(d) {
+		// rollForward asked a person to check; do not reject what may be in warranty.
+		return RouteWarranty
+	}
+	code, prefix := CodeOutOfWarranty, "out of warranty: "
+	if t.Within != nil {
+		code, prefix = CodeOutsideWindow, "outside the window: "
+	}
+	d.add(code, t.Clause, windowText(prefix, w, t.Within != nil, c.Dates.Reported.String()))
+	if p.OutOfWarranty.Route == RouteChargeable {
+		d.add(CodeChargeableService, p.OutOfWarranty.Clause, p.OutOfWarranty.Text)
+		return RouteChargeable
+	}
+	d.raise(Reject)
+	return RouteNone
+}
+
+// warrantyStatus fills d.Warranty; it reports false when the claim lacks the
+// dates (or their evidence) to place the warranty.
+func (p *Policy) warrantyStatus(c *Claim, d *Decision, t *Term) bool {
+	w := &d.Warranty
+	w.Term = t.length
+	if t.Within != nil {
+		win, start, last, open, found := openWindow(t.Within, &c.Dates)
+		if !found {
+			return false
+		}
+		w.Basis, w.Start, w.LastDay, w.InWarranty = win.After, start, last, open
+		w.Term = win.desc
+	} else {
+		for _, b := range p.Warranty.Start {
+			s := c.Dates.Get(b.Date)
+			if s.IsZero() || (b.HasEvidence && !c.Documents.Has(b.Evidence)) {
+				continue
+			}
+			w.Basis, w.Start = b.Date, s
+			w.LastDay = calendar.LastDayOfTerm(s, t.Years, t.Months)
+			break
+		}
+		if w.Start.IsZero() {
+			return false
+		}
+		w.InWarranty = c.Dates.Reported <= w.LastDay
+	}
+	if rf := p.Warranty.RollForward; rf != nil {
+		p.rollForward(c, d, rf)
+	}
+	return true
+}
+
+// uncertain reports whether the window's end is unknown because the holiday
+// calendar has no data for the last day's year.
+func (p *Policy) uncertain(d *Decision) bool {
+	rf := p.Warranty.RollForward
+	return rf != nil && !d.Warranty.Start.IsZero() && !rf.Calendar.Covers(d.Warranty.LastDay)
+}
+
+func (p *Policy) rollForward(c *Claim, d *Decision, rf *RollForward) {
+	w := &d.Warranty
+	last := w.LastDay
+	if !rf.Calendar.Covers(last) {
+		// Without the holiday data we cannot know whether the window moves;
+		// that only matters when the claim came after the unmoved last day.
+		if c.Dates.Reported > last {
+			d.raise(Review)
+			d.add(CodeCalendarNotCovered, rf.Clause, "the "+rf.Calendar.Code()+" holiday calendar has no data for "+last.String()+": a person must check whether the last day moves")
+		}
+		return
+	}
+	if !rf.Calendar.IsHoliday(last) {
+		return
+	}
+	moved := rf.Calendar.RollForward(last)
+	w.ExtendedFrom, w.LastDay = last, moved
+	w.InWarranty = c.Dates.Reported <= moved
+	var buf [192]byte
+	b := append(buf[:0], "the last day "...)
+	b = last.AppendFormat(b)
+	b = append(b, " is a public holiday in "...)
+	b = append(b, rf.Calendar.Code()...)
+	if name := rf.Calendar.HolidayName(last); name != "" {
+		b = append(b, " ("...)
+		b = append(b, name...)
+		b = append(b, ')')
+	}
+	b = append(b, ": the first working day after it, "...)
+	b = moved.AppendFormat(b)
+	b = append(b, ", is the last day"...)
+	d.add(CodeHolidayExtended, rf.Clause, string(b))
+}
+
+// windowText explains a warranty window in one line, with one allocation.
+func windowText(prefix string, w *WarrantyStatus, window bool, reported string) string {
+	var buf [192]byte
+	b := append(buf[:0], prefix...)
+	b = append(b, w.Term...)
+	if !window {
+		b = append(b, " from "...)
+		b = append(b, w.Basis.String()...)
+	}
+	b = append(b, ' ')
+	b = w.Start.AppendFormat(b)
+	b = append(b, ", last day "...)
+	b = w.LastDay.AppendFormat(b)
+	if reported != "" {
+		b = append(b, ", reported "...)
+		b = append(b, reported...)
+	}
+	return string(b)
+}
+
+func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
+	d.raise(NeedsInfo)
+	if t.Within != nil {
+		var fields []string
+		for _, w := range t.Within {
+			fields = append(fields, "dates."+w.After.String())
+		}
+		d.add(CodeMissingDates, t.Clause, "the window runs from "+strings.Join(fields, " or ")+"; the claim gives none")
+		return
+	}
+	var options []string
+	var missing Document
+	var hasMissing bool
+	for i, b := range p.Warranty.Start {
+		opt := "dates." + b.Date.String()
+		if b.HasEvidence {
+			opt += " with " + b.Evidence.String()
+			// Ask for the evidence of a date the claim gives, or else of the preferred one.
+			if !hasMissing && (!c.Dates.Get(b.Date).IsZero() || i == 0) {
+				missing, hasMissing = b.Evidence, true
+			}
+		}
+		options = append(options, opt)
+	}
+	if hasMissing {
+		d.MissingDocuments = append(d.MissingDocuments, missing)
+	}
+	d.add(CodeMissingWarrantyStart, p.Warranty.Clause, "the warranty starts from "+strings.Join(options, ", else ")+"; the claim gives none of these")
+}
+
+// evalDOA reports whether the claim takes the DOA route.
+func (p *Policy) evalDOA(c *Claim, d *Decision) bool {
+	doa := p.DOA
+	w, start, last, open, found := openWindow(doa.Within, &c.Dates)
+	if !found {
+		return false
+	}
+	d.Window = WindowStatus{Name: "doa", Basis: w.After, Start: start, LastDay: last, Open: open}
+	if !open {
+		return false
+	}
+	failed := c.Conditions & doa.NotConditions
+	var missing []string
+	for i := range doa.Documents {
+		if r := &doa.Documents[i]; !r.satisfiedBy(c.Documents) {
+			missing = append(missing, r.describe())
+		}
+	}
+	if failed == 0 && missing == nil {
+		var buf [128]byte
+		b := append(buf[:0], "dead on arrival: reported within "...)
+		b = append(b, w.desc...)
+		b = append(b, ' ')
+		b = start.AppendFormat(b)
+		b = append(b, " (last day "...)
+		b = last.AppendFormat(b)
+		b = append(b, ')')
+		d.add(CodeDOA, doa.Clause, string(b))
+		return true
+	}
+	var why []string
+	for _, cond := range failed.Conditions() {
+		why = append(why, cond.String())
+	}
+	for _, m := range missing {
+		why = append(why, "no "+m)
+	}
+	d.add(CodeDOAConditionsNotMet, doa.FallbackClause, "reported within the DOA window, but "+strings.Join(why, "; ")+": handled as a standard claim")
+	return false
+}
+
+func (r *Requirement) describe() string {
+	names := make([]string, len(r.AnyOf))
+	for i, doc := range r.AnyOf {
+		names[i] = doc.String()
+	}
+	return strings.Join(names, " or ")
+}
+
+func (p *Policy) evalWithdrawal(c *Claim, d *Decision) Route {
+	wd := p.Withdrawal
+	if wd == nil {
+		d.raise(Reject)
+		d.add(CodeWithdrawalNotOffered, "", "this policy offers no right of withdrawal; file a defect claim instead")
+		return RouteNone
+	}
+	if !wd.Roles.Has(c.Requester.Role) {
+		d.raise(Reject)
+		d.add(CodeRequesterNotEligible, wd.Clause, wd.Text)
+		return RouteNone
+	}
+	w, start, last, open, found := openWindow(wd.Within, &c.Dates)
+	if !found {
+		d.raise(NeedsInfo)
+		d.add(CodeMissingDates, wd.Clause, "the withdrawal period runs from dates."+wd.Within[0].After.String()+"; the claim does not give it")
+		return RouteWithdrawal
+	}
+	d.Window = WindowStatus{Name: "withdrawal", Basis: w.After, Start: start, LastDay: last, Open: open}
+	text := "withdrawal period of " + w.desc + " " + start.String() + ", last day " + last.String()
+	if open {
+		d.add(CodeWithinWithdrawal, wd.Clause, text)
+		return RouteWithdrawal
+	}
+	d.raise(Reject)
+	d.add(CodeOutsideWindow, wd.Clause, text+", reported "+c.Dates.Reported.String())
+	return RouteNone
+}
+
+// applyExclusions applies each exclusion that the unit's conditions or cause
+// trigger on the route the claim has taken so far.
+func (p *Policy) applyExclusions(c *Claim, d *Decision, route Route) Route {
+	if c.Conditions == 0 && c.Cause == CauseUnknown {
+		return route
+	}
+	taken := route
+	for i := range p.Exclusions {
+		e := &p.Exclusions[i]
+		hit := (e.HasCondition && c.Conditions.Has(e.Condition)) || (!e.HasCondition && c.Cause == e.Cause)
+		if !hit || !e.Routes.Matches(taken) {
+			continue
+		}
+		d.add(e.Code(), e.Clause, e.Text)
+		switch e.Effect {
+		case Void:
+			d.raise(Reject)
+			route = RouteNone
+		case Chargeable:
+			if route != RouteNone {
+				route = RouteChargeable
+			}
+		}
+	}
+	return route
+}
+
+func (p *Policy) checkDocuments(c *Claim, d *Decision, route Route) {
+	for i := range p.Documents {
+		r := &p.Documents[i]
+		if r.needsCountry() && c.Requester.Country == "" {
+			d.addMissingCountry(r.Clause)
+			continue
+		}
+		if !r.appliesTo(route, c.Requester.Country) {
+			continue
+		}
+		doc := r.AnyOf[0]
+		for _, alt := range r.AnyOf {
+			if c.Documents.Has(alt) {
+				doc = alt
+				break
+			}
+		}
+		if r.Stage == InParcel {
+			d.EncloseDocuments = append(d.EncloseDocuments, doc)
+			continue
+		}
+		if r.satisfiedBy(c.Documents) {
+			continue
+		}
+		d.MissingDocuments = append(d.MissingDocuments, doc)
+		d.raise(NeedsInfo)
+		text := r.describe() + " is required"
+		if r.Note != "" {
+			text += ": " + r.Note
+		}
+		d.add(CodeMissingDocuments, r.Clause, text)
+	}
+}
+
+// finish settles what follows from the verdict and route: a rejected claim
+// has no route, a chargeable one needs a person's quote.
+func (p *Policy) finish(d *Decision, route Route) {
+	if d.Verdict == Reject {
+		d.Route = RouteNone
+		d.RMAValidDays = 0
+		return
+	}
+	if route == RouteChargeable {
+		d.raise(Review)
+	}
+	d.Route = route
+	for i := range p.Resolutions {
+		if r := &p.Resolutions[i]; r.Routes.Matches(route) {
+			d.Resolutions, d.ResolutionChosenBy = r.Offer, r.ChosenBy
+			break
+		}
+	}
+	for i := range p.Shipping {
+		s := &p.Shipping[i]
+		if s.Direction == "inbound" && len(s.Findings) == 0 && s.Routes.Matches(route) {
+			d.InboundShippingPaidBy = s.PaidBy
+			break
+		}
+	}
+}

@@ -1,0 +1,250 @@
+package policy
+
+// The YAML shape of a policy file. Every scalar is read as a string or a
+// number and checked by compile, which knows the path of each field, so that
+// an error can say "warranty.terms[2].years" and the line it is on. See
+// docs/POLICIES.md for the format.
+
+type fileYAML struct {
+	ID               string             `yaml:"id"`
+	Version          string             `yaml:"version"`
+	EffectiveFrom    string             `yaml:"effective_from"`
+	Title            string             `yaml:"title"`
+	Vendor           vendorYAML         `yaml:"vendor"`
+	Clauses          []clauseYAML       `yaml:"clauses"`
+	Regions          []regionYAML       `yaml:"regions"`
+	Scope            *scopeYAML         `yaml:"scope"`
+	Requesters       requestersYAML     `yaml:"requesters"`
+	Warranty         warrantyYAML       `yaml:"warranty"`
+	DOA              *doaYAML           `yaml:"doa"`
+	Withdrawal       *withdrawalYAML    `yaml:"withdrawal"`
+	OutOfWarranty    outOfWarrantyYAML  `yaml:"out_of_warranty"`
+	Exclusions       []exclusionYAML    `yaml:"exclusions"`
+	Documents        []documentYAML     `yaml:"documents"`
+	RMANumber        rmaNumberYAML      `yaml:"rma_number"`
+	Deadlines        []deadlineYAML     `yaml:"deadlines"`
+	Shipping         []shippingYAML     `yaml:"shipping"`
+	Fees             []feeYAML          `yaml:"fees"`
+	Resolutions      []resolutionYAML   `yaml:"resolutions"`
+	Replacement      *replacementYAML   `yaml:"replacement"`
+	ServiceLocations []locationYAML     `yaml:"service_locations"`
+	Instructions     []instructionYAML  `yaml:"instructions"`
+	NotEnforced      []notEnforcedYAML  `yaml:"not_enforced"`
+	Calendar         string             `yaml:"calendar"`
+	Notes            []string           `yaml:"notes"`
+	Defaults         []defaultChoiceYML `yaml:"defaults"`
+}
+
+type vendorYAML struct {
+	Name          string   `yaml:"name"`
+	ReturnAddress []string `yaml:"return_address"`
+	Email         string   `yaml:"email"`
+	Website       string   `yaml:"website"`
+}
+
+type clauseYAML struct {
+	ID      string `yaml:"id"`
+	Section string `yaml:"section"`
+	Quote   string `yaml:"quote"`
+}
+
+type regionYAML struct {
+	ID        string   `yaml:"id"`
+	Countries []string `yaml:"countries"`
+	Include   []string `yaml:"include"`
+	Except    []string `yaml:"except"`
+	Clause    string   `yaml:"clause"`
+}
+
+type scopeYAML struct {
+	Regions   []string `yaml:"regions"`
+	Otherwise string   `yaml:"otherwise"`
+	Text      string   `yaml:"text"`
+	Clause    string   `yaml:"clause"`
+}
+
+type requestersYAML struct {
+	Allowed []string      `yaml:"allowed"`
+	Refused []refusalYAML `yaml:"refused"`
+	Clause  string        `yaml:"clause"`
+}
+
+type refusalYAML struct {
+	Roles  []string `yaml:"roles"`
+	Text   string   `yaml:"text"`
+	Clause string   `yaml:"clause"`
+}
+
+type warrantyYAML struct {
+	Clause      string           `yaml:"clause"`
+	Start       []startYAML      `yaml:"start"`
+	Terms       []termYAML       `yaml:"terms"`
+	RollForward *rollForwardYAML `yaml:"roll_forward"`
+}
+
+type startYAML struct {
+	Date     string `yaml:"date"`
+	Evidence string `yaml:"evidence"`
+	Clause   string `yaml:"clause"`
+}
+
+type termYAML struct {
+	Category string       `yaml:"category"`
+	Part     string       `yaml:"part"`
+	Covered  *bool        `yaml:"covered"`
+	Years    int          `yaml:"years"`
+	Months   int          `yaml:"months"`
+	Within   []windowYAML `yaml:"within"`
+	Text     string       `yaml:"text"`
+	Clause   string       `yaml:"clause"`
+}
+
+type windowYAML struct {
+	Days  int    `yaml:"days"`
+	After string `yaml:"after"`
+}
+
+type rollForwardYAML struct {
+	Calendar string `yaml:"calendar"`
+	When     string `yaml:"when"`
+	Clause   string `yaml:"clause"`
+}
+
+type doaYAML struct {
+	Within         []windowYAML      `yaml:"within"`
+	NotConditions  []doaCondYAML     `yaml:"not_conditions"`
+	Documents      []requirementYAML `yaml:"documents"`
+	Clause         string            `yaml:"clause"`
+	FallbackClause string            `yaml:"fallback_clause"`
+}
+
+type doaCondYAML struct {
+	Condition string `yaml:"condition"`
+	Clause    string `yaml:"clause"`
+}
+
+type requirementYAML struct {
+	Document string   `yaml:"document"`
+	AnyOf    []string `yaml:"any_of"`
+	Clause   string   `yaml:"clause"`
+}
+
+type withdrawalYAML struct {
+	Roles  []string     `yaml:"roles"`
+	Within []windowYAML `yaml:"within"`
+	Text   string       `yaml:"text"`
+	Clause string       `yaml:"clause"`
+}
+
+type outOfWarrantyYAML struct {
+	Route  string `yaml:"route"`
+	Text   string `yaml:"text"`
+	Clause string `yaml:"clause"`
+}
+
+type exclusionYAML struct {
+	Condition string   `yaml:"condition"`
+	Cause     string   `yaml:"cause"`
+	Effect    string   `yaml:"effect"`
+	Routes    []string `yaml:"routes"`
+	Text      string   `yaml:"text"`
+	Clause    string   `yaml:"clause"`
+}
+
+type documentYAML struct {
+	Document       string   `yaml:"document"`
+	AnyOf          []string `yaml:"any_of"`
+	Stage          string   `yaml:"stage"`
+	Routes         []string `yaml:"routes"`
+	Regions        []string `yaml:"regions"`
+	OutsideRegions []string `yaml:"outside_regions"`
+	Note           string   `yaml:"note"`
+	Clause         string   `yaml:"clause"`
+}
+
+type rmaNumberYAML struct {
+	ValidDays     int    `yaml:"valid_days"`
+	Counting      string `yaml:"counting"`
+	Calendar      string `yaml:"calendar"`
+	OnExpiry      string `yaml:"on_expiry"`
+	WithoutNumber string `yaml:"without_number"`
+	Clause        string `yaml:"clause"`
+}
+
+type deadlineYAML struct {
+	Name     string `yaml:"name"`
+	After    string `yaml:"after"`
+	Days     int    `yaml:"days"`
+	Weeks    int    `yaml:"weeks"`
+	Counting string `yaml:"counting"`
+	Calendar string `yaml:"calendar"`
+	Owner    string `yaml:"owner"`
+	Text     string `yaml:"text"`
+	Clause   string `yaml:"clause"`
+}
+
+type shippingYAML struct {
+	Direction string   `yaml:"direction"`
+	Routes    []string `yaml:"routes"`
+	Findings  []string `yaml:"findings"`
+	PaidBy    string   `yaml:"paid_by"`
+	Terms     string   `yaml:"terms"`
+	Text      string   `yaml:"text"`
+	Clause    string   `yaml:"clause"`
+}
+
+type feeYAML struct {
+	Kind     string   `yaml:"kind"`
+	Basis    string   `yaml:"basis"`
+	Amount   string   `yaml:"amount"`
+	Currency string   `yaml:"currency"`
+	Routes   []string `yaml:"routes"`
+	Findings []string `yaml:"findings"`
+	Text     string   `yaml:"text"`
+	Clause   string   `yaml:"clause"`
+}
+
+type resolutionYAML struct {
+	Routes   []string `yaml:"routes"`
+	Offer    []string `yaml:"offer"`
+	ChosenBy string   `yaml:"chosen_by"`
+	Credit   string   `yaml:"credit"`
+	Text     string   `yaml:"text"`
+	Clause   string   `yaml:"clause"`
+}
+
+type replacementYAML struct {
+	Grades            []string `yaml:"grades"`
+	Warranty          string   `yaml:"warranty"`
+	OtherModel        string   `yaml:"other_model"`
+	OwnershipToVendor bool     `yaml:"ownership_to_vendor"`
+	Clause            string   `yaml:"clause"`
+}
+
+type locationYAML struct {
+	ID         string   `yaml:"id"`
+	Name       string   `yaml:"name"`
+	Address    []string `yaml:"address"`
+	Regions    []string `yaml:"regions"`
+	Categories []string `yaml:"categories"`
+	Clause     string   `yaml:"clause"`
+}
+
+type instructionYAML struct {
+	Text   string   `yaml:"text"`
+	Routes []string `yaml:"routes"`
+	Clause string   `yaml:"clause"`
+}
+
+type notEnforcedYAML struct {
+	Clause string `yaml:"clause"`
+	Reason string `yaml:"reason"`
+}
+
+// defaultChoiceYML records a choice made where the source is silent
+// (Plextor's warranty length), so the choice is visible in the pack itself.
+type defaultChoiceYML struct {
+	Topic  string `yaml:"topic"`
+	Choice string `yaml:"choice"`
+	Why    string `yaml:"why"`
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what `make check` needs and a fresh Debian machine with Go may lack.
+# Only missing tools are installed; nothing happens on a machine that has them.
+set -euo pipefail
+
+need=()
+# The race detector (go test -race) needs cgo, so a C compiler.
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
