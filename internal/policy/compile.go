@@ -344,7 +344,7 @@ func (c *compiler) scope(s *scopeYAML) *Scope {
 func (c *compiler) requesters(r *requestersYAML, p *Policy) {
 	p.Requesters.Clause = c.clause("requesters", r.Clause)
 	p.Requesters.Allowed = c.roles("requesters.allowed", r.Allowed)
-	if p.Requesters.Allowed == 0 {
+	if len(r.Allowed) == 0 {
 		c.errorf("requesters.allowed", "required: the roles that may file")
 	}
 	for i, rf := range r.Refused {

@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // Issue is one problem found in a policy file.
@@ -70,8 +71,11 @@ func Load(name string, data []byte) (*Policy, error) {
 	if body.Type() != ast.MappingType {
 		return nil, &LoadError{[]Issue{positioned(name, body, "", "a policy must be a mapping of keys (id:, version:, ...)")}}
 	}
+	if is, ok := findTag(name, body); ok {
+		return nil, &LoadError{[]Issue{is}}
+	}
 	var raw fileYAML
-	if err := yaml.NodeToValue(body, &raw, yaml.Strict()); err != nil {
+	if err := decodeNode(body, &raw); err != nil {
 		return nil, &LoadError{[]Issue{yamlIssue(name, file, err)}}
 	}
 	c := &compiler{}
@@ -85,6 +89,33 @@ func Load(name string, data []byte) (*Policy, error) {
 	}
 	p.Source = name
 	return p, nil
+}
+
+// decodeNode decodes strictly. go-yaml has panicked on some malformed input
+// (found by FuzzLoad); a policy file is user input, so a panic becomes an error.
+func decodeNode(body ast.Node, v *fileYAML) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML could not be decoded (%v)", r)
+		}
+	}()
+	return yaml.NodeToValue(body, v, yaml.Strict())
+}
+
+// findTag refuses explicit YAML tags (!foo, !!binary): a policy needs none,
+// and they reach decoder paths that are poorly tested.
+func findTag(name string, body ast.Node) (Issue, bool) {
+	var found ast.Node
+	ast.Walk(visitorFunc(func(n ast.Node) bool {
+		if found == nil && n.Type() == ast.TagType {
+			found = n
+		}
+		return found == nil
+	}), body)
+	if found == nil {
+		return Issue{}, false
+	}
+	return positioned(name, found, displayPath(found.GetPath()), fmt.Sprintf("YAML tags such as %q are not allowed in a policy", found.GetToken().Value)), true
 }
 
 // yamlIssue turns a go-yaml error into an Issue with the position of its
@@ -136,20 +167,29 @@ func (f visitorFunc) Visit(n ast.Node) ast.Visitor {
 // that is missing it climbs to the nearest parent that exists.
 func locate(name string, file *ast.File, keyPath, msg string) Issue {
 	is := Issue{File: name, Path: keyPath, Msg: msg}
-	for p := keyPath; ; p = parentPath(p) {
+	// The root is not climbed to: a missing top-level key has no line.
+	for p := keyPath; p != ""; p = parentPath(p) {
 		yp, err := yaml.PathString("$" + pathPrefix(p) + p)
-		if err == nil {
-			if node, err := yp.FilterFile(file); err == nil && node != nil {
-				if t := node.GetToken(); t != nil {
-					is.Line, is.Column = t.Position.Line, t.Position.Column
-					return is
-				}
+		if err != nil {
+			continue
+		}
+		if node, err := yp.FilterFile(file); err == nil && node != nil {
+			if t := startToken(node); t != nil {
+				is.Line, is.Column = t.Position.Line, t.Position.Column
+				return is
 			}
 		}
-		if p == "" {
-			return is
-		}
 	}
+	return is
+}
+
+// startToken is the token a reader sees a node start at: for a block
+// mapping that is its first key, not the ':' go-yaml keeps.
+func startToken(n ast.Node) *token.Token {
+	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && m.Values[0].Key != nil {
+		return m.Values[0].Key.GetToken()
+	}
+	return n.GetToken()
 }
 
 func pathPrefix(p string) string {
@@ -173,7 +213,7 @@ func displayPath(p string) string {
 
 func positioned(name string, n ast.Node, keyPath, msg string) Issue {
 	is := Issue{File: name, Path: keyPath, Msg: msg}
-	if t := n.GetToken(); t != nil {
+	if t := startToken(n); t != nil {
 		is.Line, is.Column = t.Position.Line, t.Position.Column
 	}
 	return is
