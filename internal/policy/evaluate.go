@@ -539,17 +539,8 @@ func (p *Policy) finish(d *Decision, route Route) {
 		d.raise(Review)
 	}
 	d.Route = route
-	for i := range p.Resolutions {
-		if r := &p.Resolutions[i]; r.Routes.Matches(route) {
-			d.Resolutions, d.ResolutionChosenBy = r.Offer, r.ChosenBy
-			break
-		}
+	if r := p.ResolutionFor(route); r != nil {
+		d.Resolutions, d.ResolutionChosenBy = r.Offer, r.ChosenBy
 	}
-	for i := range p.Shipping {
-		s := &p.Shipping[i]
-		if s.Direction == "inbound" && len(s.Findings) == 0 && s.Routes.Matches(route) {
-			d.InboundShippingPaidBy = s.PaidBy
-			break
-		}
-	}
+	d.InboundShippingPaidBy, _ = p.ShippingPayer("inbound", route, "")
 }

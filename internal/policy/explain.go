@@ -87,7 +87,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 		ew.printf("  %s\n", l)
 	}
 	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-	row := func(what, rule, clause string) { fmt.Fprintf(tw, "  %s\t%s\t[%s]\n", what, rule, clause) }
+	row := func(what, rule, clause string) { fmt.Fprintf(tw, "  %s\t[%s]\t%s\n", what, clause, rule) }
 	ew.printf("\nRules:\n")
 	row("requesters", "allowed: "+joinNames(p.Requesters.Allowed.Roles()), p.Requesters.Clause)
 	for _, rf := range p.Requesters.Refusals {
