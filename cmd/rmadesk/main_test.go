@@ -179,7 +179,7 @@ func TestBadInput(t *testing.T) {
 func TestLint(t *testing.T) {
 	good := filepath.Join("..", "..", "policies", "pixfra.yaml")
 	code, out, _ := runCLI(t, "", "policy", "lint", good)
-	if code != 0 || !strings.Contains(out, "pixfra.yaml: ok (pixfra 2026.1") {
+	if code != 0 || !strings.Contains(out, "pixfra.yaml: ok (pixfra 1,") {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 	data, err := os.ReadFile(good)
@@ -266,5 +266,58 @@ func TestExitCodesOfTheBinary(t *testing.T) {
 		if code == 2 && strings.Count(stderr.String(), "\n") != 1 {
 			t.Errorf("%v: stderr is not one line: %q", tc.args, stderr.String())
 		}
+	}
+}
+
+// TestVersions: a directory may hold several versions of a pack; a claim is
+// judged by the one in force on its reported date, or the one asked for.
+func TestVersions(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "policies", "dexxon.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := strings.NewReplacer(`version: "1"`, `version: "2"`, "effective_from: 2020-01-01", "effective_from: 2027-01-01", "valid_days: 14", "valid_days: 21").Replace(string(src))
+	for name, data := range map[string]string{"dexxon-1.yaml": string(src), "dexxon-2.yaml": v2} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claim := func(reported string) string {
+		return `{"requester": {"role": "partner"}, "product": {"category": "ssd"}, "dates": {"invoice": "2026-06-01", "reported": "` + reported + `"}}`
+	}
+	cases := []struct {
+		reported, version, want string
+	}{
+		{"2026-12-31", "", `"policy_version": "1"`},
+		{"2027-01-01", "", `"policy_version": "2"`},
+		{"2027-01-01", "1", `"policy_version": "1"`},
+		{"2026-12-31", "2", `"code": "policy_not_in_force"`},
+	}
+	for _, tc := range cases {
+		args := []string{"policy", "check", "--dir", dir, "--policy", "dexxon", "--json"}
+		if tc.version != "" {
+			args = append(args, "--version", tc.version)
+		}
+		code, out, errOut := runCLI(t, claim(tc.reported), args...)
+		if code != 0 || !strings.Contains(out, tc.want) {
+			t.Errorf("reported %s version %q: exit %d %s, want %s in\n%s", tc.reported, tc.version, code, errOut, tc.want, out)
+		}
+	}
+	code, out, _ := runCLI(t, "", "policy", "list", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "dexxon  1 ") || !strings.Contains(out, "dexxon  2 ") {
+		t.Errorf("list shows both versions? exit %d\n%s", code, out)
+	}
+	code, _, errOut := runCLI(t, claim("2026-12-31"), "policy", "check", "--dir", dir, "--policy", "dexxon", "--version", "9")
+	if code != 2 || !strings.Contains(errOut, `--version: policy dexxon has no version "9"`) {
+		t.Errorf("unknown version: exit %d %s", code, errOut)
+	}
+	dup := filepath.Join(dir, "dexxon-copy.yaml")
+	if err := os.WriteFile(dup, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "", "policy", "list", "--dir", dir)
+	if code != 2 || !strings.Contains(errOut, "policy dexxon version 1 is also in") {
+		t.Errorf("duplicate version: exit %d %s", code, errOut)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/policies"
 )
@@ -47,7 +48,7 @@ func runPolicy(e *env, args []string) error {
 }
 
 // packs loads the policy packs: the embedded ones, or those in dir.
-func packs(dir string) ([]*policy.Policy, error) {
+func packs(dir string) (*policy.Set, error) {
 	var fsys fs.FS = policies.FS
 	if dir != "" {
 		info, err := os.Stat(dir)
@@ -56,41 +57,54 @@ func packs(dir string) ([]*policy.Policy, error) {
 		}
 		fsys = os.DirFS(dir)
 	}
-	ps, err := policy.LoadFS(fsys)
+	set, err := policy.LoadFS(fsys)
 	if err != nil {
 		return nil, badInputf("loading policies: %v", err)
 	}
-	return ps, nil
+	return set, nil
 }
 
-// resolvePolicy finds a policy by pack ID, or loads it from a file path.
-func resolvePolicy(ref, dir string) (*policy.Policy, error) {
-	if ref == "" {
+// policyRef is how a command names a policy: a pack ID (optionally a
+// version of it), or a YAML file.
+type policyRef struct {
+	ref, version, dir string
+}
+
+// resolve finds the policy. For a pack ID without a version it takes the
+// version in force on day (the claim's reported date), else the latest.
+func (r policyRef) resolve(day calendar.Date) (*policy.Policy, error) {
+	if r.ref == "" {
 		return nil, badInputf("--policy: required (a pack ID such as dexxon, or a YAML file)")
 	}
-	if looksLikeFile(ref) {
-		data, err := os.ReadFile(ref)
+	if looksLikeFile(r.ref) {
+		data, err := os.ReadFile(r.ref)
 		if err != nil {
 			return nil, badInputf("--policy: %v", err)
 		}
-		p, err := policy.Load(ref, data)
+		p, err := policy.Load(r.ref, data)
 		if err != nil {
 			return nil, badInputf("--policy: %v", err)
 		}
 		return p, nil
 	}
-	ps, err := packs(dir)
+	set, err := packs(r.dir)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		if p.ID == ref {
+	latest := set.Latest(r.ref)
+	if latest == nil {
+		return nil, badInputf("--policy: unknown policy %q (known: %s; or give a YAML file)", r.ref, strings.Join(set.IDs(), ", "))
+	}
+	if r.version != "" {
+		if p := set.Version(r.ref, r.version); p != nil {
 			return p, nil
 		}
-		ids[i] = p.ID
+		return nil, badInputf("--version: policy %s has no version %q", r.ref, r.version)
 	}
-	return nil, badInputf("--policy: unknown policy %q (known: %s; or give a YAML file)", ref, strings.Join(ids, ", "))
+	if p := set.InForce(r.ref, day); p != nil {
+		return p, nil
+	}
+	return latest, nil
 }
 
 func looksLikeFile(ref string) bool {
@@ -110,21 +124,23 @@ func runPolicyList(e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return badInputf("policy list: unexpected argument %q", fs.Arg(0))
 	}
-	ps, err := packs(*dir)
+	set, err := packs(*dir)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tVERSION\tEFFECTIVE\tVENDOR\tTITLE")
-	for _, p := range ps {
+	for _, p := range set.All() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, p.Version, p.EffectiveFrom, p.Vendor.Name, p.Title)
 	}
 	return tw.Flush()
 }
 
 func runPolicyShow(e *env, args []string) error {
-	fs := newFlags(e, "policy show", "policy show [--dir DIR] [--clauses] ID|FILE")
-	dir := fs.String("dir", "", "load policy packs from `DIR` instead of the embedded ones")
+	fs := newFlags(e, "policy show", "policy show [--dir DIR] [--version V] [--clauses] ID|FILE")
+	var r policyRef
+	fs.StringVar(&r.dir, "dir", "", "load policy packs from `DIR` instead of the embedded ones")
+	fs.StringVar(&r.version, "version", "", "show version `V` (default: the latest)")
 	quotes := fs.Bool("clauses", false, "print each clause with its quoted text")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -132,7 +148,8 @@ func runPolicyShow(e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return badInputf("policy show: give exactly one policy ID or file")
 	}
-	p, err := resolvePolicy(fs.Arg(0), *dir)
+	r.ref = fs.Arg(0)
+	p, err := r.resolve(maxDate)
 	if err != nil {
 		return err
 	}
@@ -144,6 +161,9 @@ func runPolicyShow(e *env, args []string) error {
 	}
 	return policy.WritePolicy(e.stdout, p)
 }
+
+// maxDate selects the latest version where no claim date decides.
+var maxDate = calendar.DateOf(9999, 12, 31)
 
 func runPolicyLint(e *env, args []string) error {
 	fs := newFlags(e, "policy lint", "policy lint FILE...")
@@ -180,20 +200,21 @@ func runPolicyLint(e *env, args []string) error {
 }
 
 func runPolicyCheck(e *env, args []string) error {
-	fs := newFlags(e, "policy check", "policy check --policy ID|FILE [--json] [--claim FILE] [--dir DIR]")
-	ref := fs.String("policy", "", "the policy: a pack `ID` or a YAML file")
+	fs := newFlags(e, "policy check", "policy check --policy ID|FILE [--version V] [--json] [--claim FILE] [--dir DIR]")
+	var r policyRef
+	fs.StringVar(&r.ref, "policy", "", "the policy: a pack `ID` or a YAML file")
+	fs.StringVar(&r.version, "version", "", "use version `V` of the pack (default: the version in force on the claim's reported date)")
+	fs.StringVar(&r.dir, "dir", "", "load policy packs from `DIR` instead of the embedded ones")
 	asJSON := fs.Bool("json", false, "print the decision as JSON")
 	claimFile := fs.String("claim", "-", "read the claim from `FILE` (- for stdin)")
-	dir := fs.String("dir", "", "load policy packs from `DIR` instead of the embedded ones")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return badInputf("policy check: unexpected argument %q (the claim comes from --claim or stdin)", fs.Arg(0))
 	}
-	p, err := resolvePolicy(*ref, *dir)
-	if err != nil {
-		return err
+	if r.ref == "" {
+		return badInputf("--policy: required (a pack ID such as dexxon, or a YAML file)")
 	}
 	var in io.Reader = e.stdin
 	if *claimFile != "-" {
@@ -207,6 +228,10 @@ func runPolicyCheck(e *env, args []string) error {
 	claim, err := policy.DecodeClaim(in)
 	if err != nil {
 		return badInputf("claim: %v", err)
+	}
+	p, err := r.resolve(claim.Dates.Reported)
+	if err != nil {
+		return err
 	}
 	d := p.Evaluate(claim)
 	if *asJSON {

@@ -170,12 +170,17 @@ func (c *compiler) clauseList(list []clauseYAML) {
 
 // clause checks a rule's citation; every rule must cite one.
 func (c *compiler) clause(rulePath, id string) string {
+	return c.clauseAt(rulePath+".clause", id)
+}
+
+// clauseAt checks a citation in the field at fieldPath.
+func (c *compiler) clauseAt(fieldPath, id string) string {
 	if id == "" {
-		c.errorf(rulePath+".clause", "required: the id of the clause this rule encodes")
+		c.errorf(fieldPath, "required: the id of the clause this rule encodes")
 		return ""
 	}
 	if c.p.clauses[id] == nil {
-		c.errorf(rulePath+".clause", "unknown clause %q", id)
+		c.errorf(fieldPath, "unknown clause %q", id)
 		return id
 	}
 	c.cited[id] = true
@@ -499,7 +504,7 @@ func (c *compiler) doa(d *doaYAML) *DOA {
 	}
 	out.FallbackClause = out.Clause
 	if d.FallbackClause != "" {
-		out.FallbackClause = c.clause("doa.fallback", d.FallbackClause)
+		out.FallbackClause = c.clauseAt("doa.fallback_clause", d.FallbackClause)
 	}
 	for i, n := range d.NotConditions {
 		path := fmt.Sprintf("doa.not_conditions[%d]", i)
@@ -520,6 +525,7 @@ func (c *compiler) doa(d *doaYAML) *DOA {
 
 func (c *compiler) withdrawal(w *withdrawalYAML) *WithdrawalRule {
 	out := &WithdrawalRule{Clause: c.clause("withdrawal", w.Clause), Roles: c.roles("withdrawal.roles", w.Roles), Within: c.windows("withdrawal.within", w.Within), Text: w.Text}
+	c.nonEmpty("withdrawal.text", w.Text) // told to requesters without the right
 	if out.Roles == 0 {
 		c.errorf("withdrawal.roles", "required: the roles with a right of withdrawal")
 	}
@@ -725,7 +731,12 @@ func (c *compiler) resolution(path string, r *resolutionYAML) ResolutionRule {
 }
 
 func (c *compiler) replacement(r *replacementYAML) *Replacement {
+	var also []string
+	for i, id := range r.AlsoCites {
+		also = append(also, c.clauseAt(fmt.Sprintf("replacement.also_cites[%d]", i), id))
+	}
 	return &Replacement{
+		AlsoCites:         also,
 		Grades:            c.list("replacement.grades", r.Grades, gradeNames),
 		Warranty:          c.oneOf("replacement.warranty", r.Warranty, replWarranty, true),
 		OtherModel:        c.oneOf("replacement.other_model", r.OtherModel, otherModelNames, true),
@@ -751,23 +762,24 @@ func (c *compiler) location(path string, l *locationYAML) ServiceLocation {
 
 // checkCoherence checks rules against each other: what each alone cannot.
 func (c *compiler) checkCoherence(p *Policy) {
-	routesInUse := []Route{RouteWarranty}
+	var inUse RouteSet
+	inUse = inUse.With(RouteWarranty)
 	if p.DOA != nil {
-		routesInUse = append(routesInUse, RouteDOA)
+		inUse = inUse.With(RouteDOA)
 	}
 	if p.Withdrawal != nil {
-		routesInUse = append(routesInUse, RouteWithdrawal)
+		inUse = inUse.With(RouteWithdrawal)
 	}
 	if p.OutOfWarranty.Route == RouteChargeable {
-		routesInUse = append(routesInUse, RouteChargeable)
+		inUse = inUse.With(RouteChargeable)
 	}
 	for _, e := range p.Exclusions {
 		if e.Effect == Chargeable {
-			routesInUse = append(routesInUse, RouteChargeable)
+			inUse = inUse.With(RouteChargeable)
 		}
 	}
 	// An accepted claim must be told what the vendor will do.
-	for _, r := range routesInUse {
+	for _, r := range inUse.Routes() {
 		found := false
 		for _, rr := range p.Resolutions {
 			if rr.Routes.Matches(r) {

@@ -93,6 +93,7 @@ const (
 	CodeWithdrawalNotOffered = "withdrawal_not_offered"
 	CodeWithinWithdrawal     = "within_withdrawal_window"
 	CodeMissingDocuments     = "missing_documents"
+	CodePolicyNotInForce     = "policy_not_in_force"
 )
 
 // Evaluate decides one claim. It is pure: the same policy and claim always
@@ -108,6 +109,13 @@ func (p *Policy) Evaluate(c Claim) Decision {
 	if !p.checkRequester(&c, &d) {
 		p.finish(&d, RouteNone)
 		return d
+	}
+	if c.Dates.Reported < p.EffectiveFrom {
+		// Judged by a version not yet in force: the desk should have picked
+		// an older one (Set.InForce). A person checks rather than the engine
+		// applying rules the requester could not have known.
+		d.raise(Review)
+		d.add(CodePolicyNotInForce, "", "the claim was reported on "+c.Dates.Reported.String()+", before version "+p.Version+" of this policy took effect on "+p.EffectiveFrom.String())
 	}
 	p.checkScope(&c, &d)
 	var route Route
@@ -235,6 +243,7 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 		return RouteDOA
 	}
 	if !known {
+		d.Warranty = WarrantyStatus{}
 		p.explainMissingStart(c, d, t)
 		return RouteWarranty
 	}
@@ -247,7 +256,7 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 		d.add(CodeInWarranty, t.Clause, windowText(prefix, w, t.Within != nil, ""))
 		return RouteWarranty
 	}
-	if p.uncertain(d) {
+	if p.uncertain(c, d) {
 		// rollForward asked a person to check; do not reject what may be in warranty.
 		return RouteWarranty
 	}
@@ -297,11 +306,19 @@ func (p *Policy) warrantyStatus(c *Claim, d *Decision, t *Term) bool {
 	return true
 }
 
-// uncertain reports whether the window's end is unknown because the holiday
-// calendar has no data for the last day's year.
-func (p *Policy) uncertain(d *Decision) bool {
+// maxHolidayReach bounds how far a roll-forward can move a last day: the
+// longest official block of days off (China's Spring Festival and National
+// Day: 8 or 9 days) plus the weekend and make-up days around it.
+const maxHolidayReach = 14
+
+// uncertain reports whether a claim reported after the last day might still
+// be in warranty, because the holiday calendar has no data for the last
+// day's year and a holiday could have moved it.
+func (p *Policy) uncertain(c *Claim, d *Decision) bool {
 	rf := p.Warranty.RollForward
-	return rf != nil && !d.Warranty.Start.IsZero() && !rf.Calendar.Covers(d.Warranty.LastDay)
+	last := d.Warranty.LastDay
+	return rf != nil && !d.Warranty.Start.IsZero() && !rf.Calendar.Covers(last) &&
+		c.Dates.Reported > last && c.Dates.Reported <= last.AddDays(maxHolidayReach)
 }
 
 func (p *Policy) rollForward(c *Claim, d *Decision, rf *RollForward) {
@@ -309,8 +326,9 @@ func (p *Policy) rollForward(c *Claim, d *Decision, rf *RollForward) {
 	last := w.LastDay
 	if !rf.Calendar.Covers(last) {
 		// Without the holiday data we cannot know whether the window moves;
-		// that only matters when the claim came after the unmoved last day.
-		if c.Dates.Reported > last {
+		// that only matters when the claim came after the unmoved last day,
+		// but not so long after that no holiday could bridge the gap.
+		if p.uncertain(c, d) {
 			d.raise(Review)
 			d.add(CodeCalendarNotCovered, rf.Clause, "the "+rf.Calendar.Code()+" holiday calendar has no data for "+last.String()+": a person must check whether the last day moves")
 		}
@@ -369,23 +387,34 @@ func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
 		return
 	}
 	var options []string
-	var missing Document
-	var hasMissing bool
-	for i, b := range p.Warranty.Start {
+	for _, b := range p.Warranty.Start {
 		opt := "dates." + b.Date.String()
 		if b.HasEvidence {
 			opt += " with " + b.Evidence.String()
-			// Ask for the evidence of a date the claim gives, or else of the preferred one.
-			if !hasMissing && (!c.Dates.Get(b.Date).IsZero() || i == 0) {
-				missing, hasMissing = b.Evidence, true
-			}
 		}
 		options = append(options, opt)
 	}
-	if hasMissing {
-		d.MissingDocuments = append(d.MissingDocuments, missing)
+	if doc, ok := p.evidenceToAskFor(c); ok {
+		d.MissingDocuments = append(d.MissingDocuments, doc)
 	}
 	d.add(CodeMissingWarrantyStart, p.Warranty.Clause, "the warranty starts from "+strings.Join(options, ", else ")+"; the claim gives none of these")
+}
+
+// evidenceToAskFor picks the one document that would let the warranty
+// start: the evidence of a date the claim gives (the requester has the date,
+// so likely the paper), else the evidence of the preferred basis.
+func (p *Policy) evidenceToAskFor(c *Claim) (Document, bool) {
+	for _, b := range p.Warranty.Start {
+		if b.HasEvidence && !c.Dates.Get(b.Date).IsZero() {
+			return b.Evidence, true
+		}
+	}
+	for _, b := range p.Warranty.Start {
+		if b.HasEvidence {
+			return b.Evidence, true
+		}
+	}
+	return 0, false
 }
 
 // evalDOA reports whether the claim takes the DOA route.
@@ -452,7 +481,11 @@ func (p *Policy) evalWithdrawal(c *Claim, d *Decision) Route {
 	w, start, last, open, found := openWindow(wd.Within, &c.Dates)
 	if !found {
 		d.raise(NeedsInfo)
-		d.add(CodeMissingDates, wd.Clause, "the withdrawal period runs from dates."+wd.Within[0].After.String()+"; the claim does not give it")
+		var fields []string
+		for _, w := range wd.Within {
+			fields = append(fields, "dates."+w.After.String())
+		}
+		d.add(CodeMissingDates, wd.Clause, "the withdrawal period runs from "+strings.Join(fields, " or ")+"; the claim gives none")
 		return RouteWithdrawal
 	}
 	d.Window = WindowStatus{Name: "withdrawal", Basis: w.After, Start: start, LastDay: last, Open: open}

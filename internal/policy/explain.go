@@ -189,7 +189,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 		row("resolution", "on "+orAll(joinNames(r.Routes.Routes()))+": "+strings.Join(r.Offer, ", ")+", chosen by "+r.ChosenBy, r.Clause)
 	}
 	if r := p.Replacement; r != nil {
-		row("replacement", "grades "+strings.Join(r.Grades, ", ")+"; warranty "+r.Warranty+"; other model "+r.OtherModel, r.Clause)
+		row("replacement", "grades "+strings.Join(r.Grades, ", ")+"; warranty "+r.Warranty+"; other model "+r.OtherModel, strings.Join(append([]string{r.Clause}, r.AlsoCites...), ", "))
 	}
 	for _, l := range p.ServiceLocations {
 		row("service location", l.Name, l.Clause)

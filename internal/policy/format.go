@@ -31,7 +31,6 @@ type fileYAML struct {
 	Instructions     []instructionYAML  `yaml:"instructions"`
 	NotEnforced      []notEnforcedYAML  `yaml:"not_enforced"`
 	Calendar         string             `yaml:"calendar"`
-	Notes            []string           `yaml:"notes"`
 	Defaults         []defaultChoiceYML `yaml:"defaults"`
 }
 
@@ -219,6 +218,7 @@ type replacementYAML struct {
 	OtherModel        string   `yaml:"other_model"`
 	OwnershipToVendor bool     `yaml:"ownership_to_vendor"`
 	Clause            string   `yaml:"clause"`
+	AlsoCites         []string `yaml:"also_cites"`
 }
 
 type locationYAML struct {

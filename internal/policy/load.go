@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
+	"reflect"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -73,6 +73,11 @@ func Load(name string, data []byte) (*Policy, error) {
 	}
 	if is, ok := findTag(name, body); ok {
 		return nil, &LoadError{[]Issue{is}}
+	}
+	var kinds []Issue
+	checkKinds(name, reflect.TypeFor[fileYAML](), body, "", &kinds)
+	if len(kinds) > 0 {
+		return nil, &LoadError{kinds}
 	}
 	var raw fileYAML
 	if err := decodeNode(body, &raw); err != nil {
@@ -219,15 +224,14 @@ func positioned(name string, n ast.Node, keyPath, msg string) Issue {
 	return is
 }
 
-// LoadFS loads every *.yaml file at the top of fsys, in name order. IDs must
-// be unique across files.
-func LoadFS(fsys fs.FS) ([]*Policy, error) {
+// LoadFS loads every *.yaml and *.yml file at the top of fsys, in name
+// order, into a Set. One directory may hold several versions of a policy.
+func LoadFS(fsys fs.FS) (*Set, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
-	var out []*Policy
-	seen := map[string]string{}
+	var ps []*Policy
 	for _, e := range entries {
 		if e.IsDir() || (path.Ext(e.Name()) != ".yaml" && path.Ext(e.Name()) != ".yml") {
 			continue
@@ -240,12 +244,7 @@ func LoadFS(fsys fs.FS) ([]*Policy, error) {
 		if err != nil {
 			return nil, err
 		}
-		if other, dup := seen[p.ID]; dup {
-			return nil, fmt.Errorf("%s: id %q is already used by %s", e.Name(), p.ID, other)
-		}
-		seen[p.ID] = e.Name()
-		out = append(out, p)
+		ps = append(ps, p)
 	}
-	slices.SortFunc(out, func(a, b *Policy) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
+	return NewSet(ps)
 }

@@ -20,11 +20,14 @@ var (
 func pack(t testing.TB, id string) *policy.Policy {
 	t.Helper()
 	packsOnce.Do(func() {
-		var ps []*policy.Policy
-		ps, packsErr = policy.LoadFS(policies.FS)
+		var set *policy.Set
+		set, packsErr = policy.LoadFS(policies.FS)
+		if packsErr != nil {
+			return
+		}
 		packsByID = map[string]*policy.Policy{}
-		for _, p := range ps {
-			packsByID[p.ID] = p
+		for _, id := range set.IDs() {
+			packsByID[id] = set.Latest(id)
 		}
 	})
 	if packsErr != nil {
@@ -38,7 +41,7 @@ func pack(t testing.TB, id string) *policy.Policy {
 }
 
 func TestPacksLoad(t *testing.T) {
-	ps, err := policy.LoadFS(policies.FS)
+	set, err := policy.LoadFS(policies.FS)
 	if err != nil {
 		if le, ok := err.(*policy.LoadError); ok {
 			for _, is := range le.Issues {
@@ -48,10 +51,7 @@ func TestPacksLoad(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, p := range ps {
-		ids = append(ids, p.ID)
-	}
+	ids := set.IDs()
 	if want := []string{"dexxon", "minicart", "pixfra", "plextor", "webstore4"}; !slices.Equal(ids, want) {
 		t.Fatalf("packs = %v, want %v", ids, want)
 	}
@@ -207,6 +207,8 @@ func TestPlextor(t *testing.T) {
 	runDecisionCases(t, "plextor", []decisionCase{
 		{name: "DOA on the 15th day after purchase", claim: claim("end_user", "BE", `"purchase": "2026-01-01", "reported": "2026-01-16"`, receipt, ""),
 			verdict: "accept", route: "doa", codes: []string{"doa"}, resolves: []string{"replace"}, enclose: []string{"purchase_receipt"}, inbound: "unspecified"},
+		{name: "reported before the policy took effect: a person checks", claim: claim("end_user", "BE", `"purchase": "2005-12-20", "reported": "2005-12-31"`, receipt, ""),
+			verdict: "review", route: "doa", codes: []string{"policy_not_in_force", "doa"}},
 		{name: "16th day is a standard warranty claim", claim: claim("end_user", "BE", `"purchase": "2026-01-01", "reported": "2026-01-17"`, receipt, ""),
 			verdict: "accept", route: "warranty", codes: []string{"in_warranty"}, lastDay: "2027-12-31", resolves: []string{"replace"}},
 		{name: "damaged drive falls back to standard RMA", claim: claim("end_user", "FR", `"purchase": "2026-01-01", "reported": "2026-01-05"`, receipt, `, "conditions": ["physical_damage"]`),
@@ -229,6 +231,8 @@ func TestPlextor(t *testing.T) {
 			verdict: "review", route: "warranty", codes: []string{"region_not_served", "in_warranty"}},
 		{name: "no country: needs it", claim: `{"requester": {"role": "end_user"}, "product": {"category": "optical-drive"}, "dates": {"purchase": "2025-06-01", "reported": "2026-01-05"}, "documents": ["purchase_receipt"]}`,
 			verdict: "needs_info", route: "warranty", codes: []string{"missing_country", "in_warranty"}},
+		{name: "dealer with an invoice date but no invoice is asked for the invoice", claim: claim("dealer", "NL", `"invoice": "2025-01-01", "reported": "2025-06-01"`, "", ""),
+			verdict: "needs_info", route: "warranty", codes: []string{"missing_warranty_start"}, missing: []string{"vendor_invoice"}},
 		{name: "partner may file", claim: claim("partner", "NL", `"invoice": "2025-01-01", "reported": "2025-06-01"`, `"vendor_invoice"`, ""),
 			verdict: "accept", route: "warranty", codes: []string{"in_warranty"}},
 	})
@@ -322,6 +326,10 @@ func TestPixfra(t *testing.T) {
 			verdict: "reject", route: "none", codes: []string{"region_not_served", "in_warranty"}},
 		{name: "a last day past the holiday data needs a person", claim: claim("device", `"invoice": "2024-03-05", "reported": "2027-03-10"`, ""),
 			verdict: "review", route: "warranty", codes: []string{"calendar_not_covered"}, lastDay: "2027-03-04"},
+		{name: "past the holiday data, beyond any holiday's reach", claim: claim("device", `"invoice": "2024-03-05", "reported": "2027-03-19"`, ""),
+			verdict: "reject", route: "none", codes: []string{"out_of_warranty"}, lastDay: "2027-03-04"},
+		{name: "before the holiday data, years out of warranty", claim: claim("device", `"invoice": "2016-04-30", "reported": "2025-06-01"`, ""),
+			verdict: "reject", route: "none", codes: []string{"out_of_warranty"}, lastDay: "2019-04-29"},
 		{name: "past the holiday data but still in warranty is decided", claim: claim("device", `"invoice": "2024-03-05", "reported": "2026-03-10"`, ""),
 			verdict: "accept", route: "warranty", codes: []string{"in_warranty"}, lastDay: "2027-03-04"},
 	})

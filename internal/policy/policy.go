@@ -379,6 +379,7 @@ type Replacement struct {
 	OtherModel        string   // "no", "allowed", "unless_refused"
 	OwnershipToVendor bool     // the defective unit becomes the vendor's
 	Clause            string
+	AlsoCites         []string // further clauses the fields above encode
 }
 
 // ServiceLocation is where goods are sent, chosen by region or category.
