@@ -502,10 +502,6 @@ func (c *compiler) doa(d *doaYAML) *DOA {
 	if len(d.Within) == 0 {
 		c.errorf("doa.within", "required: the DOA window")
 	}
-	out.FallbackClause = out.Clause
-	if d.FallbackClause != "" {
-		out.FallbackClause = c.clauseAt("doa.fallback_clause", d.FallbackClause)
-	}
 	for i, n := range d.NotConditions {
 		path := fmt.Sprintf("doa.not_conditions[%d]", i)
 		cond, err := ParseCondition(n.Condition)

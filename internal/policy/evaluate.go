@@ -428,34 +428,34 @@ func (p *Policy) evalDOA(c *Claim, d *Decision) bool {
 	if !open {
 		return false
 	}
-	failed := c.Conditions & doa.NotConditions
-	var missing []string
-	for i := range doa.Documents {
-		if r := &doa.Documents[i]; !r.satisfiedBy(c.Documents) {
-			missing = append(missing, r.describe())
+	// Each unmet condition is its own reason, citing the clause that sets it.
+	met := true
+	const fallback = ": handled as a standard claim"
+	for _, cr := range doa.ConditionRules {
+		if c.Conditions.Has(cr.Condition) {
+			met = false
+			d.add(CodeDOAConditionsNotMet, cr.Clause, "reported within the DOA window, but the unit has "+cr.Condition.String()+fallback)
 		}
 	}
-	if failed == 0 && missing == nil {
-		var buf [128]byte
-		b := append(buf[:0], "dead on arrival: reported within "...)
-		b = append(b, w.desc...)
-		b = append(b, ' ')
-		b = start.AppendFormat(b)
-		b = append(b, " (last day "...)
-		b = last.AppendFormat(b)
-		b = append(b, ')')
-		d.add(CodeDOA, doa.Clause, string(b))
-		return true
+	for i := range doa.Documents {
+		if r := &doa.Documents[i]; !r.satisfiedBy(c.Documents) {
+			met = false
+			d.add(CodeDOAConditionsNotMet, r.Clause, "reported within the DOA window, but without "+r.describe()+fallback)
+		}
 	}
-	var why []string
-	for _, cond := range failed.Conditions() {
-		why = append(why, cond.String())
+	if !met {
+		return false
 	}
-	for _, m := range missing {
-		why = append(why, "no "+m)
-	}
-	d.add(CodeDOAConditionsNotMet, doa.FallbackClause, "reported within the DOA window, but "+strings.Join(why, "; ")+": handled as a standard claim")
-	return false
+	var buf [128]byte
+	b := append(buf[:0], "dead on arrival: reported within "...)
+	b = append(b, w.desc...)
+	b = append(b, ' ')
+	b = start.AppendFormat(b)
+	b = append(b, " (last day "...)
+	b = last.AppendFormat(b)
+	b = append(b, ')')
+	d.add(CodeDOA, doa.Clause, string(b))
+	return true
 }
 
 func (r *Requirement) describe() string {

@@ -110,11 +110,10 @@ type rollForwardYAML struct {
 }
 
 type doaYAML struct {
-	Within         []windowYAML      `yaml:"within"`
-	NotConditions  []doaCondYAML     `yaml:"not_conditions"`
-	Documents      []requirementYAML `yaml:"documents"`
-	Clause         string            `yaml:"clause"`
-	FallbackClause string            `yaml:"fallback_clause"`
+	Within        []windowYAML      `yaml:"within"`
+	NotConditions []doaCondYAML     `yaml:"not_conditions"`
+	Documents     []requirementYAML `yaml:"documents"`
+	Clause        string            `yaml:"clause"`
 }
 
 type doaCondYAML struct {

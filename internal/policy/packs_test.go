@@ -85,6 +85,7 @@ func runDecisionCases(t *testing.T, id string, cases []decisionCase) {
 			d := p.Evaluate(claim)
 			var codes []string
 			for _, r := range d.Reasons {
+				cover(id, r.Clause)
 				codes = append(codes, r.Code)
 				if r.Clause != "" && p.Clause(r.Clause) == nil {
 					t.Errorf("reason %s cites unknown clause %q", r.Code, r.Clause)
@@ -93,6 +94,7 @@ func runDecisionCases(t *testing.T, id string, cases []decisionCase) {
 					t.Errorf("reason %s has no text", r.Code)
 				}
 			}
+			coverDecision(p, &claim, &d)
 			explain := func() string {
 				var b strings.Builder
 				_ = policy.WriteDecision(&b, p, &d)
@@ -215,6 +217,8 @@ func TestPlextor(t *testing.T) {
 			verdict: "accept", route: "warranty", codes: []string{"doa_conditions_not_met", "in_warranty"}},
 		{name: "no invoice copy: no DOA and no warranty start", claim: claim("end_user", "FR", `"purchase": "2026-01-01", "reported": "2026-01-05"`, "", ""),
 			verdict: "needs_info", route: "warranty", codes: []string{"doa_conditions_not_met", "missing_warranty_start"}, missing: []string{"purchase_receipt"}},
+		{name: "each unmet DOA condition is its own reason", claim: claim("end_user", "FR", `"purchase": "2026-01-01", "reported": "2026-01-05"`, "", `, "conditions": ["physical_damage"]`),
+			verdict: "needs_info", route: "warranty", codes: []string{"doa_conditions_not_met", "doa_conditions_not_met", "missing_warranty_start"}, missing: []string{"purchase_receipt"}},
 		{name: "dealer DOA from Plextor's invoice", claim: claim("dealer", "DE", `"invoice": "2026-03-01", "reported": "2026-03-16"`, `"vendor_invoice"`, ""),
 			verdict: "accept", route: "doa", codes: []string{"doa"}, enclose: []string{"vendor_invoice"}},
 		{name: "last day of the default 2 years", claim: claim("distributor", "NL", `"invoice": "2023-01-01", "reported": "2024-12-31"`, `"vendor_invoice"`, ""),
@@ -367,4 +371,27 @@ func TestMiniCart(t *testing.T) {
 		{name: "no right of withdrawal in this policy", claim: `{"kind": "withdrawal", "requester": {"role": "consumer"}, "product": {"category": "tablet"}, "dates": {"delivered": "2026-11-01", "reported": "2026-11-03"}}`,
 			verdict: "reject", route: "none", codes: []string{"withdrawal_not_offered"}},
 	})
+}
+
+// coverDecision records the clauses of the rules a decision applied beyond
+// its reasons: eligibility, the start basis used, the resolution offered and
+// who pays the inbound shipment.
+func coverDecision(p *policy.Policy, c *policy.Claim, d *policy.Decision) {
+	if p.Requesters.Allowed.Has(c.Requester.Role) {
+		cover(p.ID, p.Requesters.Clause)
+	}
+	for _, b := range p.Warranty.Start {
+		if b.Date == d.Warranty.Basis && d.Warranty.Term != "" {
+			cover(p.ID, b.Clause)
+		}
+	}
+	if d.Verdict == policy.Reject {
+		return
+	}
+	if r := p.ResolutionFor(d.Route); r != nil {
+		cover(p.ID, r.Clause)
+	}
+	if _, s := p.ShippingPayer("inbound", d.Route, ""); s != nil {
+		cover(p.ID, s.Clause)
+	}
 }

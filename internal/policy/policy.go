@@ -161,7 +161,6 @@ type DOA struct {
 	ConditionRules []DOACondition
 	Documents      []DOARequirement
 	Clause         string
-	FallbackClause string // cited when the conditions fail and the claim continues as a standard one
 }
 
 // DOACondition is a condition of the unit that disqualifies DOA.

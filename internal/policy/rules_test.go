@@ -27,6 +27,7 @@ func TestDeadlines(t *testing.T) {
 			if d == nil {
 				t.Fatalf("no deadline %q", tc.name)
 			}
+			cover(tc.pack, d.Clause)
 			if got := d.Due(calendar.MustParseDate(tc.from)).String(); got != tc.due {
 				t.Fatalf("due %s, want %s", got, tc.due)
 			}
@@ -58,6 +59,7 @@ func TestRMANumberValidity(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.pack, func(t *testing.T) {
 			r := pack(t, tc.pack).RMANumber
+			cover(tc.pack, r.Clause)
 			if r.ValidDays != tc.days || r.OnExpiry != "reissue" || r.WithoutNumber != tc.without {
 				t.Fatalf("rma_number %+v", r)
 			}
@@ -96,8 +98,8 @@ func TestShippingPayer(t *testing.T) {
 			if got.String() != tc.want {
 				t.Fatalf("paid by %s, want %s", got, tc.want)
 			}
-			if rule != nil && rule.Clause == "" {
-				t.Error("shipping rule without clause")
+			if rule != nil {
+				cover(tc.pack, rule.Clause)
 			}
 		})
 	}
@@ -107,9 +109,10 @@ func TestShippingPayer(t *testing.T) {
 }
 
 func TestFees(t *testing.T) {
-	kinds := func(fees []policy.Fee) string {
+	kinds := func(id string, fees []policy.Fee) string {
 		var out []string
 		for _, f := range fees {
+			cover(id, f.Clause)
 			out = append(out, f.Kind+"/"+f.Basis)
 		}
 		return strings.Join(out, " ")
@@ -134,7 +137,7 @@ func TestFees(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.pack+"/"+tc.route.String()+"/"+tc.finding, func(t *testing.T) {
-			if got := kinds(pack(t, tc.pack).FeesFor(tc.route, tc.finding)); got != tc.want {
+			if got := kinds(tc.pack, pack(t, tc.pack).FeesFor(tc.route, tc.finding)); got != tc.want {
 				t.Fatalf("fees %q, want %q", got, tc.want)
 			}
 		})
@@ -162,6 +165,9 @@ func TestResolutionsAndReplacement(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.pack+"/"+tc.route.String(), func(t *testing.T) {
 			r := pack(t, tc.pack).ResolutionFor(tc.route)
+			if r != nil {
+				cover(tc.pack, r.Clause)
+			}
 			if r == nil || strings.Join(r.Offer, " ") != tc.offer || r.ChosenBy != tc.chosenBy || r.Credit != tc.credit {
 				t.Fatalf("resolution %+v", r)
 			}
@@ -171,12 +177,23 @@ func TestResolutionsAndReplacement(t *testing.T) {
 	if plextor == nil || !slices.Equal(plextor.Grades, []string{"new", "revised", "serviced"}) || plextor.Warranty != "carried_over" || plextor.OtherModel != "allowed" || !plextor.OwnershipToVendor {
 		t.Errorf("plextor replacement %+v", plextor)
 	}
+	cover("plextor", plextor.Clause)
+	cover("plextor", plextor.AlsoCites...)
 	pixfra := pack(t, "pixfra").Replacement
 	if pixfra == nil || pixfra.OtherModel != "unless_refused" {
 		t.Errorf("pixfra replacement %+v", pixfra)
 	}
+	cover("pixfra", pixfra.Clause)
+	for _, id := range []string{"dexxon", "pixfra"} {
+		for _, l := range pack(t, id).ServiceLocations {
+			cover(id, l.Clause)
+		}
+	}
 	if locs := pack(t, "pixfra").ServiceLocations; len(locs) != 1 || !strings.Contains(locs[0].Name, "designated in writing") {
 		t.Errorf("pixfra service locations %+v", locs)
+	}
+	if locs := pack(t, "dexxon").ServiceLocations; len(locs) != 1 || !strings.Contains(strings.Join(locs[0].Address, " "), "2408 BZ Alphen aan den Rijn") {
+		t.Errorf("dexxon service locations %+v", locs)
 	}
 }
 
@@ -200,6 +217,7 @@ func TestInstructions(t *testing.T) {
 				t.Fatalf("%d instructions, want %d: %+v", len(got), len(tc.want), got)
 			}
 			for i, in := range got {
+				cover(tc.pack, in.Clause)
 				if !strings.Contains(in.Text, tc.want[i]) {
 					t.Errorf("instruction %d = %q, want it to mention %q", i, in.Text, tc.want[i])
 				}
