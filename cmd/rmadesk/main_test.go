@@ -153,6 +153,7 @@ func TestBadInput(t *testing.T) {
 		{"show without id", "", []string{"policy", "show"}, "rmadesk: policy show: give exactly one policy ID or file"},
 		{"lint without files", "", []string{"policy", "lint"}, "rmadesk: policy lint: give one or more policy files"},
 		{"lint missing file", "", []string{"policy", "lint", "nowhere.yaml"}, "rmadesk: policy lint: open nowhere.yaml: no such file or directory"},
+		{"version of a file", ok, []string{"policy", "check", "--policy", "x.yaml", "--version", "2"}, "rmadesk: --version: applies to a pack ID, not to a policy file"},
 		{"list from a missing dir", "", []string{"policy", "list", "--dir", "nowhere"}, `rmadesk: --dir: "nowhere" is not a directory`},
 	}
 	for _, tc := range cases {
@@ -284,7 +285,7 @@ func TestVersions(t *testing.T) {
 		}
 	}
 	claim := func(reported string) string {
-		return `{"requester": {"role": "partner"}, "product": {"category": "ssd"}, "dates": {"invoice": "2026-06-01", "reported": "` + reported + `"}}`
+		return `{"requester": {"role": "partner"}, "product": {"category": "ssd"}, "dates": {"invoice": "2019-06-01", "reported": "` + reported + `"}}`
 	}
 	cases := []struct {
 		reported, version, want string
@@ -293,6 +294,8 @@ func TestVersions(t *testing.T) {
 		{"2027-01-01", "", `"policy_version": "2"`},
 		{"2027-01-01", "1", `"policy_version": "1"`},
 		{"2026-12-31", "2", `"code": "policy_not_in_force"`},
+		{"2019-12-31", "", `"policy_version": "1"`}, // before every version: the first, flagged
+		{"2019-12-31", "", `"code": "policy_not_in_force"`},
 	}
 	for _, tc := range cases {
 		args := []string{"policy", "check", "--dir", dir, "--policy", "dexxon", "--json"}

@@ -19,11 +19,15 @@ import (
 const policyUsage = `policy <subcommand> [flags]
 
 Subcommands:
-  list                   list the policy packs
-  show ID|FILE           show a policy's rules and the clauses they cite
+  list [--dir DIR]       list the policy packs, every version
+  show [--version V] [--clauses] ID|FILE
+                         show a policy's rules and the clauses they cite
   lint FILE...           check policy files; exit 1 when a file has problems
-  check --policy ID|FILE [--json] [--claim FILE]
-                         decide a claim (JSON, from stdin by default)`
+  check --policy ID|FILE [--version V] [--json] [--claim FILE]
+                         decide a claim (JSON, from stdin by default) by the
+                         version in force on its reported date
+
+--dir DIR loads the packs from DIR instead of the embedded ones.`
 
 func runPolicy(e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -71,12 +75,15 @@ type policyRef struct {
 }
 
 // resolve finds the policy. For a pack ID without a version it takes the
-// version in force on day (the claim's reported date), else the latest.
+// version in force on day (the claim's reported date); see Set.InForce.
 func (r policyRef) resolve(day calendar.Date) (*policy.Policy, error) {
 	if r.ref == "" {
 		return nil, badInputf("--policy: required (a pack ID such as dexxon, or a YAML file)")
 	}
 	if looksLikeFile(r.ref) {
+		if r.version != "" {
+			return nil, badInputf("--version: applies to a pack ID, not to a policy file")
+		}
 		data, err := os.ReadFile(r.ref)
 		if err != nil {
 			return nil, badInputf("--policy: %v", err)
@@ -91,8 +98,7 @@ func (r policyRef) resolve(day calendar.Date) (*policy.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	latest := set.Latest(r.ref)
-	if latest == nil {
+	if set.Latest(r.ref) == nil {
 		return nil, badInputf("--policy: unknown policy %q (known: %s; or give a YAML file)", r.ref, strings.Join(set.IDs(), ", "))
 	}
 	if r.version != "" {
@@ -101,10 +107,7 @@ func (r policyRef) resolve(day calendar.Date) (*policy.Policy, error) {
 		}
 		return nil, badInputf("--version: policy %s has no version %q", r.ref, r.version)
 	}
-	if p := set.InForce(r.ref, day); p != nil {
-		return p, nil
-	}
-	return latest, nil
+	return set.InForce(r.ref, day), nil
 }
 
 func looksLikeFile(ref string) bool {

@@ -239,11 +239,13 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 		return RouteNone
 	}
 	known := p.warrantyStatus(c, d, t)
+	if !known {
+		d.Warranty = WarrantyStatus{} // no half-filled window in the decision
+	}
 	if p.DOA != nil && p.evalDOA(c, d) {
 		return RouteDOA
 	}
 	if !known {
-		d.Warranty = WarrantyStatus{}
 		p.explainMissingStart(c, d, t)
 		return RouteWarranty
 	}

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -69,6 +70,12 @@ func checkKinds(file string, t reflect.Type, n ast.Node, path string, issues *[]
 		case ast.FloatType, ast.InfinityType, ast.NanType:
 			v := n.GetToken().Value
 			bad("%s is read as a number; write \"%s\" in quotes to keep it as text", v, v)
+		case ast.IntegerType:
+			// 1 stays "1", but 01, 0x1A and 1_000 would not survive as written.
+			v := n.GetToken().Value
+			if i, err := strconv.Atoi(v); err != nil || strconv.Itoa(i) != v {
+				bad("%s is read as a number; write \"%s\" in quotes to keep it as text", v, v)
+			}
 		case ast.MappingType, ast.MappingValueType, ast.SequenceType:
 			bad("must be text, not %s", describeNode(n))
 		}

@@ -49,6 +49,8 @@ func TestLoadErrors(t *testing.T) {
 			want: `p.yaml:22:14: warranty.terms[0].years: must be a whole number, not the number 1.5`},
 		{name: "unquoted decimal version", replace: [2]string{`version: "1"`, "version: 2026.10"},
 			want: `p.yaml:3:10: version: 2026.10 is read as a number; write "2026.10" in quotes to keep it as text`},
+		{name: "number with a leading zero as text", replace: [2]string{`version: "1"`, "version: 01"},
+			want: `p.yaml:3:10: version: 01 is read as a number; write "01" in quotes to keep it as text`},
 		{name: "scalar for a list", replace: [2]string{"allowed: [consumer]", "allowed: consumer"},
 			want: `p.yaml:13:12: requesters.allowed: must be a list (for example [a, b]), not the text "consumer"`},
 		{name: "list for a mapping", replace: [2]string{"vendor:\n  name: Minimal B.V.", "vendor: [Minimal]"},

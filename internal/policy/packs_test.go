@@ -106,6 +106,9 @@ func runDecisionCases(t *testing.T, id string, cases []decisionCase) {
 			if tc.lastDay != "" && d.Warranty.LastDay.String() != tc.lastDay {
 				t.Errorf("last day = %s, want %s\n%s", d.Warranty.LastDay, tc.lastDay, explain())
 			}
+			if w := d.Warranty; w.Term != "" && (w.Start.IsZero() || w.LastDay.IsZero()) {
+				t.Errorf("half-filled warranty %+v", w)
+			}
 			if tc.basis != "" && d.Warranty.Basis.String() != tc.basis {
 				t.Errorf("basis = %s, want %s", d.Warranty.Basis, tc.basis)
 			}

@@ -66,13 +66,17 @@ func (s *Set) Latest(id string) *Policy {
 }
 
 // InForce returns the version of id in force on day: the latest that took
-// effect on or before it; nil if id is unknown or no version was in force yet.
+// effect on or before it. Before the first version it returns the first, whose
+// decisions then say the policy was not yet in force; nil if id is unknown.
 func (s *Set) InForce(id string, day calendar.Date) *Policy {
 	versions := s.byID[id]
 	for i := len(versions) - 1; i >= 0; i-- {
 		if versions[i].EffectiveFrom <= day {
 			return versions[i]
 		}
+	}
+	if len(versions) > 0 {
+		return versions[0]
 	}
 	return nil
 }
