@@ -509,7 +509,6 @@ func (c *compiler) doa(d *doaYAML) *DOA {
 			c.errorf(path+".condition", "%v", err)
 			continue
 		}
-		out.NotConditions = out.NotConditions.With(cond)
 		out.ConditionRules = append(out.ConditionRules, DOACondition{Condition: cond, Clause: c.clause(path, n.Clause)})
 	}
 	for i, r := range d.Documents {

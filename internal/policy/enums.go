@@ -328,20 +328,6 @@ func (s ConditionSet) Conditions() []Condition {
 	return out
 }
 
-// MarshalJSON writes the set as a JSON array of names.
-func (s ConditionSet) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	for i, c := range s.Conditions() {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '"')
-		b = append(b, c.String()...)
-		b = append(b, '"')
-	}
-	return append(b, ']'), nil
-}
-
 // DocumentSet is a set of documents.
 type DocumentSet uint16
 
@@ -359,23 +345,3 @@ func (s DocumentSet) Documents() []Document {
 	}
 	return out
 }
-
-// MarshalJSON writes the set as a JSON array of names.
-func (s DocumentSet) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
-	for i, d := range s.Documents() {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '"')
-		b = append(b, d.String()...)
-		b = append(b, '"')
-	}
-	return append(b, ']'), nil
-}
-
-// RoleNames, ConditionNames and DocumentNames list the vocabularies, for
-// documentation, forms and error messages.
-func RoleNames() []string      { return append([]string(nil), roleNames[1:]...) }
-func ConditionNames() []string { return append([]string(nil), conditionNames[:]...) }
-func DocumentNames() []string  { return append([]string(nil), documentNames[:]...) }

@@ -157,8 +157,7 @@ type RollForward struct {
 // conditions; when they fail the claim continues as a standard warranty claim.
 type DOA struct {
 	Within         []Window
-	NotConditions  ConditionSet // any of these on the unit disqualifies DOA
-	ConditionRules []DOACondition
+	ConditionRules []DOACondition // any of these on the unit disqualifies DOA
 	Documents      []DOARequirement
 	Clause         string
 }
