@@ -3,6 +3,7 @@ package policy_test
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -139,5 +140,32 @@ func TestDecisionJSON(t *testing.T) {
 	}
 	if m["decision"] != "reject" || m["route"] != "none" || m["inbound_shipping_paid_by"] != "unspecified" {
 		t.Errorf("unexpected decision %s", out)
+	}
+}
+
+// TestDecisionRoundTrip: a stored decision reads back equal.
+func TestDecisionRoundTrip(t *testing.T) {
+	for _, id := range []string{"dexxon", "plextor", "webstore4", "pixfra", "minicart"} {
+		data, err := os.ReadFile("../../examples/claims/" + id + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := policy.ParseClaim(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := pack(t, id).Evaluate(c)
+		out, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back policy.Decision
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("%s: %v\n%s", id, err, out)
+		}
+		again, _ := json.Marshal(back)
+		if string(again) != string(out) {
+			t.Fatalf("%s: round trip changed the decision:\n%s\n%s", id, out, again)
+		}
 	}
 }

@@ -345,3 +345,34 @@ func (s DocumentSet) Documents() []Document {
 	}
 	return out
 }
+
+// UnmarshalText methods let stored decisions and claims be read back with
+// encoding/json; each accepts exactly the names MarshalText writes.
+
+func (r *Role) UnmarshalText(b []byte) (err error)      { *r, err = ParseRole(string(b)); return }
+func (k *Kind) UnmarshalText(b []byte) (err error)      { *k, err = ParseKind(string(b)); return }
+func (c *Cause) UnmarshalText(b []byte) (err error)     { *c, err = ParseCause(string(b)); return }
+func (c *Condition) UnmarshalText(b []byte) (err error) { *c, err = ParseCondition(string(b)); return }
+func (d *Document) UnmarshalText(b []byte) (err error)  { *d, err = ParseDocument(string(b)); return }
+func (r *Route) UnmarshalText(b []byte) (err error)     { *r, err = ParseRoute(string(b)); return }
+func (p *Payer) UnmarshalText(b []byte) (err error)     { *p, err = ParsePayer(string(b)); return }
+
+// UnmarshalText reads a date field name; the empty name is DateNone.
+func (f *DateField) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*f = DateNone
+		return nil
+	}
+	v, err := ParseDateField(string(b))
+	*f = v
+	return err
+}
+
+// UnmarshalText reads a verdict name.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	if i, ok := lookup(verdictNames[:], string(b)); ok {
+		*v = Verdict(i)
+		return nil
+	}
+	return unknownValue("decision", string(b), verdictNames[:])
+}

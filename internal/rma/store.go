@@ -1,0 +1,117 @@
+package rma
+
+import (
+	"context"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+)
+
+// Store keeps the desk's records. Implementations (internal/store/sqlite,
+// internal/store/postgres) pass one conformance suite, internal/store/storetest.
+//
+// Errors are *Error with ENOTFOUND (no such record), ECONFLICT (a unique
+// value taken), or EPRECONDITION (SaveRMA's version check failed); anything
+// else is an outage.
+type Store interface {
+	// CreateOrg stores a new organisation and sets its ID.
+	CreateOrg(ctx context.Context, o *Org) error
+	Org(ctx context.Context, id int64) (*Org, error)
+	OrgByName(ctx context.Context, name string) (*Org, error)
+	Orgs(ctx context.Context) ([]Org, error)
+
+	// CreateUser stores a user and sets its ID; emails are unique.
+	CreateUser(ctx context.Context, u *User) error
+	UserByEmail(ctx context.Context, email string) (*User, error)
+
+	// CreateAPIKey stores a key (only its hash) and sets its ID.
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// APIKeyByPrefix finds a key that is not revoked by its public prefix.
+	APIKeyByPrefix(ctx context.Context, prefix string) (*APIKey, error)
+
+	// CreateRMA stores a new RMA with its lines, deadlines, charges and
+	// numbers and its first event, in one transaction; it sets the IDs and
+	// Version 1. With a non-empty idempotency key already used by the same
+	// organisation it stores nothing and returns an ECONFLICT *Error whose
+	// ExistingID is the RMA the key created before.
+	CreateRMA(ctx context.Context, r *RMA, ev *Event, idempotencyKey string) error
+	// SaveRMA writes r's new state and everything it holds, and appends the
+	// events, in one transaction, if the stored version is still
+	// expectVersion; then r.Version is expectVersion+1. Otherwise it writes
+	// nothing and returns EPRECONDITION. Lines are updated in place (by ID);
+	// deadlines and numbers are replaced; charges without an ID are added.
+	SaveRMA(ctx context.Context, r *RMA, expectVersion int, evs ...*Event) error
+	// RMA loads one RMA with everything it holds.
+	RMA(ctx context.Context, id int64) (*RMA, error)
+	// RMAByNumber finds an RMA by its current or any earlier number.
+	RMAByNumber(ctx context.Context, number string) (*RMA, error)
+	// ListRMAs returns one page of RMAs (without lines, with deadlines),
+	// newest first, and the cursor of the next page ("" at the end).
+	ListRMAs(ctx context.Context, f ListFilter) ([]RMA, string, error)
+	// Events returns an RMA's history, oldest first.
+	Events(ctx context.Context, rmaID int64) ([]Event, error)
+	// NextSequence returns the next value of a named counter (RMA numbers
+	// per year). Values are unique; gaps are allowed.
+	NextSequence(ctx context.Context, name string) (int64, error)
+
+	// AddDocument stores a document's record and its event in one transaction.
+	AddDocument(ctx context.Context, d *Document, ev *Event) error
+	Documents(ctx context.Context, rmaID int64) ([]Document, error)
+	Document(ctx context.Context, id int64) (*Document, error)
+	// AddMessage stores a message and its event in one transaction.
+	AddMessage(ctx context.Context, m *Message, ev *Event) error
+	Messages(ctx context.Context, rmaID int64) ([]Message, error)
+
+	// LinesBySerial finds every line whose unit or replacement has serial.
+	LinesBySerial(ctx context.Context, serial string) ([]SerialHit, error)
+}
+
+// ListFilter selects RMAs.
+type ListFilter struct {
+	OrgID    int64   // 0: every organisation (the desk's view)
+	States   []State // empty: any
+	PolicyID string
+	Overdue  bool          // only RMAs with an open deadline before Today
+	Today    calendar.Date // for Overdue
+	Query    string        // a prefix of a number, serial or model (case-insensitive)
+	Cursor   string        // from the previous page
+	Limit    int           // 1..200; 0 means 50
+}
+
+// SerialHit is a line found by serial, with its RMA.
+type SerialHit struct {
+	RMAID         int64
+	Number        string
+	State         State
+	Outcome       Outcome
+	PolicyID      string
+	PolicyVersion string
+	Reported      calendar.Date
+	Line          Line
+	AsReplacement bool // the serial is the replacement unit's
+}
+
+// User is a person who signs in.
+type User struct {
+	ID           int64
+	OrgID        int64
+	Email        string
+	Name         string
+	Role         Role
+	PasswordHash string
+	Created      time.Time
+}
+
+// APIKey lets a machine act for an organisation with a role. The secret is
+// shown once; only its hash is kept.
+type APIKey struct {
+	ID      int64
+	OrgID   int64
+	UserID  int64
+	Role    Role
+	Prefix  string // public part, used to find the key
+	Hash    string // of the whole key
+	Name    string
+	Created time.Time
+	Revoked time.Time
+}
