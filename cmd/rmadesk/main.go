@@ -3,13 +3,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Exit codes: 0 success, 1 a check found problems, 2 bad input or usage.
@@ -21,6 +24,7 @@ const (
 
 // env is what a command may touch, so tests run commands in-process.
 type env struct {
+	ctx            context.Context // cancelled on SIGINT or SIGTERM
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -33,6 +37,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "run the desk: the JSON API on the embedded database (--demo to try it)", runServe},
+		{"migrate", "bring the database to the latest schema", runMigrate},
+		{"org", "create an organisation (the desk, or a requester)", runOrg},
+		{"apikey", "create an API key for an organisation", runAPIKey},
 		{"policy", "list, show, lint and check return policies", runPolicy},
 		{"version", "print the version", runVersion},
 	}
@@ -42,7 +50,10 @@ func commands() []command {
 var version = "dev"
 
 func main() {
-	os.Exit(run(&env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(&env{ctx: ctx, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 func run(e *env, args []string) int {

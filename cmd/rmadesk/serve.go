@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/api"
+	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/filestore"
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+)
+
+// storeFlags are the flags every command that opens the database shares.
+type storeFlags struct {
+	dataDir string
+	db      string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", envOr("RMADESK_DATA_DIR", "./rmadesk-data"), "`DIR` for the SQLite file and attachments (env RMADESK_DATA_DIR)")
+	fs.StringVar(&f.db, "db", os.Getenv("RMADESK_DB"), "database `URL`, overriding the SQLite file in --data-dir: sqlite:PATH (env RMADESK_DB)")
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// openStore opens the database the flags name and applies migrations.
+func (f *storeFlags) openStore(ctx context.Context) (*sqlite.DB, error) {
+	path := filepath.Join(f.dataDir, "rmadesk.db")
+	switch {
+	case f.db == "":
+	case strings.HasPrefix(f.db, "postgres://"), strings.HasPrefix(f.db, "postgresql://"):
+		return nil, badInputf("--db: PostgreSQL is not supported by this build yet; use sqlite:PATH or leave --db empty")
+	case strings.HasPrefix(f.db, "sqlite:"):
+		path = strings.TrimPrefix(strings.TrimPrefix(f.db, "sqlite:"), "//")
+	default:
+		return nil, badInputf("--db: %q is not a database URL (sqlite:PATH)", f.db)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, badInputf("--data-dir: %v", err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func runServe(e *env, args []string) error {
+	fs := newFlags(e, "serve", "serve [--addr HOST:PORT] [--data-dir DIR] [--db URL] [--demo] [--dir POLICIES]")
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", envOr("RMADESK_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (env RMADESK_ADDR)")
+	demo := fs.Bool("demo", false, "create demo organisations and keys for the five seed policies, and print how to try them")
+	dir := fs.String("dir", os.Getenv("RMADESK_POLICIES"), "load policy packs from `DIR` instead of the embedded ones (env RMADESK_POLICIES)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInputf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	ctx := e.ctx
+	set, err := packs(*dir)
+	if err != nil {
+		return err
+	}
+	db, err := sf.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	files, err := filestore.Open(filepath.Join(sf.dataDir, "files"))
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	svc := rma.NewService(db, set)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return badInputf("--addr: %v", err)
+	}
+	base := "http://" + ln.Addr().String()
+	if *demo {
+		if err := seedDemo(ctx, e.stdout, db, set, base, sf.dataDir); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	srv := &http.Server{
+		Handler:           rootHandler(api.New(svc, api.Config{Files: files, Log: log}).Handler()),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("rmadesk serving", "addr", base, "data_dir", sf.dataDir, "policies", strings.Join(set.IDs(), ","))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Finish the requests in flight; a state change is one transaction, so
+	// one cut short is rolled back, never half-written.
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	log.Info("shutting down")
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// rootHandler serves the API and a pointer to it at /.
+func rootHandler(apiHandler http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintln(w, `{"service": "rmadesk", "api": "/api/v1", "openapi": "/api/v1/openapi.json"}`)
+	})
+	return mux
+}
+
+func runMigrate(e *env, args []string) error {
+	fs := newFlags(e, "migrate", "migrate [--data-dir DIR] [--db URL]")
+	var sf storeFlags
+	sf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := sf.openStore(context.Background())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(e.stdout, "database is at the latest schema:", db.Path())
+	return nil
+}
+
+func runAPIKey(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return badInputf("apikey: usage: rmadesk apikey create --org NAME --role ROLE")
+	}
+	fs := newFlags(e, "apikey create", "apikey create --org NAME --role ROLE [--name LABEL] [--data-dir DIR] [--db URL]")
+	var sf storeFlags
+	sf.register(fs)
+	orgName := fs.String("org", "", "the organisation's `NAME`")
+	role := fs.String("role", "", "requester for a requester organisation; agent, technician or admin for the desk")
+	label := fs.String("name", "", "a `LABEL` to recognise the key by")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if *orgName == "" {
+		return badInputf("--org: required")
+	}
+	if _, ok := rma.ParseRole(*role); !ok {
+		return badInputf("--role: %q is not a role (requester, agent, technician, admin)", *role)
+	}
+	ctx := context.Background()
+	db, err := sf.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accounts := auth.NewAccounts(db)
+	org, err := accounts.OrgByName(ctx, *orgName)
+	if rma.ErrorCode(err) == rma.ENOTFOUND {
+		return badInputf("--org: no organisation named %q", *orgName)
+	}
+	if err != nil {
+		return err
+	}
+	key, _, err := accounts.CreateKey(ctx, rma.System, org.ID, rma.Role(*role), *label)
+	if err != nil {
+		return badInputf("--role: %v", err)
+	}
+	fmt.Fprintln(e.stdout, key)
+	return nil
+}
+
+func runOrg(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return badInputf("org: usage: rmadesk org create --name NAME (--desk | --role ROLE --country CC)")
+	}
+	fs := newFlags(e, "org create", "org create --name NAME (--desk | --role ROLE [--country CC]) [--email ADDR]")
+	var sf storeFlags
+	sf.register(fs)
+	var n auth.NewOrg
+	fs.StringVar(&n.Name, "name", "", "the organisation's `NAME`")
+	fs.BoolVar(&n.IsDesk, "desk", false, "the desk itself (agents, technicians, admins)")
+	fs.StringVar(&n.Role, "role", "", "the requester `ROLE` its claims carry: consumer, end_user, dealer, partner, distributor")
+	fs.StringVar(&n.Country, "country", "", "ISO 3166-1 alpha-2 `CC`")
+	fs.StringVar(&n.Email, "email", "", "where notifications go")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := sf.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	o, err := auth.NewAccounts(db).CreateOrg(ctx, rma.System, n)
+	if err != nil {
+		var de *rma.Error
+		if errors.As(err, &de) && de.Field != "" {
+			return badInputf("--%s: %s", de.Field, de.Message)
+		}
+		return badInputf("%v", err)
+	}
+	fmt.Fprintf(e.stdout, "organisation %d: %s\n", o.ID, o.Name)
+	return nil
+}
+
+// demoOrgs are the requester organisations of the demo, one per seed pack.
+var demoOrgs = []struct {
+	policy, name, role, country, env string
+}{
+	{"dexxon", "Demo Partner for Dexxon", "partner", "NL", "DEXXON_KEY"},
+	{"plextor", "Demo Dealer for Plextor", "dealer", "BE", "PLEXTOR_KEY"},
+	{"webstore4", "Demo Consumer at WebStore4", "consumer", "NL", "WEBSTORE4_KEY"},
+	{"pixfra", "Demo Distributor for Pixfra", "distributor", "DE", "PIXFRA_KEY"},
+	{"minicart", "Demo Shopper at Mini Cart", "consumer", "ES", "MINICART_KEY"},
+}
+
+// seedDemo creates (once) the demo desk and requester organisations, makes
+// fresh keys (keys are shown only when made), writes them to
+// DATA_DIR/demo-keys.env for docs/API.md, and prints how to try the API.
+func seedDemo(ctx context.Context, w io.Writer, db *sqlite.DB, set *policy.Set, base, dataDir string) error {
+	accounts := auth.NewAccounts(db)
+	ensure := func(n auth.NewOrg) (*rma.Org, error) {
+		o, err := accounts.OrgByName(ctx, n.Name)
+		if rma.ErrorCode(err) == rma.ENOTFOUND {
+			return accounts.CreateOrg(ctx, rma.System, n)
+		}
+		return o, err
+	}
+	desk, err := ensure(auth.NewOrg{Name: "Demo Desk", IsDesk: true, Country: "NL"})
+	if err != nil {
+		return err
+	}
+	var env strings.Builder
+	fmt.Fprintf(&env, "export RMADESK=%s\n", base)
+	key := func(org *rma.Org, role rma.Role, name string) (string, error) {
+		k, _, err := accounts.CreateKey(ctx, rma.System, org.ID, role, name)
+		if err == nil {
+			fmt.Fprintf(&env, "export %s=%s\n", name, k)
+		}
+		return k, err
+	}
+	for _, k := range []struct {
+		role rma.Role
+		name string
+	}{{rma.RoleAdmin, "ADMIN_KEY"}, {rma.RoleAgent, "AGENT_KEY"}, {rma.RoleTechnician, "TECH_KEY"}} {
+		if _, err := key(desk, k.role, k.name); err != nil {
+			return err
+		}
+	}
+	for _, d := range demoOrgs {
+		if set.Latest(d.policy) == nil {
+			continue
+		}
+		org, err := ensure(auth.NewOrg{Name: d.name, Role: d.role, Country: d.country})
+		if err != nil {
+			return err
+		}
+		if _, err := key(org, rma.RoleRequester, d.env); err != nil {
+			return err
+		}
+	}
+	envFile := filepath.Join(dataDir, "demo-keys.env")
+	if err := os.WriteFile(envFile, []byte(env.String()), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, `rmadesk demo on %[1]s
+Organisations: Demo Desk (admin, agent, technician keys) and one requester per
+seed policy. Fresh keys are in %[2]s; in another shell:
+
+  source %[2]s
+  curl -s -H "Authorization: Bearer $DEXXON_KEY" $RMADESK/api/v1/me
+  curl -s -H "Authorization: Bearer $DEXXON_KEY" -H 'Content-Type: application/json' \
+       -H 'Idempotency-Key: try-1' -d @examples/api/dexxon-submit.json $RMADESK/api/v1/rmas
+  curl -s -H "Authorization: Bearer $AGENT_KEY" "$RMADESK/api/v1/rmas?state=submitted"
+
+The whole lifecycle, step by step: docs/API.md. The API's description: %[1]s/api/v1/openapi.json
+`, base, envFile)
+	return nil
+}

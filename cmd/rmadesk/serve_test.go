@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startServe runs `rmadesk serve` in-process on a loopback port and returns
+// its base URL and a function that stops it and returns its error.
+func startServe(t *testing.T, args ...string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(&env{ctx: ctx, stdin: strings.NewReader(""), stdout: out, stderr: errOut}, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...))
+	}()
+	addr := regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)`)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := addr.FindStringSubmatch(errOut.String()); m != nil {
+			stop := func() error {
+				cancel()
+				select {
+				case code := <-done:
+					if code != 0 {
+						t.Errorf("serve exited %d: %s", code, errOut.String())
+					}
+				case <-time.After(10 * time.Second):
+					t.Error("serve did not stop within 10 s")
+				}
+				return nil
+			}
+			t.Cleanup(func() { cancel() })
+			if strings.Contains(strings.Join(args, " "), "--demo") {
+				for !strings.Contains(out.String(), "docs/API.md") && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			return m[1], stop
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d: %s", code, errOut.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("serve did not start: %s", errOut.String())
+	return "", nil
+}
+
+func readKeys(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	keys := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
+		if ok {
+			keys[name] = value
+		}
+	}
+	return keys
+}
+
+func call(t *testing.T, method, url, key, body string, headers ...string) (int, map[string]any, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m, resp.Header
+}
+
+// TestServeDemo runs the README's first command as a user would, files the
+// example RMA with the printed keys, stops the server gracefully, starts it
+// again on the same data directory and finds the RMA still there.
+func TestServeDemo(t *testing.T) {
+	dir := t.TempDir()
+	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	keys := readKeys(t, filepath.Join(dir, "demo-keys.env"))
+	for _, k := range []string{"ADMIN_KEY", "AGENT_KEY", "TECH_KEY", "DEXXON_KEY", "PLEXTOR_KEY", "WEBSTORE4_KEY", "PIXFRA_KEY", "MINICART_KEY"} {
+		if !strings.HasPrefix(keys[k], "rk_") {
+			t.Fatalf("demo key %s missing: %v", k, keys)
+		}
+	}
+	if keys["RMADESK"] != base {
+		t.Fatalf("RMADESK=%q, server at %s", keys["RMADESK"], base)
+	}
+	body, err := os.ReadFile(filepath.Join("..", "..", "examples", "api", "dexxon-submit.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, rma, _ := call(t, "POST", base+"/api/v1/rmas", keys["DEXXON_KEY"], string(body), "Idempotency-Key", "try-1")
+	if status != http.StatusCreated || rma["decision"] != "accept" {
+		t.Fatalf("submit: %d %v", status, rma)
+	}
+	stop()
+
+	base, stop = startServe(t, "--data-dir", dir)
+	defer stop()
+	status, list, _ := call(t, "GET", base+"/api/v1/rmas?state=submitted", keys["AGENT_KEY"], "")
+	if status != http.StatusOK || len(list["items"].([]any)) != 1 {
+		t.Fatalf("after a restart: %d %v", status, list)
+	}
+	// A second --demo run reuses the organisations and makes fresh keys.
+	if _, err := os.Stat(filepath.Join(dir, "rmadesk.db")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOrgAndAPIKeyCommands(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "", "org", "create", "--data-dir", dir, "--name", "Acme Distribution", "--role", "distributor", "--country", "DE")
+	if code != 0 || !strings.Contains(out, "Acme Distribution") {
+		t.Fatalf("org create: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "", "apikey", "create", "--data-dir", dir, "--org", "Acme Distribution", "--role", "requester")
+	if code != 0 || !regexp.MustCompile(`^rk_[a-z2-7]{8}_[a-z2-7]{32}\n$`).MatchString(out) {
+		t.Fatalf("apikey create: %d %q %s", code, out, errOut)
+	}
+	bad := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"apikey", "create", "--data-dir", dir, "--org", "Nobody", "--role", "requester"}, `--org: no organisation named "Nobody"`},
+		{[]string{"apikey", "create", "--data-dir", dir, "--org", "Acme Distribution", "--role", "agent"}, "--role: role: a requester organisation's keys have role requester"},
+		{[]string{"apikey", "create", "--data-dir", dir, "--org", "Acme Distribution", "--role", "boss"}, `--role: "boss" is not a role`},
+		{[]string{"org", "create", "--data-dir", dir, "--name", "X", "--role", "king"}, `--role: unknown role "king"`},
+		{[]string{"org", "create", "--data-dir", dir, "--name", "Y", "--role", "dealer", "--country", "UK"}, `--country: "UK" is not an ISO 3166-1 alpha-2 country code`},
+		{[]string{"serve", "--db", "postgres://x"}, "--db: PostgreSQL is not supported by this build yet"},
+		{[]string{"migrate", "--db", "mysql://x"}, `--db: "mysql://x" is not a database URL`},
+	}
+	for _, tc := range bad {
+		code, _, errOut := runCLI(t, "", tc.args...)
+		if code != exitBadInput || !strings.Contains(errOut, tc.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	code, out, _ = runCLI(t, "", "migrate", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "latest schema") {
+		t.Fatalf("migrate: %d %s", code, out)
+	}
+}
+
+// TestAPIDocRuns runs the shell blocks of docs/API.md, in order, against a
+// fresh demo server, as a reader pasting them would.
+func TestAPIDocRuns(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "sed"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is needed to run docs/API.md: %v", tool, err)
+			}
+			t.Skipf("%s not installed: docs/API.md not run", tool)
+		}
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "API.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var script strings.Builder
+	script.WriteString("set -euo pipefail\n")
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
+		script.WriteString(m[1])
+	}
+	dir := t.TempDir()
+	_, stop := startServe(t, "--demo", "--data-dir", dir)
+	defer stop()
+	cmd := exec.Command("bash", "-c", strings.ReplaceAll(script.String(), "rmadesk-data/demo-keys.env", filepath.Join(dir, "demo-keys.env")))
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("docs/API.md failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"RMA number RMA-", "in_transit", "received", "in_evaluation", "credited", "application/pdf", "closed", `"action": "close"`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

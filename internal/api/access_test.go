@@ -1,0 +1,296 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// routeOps says, for every route, which operation it performs and whether it
+// addresses one RMA (so another organisation's requester must get 404). A
+// route missing here fails TestAccessEveryRoute: a new endpoint cannot ship
+// without its access rule being written down.
+var routeOps = map[string]struct {
+	op     rma.Action
+	ofRMA  bool
+	public bool
+}{
+	"GET /api/v1/openapi.json":              {public: true},
+	"GET /api/v1/me":                        {op: rma.OpRead},
+	"GET /api/v1/policies":                  {op: rma.OpRead},
+	"GET /api/v1/policies/{id}":             {op: rma.OpRead},
+	"POST /api/v1/policies/{id}/check":      {op: rma.OpRead},
+	"GET /api/v1/rmas":                      {op: rma.OpRead},
+	"POST /api/v1/rmas":                     {op: rma.OpSubmit},
+	"GET /api/v1/rmas/{id}":                 {op: rma.OpRead, ofRMA: true},
+	"GET /api/v1/rmas/{id}/events":          {op: rma.OpRead, ofRMA: true},
+	"GET /api/v1/rmas/{id}/documents":       {op: rma.OpRead, ofRMA: true},
+	"POST /api/v1/rmas/{id}/documents":      {op: rma.OpAddDocument, ofRMA: true},
+	"GET /api/v1/rmas/{id}/documents/{doc}": {op: rma.OpRead, ofRMA: true},
+	"GET /api/v1/rmas/{id}/messages":        {op: rma.OpRead, ofRMA: true},
+	"POST /api/v1/rmas/{id}/messages":       {op: rma.OpAddMessage, ofRMA: true},
+	"POST /api/v1/receiving":                {op: rma.ActReceive},
+	"GET /api/v1/serials/{serial}":          {op: rma.OpLookup},
+	"GET /api/v1/orgs":                      {op: rma.OpAdminister},
+	"POST /api/v1/orgs":                     {op: rma.OpAdminister},
+	"POST /api/v1/orgs/{id}/keys":           {op: rma.OpAdminister},
+}
+
+func init() {
+	for _, a := range rma.Actions() {
+		routeOps["POST /api/v1/rmas/{id}/"+string(a)] = struct {
+			op     rma.Action
+			ofRMA  bool
+			public bool
+		}{op: a, ofRMA: true}
+	}
+}
+
+// TestAccessEveryRoute walks every route of the router, taken from the
+// router itself, for every role: the own organisation's requester, another
+// organisation's requester, the desk's agent, technician and admin, and no
+// key at all. Forbidden means 403 (404 for another organisation's RMA, so
+// its existence does not leak), no key means 401, and nothing is ever 500.
+// Allowed calls may still fail on their body or the RMA's state (400, 409,
+// 412, 422, 428), but never with 401, 403 or 404.
+func TestAccessEveryRoute(t *testing.T) {
+	h := newHarness(t)
+	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+	docID := id(h.upload(h.keys["dexxon"], rmaID, "purchase_receipt", "receipt.png", pngBytes))
+	routes := New(h.svc, Config{}).Routes()
+	if len(routes) < 30 {
+		t.Fatalf("only %d routes?", len(routes))
+	}
+	callers := []struct {
+		name, key string
+		role      rma.Role
+		otherOrg  bool
+	}{
+		{"own requester", h.keys["dexxon"], rma.RoleRequester, false},
+		{"other requester", h.keys["other"], rma.RoleRequester, true},
+		{"agent", h.keys["agent"], rma.RoleAgent, false},
+		{"technician", h.keys["technician"], rma.RoleTechnician, false},
+		{"admin", h.keys["admin"], rma.RoleAdmin, false},
+		{"no key", "", "", false},
+	}
+	for _, rt := range routes {
+		name := rt.Method + " " + rt.Path
+		rule, ok := routeOps[name]
+		if !ok {
+			t.Errorf("route %s has no access rule in routeOps", name)
+			continue
+		}
+		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123").Replace(rt.Path)
+		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
+			path = strings.Replace(rt.Path, "{id}", "dexxon", 1)
+		}
+		if strings.HasPrefix(rt.Path, "/api/v1/orgs/") {
+			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(h.orgs["other"].ID), 1)
+		}
+		for _, c := range callers {
+			t.Run(name+"/"+c.name, func(t *testing.T) {
+				var body any
+				if rt.Method == "POST" {
+					body = map[string]any{}
+				}
+				resp := h.do(rt.Method, path, c.key, body, "If-Match", h.etag(rmaID))
+				got := resp.status
+				if got >= 500 {
+					t.Fatalf("status %d: %s", got, resp.body)
+				}
+				if !strings.HasPrefix(resp.header.Get("Content-Type"), "application/json") && !strings.HasPrefix(resp.header.Get("Content-Type"), "application/problem+json") &&
+					!strings.HasPrefix(resp.header.Get("Content-Type"), "image/") {
+					t.Errorf("Content-Type %q", resp.header.Get("Content-Type"))
+				}
+				switch {
+				case rule.public:
+					if got != http.StatusOK {
+						t.Fatalf("public route: %d", got)
+					}
+				case c.key == "":
+					if got != http.StatusUnauthorized {
+						t.Fatalf("no key: %d, want 401", got)
+					}
+				case c.otherOrg && rule.ofRMA:
+					if got != http.StatusNotFound {
+						t.Fatalf("another organisation's RMA: %d, want 404: %s", got, resp.body)
+					}
+				case !rma.Can(c.role, rule.op):
+					if got != http.StatusForbidden {
+						t.Fatalf("role %s may not %s: %d, want 403: %s", c.role, rule.op, got, resp.body)
+					}
+				default:
+					if got == http.StatusUnauthorized || got == http.StatusForbidden || got == http.StatusNotFound {
+						t.Fatalf("role %s may %s: %d: %s", c.role, rule.op, got, resp.body)
+					}
+				}
+			})
+		}
+	}
+	// No call above changed the RMA's owner or leaked it into the other
+	// organisation's list.
+	list := h.must(http.StatusOK, "GET", "/api/v1/rmas", h.keys["other"], nil)
+	if items := list["items"].([]any); len(items) != 0 {
+		t.Fatalf("the other requester lists %d RMAs", len(items))
+	}
+}
+
+// TestTwoAgentsAtOnce: with the same ETag, one change wins and the other
+// gets 412, whichever comes first.
+func TestTwoAgentsAtOnce(t *testing.T) {
+	h := newHarness(t)
+	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+	tag := h.etag(rmaID)
+	var wg sync.WaitGroup
+	statuses := make([]int, 2)
+	bodies := []any{map[string]any{"resolution": "return"}, map[string]any{"reason": "not ours"}}
+	actions := []string{"authorize", "reject"}
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = h.do("POST", fmt.Sprintf("/api/v1/rmas/%d/%s", rmaID, actions[i]), h.keys["agent"], bodies[i], "If-Match", tag).status
+		}()
+	}
+	wg.Wait()
+	ok, failed := 0, 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusOK:
+			ok++
+		case http.StatusPreconditionFailed:
+			failed++
+		}
+	}
+	if ok != 1 || failed != 1 {
+		t.Fatalf("statuses %v, want one 200 and one 412", statuses)
+	}
+	if n := len(events(h, rmaID)); n != 2 {
+		t.Fatalf("%d events, want 2 (submit and the winner)", n)
+	}
+	// Without If-Match, a state change is refused outright.
+	h.must(http.StatusPreconditionRequired, "POST", fmt.Sprintf("/api/v1/rmas/%d/close", rmaID), h.keys["agent"], nil)
+}
+
+// TestIdempotentSubmission: a retried submission never creates a second RMA.
+func TestIdempotentSubmission(t *testing.T) {
+	h := newHarness(t)
+	body := dexxonSubmission(1, "89.90")
+	first := h.must(http.StatusCreated, "POST", "/api/v1/rmas", h.keys["dexxon"], body, "Idempotency-Key", "order-42")
+	again := h.do("POST", "/api/v1/rmas", h.keys["dexxon"], body, "Idempotency-Key", "order-42")
+	if again.status != http.StatusOK || again.header.Get("Idempotent-Replayed") != "true" || id(again.json(t)) != id(first) {
+		t.Fatalf("retry: %d %s", again.status, again.body)
+	}
+	// The same key from another organisation is its own submission.
+	other := h.must(http.StatusCreated, "POST", "/api/v1/rmas", h.keys["other"], body, "Idempotency-Key", "order-42")
+	if id(other) == id(first) {
+		t.Fatal("keys are per organisation")
+	}
+	list := h.must(http.StatusOK, "GET", "/api/v1/rmas", h.keys["dexxon"], nil)
+	if n := len(list["items"].([]any)); n != 1 {
+		t.Fatalf("%d RMAs after a retried submission", n)
+	}
+}
+
+// TestDataSurvivesRestart closes the database and opens it again.
+func TestDataSurvivesRestart(t *testing.T) {
+	h := newHarness(t)
+	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+	h.act(h.keys["agent"], rmaID, "authorize", map[string]any{"resolution": "return"})
+	before := h.get(rmaID)
+	h.restart()
+	after := h.get(rmaID)
+	for _, k := range []string{"number", "number_expires", "state", "version", "lines", "deadlines"} {
+		if fmt.Sprint(before[k]) != fmt.Sprint(after[k]) {
+			t.Errorf("%s changed across a restart: %v -> %v", k, before[k], after[k])
+		}
+	}
+	if n := len(events(h, rmaID)); n != 2 {
+		t.Fatalf("%d events after restart", n)
+	}
+}
+
+// TestBadRequestsWriteNothing: a request refused for its content leaves no
+// RMA, no event, no change behind.
+func TestBadRequestsWriteNothing(t *testing.T) {
+	h := newHarness(t)
+	good := line(map[string]any{"category": "ssd"}, map[string]any{"invoice": "2025-06-01"}, nil, nil)
+	cases := []struct {
+		name   string
+		body   any
+		status int
+		field  string
+	}{
+		{"second line bad", map[string]any{"policy": "dexxon", "lines": []any{good, line(map[string]any{"category": "ssd"}, map[string]any{"invoice": "2025-13-01"}, nil, nil)}}, 422, "lines[1].dates.invoice"},
+		{"future date", map[string]any{"policy": "dexxon", "lines": []any{line(map[string]any{"category": "ssd"}, map[string]any{"invoice": "2027-01-01"}, nil, nil)}}, 422, "lines[0].dates.invoice"},
+		{"unknown policy", map[string]any{"policy": "acme", "lines": []any{good}}, 422, "policy"},
+		{"no lines", map[string]any{"policy": "dexxon", "lines": []any{}}, 422, "lines"},
+		{"unknown field", map[string]any{"policy": "dexxon", "lines": []any{good}, "colour": "red"}, 422, "colour"},
+		{"wrong type", map[string]any{"policy": "dexxon", "lines": []any{map[string]any{"product": map[string]any{"category": 7}}}}, 422, "lines.product.category"},
+		{"bad money", map[string]any{"policy": "dexxon", "lines": []any{line(map[string]any{"category": "ssd"}, nil, nil, map[string]any{"last_invoiced_price": eur("1.234")})}}, 422, "lines[0].last_invoiced_price.amount"},
+		{"malformed", `{"policy": `, 400, ""},
+		{"not an object", `[]`, 422, "body"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := h.do("POST", "/api/v1/rmas", h.keys["dexxon"], tc.body)
+			if resp.status != tc.status || !strings.HasPrefix(resp.header.Get("Content-Type"), "application/problem+json") {
+				t.Fatalf("status %d (%s): %s", resp.status, resp.header.Get("Content-Type"), resp.body)
+			}
+			if tc.field != "" && str(resp.json(t), "errors", 0, "field") != tc.field {
+				t.Fatalf("field %q, want %q: %s", str(resp.json(t), "errors", 0, "field"), tc.field, resp.body)
+			}
+		})
+	}
+	list := h.must(http.StatusOK, "GET", "/api/v1/rmas", h.keys["admin"], nil)
+	if n := len(list["items"].([]any)); n != 0 {
+		t.Fatalf("%d RMAs written by refused requests", n)
+	}
+	wrongType := h.do("POST", "/api/v1/rmas", h.keys["dexxon"], "{}", "Content-Type", "text/plain")
+	if wrongType.status != http.StatusUnsupportedMediaType {
+		t.Fatalf("text/plain: %d", wrongType.status)
+	}
+	huge := h.do("POST", "/api/v1/rmas", h.keys["dexxon"], `{"policy": "`+strings.Repeat("x", 2<<20)+`"}`)
+	if huge.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("2 MiB body: %d", huge.status)
+	}
+}
+
+// TestUploads: type by content, size bounded, served back safely.
+func TestUploads(t *testing.T) {
+	h := newHarness(t)
+	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+	doc := h.upload(h.keys["dexxon"], rmaID, "purchase_receipt", "../../etc/receipt.png", pngBytes)
+	if doc["filename"] != "receipt.png" || doc["size"] != float64(len(pngBytes)) || len(str(doc, "sha256")) != 64 {
+		t.Fatalf("document: %v", doc)
+	}
+	got := h.do("GET", str(doc, "url"), h.keys["agent"], nil)
+	if got.status != 200 || got.header.Get("Content-Type") != "image/png" || !strings.HasPrefix(got.header.Get("Content-Disposition"), "attachment") ||
+		got.header.Get("X-Content-Type-Options") != "nosniff" || string(got.body) != string(pngBytes) {
+		t.Fatalf("download: %d %v", got.status, got.header)
+	}
+	for _, tc := range []struct {
+		name, filename string
+		content        []byte
+		status         int
+	}{
+		{"html as an image", "photo.png", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), 422},
+		{"svg as an image", "photo.png", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), 422},
+		{"too large", "big.png", append(append([]byte{}, pngBytes...), make([]byte, 2<<20)...), 413},
+		{"empty", "empty.png", nil, 422},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := h.uploadRaw(h.keys["dexxon"], rmaID, "other", tc.filename, tc.content); r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+		})
+	}
+	docs := h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/rmas/%d/documents", rmaID), h.keys["dexxon"], nil)
+	if n := len(docs["documents"].([]any)); n != 1 {
+		t.Fatalf("%d documents after refused uploads", n)
+	}
+}

@@ -1,0 +1,200 @@
+// Package api is rmadesk's JSON API under /api/v1: it decodes requests,
+// authenticates them, calls rma.Service and maps errors to problem+json.
+// It holds no business rule; those live in internal/rma and internal/policy.
+// The routes and openapi.json are kept in step by a test.
+package api
+
+import (
+	_ "embed"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// OpenAPI is the API's OpenAPI 3 document, served at /api/v1/openapi.json.
+//
+//go:embed openapi.json
+var OpenAPI []byte
+
+// Server serves the API.
+type Server struct {
+	svc       *rma.Service
+	files     rma.Files
+	accounts  *auth.Accounts
+	log       *slog.Logger
+	maxUpload int64
+	routes    []Route
+	mux       *http.ServeMux
+}
+
+// Route is one endpoint. Public routes need no API key.
+type Route struct {
+	Method string
+	Path   string // a ServeMux pattern path: /api/v1/rmas/{id}
+	Public bool
+	// Op is checked before the handler runs, against the RMA in the path
+	// when there is one, so a refused caller never sees a validation error.
+	Op      rma.Action
+	handler func(w http.ResponseWriter, r *http.Request, actor rma.Actor) error
+}
+
+// Config is what New needs besides the service.
+type Config struct {
+	Files     rma.Files
+	Log       *slog.Logger
+	MaxUpload int64 // bytes; default 25 MiB
+}
+
+// New builds the API server.
+func New(svc *rma.Service, cfg Config) *Server {
+	s := &Server{svc: svc, files: cfg.Files, accounts: auth.NewAccounts(svc.Store()), log: cfg.Log, maxUpload: cfg.MaxUpload}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.maxUpload <= 0 {
+		s.maxUpload = 25 << 20
+	}
+	s.routes = s.routeTable()
+	s.mux = http.NewServeMux()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	// Anything else under /api/ is a problem, not the mux's plain-text 404.
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if methods := s.methodsFor(r.URL.Path); len(methods) > 0 {
+			w.Header().Set("Allow", strings.Join(methods, ", "))
+			writeProblem(w, r, Problem{Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed here"})
+			return
+		}
+		writeProblem(w, r, Problem{Status: http.StatusNotFound, Detail: "no such endpoint"})
+	})
+	return s
+}
+
+// Handler returns the API's handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Routes lists the endpoints (the access test walks them all).
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) methodsFor(path string) []string {
+	var out []string
+	for _, rt := range s.routes {
+		if matchPath(rt.Path, path) && !slices.Contains(out, rt.Method) {
+			out = append(out, rt.Method)
+		}
+	}
+	return out
+}
+
+func matchPath(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if !strings.HasPrefix(ps[i], "{") && ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// wrap authenticates, recovers from panics (a bug must not take the server
+// down or leak a stack to the client) and sets the headers every answer has.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				writeProblem(w, r, Problem{Status: http.StatusInternalServerError, Detail: "internal error; it has been logged"})
+			}
+		}()
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-store")
+		var actor rma.Actor
+		if !rt.Public {
+			key, ok := bearer(r)
+			if !ok {
+				s.writeError(w, r, rma.Errorf(rma.EUNAUTHORIZED, "missing API key: send Authorization: Bearer rk_..."))
+				return
+			}
+			a, err := auth.Authenticate(r.Context(), s.svc.Store(), key)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			actor = a
+			if err := s.check(r, rt, actor); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		if err := rt.handler(w, r, actor); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// check applies the route's access rule before the request is read.
+func (s *Server) check(r *http.Request, rt Route, actor rma.Actor) error {
+	if rt.Op == "" {
+		return nil
+	}
+	var rmaID int64
+	if strings.Contains(rt.Path, "/rmas/{id}") {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		rmaID = id
+	}
+	return s.svc.Check(r.Context(), actor, rmaID, rt.Op)
+}
+
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:]), true
+	}
+	if k := r.Header.Get("X-API-Key"); k != "" {
+		return k, true
+	}
+	return "", false
+}
+
+// pathID reads a numeric path value.
+func pathID(r *http.Request, name string) (int64, error) {
+	v := r.PathValue(name)
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, rma.Errorf(rma.ENOTFOUND, "%s %q not found", name, v)
+	}
+	return id, nil
+}
+
+// etag is an RMA version as an entity tag.
+func etag(id int64, version int) string { return fmt.Sprintf(`"%d-%d"`, id, version) }
+
+// ifMatch reads the version the client acts on. State changes require it:
+// two agents acting at once, one wins and the other gets 412.
+func ifMatch(r *http.Request, id int64) (int, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, &badRequest{status: http.StatusPreconditionRequired, field: "If-Match", detail: "required: the RMA's ETag from GET, so a change made meanwhile is not overwritten"}
+	}
+	tag := strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	idPart, verPart, ok := strings.Cut(tag, "-")
+	v, err := strconv.Atoi(verPart)
+	if !ok || err != nil || idPart != strconv.FormatInt(id, 10) || v <= 0 {
+		return 0, rma.Errorf(rma.EPRECONDITION, "If-Match %s does not match RMA %d", h, id)
+	}
+	return v, nil
+}

@@ -1,0 +1,341 @@
+package api
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Request bodies. Values arrive as strings and are checked here with the
+// field's path, so every error names the field.
+
+// SubmitBody is POST /api/v1/rmas.
+type SubmitBody struct {
+	Policy       string     `json:"policy"`
+	Kind         string     `json:"kind,omitempty"`
+	Reference    string     `json:"reference,omitempty"`
+	NoSubstitute bool       `json:"no_substitute,omitempty"`
+	Lines        []LineBody `json:"lines"`
+}
+
+// ProductBody identifies a unit.
+type ProductBody struct {
+	Category string `json:"category"`
+	Part     string `json:"part,omitempty"`
+	Model    string `json:"model,omitempty"`
+	Serial   string `json:"serial,omitempty"`
+}
+
+// LineBody is one line of a submission.
+type LineBody struct {
+	Product           ProductBody       `json:"product"`
+	Dates             map[string]string `json:"dates,omitempty"`
+	Conditions        []string          `json:"conditions,omitempty"`
+	Cause             string            `json:"cause,omitempty"`
+	Documents         []string          `json:"documents,omitempty"`
+	Quantity          int               `json:"quantity,omitempty"`
+	Fault             string            `json:"fault,omitempty"`
+	LastInvoicedPrice *MoneyJSON        `json:"last_invoiced_price,omitempty"`
+}
+
+func (b *SubmitBody) request() (rma.SubmitRequest, error) {
+	kind, err := policy.ParseKind(b.Kind)
+	if err != nil {
+		return rma.SubmitRequest{}, rma.Invalid("kind", "%v", err)
+	}
+	req := rma.SubmitRequest{PolicyID: b.Policy, Kind: kind, Reference: b.Reference, NoSubstitute: b.NoSubstitute}
+	for i, lb := range b.Lines {
+		field := fmt.Sprintf("lines[%d]", i)
+		claim, err := lb.claim(field)
+		if err != nil {
+			return rma.SubmitRequest{}, err
+		}
+		price, err := parseMoney(field+".last_invoiced_price", lb.LastInvoicedPrice)
+		if err != nil {
+			return rma.SubmitRequest{}, err
+		}
+		req.Lines = append(req.Lines, rma.LineRequest{Claim: claim, Quantity: lb.Quantity, Fault: lb.Fault, LastInvoicedPrice: price})
+	}
+	return req, nil
+}
+
+func (lb *LineBody) claim(field string) (policy.Claim, error) {
+	return claimOf(field, lb.Product, lb.Dates, lb.Conditions, lb.Cause, lb.Documents)
+}
+
+// claimOf checks a claim's parts; field is the path of the line ("" for a
+// body that is one claim).
+func claimOf(field string, product ProductBody, datesIn map[string]string, conditions []string, cause string, documents []string) (policy.Claim, error) {
+	var c policy.Claim
+	lb := struct {
+		Product    ProductBody
+		Dates      map[string]string
+		Conditions []string
+		Cause      string
+		Documents  []string
+	}{product, datesIn, conditions, cause, documents}
+	for _, s := range []struct{ name, value string }{
+		{"category", lb.Product.Category}, {"part", lb.Product.Part}, {"model", lb.Product.Model}, {"serial", lb.Product.Serial},
+	} {
+		if len(s.value) > 200 {
+			return c, rma.Invalid(join(field, "product."+s.name), "at most 200 characters")
+		}
+	}
+	if strings.TrimSpace(lb.Product.Category) == "" {
+		return c, rma.Invalid(join(field, "product.category"), "required")
+	}
+	c.Product = policy.Product{Category: lb.Product.Category, Part: lb.Product.Part, Model: lb.Product.Model, Serial: lb.Product.Serial}
+	dates, err := parseDates(join(field, "dates"), lb.Dates)
+	if err != nil {
+		return c, err
+	}
+	c.Dates = dates
+	for i, s := range lb.Conditions {
+		cond, err := policy.ParseCondition(s)
+		if err != nil {
+			return c, rma.Invalid(fmt.Sprintf("%s[%d]", join(field, "conditions"), i), "%v", err)
+		}
+		c.Conditions = c.Conditions.With(cond)
+	}
+	if c.Cause, err = policy.ParseCause(lb.Cause); err != nil {
+		return c, rma.Invalid(join(field, "cause"), "%v", err)
+	}
+	docs, err := parseDocuments(join(field, "documents"), lb.Documents)
+	if err != nil {
+		return c, err
+	}
+	c.Documents = docs
+	return c, nil
+}
+
+// parseDates reads the claim dates a requester may give (the desk sets
+// reported).
+func parseDates(field string, m map[string]string) (policy.Dates, error) {
+	var d policy.Dates
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		f, err := policy.ParseDateField(name)
+		if err != nil || f == policy.DateReported {
+			return d, rma.Invalid(field+"."+name, "unknown date (one of purchase, invoice, shipped, delivered, manufactured; the desk sets reported)")
+		}
+		v, err := calendar.ParseDate(m[name])
+		if err != nil {
+			return d, rma.Invalid(field+"."+name, "%q is not a date in the form YYYY-MM-DD", m[name])
+		}
+		switch f {
+		case policy.DatePurchase:
+			d.Purchase = v
+		case policy.DateInvoice:
+			d.Invoice = v
+		case policy.DateShipped:
+			d.Shipped = v
+		case policy.DateDelivered:
+			d.Delivered = v
+		case policy.DateManufactured:
+			d.Manufactured = v
+		}
+	}
+	return d, nil
+}
+
+func parseDocuments(field string, names []string) (policy.DocumentSet, error) {
+	var s policy.DocumentSet
+	for i, n := range names {
+		doc, err := policy.ParseDocument(n)
+		if err != nil {
+			return 0, rma.Invalid(fmt.Sprintf("%s[%d]", field, i), "%v", err)
+		}
+		s = s.With(doc)
+	}
+	return s, nil
+}
+
+// ReasonBody carries a reason or note.
+type ReasonBody struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// NoteBody carries a note.
+type NoteBody struct {
+	Note string `json:"note,omitempty"`
+}
+
+// ReferBody is POST .../refer.
+type ReferBody struct {
+	Contact string `json:"contact"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// AuthorizeBody is POST .../authorize.
+type AuthorizeBody struct {
+	Resolution string `json:"resolution"`
+	Location   string `json:"location,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+// ProvideInfoBody is POST .../provide_info.
+type ProvideInfoBody struct {
+	Lines []struct {
+		Line      int               `json:"line"`
+		Dates     map[string]string `json:"dates,omitempty"`
+		Documents []string          `json:"documents,omitempty"`
+	} `json:"lines,omitempty"`
+}
+
+func (b *ProvideInfoBody) updates() ([]rma.LineUpdate, error) {
+	var out []rma.LineUpdate
+	for i, l := range b.Lines {
+		field := fmt.Sprintf("lines[%d]", i)
+		dates, err := parseDates(field+".dates", l.Dates)
+		if err != nil {
+			return nil, err
+		}
+		docs, err := parseDocuments(field+".documents", l.Documents)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rma.LineUpdate{LineNo: l.Line, Dates: dates, Documents: docs})
+	}
+	return out, nil
+}
+
+// ShipBody is POST .../ship.
+type ShipBody struct {
+	Carrier  string `json:"carrier,omitempty"`
+	Tracking string `json:"tracking,omitempty"`
+}
+
+// ReceiveBody is POST /api/v1/receiving: the number read off the parcel.
+type ReceiveBody struct {
+	Number string `json:"number"`
+	Lines  []struct {
+		Line               int    `json:"line"`
+		Serial             string `json:"serial,omitempty"`
+		Model              string `json:"model,omitempty"`
+		MissingAccessories []struct {
+			Name  string     `json:"name"`
+			Price *MoneyJSON `json:"price,omitempty"`
+		} `json:"missing_accessories,omitempty"`
+		EnclosedDocuments []string `json:"enclosed_documents,omitempty"`
+	} `json:"lines,omitempty"`
+}
+
+func (b *ReceiveBody) lines() ([]rma.ReceivedLine, error) {
+	var out []rma.ReceivedLine
+	for i, l := range b.Lines {
+		field := fmt.Sprintf("lines[%d]", i)
+		docs, err := parseDocuments(field+".enclosed_documents", l.EnclosedDocuments)
+		if err != nil {
+			return nil, err
+		}
+		rl := rma.ReceivedLine{LineNo: l.Line, Serial: l.Serial, Model: l.Model, Enclosed: docs}
+		for j, a := range l.MissingAccessories {
+			price, err := parseMoney(fmt.Sprintf("%s.missing_accessories[%d].price", field, j), a.Price)
+			if err != nil {
+				return nil, err
+			}
+			rl.MissingAccessories = append(rl.MissingAccessories, rma.Accessory{Name: a.Name, Price: price})
+		}
+		out = append(out, rl)
+	}
+	return out, nil
+}
+
+// EvaluateBody is POST .../evaluate.
+type EvaluateBody struct {
+	Lines []struct {
+		Line      int    `json:"line"`
+		Finding   string `json:"finding"`
+		Condition string `json:"condition,omitempty"`
+		Notes     string `json:"notes,omitempty"`
+		Charges   []struct {
+			Kind        string     `json:"kind"`
+			Quantity    float64    `json:"quantity"`
+			UnitPrice   *MoneyJSON `json:"unit_price,omitempty"`
+			Description string     `json:"description,omitempty"`
+		} `json:"charges,omitempty"`
+	} `json:"lines"`
+}
+
+func (b *EvaluateBody) findings() ([]rma.LineFinding, error) {
+	var out []rma.LineFinding
+	for i, l := range b.Lines {
+		f := rma.LineFinding{LineNo: l.Line, Finding: rma.Finding(l.Finding), Condition: l.Condition, Notes: l.Notes}
+		for j, c := range l.Charges {
+			price, err := parseMoney(fmt.Sprintf("lines[%d].charges[%d].unit_price", i, j), c.UnitPrice)
+			if err != nil {
+				return nil, err
+			}
+			f.Charges = append(f.Charges, rma.ChargeRequest{Kind: c.Kind, Quantity: c.Quantity, UnitPrice: price, Description: c.Description})
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// ResolveBody is POST .../resolve.
+type ResolveBody struct {
+	Outcome      string `json:"outcome"`
+	Note         string `json:"note,omitempty"`
+	Replacements []struct {
+		Line   int    `json:"line"`
+		Serial string `json:"serial"`
+		Model  string `json:"model,omitempty"`
+		Grade  string `json:"grade,omitempty"`
+	} `json:"replacements,omitempty"`
+}
+
+func (b *ResolveBody) request() rma.ResolveRequest {
+	req := rma.ResolveRequest{Outcome: rma.Outcome(b.Outcome), Note: b.Note}
+	for _, u := range b.Replacements {
+		req.Replacements = append(req.Replacements, rma.ReplacementUnit{LineNo: u.Line, Serial: u.Serial, Model: u.Model, Grade: u.Grade})
+	}
+	return req
+}
+
+// MessageBody is POST .../messages.
+type MessageBody struct {
+	Body string `json:"body"`
+}
+
+// OrgBody is POST /api/v1/orgs.
+type OrgBody struct {
+	Name    string `json:"name"`
+	Role    string `json:"role"`
+	Country string `json:"country,omitempty"`
+	Email   string `json:"email,omitempty"`
+}
+
+// KeyBody is POST /api/v1/orgs/{id}/keys.
+type KeyBody struct {
+	Role string `json:"role"`
+	Name string `json:"name,omitempty"`
+}
+
+func authNewOrg(b OrgBody) auth.NewOrg {
+	return auth.NewOrg{Name: b.Name, Role: b.Role, Country: b.Country, Email: b.Email}
+}
+
+// join builds a field path.
+func join(field, name string) string {
+	if field == "" {
+		return name
+	}
+	return field + "." + name
+}
+
+// CheckBody is POST /api/v1/policies/{id}/check: one claim, as a line of a
+// submission would carry it.
+type CheckBody struct {
+	Kind       string            `json:"kind,omitempty"`
+	Product    ProductBody       `json:"product"`
+	Dates      map[string]string `json:"dates,omitempty"`
+	Conditions []string          `json:"conditions,omitempty"`
+	Cause      string            `json:"cause,omitempty"`
+	Documents  []string          `json:"documents,omitempty"`
+}

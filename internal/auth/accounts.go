@@ -1,0 +1,111 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// AccountStore is what account management needs of the store.
+type AccountStore interface {
+	CreateOrg(ctx context.Context, o *rma.Org) error
+	Org(ctx context.Context, id int64) (*rma.Org, error)
+	OrgByName(ctx context.Context, name string) (*rma.Org, error)
+	Orgs(ctx context.Context) ([]rma.Org, error)
+	CreateAPIKey(ctx context.Context, k *rma.APIKey) error
+}
+
+// Accounts manages organisations and API keys.
+type Accounts struct {
+	store AccountStore
+	now   func() time.Time
+}
+
+// NewAccounts wires account management to a store.
+func NewAccounts(store AccountStore) *Accounts { return &Accounts{store: store, now: time.Now} }
+
+// NewOrg describes an organisation to create.
+type NewOrg struct {
+	Name    string
+	IsDesk  bool
+	Role    string // the requester role its claims carry: consumer, dealer, ...
+	Country string
+	Email   string
+}
+
+// CreateOrg adds an organisation. The actor must be an admin (rma.System
+// for the command line).
+func (a *Accounts) CreateOrg(ctx context.Context, actor rma.Actor, n NewOrg) (*rma.Org, error) {
+	if !rma.Can(actor.Role, rma.OpAdminister) {
+		return nil, rma.Errorf(rma.EFORBIDDEN, "role %s may not manage organisations", actor.Role)
+	}
+	name := strings.TrimSpace(n.Name)
+	if name == "" || len(name) > 200 {
+		return nil, rma.Invalid("name", "required, at most 200 characters")
+	}
+	o := &rma.Org{Name: name, IsDesk: n.IsDesk, Country: n.Country, Email: n.Email, Created: a.now().UTC()}
+	if !n.IsDesk {
+		role, err := policy.ParseRole(n.Role)
+		if err != nil {
+			return nil, rma.Invalid("role", "%v", err)
+		}
+		o.Role = role
+	}
+	if n.Country != "" && !policy.ValidCountry(n.Country) {
+		return nil, rma.Invalid("country", "%q is not an ISO 3166-1 alpha-2 country code (upper case, e.g. NL)", n.Country)
+	}
+	if len(n.Email) > 200 || (n.Email != "" && !strings.Contains(n.Email, "@")) {
+		return nil, rma.Invalid("email", "%q is not an email address", n.Email)
+	}
+	if err := a.store.CreateOrg(ctx, o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// CreateKey makes an API key for an organisation; the key is returned once.
+// Requester organisations get requester keys; the desk gets agent,
+// technician or admin keys.
+func (a *Accounts) CreateKey(ctx context.Context, actor rma.Actor, orgID int64, role rma.Role, name string) (string, *rma.APIKey, error) {
+	if !rma.Can(actor.Role, rma.OpAdminister) {
+		return "", nil, rma.Errorf(rma.EFORBIDDEN, "role %s may not manage keys", actor.Role)
+	}
+	org, err := a.store.Org(ctx, orgID)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, ok := rma.ParseRole(string(role)); !ok {
+		return "", nil, rma.Invalid("role", "unknown role %q (one of requester, agent, technician, admin)", role)
+	}
+	if org.IsDesk == (role == rma.RoleRequester) {
+		if org.IsDesk {
+			return "", nil, rma.Invalid("role", "the desk's keys are agent, technician or admin")
+		}
+		return "", nil, rma.Invalid("role", "a requester organisation's keys have role requester")
+	}
+	key, prefix, hash, err := NewKey()
+	if err != nil {
+		return "", nil, err
+	}
+	k := &rma.APIKey{OrgID: orgID, Role: role, Prefix: prefix, Hash: hash, Name: name, Created: a.now().UTC()}
+	if err := a.store.CreateAPIKey(ctx, k); err != nil {
+		return "", nil, err
+	}
+	return key, k, nil
+}
+
+// Orgs lists the organisations.
+func (a *Accounts) Orgs(ctx context.Context, actor rma.Actor) ([]rma.Org, error) {
+	if !rma.Can(actor.Role, rma.OpAdminister) {
+		return nil, rma.Errorf(rma.EFORBIDDEN, "role %s may not list organisations", actor.Role)
+	}
+	return a.store.Orgs(ctx)
+}
+
+// OrgByName finds an organisation (for the command line).
+func (a *Accounts) OrgByName(ctx context.Context, name string) (*rma.Org, error) {
+	return a.store.OrgByName(ctx, name)
+}

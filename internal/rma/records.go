@@ -1,0 +1,189 @@
+package rma
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
+)
+
+// Files keeps the bytes of documents. The store keeps their records.
+type Files interface {
+	// Save stores r under a new name and returns it with the size and the
+	// SHA-256 of what was written.
+	Save(ctx context.Context, r io.Reader) (path string, size int64, sha256 string, err error)
+	// Open returns the bytes stored at path.
+	Open(path string) (io.ReadCloser, error)
+}
+
+// Content types accepted as evidence: photos, videos and PDFs. The type is
+// what the content is, found by sniffing (the caller's job, since it holds
+// the bytes first), never what the client claims; HTML or SVG disguised as
+// an image is refused here.
+var acceptedTypes = []string{
+	"image/jpeg", "image/png", "image/gif", "image/webp",
+	"application/pdf",
+	"video/mp4", "video/webm", "video/quicktime",
+}
+
+// AcceptedContentTypes lists the content types documents may have.
+func AcceptedContentTypes() []string { return slices.Clone(acceptedTypes) }
+
+// NewDocument describes an upload.
+type NewDocument struct {
+	LineNo      int
+	Kind        string // a policy document name (label_photo, ...) or "other"
+	Filename    string
+	ContentType string // sniffed from the content
+	Content     io.Reader
+}
+
+// AddDocument stores a document on an RMA. Attaching evidence does not
+// re-decide the RMA; ProvideInfo does, with every document attached.
+func (s *Service) AddDocument(ctx context.Context, actor Actor, id int64, files Files, nd NewDocument) (*Document, error) {
+	r, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(actor, r, OpAddDocument); err != nil {
+		return nil, err
+	}
+	if nd.Kind == "" {
+		nd.Kind = "other"
+	}
+	if _, err := policy.ParseDocument(nd.Kind); err != nil && nd.Kind != "other" {
+		return nil, Invalid("kind", "%v (or other)", err)
+	}
+	if nd.LineNo != 0 && r.line(nd.LineNo) == nil {
+		return nil, Invalid("line", "no line %d in this RMA", nd.LineNo)
+	}
+	if !slices.Contains(acceptedTypes, nd.ContentType) {
+		return nil, Invalid("file", "the content is %s; accepted: photos (JPEG, PNG, GIF, WebP), videos (MP4, WebM, QuickTime) and PDF", nd.ContentType)
+	}
+	name := sanitizeFilename(nd.Filename)
+	path, size, sum, err := files.Save(ctx, nd.Content)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	d := &Document{RMAID: id, LineNo: nd.LineNo, Kind: nd.Kind, Filename: name, ContentType: nd.ContentType,
+		Size: size, SHA256: sum, Path: path, UploadedBy: actor.Name, Created: now}
+	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddDocument), From: r.State, To: r.State,
+		Details: map[string]any{"kind": nd.Kind, "filename": name, "sha256": sum, "size": size}}
+	if err := s.store.AddDocument(ctx, d, ev); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// sanitizeFilename keeps a name fit for a Content-Disposition header and a
+// listing: no paths, no control characters, bounded length.
+func sanitizeFilename(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '"' {
+			return '_'
+		}
+		return r
+	}, name)
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	if strings.Trim(name, ". ") == "" {
+		name = "upload"
+	}
+	return name
+}
+
+// Documents lists an RMA's documents.
+func (s *Service) Documents(ctx context.Context, actor Actor, id int64) ([]Document, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.store.Documents(ctx, id)
+}
+
+// Document returns one document of an RMA the actor may see.
+func (s *Service) Document(ctx context.Context, actor Actor, rmaID, docID int64) (*Document, error) {
+	if _, err := s.Get(ctx, actor, rmaID); err != nil {
+		return nil, err
+	}
+	d, err := s.store.Document(ctx, docID)
+	if err != nil {
+		return nil, err
+	}
+	if d.RMAID != rmaID {
+		return nil, Errorf(ENOTFOUND, "document not found")
+	}
+	return d, nil
+}
+
+// AddMessage posts a message on an RMA.
+func (s *Service) AddMessage(ctx context.Context, actor Actor, id int64, body string) (*Message, error) {
+	if err := required("body", body, 10000); err != nil {
+		return nil, err
+	}
+	r, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(actor, r, OpAddMessage); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	m := &Message{RMAID: id, Author: actor.Name, FromDesk: actor.Role.IsDesk(), Body: body, Created: now}
+	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddMessage), From: r.State, To: r.State, Details: map[string]any{"from_desk": m.FromDesk}}
+	if err := s.store.AddMessage(ctx, m, ev); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Messages lists an RMA's messages.
+func (s *Service) Messages(ctx context.Context, actor Actor, id int64) ([]Message, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.store.Messages(ctx, id)
+}
+
+// SerialStatus is what the desk knows of one unit.
+type SerialStatus struct {
+	Serial      string
+	WarrantyEnd calendar.Date // the last day of its warranty, when known
+	InWarranty  bool
+	Source      string // how the end is known: "decision of RMA-...", "replacement in RMA-..."
+	History     []SerialHit
+}
+
+// LookupSerial tells a unit's warranty status and RMA history: the latest
+// RMA that decided its warranty, or the replacement it was sent as.
+func (s *Service) LookupSerial(ctx context.Context, actor Actor, serial string) (*SerialStatus, error) {
+	if err := authorize(actor, nil, OpLookup); err != nil {
+		return nil, err
+	}
+	if err := required("serial", serial, 200); err != nil {
+		return nil, err
+	}
+	hits, err := s.store.LinesBySerial(ctx, serial)
+	if err != nil {
+		return nil, err
+	}
+	st := &SerialStatus{Serial: serial, History: hits}
+	for _, h := range hits { // newest last
+		switch {
+		case h.AsReplacement && !h.Line.ReplacementWarrantyEnd.IsZero():
+			st.WarrantyEnd, st.Source = h.Line.ReplacementWarrantyEnd, "replacement in "+h.Number
+		case !h.AsReplacement && !h.Line.Decision.Warranty.LastDay.IsZero():
+			st.WarrantyEnd, st.Source = h.Line.Decision.Warranty.LastDay, fmt.Sprintf("decision of RMA %d", h.RMAID)
+		}
+	}
+	st.InWarranty = !st.WarrantyEnd.IsZero() && s.Today() <= st.WarrantyEnd
+	return st, nil
+}

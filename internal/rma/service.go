@@ -1,0 +1,301 @@
+package rma
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
+)
+
+// Service is the desk's use cases. It is safe for concurrent use: all state
+// is in the Store, and concurrent changes to one RMA are serialised by the
+// Store's version check (the loser gets EPRECONDITION).
+type Service struct {
+	store    Store
+	policies *policy.Set
+	now      func() time.Time
+	zone     *time.Location
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock sets the clock (tests move time to expire RMA numbers).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithZone sets the desk's time zone, which decides what "today" is.
+func WithZone(loc *time.Location) Option { return func(s *Service) { s.zone = loc } }
+
+// NewService wires the use cases to a store and the policies.
+func NewService(store Store, policies *policy.Set, opts ...Option) *Service {
+	s := &Service{store: store, policies: policies, now: time.Now, zone: time.UTC}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Store returns the service's store, for read models the API serves directly.
+func (s *Service) Store() Store { return s.store }
+
+// Policies returns the loaded policies.
+func (s *Service) Policies() *policy.Set { return s.policies }
+
+// Today is the desk's current day.
+func (s *Service) Today() calendar.Date {
+	t := s.now().In(s.zone)
+	return calendar.DateOf(t.Year(), t.Month(), t.Day())
+}
+
+// policyOf returns the exact version an RMA was judged by.
+func (s *Service) policyOf(r *RMA) (*policy.Policy, error) {
+	p := s.policies.Version(r.PolicyID, r.PolicyVersion)
+	if p == nil {
+		return nil, fmt.Errorf("RMA %d: policy %s version %s is no longer loaded", r.ID, r.PolicyID, r.PolicyVersion)
+	}
+	return p, nil
+}
+
+// SubmitRequest is what a requester files.
+type SubmitRequest struct {
+	PolicyID       string
+	Kind           policy.Kind
+	Reference      string
+	NoSubstitute   bool
+	Lines          []LineRequest
+	IdempotencyKey string
+}
+
+// LineRequest is one line of a submission. Claim carries the product, the
+// dates, conditions, cause and documents; its requester, kind and reported
+// date are set by the desk.
+type LineRequest struct {
+	Claim             policy.Claim
+	Quantity          int
+	Fault             string
+	LastInvoicedPrice Money
+}
+
+// MaxLines bounds one RMA: a recall files many RMAs, not one huge one.
+const MaxLines = 200
+
+// Submit files a new RMA: each line is decided by the policy in force today,
+// and the RMA starts in submitted (or needs_info when the engine asks for
+// more). With an idempotency key already used by the organisation, the RMA
+// it created is returned and replayed is true.
+func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r *RMA, replayed bool, err error) {
+	if err := authorize(actor, nil, OpSubmit); err != nil {
+		return nil, false, err
+	}
+	org, err := s.store.Org(ctx, actor.OrgID)
+	if err != nil {
+		return nil, false, err
+	}
+	if org.IsDesk {
+		return nil, false, Errorf(EFORBIDDEN, "the desk files no RMAs of its own; use a requester organisation's key")
+	}
+	today := s.Today()
+	if req.PolicyID == "" {
+		return nil, false, Invalid("policy", "required (one of %s)", strings.Join(s.policies.IDs(), ", "))
+	}
+	p := s.policies.InForce(req.PolicyID, today)
+	if p == nil {
+		return nil, false, Invalid("policy", "unknown policy %q (one of %s)", req.PolicyID, strings.Join(s.policies.IDs(), ", "))
+	}
+	if len(req.Lines) == 0 {
+		return nil, false, Invalid("lines", "required: at least one line")
+	}
+	if len(req.Lines) > MaxLines {
+		return nil, false, Invalid("lines", "at most %d lines per RMA", MaxLines)
+	}
+	if len(req.Reference) > 200 {
+		return nil, false, Invalid("reference", "at most 200 characters")
+	}
+	now := s.now().UTC()
+	r = &RMA{
+		OrgID: org.ID, Reference: req.Reference, PolicyID: p.ID, PolicyVersion: p.Version,
+		Kind: req.Kind, State: Submitted, NoSubstitute: req.NoSubstitute, Reported: today,
+		Created: now, Updated: now,
+	}
+	for i, lr := range req.Lines {
+		field := fmt.Sprintf("lines[%d]", i)
+		if lr.Quantity == 0 {
+			lr.Quantity = 1
+		}
+		if lr.Quantity < 1 || lr.Quantity > 100000 {
+			return nil, false, Invalid(field+".quantity", "must be between 1 and 100000")
+		}
+		if len(lr.Fault) > 10000 {
+			return nil, false, Invalid(field+".fault", "at most 10000 characters")
+		}
+		if lr.LastInvoicedPrice.Cents < 0 {
+			return nil, false, Invalid(field+".last_invoiced_price", "must not be negative")
+		}
+		c := lr.Claim
+		c.Kind = req.Kind
+		c.Requester = policy.Requester{Role: org.Role, Country: org.Country}
+		c.Dates.Reported = today
+		if err := checkDatesNotAfter(c.Dates, today, field); err != nil {
+			return nil, false, err
+		}
+		if c.Product.Category == "" {
+			return nil, false, Invalid(field+".product.category", "required")
+		}
+		if c.Product.Part == "" {
+			c.Product.Part = policy.DefaultPart
+		}
+		r.Lines = append(r.Lines, Line{
+			No: i + 1, Claim: c, Quantity: lr.Quantity, Fault: lr.Fault,
+			LastInvoicedPrice: lr.LastInvoicedPrice, Decision: p.Evaluate(c),
+		})
+	}
+	r.summarise()
+	r.Location = chooseLocation(p, org, r)
+	for _, d := range p.Deadlines {
+		if d.After == "submitted" {
+			r.Deadlines = append(r.Deadlines, Deadline{Name: d.Name, Owner: d.Owner, Due: d.Due(today), Clause: d.Clause, Text: d.Text})
+		}
+	}
+	evs := []*Event{{At: now, Actor: actor.Name, Action: string(OpSubmit), To: Submitted, Details: map[string]any{
+		"policy": p.ID, "policy_version": p.Version, "decision": r.Verdict.String(), "route": r.Route.String(), "lines": len(r.Lines),
+	}}}
+	if r.Verdict == policy.NeedsInfo {
+		// The requester can act at once: the form shows what is missing.
+		r.State = NeedsInfo
+		r.Reason = missingSummary(r)
+		evs[0].To = NeedsInfo
+		evs[0].Details["needs"] = r.Reason
+	}
+	err = s.store.CreateRMA(ctx, r, evs[0], req.IdempotencyKey)
+	if e, ok := err.(*Error); ok && e.ExistingID != 0 {
+		existing, err := s.store.RMA(ctx, e.ExistingID)
+		return existing, true, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return r, false, nil
+}
+
+func checkDatesNotAfter(d policy.Dates, today calendar.Date, field string) error {
+	for _, f := range []struct {
+		name string
+		d    calendar.Date
+	}{{"purchase", d.Purchase}, {"invoice", d.Invoice}, {"shipped", d.Shipped}, {"delivered", d.Delivered}, {"manufactured", d.Manufactured}} {
+		if !f.d.IsZero() && f.d > today {
+			return Invalid(field+".dates."+f.name, "%s is in the future (today is %s)", f.d, today)
+		}
+	}
+	return nil
+}
+
+// summarise sets the RMA's verdict and route from its lines: the most
+// severe verdict, and the route of the first line not rejected.
+func (r *RMA) summarise() {
+	r.Verdict, r.Route = policy.Accept, policy.RouteNone
+	rank := map[policy.Verdict]int{policy.Accept: 0, policy.Review: 1, policy.NeedsInfo: 2, policy.Reject: 3}
+	for _, l := range r.Lines {
+		if rank[l.Decision.Verdict] > rank[r.Verdict] {
+			r.Verdict = l.Decision.Verdict
+		}
+		if r.Route == policy.RouteNone && l.Decision.Route != policy.RouteNone {
+			r.Route = l.Decision.Route
+		}
+	}
+	// Only when every line is rejected is the RMA's verdict a rejection.
+	if r.Verdict == policy.Reject {
+		for _, l := range r.Lines {
+			if l.Decision.Verdict != policy.Reject {
+				r.Verdict = policy.Review
+				break
+			}
+		}
+	}
+}
+
+func missingSummary(r *RMA) string {
+	var parts []string
+	for _, l := range r.Lines {
+		for _, reason := range l.Decision.Reasons {
+			switch reason.Code {
+			case policy.CodeMissingDocuments, policy.CodeMissingWarrantyStart, policy.CodeMissingDates, policy.CodeMissingCountry:
+				parts = append(parts, "line "+strconv.Itoa(l.No)+": "+reason.Text)
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// chooseLocation picks the first service location whose regions include the
+// requester's country and whose categories include the first line's.
+func chooseLocation(p *policy.Policy, org *Org, r *RMA) string {
+	category := ""
+	if len(r.Lines) > 0 {
+		category = r.Lines[0].Claim.Product.Category
+	}
+	for _, l := range p.ServiceLocations {
+		if len(l.Regions) > 0 {
+			in := false
+			for _, reg := range l.Regions {
+				in = in || reg.Contains(org.Country)
+			}
+			if !in {
+				continue
+			}
+		}
+		if len(l.Categories) > 0 && !containsFold(l.Categories, category) {
+			continue
+		}
+		return l.ID
+	}
+	return ""
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Get loads an RMA the actor may see.
+func (s *Service) Get(ctx context.Context, actor Actor, id int64) (*RMA, error) {
+	r, err := s.store.RMA(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(actor, r, OpRead); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// History returns an RMA's events.
+func (s *Service) History(ctx context.Context, actor Actor, id int64) ([]Event, error) {
+	if _, err := s.Get(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.store.Events(ctx, id)
+}
+
+// List returns a page of RMAs the actor may see.
+func (s *Service) List(ctx context.Context, actor Actor, f ListFilter) ([]RMA, string, error) {
+	if !actor.Role.IsDesk() {
+		f.OrgID = actor.OrgID
+	} else if err := authorize(actor, nil, OpListAll); err != nil {
+		return nil, "", err
+	}
+	if f.Overdue {
+		f.Today = s.Today()
+	}
+	if f.Limit < 0 || f.Limit > 200 {
+		return nil, "", Invalid("limit", "must be between 1 and 200")
+	}
+	return s.store.ListRMAs(ctx, f)
+}

@@ -1,0 +1,192 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// pragmas are in the DSN, not executed after Open: database/sql pools
+// connections, and an Exec of a pragma would reach only the one it ran on.
+// The driver runs these on every connection it opens.
+const pragmas = "_pragma=busy_timeout(10000)" +
+	"&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(FULL)" +
+	"&_txlock=immediate"
+
+// maxConns bounds the pool. Readers run in parallel under WAL; writers
+// queue on the file's lock anyway, so more connections would only repeat
+// the pragmas above on connections that wait.
+const maxConns = 8
+
+// DB is an open SQLite store. It is safe for concurrent use.
+type DB struct {
+	pool *sql.DB
+	path string
+}
+
+var _ rma.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		// A memory database would be one per pooled connection, and a URI
+		// would bypass the pragmas below; the store needs one real file.
+		return nil, fmt.Errorf("sqlite: open %q: a file path is required", path)
+	}
+	pool, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	db := &DB{pool: pool, path: path}
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn makes the driver's URI for path. SQLite reads "file:" names as URIs,
+// so the characters that end a URI path or start an escape are escaped.
+func dsn(path string) string {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + escaped + "?" + pragmas
+}
+
+// Path returns the file the store was opened on.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the database; SQLite checkpoints the WAL into the file when
+// its last connection closes.
+func (db *DB) Close() error { return db.pool.Close() }
+
+// Migrate applies the migrations the file lacks; Open calls it.
+func (db *DB) Migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.pool, fsys)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		// goose decides what to apply before its transaction begins, so a
+		// second process opening the same new file can lose the race and
+		// fail on a table the first one created. If nothing is pending now,
+		// the other process did the work.
+		if pending, perr := p.HasPending(ctx); perr == nil && !pending {
+			return nil
+		}
+		return fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// write runs fn in one IMMEDIATE transaction and commits it, or rolls it
+// back if fn or the commit fails.
+func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, nil)
+	if err != nil {
+		return storeError(op, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return storeError(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return storeError(op, err)
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction, so that the several queries that
+// load one RMA see the same snapshot even while a writer commits.
+func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return storeError(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return storeError(op, err)
+	}
+	return nil
+}
+
+// storeError gives err the domain's vocabulary: a domain error passes
+// through, a broken unique constraint is ECONFLICT, a broken foreign key
+// ENOTFOUND (the record referred to does not exist). Anything else is an
+// outage and keeps its cause for the log.
+func storeError(op string, err error) error {
+	var de *rma.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return rma.Errorf(rma.ECONFLICT, "%s: a unique value is taken (%s)", op, constraintDetail(se))
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return rma.Errorf(rma.ENOTFOUND, "%s: refers to a record that does not exist", op)
+		}
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// constraintDetail keeps the "table.column" part of SQLite's message, which
+// tells the caller which value was taken without the driver's noise.
+func constraintDetail(se *sqlite.Error) string {
+	msg := se.Error()
+	if i := strings.Index(msg, "constraint failed: "); i >= 0 {
+		msg = msg[i+len("constraint failed: "):]
+	}
+	if i := strings.Index(msg, " ("); i >= 0 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// isUnique reports whether err is a broken unique constraint.
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	c := se.Code()
+	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// now is the store's clock for timestamps the caller left zero. UTC strips
+// the monotonic reading, so the value in memory equals the one read back.
+func now() time.Time { return time.Now().UTC() }
+
+// querier is what both *sql.DB and *sql.Tx offer, so loaders serve either.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}

@@ -1,0 +1,196 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+func testOrgs(t *testing.T, open Opener) {
+	t.Run("round trip", func(t *testing.T) {
+		s := open(t)
+		for _, o := range []*rma.Org{
+			{Name: "Pixfra Desk", IsDesk: true, Country: "NL", Email: "desk@pixfra.example", Created: minute(1)},
+			{Name: "Dexxon", Role: policy.Distributor, Country: "DE", Email: "rma@dexxon.example", Created: minute(2)},
+		} {
+			must(t, s.CreateOrg(t.Context(), o))
+			if o.ID == 0 {
+				t.Fatalf("CreateOrg did not set the ID of %s", o.Name)
+			}
+			got, err := s.Org(t.Context(), o.ID)
+			must(t, err)
+			wantSame(t, "Org", o, got)
+			got, err = s.OrgByName(t.Context(), o.Name)
+			must(t, err)
+			wantSame(t, "OrgByName", o, got)
+		}
+	})
+	t.Run("created is set when zero", func(t *testing.T) {
+		s := open(t)
+		o := &rma.Org{Name: "Minicart"}
+		must(t, s.CreateOrg(t.Context(), o))
+		if o.Created.IsZero() {
+			t.Fatal("Created not set")
+		}
+		got, err := s.Org(t.Context(), o.ID)
+		must(t, err)
+		wantSame(t, "Org", o, got)
+	})
+	t.Run("names are unique in any case", func(t *testing.T) {
+		for _, tc := range []struct{ name, first, second string }{
+			{"same", "Dexxon", "Dexxon"},
+			{"lower case", "Dexxon", "dexxon"},
+			{"upper case with spaces", "Dexxon", " DEXXON "},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				s := open(t)
+				mkOrg(t, s, tc.first)
+				wantCode(t, s.CreateOrg(t.Context(), &rma.Org{Name: tc.second}), rma.ECONFLICT)
+				orgs, err := s.Orgs(t.Context())
+				must(t, err)
+				if len(orgs) != 1 {
+					t.Fatalf("%d organisations stored, want 1", len(orgs))
+				}
+			})
+		}
+	})
+	t.Run("by name in any case", func(t *testing.T) {
+		s := open(t)
+		o := mkOrg(t, s, "Webstore4")
+		got, err := s.OrgByName(t.Context(), "WEBSTORE4")
+		must(t, err)
+		if got.ID != o.ID {
+			t.Fatalf("found organisation %d, want %d", got.ID, o.ID)
+		}
+	})
+	t.Run("list in creation order", func(t *testing.T) {
+		s := open(t)
+		var want []rma.Org
+		for _, name := range []string{"zeta", "alpha", "mid"} {
+			want = append(want, *mkOrg(t, s, name))
+		}
+		got, err := s.Orgs(t.Context())
+		must(t, err)
+		wantSame(t, "Orgs", want, got)
+	})
+	t.Run("not found", func(t *testing.T) {
+		s := open(t)
+		mkOrg(t, s, "Dexxon")
+		_, err := s.Org(t.Context(), 9999)
+		wantCode(t, err, rma.ENOTFOUND)
+		_, err = s.OrgByName(t.Context(), "Plextor")
+		wantCode(t, err, rma.ENOTFOUND)
+	})
+	t.Run("empty store lists nothing", func(t *testing.T) {
+		s := open(t)
+		orgs, err := s.Orgs(t.Context())
+		must(t, err)
+		if len(orgs) != 0 {
+			t.Fatalf("got %d organisations", len(orgs))
+		}
+	})
+}
+
+func testUsers(t *testing.T, open Opener) {
+	t.Run("round trip", func(t *testing.T) {
+		s := open(t)
+		o := mkOrg(t, s, "Dexxon")
+		u := &rma.User{OrgID: o.ID, Email: "anna@dexxon.example", Name: "Anna", Role: rma.RoleRequester,
+			PasswordHash: "$argon2id$v=19$m=65536,t=1,p=4$c2FsdA$aGFzaA", Created: minute(3)}
+		must(t, s.CreateUser(t.Context(), u))
+		if u.ID == 0 {
+			t.Fatal("CreateUser did not set the ID")
+		}
+		got, err := s.UserByEmail(t.Context(), u.Email)
+		must(t, err)
+		wantSame(t, "User", u, got)
+	})
+	t.Run("by email in any case", func(t *testing.T) {
+		s := open(t)
+		o := mkOrg(t, s, "Dexxon")
+		u := &rma.User{OrgID: o.ID, Email: "Anna@Dexxon.example", Role: rma.RoleAgent}
+		must(t, s.CreateUser(t.Context(), u))
+		got, err := s.UserByEmail(t.Context(), "anna@dexxon.EXAMPLE")
+		must(t, err)
+		if got.ID != u.ID || got.Email != u.Email {
+			t.Fatalf("found %+v", got)
+		}
+	})
+	t.Run("emails are unique in any case", func(t *testing.T) {
+		for _, tc := range []struct{ name, first, second string }{
+			{"same", "anna@dexxon.example", "anna@dexxon.example"},
+			{"other case", "anna@dexxon.example", "ANNA@dexxon.example"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				s := open(t)
+				o1, o2 := mkOrg(t, s, "Dexxon"), mkOrg(t, s, "Minicart")
+				must(t, s.CreateUser(t.Context(), &rma.User{OrgID: o1.ID, Email: tc.first, Role: rma.RoleAgent}))
+				// Unique across organisations too: an email signs in to one account.
+				wantCode(t, s.CreateUser(t.Context(), &rma.User{OrgID: o2.ID, Email: tc.second, Role: rma.RoleAgent}), rma.ECONFLICT)
+			})
+		}
+	})
+	t.Run("unknown organisation", func(t *testing.T) {
+		s := open(t)
+		wantCode(t, s.CreateUser(t.Context(), &rma.User{OrgID: 4242, Email: "x@y.example", Role: rma.RoleAgent}), rma.ENOTFOUND)
+	})
+	t.Run("not found", func(t *testing.T) {
+		s := open(t)
+		_, err := s.UserByEmail(t.Context(), "nobody@example.com")
+		wantCode(t, err, rma.ENOTFOUND)
+	})
+}
+
+func testAPIKeys(t *testing.T, open Opener) {
+	setup := func(t *testing.T) (rma.Store, *rma.Org, *rma.User) {
+		s := open(t)
+		o := mkOrg(t, s, "Dexxon")
+		u := &rma.User{OrgID: o.ID, Email: "erp@dexxon.example", Role: rma.RoleRequester}
+		must(t, s.CreateUser(t.Context(), u))
+		return s, o, u
+	}
+	t.Run("round trip", func(t *testing.T) {
+		s, o, u := setup(t)
+		for _, k := range []*rma.APIKey{
+			{OrgID: o.ID, UserID: u.ID, Role: rma.RoleRequester, Prefix: "rk_ab12", Hash: "h1", Name: "ERP", Created: minute(4)},
+			{OrgID: o.ID, Role: rma.RoleAgent, Prefix: "rk_cd34", Hash: "h2", Name: "no user", Created: minute(5)},
+		} {
+			must(t, s.CreateAPIKey(t.Context(), k))
+			if k.ID == 0 {
+				t.Fatal("CreateAPIKey did not set the ID")
+			}
+			got, err := s.APIKeyByPrefix(t.Context(), k.Prefix)
+			must(t, err)
+			wantSame(t, "APIKey", k, got)
+		}
+	})
+	t.Run("revoked keys are not found", func(t *testing.T) {
+		s, o, _ := setup(t)
+		k := &rma.APIKey{OrgID: o.ID, Role: rma.RoleAgent, Prefix: "rk_old1", Hash: "h", Created: minute(1), Revoked: minute(2)}
+		must(t, s.CreateAPIKey(t.Context(), k))
+		_, err := s.APIKeyByPrefix(t.Context(), "rk_old1")
+		wantCode(t, err, rma.ENOTFOUND)
+	})
+	t.Run("prefixes are unique, revoked or not", func(t *testing.T) {
+		for _, tc := range []struct {
+			name    string
+			revoked bool
+		}{{"live", false}, {"revoked", true}} {
+			t.Run(tc.name, func(t *testing.T) {
+				s, o, _ := setup(t)
+				first := &rma.APIKey{OrgID: o.ID, Role: rma.RoleAgent, Prefix: "rk_dup1", Hash: "h1"}
+				if tc.revoked {
+					first.Revoked = minute(1)
+				}
+				must(t, s.CreateAPIKey(t.Context(), first))
+				wantCode(t, s.CreateAPIKey(t.Context(), &rma.APIKey{OrgID: o.ID, Role: rma.RoleAgent, Prefix: "rk_dup1", Hash: "h2"}), rma.ECONFLICT)
+			})
+		}
+	})
+	t.Run("unknown prefix", func(t *testing.T) {
+		s, _, _ := setup(t)
+		_, err := s.APIKeyByPrefix(t.Context(), "rk_none")
+		wantCode(t, err, rma.ENOTFOUND)
+	})
+}

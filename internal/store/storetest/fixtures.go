@@ -1,0 +1,214 @@
+package storetest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// day is a date literal.
+func day(s string) calendar.Date { return calendar.MustParseDate(s) }
+
+// base is the fixtures' clock. Fixture times carry microseconds, the finest
+// precision every store keeps.
+var base = time.Date(2026, time.March, 2, 9, 30, 0, 123456000, time.UTC)
+
+// minute returns base plus n minutes.
+func minute(n int) time.Time { return base.Add(time.Duration(n) * time.Minute) }
+
+// claim parses a claim in its JSON contract; the fixtures are literals, so
+// a failure is a bug in the suite.
+func claim(t *testing.T, js string) policy.Claim {
+	t.Helper()
+	c, err := policy.ParseClaim([]byte(js))
+	if err != nil {
+		t.Fatalf("fixture claim: %v", err)
+	}
+	return c
+}
+
+// unitClaim is a plain claim for one unit.
+func unitClaim(t *testing.T, serial, model string) policy.Claim {
+	return claim(t, fmt.Sprintf(`{"requester": {"role": "dealer", "country": "NL"},
+		"product": {"category": "thermal-camera", "model": %q, "serial": %q},
+		"dates": {"purchase": "2025-11-03", "reported": "2026-03-02"}}`, model, serial))
+}
+
+// fullDecision sets every field of a decision, every enum to a value other
+// than its zero, so that none can survive a round trip by accident.
+func fullDecision() policy.Decision {
+	return policy.Decision{
+		Policy:        "dexxon",
+		PolicyVersion: "2026-01",
+		Kind:          policy.Withdrawal,
+		Verdict:       policy.Review,
+		Route:         policy.RouteWarranty,
+		Warranty: policy.WarrantyStatus{
+			Basis:        policy.DateInvoice,
+			Start:        day("2024-04-30"),
+			LastDay:      day("2026-05-04"),
+			ExtendedFrom: day("2026-04-30"),
+			Term:         "24 months",
+			InWarranty:   true,
+		},
+		Window: policy.WindowStatus{
+			Name:    "doa",
+			Basis:   policy.DateDelivered,
+			Start:   day("2026-02-20"),
+			LastDay: day("2026-03-06"),
+			Open:    true,
+		},
+		Reasons: []policy.Reason{
+			{Code: policy.CodeInWarranty, Clause: "4.1", Text: "in warranty until 2026-05-04"},
+			{Code: policy.CodeHolidayExtended, Clause: "4.3", Text: "extended past a holiday"},
+		},
+		MissingDocuments:      []policy.Document{policy.VendorInvoice},
+		EncloseDocuments:      []policy.Document{policy.ShipmentSlip, policy.ProformaInvoice},
+		Resolutions:           []string{"repair", "replace"},
+		ResolutionChosenBy:    "vendor",
+		RMAValidDays:          30,
+		InboundShippingPaidBy: policy.PayerVendor,
+	}
+}
+
+// fullRMA sets every field of an RMA and of its first line (the second
+// line keeps zero enums, which must survive too). IDs and Version are the
+// store's to set.
+func fullRMA(t *testing.T, orgID int64) *rma.RMA {
+	full := claim(t, `{"kind": "withdrawal",
+		"requester": {"role": "distributor", "country": "DE"},
+		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001"},
+		"dates": {"purchase": "2025-01-10", "invoice": "2024-12-20", "shipped": "2024-12-22",
+			"delivered": "2024-12-27", "manufactured": "2024-10-01", "reported": "2026-03-02"},
+		"conditions": ["labels_removed", "accident"],
+		"cause": "manufacturing",
+		"documents": ["label_photo", "vendor_invoice"]}`)
+	n1, n2 := rma.FormatNumber(26, 4817), rma.FormatNumber(26, 5120)
+	return &rma.RMA{
+		Number:        n2,
+		NumberExpires: day("2026-04-15"),
+		OrgID:         orgID,
+		Reference:     "PO-4471",
+		PolicyID:      "dexxon",
+		PolicyVersion: "2026-01",
+		Kind:          policy.Withdrawal,
+		State:         rma.Authorized,
+		Verdict:       policy.Review,
+		Route:         policy.RouteWarranty,
+		Resolution:    "replace",
+		Outcome:       rma.Replaced,
+		Reason:        "label photo was unreadable",
+		ReferredTo:    "service@pixfra.example",
+		Location:      "nl-tilburg",
+		NoSubstitute:  true,
+		Reported:      day("2026-03-02"),
+		Lines: []rma.Line{
+			{
+				No:                     1,
+				Claim:                  full,
+				Quantity:               2,
+				Fault:                  "does not power on",
+				LastInvoicedPrice:      rma.Money{Cents: 12900, Currency: "EUR"},
+				Decision:               fullDecision(),
+				ReceivedSerial:         "SN-435-0002",
+				ReceivedModel:          "PX-435B",
+				SerialMismatch:         true,
+				MissingAccessories:     []string{"charger", "lens cap"},
+				EnclosedDocuments:      []policy.Document{policy.PurchaseReceipt, policy.LabelPhoto},
+				Finding:                rma.NotCovered,
+				FindingCondition:       "accident",
+				EvaluationNotes:        "housing cracked at the hinge",
+				ReplacementSerial:      "SN-435-9001",
+				ReplacementModel:       "PX-435",
+				ReplacementGrade:       "revised",
+				ReplacementWarrantyEnd: day("2026-05-04"),
+			},
+			{
+				No:       2,
+				Claim:    unitClaim(t, "SN-100-0001", "PX-100"),
+				Quantity: 1,
+				Decision: policy.Decision{Policy: "dexxon", Kind: policy.Defect, Verdict: policy.Accept, Route: policy.RouteNone},
+			},
+		},
+		Numbers: []rma.NumberRecord{
+			{Number: n1, Issued: day("2026-03-02"), Expires: day("2026-03-16"), Current: false},
+			{Number: n2, Issued: day("2026-03-17"), Expires: day("2026-04-15"), Current: true},
+		},
+		Deadlines: []rma.Deadline{
+			{Name: "instructions", Owner: "vendor", Due: day("2026-03-16"), Met: minute(60), Clause: "5.2", Text: "instructions within 14 days"},
+			{Name: "ship", Owner: "requester", Due: day("2026-04-15"), Clause: "5.3", Text: "send the unit while the number is valid"},
+		},
+		Charges: []rma.Charge{
+			{LineNo: 1, Kind: "inspection", Basis: "hourly", Description: "bench test", Quantity: 1.5,
+				Amount: rma.Money{Cents: 9750, Currency: "EUR"}, Clause: "7.1", Created: minute(5)},
+			{Kind: "credit", Basis: "last_invoiced_price", Description: "credit for line 1", Quantity: 1,
+				Amount: rma.Money{Cents: -12900, Currency: "EUR"}, Clause: "7.4", Created: minute(6)},
+		},
+		Created: minute(0),
+		Updated: minute(1),
+	}
+}
+
+// simpleRMA is a submitted RMA with one line, for tests about something
+// else than the fields.
+func simpleRMA(t *testing.T, orgID int64, ref string, created time.Time) *rma.RMA {
+	return &rma.RMA{
+		OrgID:     orgID,
+		Reference: ref,
+		PolicyID:  "dexxon",
+		State:     rma.Submitted,
+		Reported:  day("2026-03-02"),
+		Lines: []rma.Line{{
+			No:       1,
+			Claim:    unitClaim(t, "SN-"+ref, "MODEL-"+ref),
+			Quantity: 1,
+			Decision: policy.Decision{Policy: "dexxon", Verdict: policy.Accept, Route: policy.RouteWarranty},
+		}},
+		Created: created,
+		Updated: created,
+	}
+}
+
+// submitEvent is the first event of an RMA.
+func submitEvent(at time.Time) *rma.Event {
+	return &rma.Event{At: at, Actor: "anna@dexxon.example", Action: "submit", To: rma.Submitted,
+		Details: map[string]any{"lines": float64(1), "channel": "portal"}}
+}
+
+// mkOrg stores an organisation.
+func mkOrg(t *testing.T, s rma.Store, name string) *rma.Org {
+	t.Helper()
+	o := &rma.Org{Name: name, Role: policy.Dealer, Country: "NL", Email: "rma@" + name + ".example", Created: base}
+	must(t, s.CreateOrg(t.Context(), o))
+	return o
+}
+
+// mkRMA stores r with a submit event.
+func mkRMA(t *testing.T, s rma.Store, r *rma.RMA) *rma.RMA {
+	t.Helper()
+	must(t, s.CreateRMA(t.Context(), r, submitEvent(r.Created), ""))
+	return r
+}
+
+// reload reads an RMA back.
+func reload(t *testing.T, s rma.Store, id int64) *rma.RMA {
+	t.Helper()
+	r, err := s.RMA(t.Context(), id)
+	must(t, err)
+	return r
+}
+
+// wantSame fails the test where got differs from want.
+func wantSame(t *testing.T, what string, want, got any) {
+	t.Helper()
+	if d := diff(want, got); len(d) > 0 {
+		t.Fatalf("%s differs:\n%s", what, joinLines(d))
+	}
+}
+
+func joinLines(lines []string) string { return "  " + strings.Join(lines, "\n  ") }
