@@ -38,6 +38,7 @@ func (db *DB) CreateOrg(ctx context.Context, o *rma.Org) error {
 	}
 	var enc encoder
 	createdText := enc.time("created", created)
+	role := enc.name("role", o.Role)
 	if enc.err != nil {
 		return enc.err
 	}
@@ -45,7 +46,7 @@ func (db *DB) CreateOrg(ctx context.Context, o *rma.Org) error {
 	err := db.pool.QueryRowContext(ctx,
 		`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		o.Name, nameKey(o.Name), o.IsDesk, o.Role.String(), o.Country, o.Email, createdText).Scan(&id)
+		o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText).Scan(&id)
 	if isUnique(err) {
 		return rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
 	}

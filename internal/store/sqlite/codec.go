@@ -1,10 +1,11 @@
 package sqlite
 
 import (
-	"bytes"
 	"database/sql"
+	"encoding"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
@@ -62,12 +63,40 @@ func (e *encoder) json(field string, v any, empty bool) any {
 	if empty {
 		return nil
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		e.fail(field, "cannot be stored: %v", err)
+	b, ok := e.marshal(field, v)
+	if !ok {
 		return nil
 	}
 	return string(b)
+}
+
+// marshal is json.Marshal that also turns a panic into bad input: policy's
+// enums index a table of names, so a value outside it (a caller's bug)
+// panics in MarshalText, and one bad request must not end the process.
+func (e *encoder) marshal(field string, v any) (b []byte, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.fail(field, "cannot be stored: %v", p)
+			b, ok = nil, false
+		}
+	}()
+	b, err := json.Marshal(v)
+	if err != nil {
+		e.fail(field, "cannot be stored: %v", err)
+		return nil, false
+	}
+	return b, true
+}
+
+// name returns an enum's name, refusing a value outside the enum (see marshal).
+func (e *encoder) name(field string, v fmt.Stringer) (s string) {
+	defer func() {
+		if recover() != nil {
+			e.fail(field, "%d is not a valid value", v)
+			s = ""
+		}
+	}()
+	return v.String()
 }
 
 // claim returns the claim in its JSON contract, or nil for the zero Claim
@@ -77,9 +106,8 @@ func (e *encoder) claim(field string, c policy.Claim) any {
 	if c == (policy.Claim{}) {
 		return nil
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		e.fail(field, "cannot be stored: %v", err)
+	b, ok := e.marshal(field, c)
+	if !ok {
 		return nil
 	}
 	if _, err := policy.ParseClaim(b); err != nil {
@@ -89,11 +117,10 @@ func (e *encoder) claim(field string, c policy.Claim) any {
 	return string(b)
 }
 
-// decision returns d as JSON; decodeDecision reads it back.
+// decision returns d as JSON; decoder.decision reads it back.
 func (e *encoder) decision(field string, d policy.Decision) any {
-	b, err := json.Marshal(d)
-	if err != nil {
-		e.fail(field, "cannot be stored: %v", err)
+	b, ok := e.marshal(field, d)
+	if !ok {
 		return nil
 	}
 	return string(b)
@@ -108,7 +135,7 @@ type decoder struct {
 
 func (d *decoder) fail(field string, err error) {
 	if d.err == nil {
-		d.err = fmt.Errorf("sqlite: %s: stored %s is unreadable: %w", d.where, field, err)
+		d.err = fmt.Errorf("%s: stored %s is unreadable: %w", d.where, field, err)
 	}
 }
 
@@ -150,7 +177,17 @@ func (d *decoder) strings(field string, s sql.NullString) []string {
 }
 
 func (d *decoder) documents(field string, s sql.NullString) []policy.Document {
-	return d.documentNames(field, d.strings(field, s))
+	if !s.Valid {
+		return nil
+	}
+	var out []policy.Document
+	if err := json.Unmarshal([]byte(s.String), &out); err != nil {
+		d.fail(field, err)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func (d *decoder) details(field string, s sql.NullString) map[string]any {
@@ -175,28 +212,11 @@ func (d *decoder) claim(field string, s sql.NullString) policy.Claim {
 	return c
 }
 
-func (d *decoder) kind(field, s string) policy.Kind {
-	k, err := policy.ParseKind(s)
-	if err != nil {
+// text reads a policy enum stored as its name.
+func (d *decoder) text(field, s string, v encoding.TextUnmarshaler) {
+	if err := v.UnmarshalText([]byte(s)); err != nil {
 		d.fail(field, err)
 	}
-	return k
-}
-
-func (d *decoder) route(field, s string) policy.Route {
-	r, err := policy.ParseRoute(s)
-	if err != nil {
-		d.fail(field, err)
-	}
-	return r
-}
-
-func (d *decoder) verdict(field, s string) policy.Verdict {
-	v, ok := verdicts[s]
-	if !ok {
-		d.fail(field, fmt.Errorf("unknown verdict %q", s))
-	}
-	return v
 }
 
 // role reads an organisation's requester role; the desk has none, stored
@@ -212,87 +232,72 @@ func (d *decoder) role(field, s string) policy.Role {
 	return r
 }
 
-// verdicts reads policy.Verdict's text back: policy has no ParseVerdict.
-var verdicts = func() map[string]policy.Verdict {
-	m := map[string]policy.Verdict{}
-	for _, v := range []policy.Verdict{policy.Accept, policy.Reject, policy.NeedsInfo, policy.Review} {
-		m[v.String()] = v
-	}
-	return m
-}()
-
-// decisionJSON mirrors policy.Decision's JSON with plain strings: the
-// policy enums marshal to text but have no UnmarshalText, and a zero Date
-// marshals as "" which calendar.Date refuses to unmarshal. Unknown fields
-// are an error, so a field added to policy.Decision cannot be dropped on
-// the way back without the round-trip test noticing.
+// decisionJSON mirrors policy.Decision's JSON with its dates as plain
+// strings: a zero Date marshals as "" (warranty.start when the claim has no
+// start date), which calendar.Date refuses to unmarshal. Unknown fields are
+// an error, so a field added to policy.Decision cannot be dropped on the way
+// back without the round-trip test noticing.
 type decisionJSON struct {
-	Policy                string          `json:"policy"`
-	PolicyVersion         string          `json:"policy_version"`
-	Kind                  string          `json:"kind"`
-	Verdict               string          `json:"decision"`
-	Route                 string          `json:"route"`
-	Warranty              *warrantyJSON   `json:"warranty"`
-	Window                *windowJSON     `json:"window"`
-	Reasons               []policy.Reason `json:"reasons"`
-	MissingDocuments      []string        `json:"missing_documents"`
-	EncloseDocuments      []string        `json:"enclose_documents"`
-	Resolutions           []string        `json:"resolutions"`
-	ResolutionChosenBy    string          `json:"resolution_chosen_by"`
-	RMAValidDays          int             `json:"rma_valid_days"`
-	InboundShippingPaidBy string          `json:"inbound_shipping_paid_by"`
+	Policy                string            `json:"policy"`
+	PolicyVersion         string            `json:"policy_version"`
+	Kind                  policy.Kind       `json:"kind"`
+	Verdict               policy.Verdict    `json:"decision"`
+	Route                 policy.Route      `json:"route"`
+	Warranty              *warrantyJSON     `json:"warranty"`
+	Window                *windowJSON       `json:"window"`
+	Reasons               []policy.Reason   `json:"reasons"`
+	MissingDocuments      []policy.Document `json:"missing_documents"`
+	EncloseDocuments      []policy.Document `json:"enclose_documents"`
+	Resolutions           []string          `json:"resolutions"`
+	ResolutionChosenBy    string            `json:"resolution_chosen_by"`
+	RMAValidDays          int               `json:"rma_valid_days"`
+	InboundShippingPaidBy policy.Payer      `json:"inbound_shipping_paid_by"`
 }
 
 type warrantyJSON struct {
-	Basis        string `json:"basis"`
-	Start        string `json:"start"`
-	LastDay      string `json:"last_day"`
-	ExtendedFrom string `json:"extended_from"`
-	Term         string `json:"term"`
-	InWarranty   bool   `json:"in_warranty"`
+	Basis        policy.DateField `json:"basis"`
+	Start        string           `json:"start"`
+	LastDay      string           `json:"last_day"`
+	ExtendedFrom string           `json:"extended_from"`
+	Term         string           `json:"term"`
+	InWarranty   bool             `json:"in_warranty"`
 }
 
 type windowJSON struct {
-	Name    string `json:"name"`
-	Basis   string `json:"basis"`
-	Start   string `json:"start"`
-	LastDay string `json:"last_day"`
-	Open    bool   `json:"open"`
+	Name    string           `json:"name"`
+	Basis   policy.DateField `json:"basis"`
+	Start   string           `json:"start"`
+	LastDay string           `json:"last_day"`
+	Open    bool             `json:"open"`
 }
 
+// decision reads a decision back. Empty lists come back nil, as the engine
+// makes them.
 func (d *decoder) decision(field, s string) policy.Decision {
 	var raw decisionJSON
-	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&raw); err != nil {
 		d.fail(field, err)
 		return policy.Decision{}
 	}
 	out := policy.Decision{
-		Policy:             raw.Policy,
-		PolicyVersion:      raw.PolicyVersion,
-		Kind:               d.kind(field+".kind", raw.Kind),
-		Verdict:            d.verdict(field+".decision", raw.Verdict),
-		Route:              d.route(field+".route", raw.Route),
-		Resolutions:        raw.Resolutions,
-		ResolutionChosenBy: raw.ResolutionChosenBy,
-		RMAValidDays:       raw.RMAValidDays,
-	}
-	if len(raw.Reasons) > 0 {
-		out.Reasons = raw.Reasons
-	}
-	if len(out.Resolutions) == 0 {
-		out.Resolutions = nil
-	}
-	out.MissingDocuments = d.documentNames(field+".missing_documents", raw.MissingDocuments)
-	out.EncloseDocuments = d.documentNames(field+".enclose_documents", raw.EncloseDocuments)
-	var err error
-	if out.InboundShippingPaidBy, err = policy.ParsePayer(raw.InboundShippingPaidBy); err != nil {
-		d.fail(field+".inbound_shipping_paid_by", err)
+		Policy:                raw.Policy,
+		PolicyVersion:         raw.PolicyVersion,
+		Kind:                  raw.Kind,
+		Verdict:               raw.Verdict,
+		Route:                 raw.Route,
+		Reasons:               nilIfEmpty(raw.Reasons),
+		MissingDocuments:      nilIfEmpty(raw.MissingDocuments),
+		EncloseDocuments:      nilIfEmpty(raw.EncloseDocuments),
+		Resolutions:           nilIfEmpty(raw.Resolutions),
+		ResolutionChosenBy:    raw.ResolutionChosenBy,
+		RMAValidDays:          raw.RMAValidDays,
+		InboundShippingPaidBy: raw.InboundShippingPaidBy,
 	}
 	if w := raw.Warranty; w != nil {
 		out.Warranty = policy.WarrantyStatus{
-			Basis:        d.dateField(field+".warranty.basis", w.Basis),
+			Basis:        w.Basis,
 			Start:        d.textDate(field+".warranty.start", w.Start),
 			LastDay:      d.textDate(field+".warranty.last_day", w.LastDay),
 			ExtendedFrom: d.textDate(field+".warranty.extended_from", w.ExtendedFrom),
@@ -303,7 +308,7 @@ func (d *decoder) decision(field, s string) policy.Decision {
 	if w := raw.Window; w != nil {
 		out.Window = policy.WindowStatus{
 			Name:    w.Name,
-			Basis:   d.dateField(field+".window.basis", w.Basis),
+			Basis:   w.Basis,
 			Start:   d.textDate(field+".window.start", w.Start),
 			LastDay: d.textDate(field+".window.last_day", w.LastDay),
 			Open:    w.Open,
@@ -312,32 +317,11 @@ func (d *decoder) decision(field, s string) policy.Decision {
 	return out
 }
 
-func (d *decoder) documentNames(field string, names []string) []policy.Document {
-	if len(names) == 0 {
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
 		return nil
 	}
-	out := make([]policy.Document, 0, len(names))
-	for _, n := range names {
-		doc, err := policy.ParseDocument(n)
-		if err != nil {
-			d.fail(field, err)
-			return nil
-		}
-		out = append(out, doc)
-	}
-	return out
-}
-
-// dateField reads a DateField; "" is DateNone, which ParseDateField refuses.
-func (d *decoder) dateField(field, s string) policy.DateField {
-	if s == "" {
-		return policy.DateNone
-	}
-	f, err := policy.ParseDateField(s)
-	if err != nil {
-		d.fail(field, err)
-	}
-	return f
+	return s
 }
 
 // textDate reads a date inside JSON, where the zero Date is written as "".

@@ -102,7 +102,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 	}
 	w.rma = []any{
 		number, enc.date("number_expires", r.NumberExpires), r.Reference, r.PolicyID, r.PolicyVersion,
-		r.Kind.String(), string(r.State), r.Verdict.String(), r.Route.String(), r.Resolution,
+		enc.name("kind", r.Kind), string(r.State), enc.name("verdict", r.Verdict), enc.name("route", r.Route), r.Resolution,
 		string(r.Outcome), r.Reason, r.ReferredTo, r.Location, r.NoSubstitute,
 		enc.date("reported", r.Reported), enc.time("updated", updated),
 	}
@@ -380,7 +380,8 @@ func (w *rmaWrite) setCharges(r *rma.RMA, ids []int64) {
 
 // SaveRMA writes r over the stored RMA if that is still expectVersion, and
 // appends evs, in one transaction. Lines with an ID are updated (they must
-// belong to r); lines without one are added. Numbers and deadlines are
+// belong to r); lines without one are added; stored lines r leaves out are
+// kept, since lines are never deleted. Numbers and deadlines are
 // replaced; charges without an ID are added and stored charges left as
 // they are. See rma.Store.
 func (db *DB) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ...*rma.Event) error {
@@ -534,10 +535,10 @@ func scanRMA(row scanner) (*rma.RMA, error) {
 	d := decoder{where: fmt.Sprintf("rma %d", r.ID)}
 	r.Number = number.String
 	r.NumberExpires = d.date("number_expires", expires)
-	r.Kind = d.kind("kind", kind)
+	d.text("kind", kind, &r.Kind)
 	r.State = rma.State(state)
-	r.Verdict = d.verdict("verdict", verdict)
-	r.Route = d.route("route", route)
+	d.text("verdict", verdict, &r.Verdict)
+	d.text("route", route, &r.Route)
 	r.Outcome = rma.Outcome(outcome)
 	r.Reported = d.date("reported", reported)
 	r.Created = d.time("created", created)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
@@ -297,6 +299,47 @@ func TestDamagedRowsAreErrors(t *testing.T) {
 			if code := rma.ErrorCode(err); code != rma.EINTERNAL {
 				t.Fatalf("code %s, want %s: %v", code, rma.EINTERNAL, err)
 			}
+		})
+	}
+}
+
+// TestOutOfRangeEnumsAreRefused: policy's enums panic when asked for the
+// name of a value they do not have; the store refuses such a value as bad
+// input instead of letting the panic end the server.
+func TestOutOfRangeEnumsAreRefused(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	wantInvalid := func(t *testing.T, err error) {
+		t.Helper()
+		if rma.ErrorCode(err) != rma.EINVALID {
+			t.Fatalf("got %v, want %s", err, rma.EINVALID)
+		}
+	}
+	t.Run("org role", func(t *testing.T) {
+		wantInvalid(t, db.CreateOrg(ctx, &rma.Org{Name: "x", Role: policy.Role(200)}))
+	})
+	org := &rma.Org{Name: "Dexxon"}
+	if err := db.CreateOrg(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(r *rma.RMA)
+	}{
+		{"kind", func(r *rma.RMA) { r.Kind = policy.Kind(9) }},
+		{"verdict", func(r *rma.RMA) { r.Verdict = policy.Verdict(42) }},
+		{"route", func(r *rma.RMA) { r.Route = policy.Route(77) }},
+		{"decision verdict", func(r *rma.RMA) { r.Lines[0].Decision.Verdict = policy.Verdict(42) }},
+		{"enclosed document", func(r *rma.RMA) { r.Lines[0].EnclosedDocuments = []policy.Document{policy.Document(99)} }},
+		{"claim role", func(r *rma.RMA) {
+			r.Lines[0].Claim.Requester.Role = policy.Role(99)
+			r.Lines[0].Claim.Dates.Reported = calendar.MustParseDate("2026-03-02")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Lines: []rma.Line{{Quantity: 1}}}
+			tc.change(r)
+			wantInvalid(t, db.CreateRMA(ctx, r, nil, ""))
 		})
 	}
 }

@@ -132,7 +132,10 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 				No:       2,
 				Claim:    unitClaim(t, "SN-100-0001", "PX-100"),
 				Quantity: 1,
-				Decision: policy.Decision{Policy: "dexxon", Kind: policy.Defect, Verdict: policy.Accept, Route: policy.RouteNone},
+				// Zero enums, and a warranty without a start date (the claim
+				// had none), whose JSON carries "start": "".
+				Decision: policy.Decision{Policy: "dexxon", Kind: policy.Defect, Verdict: policy.Accept, Route: policy.RouteNone,
+					Warranty: policy.WarrantyStatus{Basis: policy.DatePurchase, Term: "24 months"}},
 			},
 		},
 		Numbers: []rma.NumberRecord{

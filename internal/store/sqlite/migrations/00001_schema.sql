@@ -203,6 +203,8 @@ CREATE TABLE sequences (
 -- Lower-cased RMA numbers, serials and models, so a search for a prefix is
 -- a range scan of the primary key (term >= 'px-2' AND term < 'px-3'), not
 -- a LIKE '%px-2%' over every line. Rebuilt with each save of the RMA.
+-- The range relies on byte order (SQLite's BINARY collation; on PostgreSQL
+-- the column needs COLLATE "C").
 CREATE TABLE search_terms (
     term   TEXT   NOT NULL,
     rma_id BIGINT NOT NULL REFERENCES rmas (id),
