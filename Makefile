@@ -28,7 +28,7 @@ build:
 	$(GO) build -o bin/rmadesk ./cmd/rmadesk
 
 run:
-	$(GO) run ./cmd/rmadesk policy check --policy dexxon --claim examples/claims/dexxon.json
+	$(GO) run ./cmd/rmadesk serve --demo
 
 # Benchmarks for docs/BENCHMARKS.md (not part of check: timings are measured, never asserted).
 bench:

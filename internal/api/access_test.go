@@ -34,6 +34,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/rmas/{id}/messages":        {op: rma.OpRead, ofRMA: true},
 	"POST /api/v1/rmas/{id}/messages":       {op: rma.OpAddMessage, ofRMA: true},
 	"POST /api/v1/receiving":                {op: rma.ActReceive},
+	"POST /api/v1/rmas/{id}/charges":        {op: rma.OpAddCharge, ofRMA: true},
 	"GET /api/v1/serials/{serial}":          {op: rma.OpLookup},
 	"GET /api/v1/orgs":                      {op: rma.OpAdminister},
 	"POST /api/v1/orgs":                     {op: rma.OpAdminister},
@@ -292,5 +293,39 @@ func TestUploads(t *testing.T) {
 	docs := h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/rmas/%d/documents", rmaID), h.keys["dexxon"], nil)
 	if n := len(docs["documents"].([]any)); n != 1 {
 		t.Fatalf("%d documents after refused uploads", n)
+	}
+}
+
+// TestIdempotentPosts: every POST takes an Idempotency-Key; a retry gets the
+// first answer and does nothing twice.
+func TestIdempotentPosts(t *testing.T) {
+	h := newHarness(t)
+	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+	msgs := fmt.Sprintf("/api/v1/rmas/%d/messages", rmaID)
+	first := h.must(http.StatusCreated, "POST", msgs, h.keys["dexxon"], map[string]any{"body": "hello"}, "Idempotency-Key", "m-1")
+	again := h.do("POST", msgs, h.keys["dexxon"], map[string]any{"body": "hello"}, "Idempotency-Key", "m-1")
+	if again.status != http.StatusCreated || again.header.Get("Idempotent-Replayed") != "true" || id(again.json(t)) != id(first) {
+		t.Fatalf("replay: %d %v %s", again.status, again.header, again.body)
+	}
+	reused := h.do("POST", msgs, h.keys["dexxon"], map[string]any{"body": "something else"}, "Idempotency-Key", "m-1")
+	if reused.status != http.StatusUnprocessableEntity || str(reused.json(t), "errors", 0, "field") != "Idempotency-Key" {
+		t.Fatalf("reused key: %d %s", reused.status, reused.body)
+	}
+	list := h.must(http.StatusOK, "GET", msgs, h.keys["dexxon"], nil)
+	if n := len(list["messages"].([]any)); n != 1 {
+		t.Fatalf("%d messages after a retried post", n)
+	}
+	// A retried state change replays its answer instead of failing on the
+	// ETag it already moved past.
+	tag := h.etag(rmaID)
+	path := fmt.Sprintf("/api/v1/rmas/%d/authorize", rmaID)
+	ok := h.must(http.StatusOK, "POST", path, h.keys["agent"], map[string]any{"resolution": "return"}, "If-Match", tag, "Idempotency-Key", "a-1")
+	replay := h.do("POST", path, h.keys["agent"], map[string]any{"resolution": "return"}, "If-Match", tag, "Idempotency-Key", "a-1")
+	if replay.status != http.StatusOK || str(replay.json(t), "number") != str(ok, "number") {
+		t.Fatalf("replayed authorize: %d %s", replay.status, replay.body)
+	}
+	noKey := h.do("POST", path, h.keys["agent"], map[string]any{"resolution": "return"}, "If-Match", tag)
+	if noKey.status != http.StatusPreconditionFailed {
+		t.Fatalf("without the key, the stale ETag: %d", noKey.status)
 	}
 }

@@ -137,7 +137,14 @@ func (s *Server) wrap(rt Route) http.Handler {
 				return
 			}
 		}
-		if err := rt.handler(w, r, actor); err != nil {
+		run := func(w http.ResponseWriter) error { return rt.handler(w, r, actor) }
+		var err error
+		if rt.Public || (rt.Method == http.MethodPost && rt.Path == v1+"/rmas") {
+			err = run(w) // submissions are guarded by the store, with the RMA
+		} else {
+			err = s.withIdempotency(w, r, actor, run)
+		}
+		if err != nil {
 			s.writeError(w, r, err)
 		}
 	})

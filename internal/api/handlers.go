@@ -36,6 +36,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/rmas/{id}/documents/{doc}", Op: rma.OpRead, handler: s.download},
 		{Method: "GET", Path: v1 + "/rmas/{id}/messages", Op: rma.OpRead, handler: s.listMessages},
 		{Method: "POST", Path: v1 + "/rmas/{id}/messages", Op: rma.OpAddMessage, handler: s.postMessage},
+		{Method: "POST", Path: v1 + "/rmas/{id}/charges", Op: rma.OpAddCharge, handler: s.addCharge},
 		{Method: "POST", Path: v1 + "/receiving", Op: rma.ActReceive, handler: s.receive},
 		{Method: "GET", Path: v1 + "/serials/{serial}", Op: rma.OpLookup, handler: s.serial},
 		{Method: "GET", Path: v1 + "/orgs", Op: rma.OpAdminister, handler: s.listOrgs},
@@ -756,5 +757,40 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, actor rma.Act
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": k.ID, "org_id": k.OrgID, "role": k.Role, "prefix": k.Prefix, "key": key,
 		"note": "the key is shown once; store it now"})
+	return nil
+}
+
+// ChargeBody is POST /api/v1/rmas/{id}/charges.
+type ChargeBody struct {
+	Line        int        `json:"line,omitempty"`
+	Kind        string     `json:"kind"`
+	Quantity    float64    `json:"quantity"`
+	UnitPrice   *MoneyJSON `json:"unit_price,omitempty"`
+	Description string     `json:"description,omitempty"`
+}
+
+func (s *Server) addCharge(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r, id)
+	if err != nil {
+		return err
+	}
+	var b ChargeBody
+	if err := decodeJSON(w, r, &b); err != nil {
+		return err
+	}
+	price, err := parseMoney("unit_price", b.UnitPrice)
+	if err != nil {
+		return err
+	}
+	got, err := s.svc.AddCharge(r.Context(), actor, id, version, b.Line, rma.ChargeRequest{Kind: b.Kind, Quantity: b.Quantity, UnitPrice: price, Description: b.Description})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(got.ID, got.Version))
+	writeJSON(w, http.StatusCreated, s.rmaView(got, s.svc.Today(), actor))
 	return nil
 }

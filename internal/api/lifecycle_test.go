@@ -263,10 +263,18 @@ func TestLifecycleMiniCartRefundAtTheCustomersChoice(t *testing.T) {
 	if str(r, "charges", 0, "kind") != "missing_accessory" || str(r, "charges", 0, "amount", "amount") != "15.00" {
 		t.Fatalf("the missing charger is charged: %v", r["charges"])
 	}
+	// The parcel came by express: the import duties are the customer's.
+	r = h.must(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/rmas/%d/charges", rmaID), h.keys["agent"],
+		map[string]any{"kind": "import_duties", "quantity": 1, "unit_price": eur("12.30")}, "If-Match", h.etag(rmaID))
+	if str(r, "charges", 1, "clause") != "import-duties" {
+		t.Fatalf("import duties: %v", r["charges"])
+	}
+	h.must(http.StatusUnprocessableEntity, "POST", fmt.Sprintf("/api/v1/rmas/%d/charges", rmaID), h.keys["agent"],
+		map[string]any{"kind": "depreciation", "quantity": 1, "unit_price": eur("10.00")}, "If-Match", h.etag(rmaID))
 	h.act(h.keys["technician"], rmaID, "start_evaluation", nil)
 	h.act(h.keys["technician"], rmaID, "evaluate", map[string]any{"lines": []any{map[string]any{"line": 1, "finding": "defect_confirmed"}}})
 	r = h.act(h.keys["agent"], rmaID, "resolve", map[string]any{"outcome": "refunded"})
-	expectBalance(t, r, "-184.00 EUR")
+	expectBalance(t, r, "-171.70 EUR")
 	h.act(h.keys["agent"], rmaID, "close", nil)
 }
 
@@ -340,4 +348,71 @@ func (h *harness) upload(key string, rmaID int64, kind, filename string, content
 		h.t.Fatalf("upload: %d %s", r.status, r.body)
 	}
 	return r.json(h.t)
+}
+
+// TestOverdueQueue: an RMA whose instructions deadline passed is listed as
+// overdue until the desk answers it.
+func TestOverdueQueue(t *testing.T) {
+	h := newHarness(t)
+	late := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+	h.clock.advance(10 * 24 * time.Hour)
+	fresh := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+	h.clock.advance(5 * 24 * time.Hour) // 2026-03-17: the first is one day past 14 days
+	overdue := func() []int64 {
+		m := h.must(http.StatusOK, "GET", "/api/v1/rmas?overdue=true", h.keys["agent"], nil)
+		var ids []int64
+		for _, it := range m["items"].([]any) {
+			ids = append(ids, id(it.(map[string]any)))
+		}
+		return ids
+	}
+	if got := overdue(); len(got) != 1 || got[0] != late {
+		t.Fatalf("overdue %v, want [%d] (not %d)", got, late, fresh)
+	}
+	if r := h.get(late); field(r, "deadlines", 0, "overdue") != true {
+		t.Fatalf("deadline not marked overdue: %v", r["deadlines"])
+	}
+	h.act(h.keys["agent"], late, "request_info", map[string]any{"reason": "photo of the label, please"})
+	if got := overdue(); len(got) != 0 {
+		t.Fatalf("answered, still overdue: %v", got)
+	}
+}
+
+// TestSearchAndPages: the queue finds RMAs by number, serial or model
+// prefix, and pages without gaps or repeats.
+func TestSearchAndPages(t *testing.T) {
+	h := newHarness(t)
+	var ids []int64
+	for i := range 5 {
+		body := dexxonSubmission(1, "10.00")
+		body["lines"].([]any)[0].(map[string]any)["product"] = map[string]any{"category": "ssd", "model": fmt.Sprintf("DX-%d", i), "serial": fmt.Sprintf("SN-%04d", i)}
+		ids = append(ids, id(h.submit(h.keys["dexxon"], body)))
+	}
+	number := str(h.act(h.keys["agent"], ids[2], "authorize", map[string]any{"resolution": "return"}), "number")
+	for _, q := range []string{number, strings.ToLower(number[:10]), "sn-0002", "DX-2"} {
+		m := h.must(http.StatusOK, "GET", "/api/v1/rmas?q="+q, h.keys["agent"], nil)
+		if items := m["items"].([]any); len(items) != 1 || id(items[0].(map[string]any)) != ids[2] {
+			t.Errorf("q=%s: %d items", q, len(items))
+		}
+	}
+	seen := map[int64]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		m := h.must(http.StatusOK, "GET", "/api/v1/rmas?limit=2&cursor="+cursor, h.keys["agent"], nil)
+		for _, it := range m["items"].([]any) {
+			if seen[id(it.(map[string]any))] {
+				t.Fatalf("RMA %d on two pages", id(it.(map[string]any)))
+			}
+			seen[id(it.(map[string]any))] = true
+		}
+		cursor, _ = m["next"].(string)
+		if cursor == "" || pages > 5 {
+			break
+		}
+	}
+	if len(seen) != 5 {
+		t.Fatalf("pages held %d RMAs, want 5", len(seen))
+	}
+	h.must(http.StatusUnprocessableEntity, "GET", "/api/v1/rmas?state=lost", h.keys["agent"], nil)
+	h.must(http.StatusUnprocessableEntity, "GET", "/api/v1/rmas?limit=1000", h.keys["agent"], nil)
 }

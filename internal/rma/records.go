@@ -187,3 +187,53 @@ func (s *Service) LookupSerial(ctx context.Context, actor Actor, serial string) 
 	st.InWarranty = !st.WarrantyEnd.IsZero() && s.Today() <= st.WarrantyEnd
 	return st, nil
 }
+
+// AddCharge puts an entry the policy allows on an RMA's ledger outside
+// evaluation: import duties, a delivery refused over duties (Mini Cart), a
+// second investigation or depreciation (WebStore4). The kinds allowed are
+// the policy's fees on the RMA's route (for a line's finding, when the line
+// has one), and transport when the requester pays the way back.
+func (s *Service) AddCharge(ctx context.Context, actor Actor, id int64, ifVersion int, lineNo int, cr ChargeRequest) (*RMA, error) {
+	r, err := s.store.RMA(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(actor, r, OpAddCharge); err != nil {
+		return nil, err
+	}
+	if ifVersion != 0 && r.Version != ifVersion {
+		return nil, Errorf(EPRECONDITION, "RMA %d changed since version %d (it is at version %d): reload and retry", r.ID, ifVersion, r.Version)
+	}
+	if r.State == Closed {
+		return nil, Errorf(ECONFLICT, "RMA %d is closed", r.ID)
+	}
+	p, err := s.policyOf(r)
+	if err != nil {
+		return nil, err
+	}
+	finding := ""
+	if lineNo != 0 {
+		l := r.line(lineNo)
+		if l == nil {
+			return nil, Invalid("line", "no line %d in this RMA", lineNo)
+		}
+		finding = string(l.Finding)
+	}
+	if err := optional("description", cr.Description, 2000); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	c := &change{r: r, p: p, now: now, today: s.Today(), from: r.State}
+	ch, err := c.charge("", lineNo, finding, cr)
+	if err != nil {
+		return nil, err
+	}
+	r.Charges = append(r.Charges, ch)
+	r.Updated = now
+	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddCharge), From: r.State, To: r.State,
+		Details: map[string]any{"kind": ch.Kind, "amount_cents": ch.Amount.Cents, "currency": ch.Amount.Currency, "line": lineNo}}
+	if err := s.store.SaveRMA(ctx, r, r.Version, ev); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

@@ -64,6 +64,23 @@ type Store interface {
 
 	// LinesBySerial finds every line whose unit or replacement has serial.
 	LinesBySerial(ctx context.Context, serial string) ([]SerialHit, error)
+
+	// IdempotentResponse returns the response stored for an organisation's
+	// Idempotency-Key (ENOTFOUND if none); SaveIdempotentResponse stores it
+	// (ECONFLICT if the key is taken: the first response stays).
+	IdempotentResponse(ctx context.Context, orgID int64, key string) (*StoredResponse, error)
+	SaveIdempotentResponse(ctx context.Context, orgID int64, key string, r StoredResponse) error
+}
+
+// StoredResponse is the answer to a POST made with an Idempotency-Key.
+type StoredResponse struct {
+	Method      string
+	Path        string
+	RequestHash string // of the request that made it: a key reused for another request is refused
+	Status      int
+	ContentType string
+	Body        []byte
+	Created     time.Time
 }
 
 // ListFilter selects RMAs.

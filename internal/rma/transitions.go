@@ -622,10 +622,10 @@ func (c *change) charge(field string, lineNo int, finding string, cr ChargeReque
 		for _, f := range fees {
 			kinds = append(kinds, f.Kind)
 		}
-		return Charge{}, Invalid(field+".kind", "policy %s allows no %q charge on route %s after %s (allowed: %s)", c.p.ID, cr.Kind, c.r.Route, finding, strings.Join(kinds, ", "))
+		return Charge{}, Invalid(joinField(field, "kind"), "policy %s allows no %q charge on route %s after %s (allowed: %s)", c.p.ID, cr.Kind, c.r.Route, finding, strings.Join(kinds, ", "))
 	}
 	if cr.Quantity <= 0 || cr.Quantity > 10000 {
-		return Charge{}, Invalid(field+".quantity", "must be positive (hours for an hourly fee)")
+		return Charge{}, Invalid(joinField(field, "quantity"), "must be positive (hours for an hourly fee)")
 	}
 	unit := cr.UnitPrice
 	ch := Charge{LineNo: lineNo, Kind: cr.Kind, Quantity: cr.Quantity, Description: cr.Description, Created: c.now}
@@ -648,11 +648,11 @@ func (c *change) charge(field string, lineNo int, finding string, cr ChargeReque
 		}
 	}
 	if unit.Cents <= 0 || len(unit.Currency) != 3 {
-		return Charge{}, Invalid(field+".unit_price", "required: the policy sets no amount for %q", cr.Kind)
+		return Charge{}, Invalid(joinField(field, "unit_price"), "required: the policy sets no amount for %q", cr.Kind)
 	}
 	total, ok := mulCents(unit.Cents, cr.Quantity)
 	if !ok {
-		return Charge{}, Invalid(field+".quantity", "amount too large")
+		return Charge{}, Invalid(joinField(field, "quantity"), "amount too large")
 	}
 	ch.Amount = Money{Cents: total, Currency: unit.Currency}
 	return ch, nil
@@ -791,4 +791,11 @@ func (s *Service) Cancel(ctx context.Context, actor Actor, id int64, ifVersion i
 // Close ends an RMA there is nothing left to do for.
 func (s *Service) Close(ctx context.Context, actor Actor, id int64, ifVersion int) (*RMA, error) {
 	return s.transition(ctx, actor, id, ifVersion, ActClose, nil)
+}
+
+func joinField(field, name string) string {
+	if field == "" {
+		return name
+	}
+	return field + "." + name
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Documents", testDocuments},
 		{"Messages", testMessages},
 		{"LinesBySerial", testLinesBySerial},
+		{"IdempotentResponses", testIdempotentResponses},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
