@@ -316,129 +316,82 @@ type transitionHandler struct {
 	handle func(w http.ResponseWriter, r *http.Request, actor rma.Actor) error
 }
 
+// call is one state change: it decodes its body from r and calls the use case.
+type call func(ctx context.Context, actor rma.Actor, id int64, version int, r *http.Request, w http.ResponseWriter) (*rma.RMA, error)
+
+// withBody decodes the action's body (an empty body counts as {}) into a
+// fresh B and hands it to the use case.
+func withBody[B any](useCase func(ctx context.Context, a rma.Actor, id int64, version int, body *B) (*rma.RMA, error)) call {
+	return func(ctx context.Context, a rma.Actor, id int64, version int, r *http.Request, w http.ResponseWriter) (*rma.RMA, error) {
+		var body B
+		if err := decodeOptionalJSON(w, r, &body); err != nil {
+			return nil, err
+		}
+		return useCase(ctx, a, id, version, &body)
+	}
+}
+
+// noBody is for actions that take nothing but the RMA.
+func noBody(useCase func(ctx context.Context, a rma.Actor, id int64, version int) (*rma.RMA, error)) call {
+	return withBody(func(ctx context.Context, a rma.Actor, id int64, v int, _ *struct{}) (*rma.RMA, error) {
+		return useCase(ctx, a, id, v)
+	})
+}
+
 // transitionHandlers builds the state-change endpoints: each decodes its
 // body, requires If-Match, calls the use case and answers with the RMA.
 func (s *Server) transitionHandlers() []transitionHandler {
-	type call func(ctx context.Context, actor rma.Actor, id int64, version int, r *http.Request, w http.ResponseWriter) (*rma.RMA, error)
-	withBody := func(f func(ctx context.Context, actor rma.Actor, id int64, version int, decode func(any) error) (*rma.RMA, error)) call {
-		return func(ctx context.Context, actor rma.Actor, id int64, version int, r *http.Request, w http.ResponseWriter) (*rma.RMA, error) {
-			return f(ctx, actor, id, version, func(v any) error { return decodeOptionalJSON(w, r, v) })
-		}
-	}
 	svc := s.svc
+	type ctx = context.Context
 	calls := []struct {
 		action rma.Action
 		call   call
 	}{
-		{rma.ActRequestInfo, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b ReasonBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.RequestInfo(ctx, a, id, v, b.Reason)
+		{rma.ActRequestInfo, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ReasonBody) (*rma.RMA, error) {
+			return svc.RequestInfo(c, a, id, v, b.Reason)
 		})},
-		{rma.ActProvideInfo, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b ProvideInfoBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
+		{rma.ActProvideInfo, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ProvideInfoBody) (*rma.RMA, error) {
 			ups, err := b.updates()
 			if err != nil {
 				return nil, err
 			}
-			return svc.ProvideInfo(ctx, a, id, v, ups)
+			return svc.ProvideInfo(c, a, id, v, ups)
 		})},
-		{rma.ActAuthorize, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b AuthorizeBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.Authorize(ctx, a, id, v, rma.AuthorizeRequest{Resolution: b.Resolution, Location: b.Location, Note: b.Note})
+		{rma.ActAuthorize, withBody(func(c ctx, a rma.Actor, id int64, v int, b *AuthorizeBody) (*rma.RMA, error) {
+			return svc.Authorize(c, a, id, v, rma.AuthorizeRequest{Resolution: b.Resolution, Location: b.Location, Note: b.Note})
 		})},
-		{rma.ActReject, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b ReasonBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.Reject(ctx, a, id, v, b.Reason)
+		{rma.ActReject, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ReasonBody) (*rma.RMA, error) {
+			return svc.Reject(c, a, id, v, b.Reason)
 		})},
-		{rma.ActRefer, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b ReferBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.Refer(ctx, a, id, v, b.Contact, b.Reason)
+		{rma.ActRefer, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ReferBody) (*rma.RMA, error) {
+			return svc.Refer(c, a, id, v, b.Contact, b.Reason)
 		})},
-		{rma.ActCreditWithoutReturn, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b NoteBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.CreditWithoutReturn(ctx, a, id, v, b.Note)
+		{rma.ActCreditWithoutReturn, withBody(func(c ctx, a rma.Actor, id int64, v int, b *NoteBody) (*rma.RMA, error) {
+			return svc.CreditWithoutReturn(c, a, id, v, b.Note)
 		})},
-		{rma.ActResolveRemotely, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b NoteBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.ResolveRemotely(ctx, a, id, v, b.Note)
+		{rma.ActResolveRemotely, withBody(func(c ctx, a rma.Actor, id int64, v int, b *NoteBody) (*rma.RMA, error) {
+			return svc.ResolveRemotely(c, a, id, v, b.Note)
 		})},
-		{rma.ActExpire, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			if err := decode(&struct{}{}); err != nil {
-				return nil, err
-			}
-			return svc.Expire(ctx, a, id, v)
+		{rma.ActExpire, noBody(svc.Expire)},
+		{rma.ActReissue, noBody(svc.Reissue)},
+		{rma.ActShip, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ShipBody) (*rma.RMA, error) {
+			return svc.Ship(c, a, id, v, b.Carrier, b.Tracking)
 		})},
-		{rma.ActReissue, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			if err := decode(&struct{}{}); err != nil {
-				return nil, err
-			}
-			return svc.Reissue(ctx, a, id, v)
-		})},
-		{rma.ActShip, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b ShipBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.Ship(ctx, a, id, v, b.Carrier, b.Tracking)
-		})},
-		{rma.ActStartEvaluation, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			if err := decode(&struct{}{}); err != nil {
-				return nil, err
-			}
-			return svc.StartEvaluation(ctx, a, id, v)
-		})},
-		{rma.ActEvaluate, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b EvaluateBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
+		{rma.ActStartEvaluation, noBody(svc.StartEvaluation)},
+		{rma.ActEvaluate, withBody(func(c ctx, a rma.Actor, id int64, v int, b *EvaluateBody) (*rma.RMA, error) {
 			fs, err := b.findings()
 			if err != nil {
 				return nil, err
 			}
-			return svc.Evaluate(ctx, a, id, v, fs)
+			return svc.Evaluate(c, a, id, v, fs)
 		})},
-		{rma.ActResolve, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b ResolveBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.Resolve(ctx, a, id, v, b.request())
+		{rma.ActResolve, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ResolveBody) (*rma.RMA, error) {
+			return svc.Resolve(c, a, id, v, b.request())
 		})},
-		{rma.ActCancel, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			var b ReasonBody
-			if err := decode(&b); err != nil {
-				return nil, err
-			}
-			return svc.Cancel(ctx, a, id, v, b.Reason)
+		{rma.ActCancel, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ReasonBody) (*rma.RMA, error) {
+			return svc.Cancel(c, a, id, v, b.Reason)
 		})},
-		{rma.ActClose, withBody(func(ctx context.Context, a rma.Actor, id int64, v int, decode func(any) error) (*rma.RMA, error) {
-			if err := decode(&struct{}{}); err != nil {
-				return nil, err
-			}
-			return svc.Close(ctx, a, id, v)
-		})},
+		{rma.ActClose, noBody(svc.Close)},
 	}
 	var out []transitionHandler
 	for _, c := range calls {
