@@ -74,7 +74,8 @@ type RMA struct {
 	Numbers       []NumberRecord // every number issued, the current one last
 	Deadlines     []Deadline
 	Charges       []Charge
-	Version       int // bumped by every change: the ETag
+	Jobs          []Job // new jobs the change causes: written with it, never loaded
+	Version       int   // bumped by every change: the ETag
 	Created       time.Time
 	Updated       time.Time
 }

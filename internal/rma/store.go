@@ -14,6 +14,8 @@ import (
 // value taken), or EPRECONDITION (SaveRMA's version check failed); anything
 // else is an outage.
 type Store interface {
+	JobStore
+
 	// CreateOrg stores a new organisation and sets its ID.
 	CreateOrg(ctx context.Context, o *Org) error
 	Org(ctx context.Context, id int64) (*Org, error)
@@ -29,8 +31,8 @@ type Store interface {
 	// APIKeyByPrefix finds a key that is not revoked by its public prefix.
 	APIKeyByPrefix(ctx context.Context, prefix string) (*APIKey, error)
 
-	// CreateRMA stores a new RMA with its lines, deadlines, charges and
-	// numbers and its first event, in one transaction; it sets the IDs and
+	// CreateRMA stores a new RMA with its lines, deadlines, charges,
+	// numbers and jobs and its first event, in one transaction; it sets the IDs and
 	// Version 1. With a non-empty idempotency key already used by the same
 	// organisation it stores nothing and returns an ECONFLICT *Error whose
 	// ExistingID is the RMA the key created before.
@@ -39,7 +41,8 @@ type Store interface {
 	// events, in one transaction, if the stored version is still
 	// expectVersion; then r.Version is expectVersion+1. Otherwise it writes
 	// nothing and returns EPRECONDITION. Lines are updated in place (by ID);
-	// deadlines and numbers are replaced; charges without an ID are added.
+	// deadlines and numbers are replaced; charges without an ID are added;
+	// r.Jobs are enqueued (and r.Jobs emptied once committed).
 	SaveRMA(ctx context.Context, r *RMA, expectVersion int, evs ...*Event) error
 	// RMA loads one RMA with everything it holds.
 	RMA(ctx context.Context, id int64) (*RMA, error)

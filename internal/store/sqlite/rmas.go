@@ -357,6 +357,9 @@ func (db *DB) CreateRMA(ctx context.Context, r *rma.RMA, ev *rma.Event, idempote
 		if chargeIDs, err = writeChildren(ctx, tx, id, w, false); err != nil {
 			return err
 		}
+		if _, err := insertJobs(ctx, tx, id, r.Jobs); err != nil {
+			return err
+		}
 		eventIDs, seqs, err = appendEvents(ctx, tx, id, evw)
 		return err
 	})
@@ -364,6 +367,7 @@ func (db *DB) CreateRMA(ctx context.Context, r *rma.RMA, ev *rma.Event, idempote
 		return err
 	}
 	r.ID, r.Version, r.Created, r.Updated = id, 1, created.UTC(), updated.UTC()
+	r.Jobs = nil
 	for i := range r.Lines {
 		r.Lines[i].ID, r.Lines[i].No = lineIDs[i], w.lineNos[i]
 	}
@@ -445,6 +449,9 @@ func (db *DB) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ..
 		if chargeIDs, err = writeChildren(ctx, tx, r.ID, w, true); err != nil {
 			return err
 		}
+		if _, err := insertJobs(ctx, tx, r.ID, r.Jobs); err != nil {
+			return err
+		}
 		eventIDs, seqs, err = appendEvents(ctx, tx, r.ID, evw)
 		return err
 	})
@@ -452,6 +459,7 @@ func (db *DB) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ..
 		return err
 	}
 	r.Version, r.Updated = expectVersion+1, updated.UTC()
+	r.Jobs = nil
 	for i := range r.Lines {
 		r.Lines[i].ID, r.Lines[i].No = lineIDs[i], w.lineNos[i]
 	}

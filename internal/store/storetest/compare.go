@@ -66,6 +66,10 @@ func diffValue(path string, w, g reflect.Value, out *[]string) {
 	}
 }
 
+// writeOnly fields are written by a store and never read back: RMA.Jobs
+// is the change's outbox (the job suite checks the jobs themselves).
+var writeOnly = map[string]bool{"RMA.Jobs": true}
+
 // zeroFields lists the fields of v that are zero in every element they
 // occur in. The round-trip fixture must have none: then a field added to
 // rma.RMA, rma.Line, policy.Claim or policy.Decision that a store forgets to
@@ -97,7 +101,7 @@ func zeroPaths(path string, v reflect.Value) map[string]bool {
 		out := map[string]bool{}
 		for i := range v.NumField() {
 			f := v.Type().Field(i)
-			if !f.IsExported() {
+			if !f.IsExported() || writeOnly[v.Type().Name()+"."+f.Name] {
 				continue
 			}
 			for p := range zeroPaths(path+"."+f.Name, v.Field(i)) {

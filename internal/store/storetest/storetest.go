@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Messages", testMessages},
 		{"LinesBySerial", testLinesBySerial},
 		{"IdempotentResponses", testIdempotentResponses},
+		{"Jobs", testJobs},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
