@@ -17,6 +17,9 @@ import (
 	"github.com/rmadesk/rmadesk/internal/api"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/filestore"
+	"github.com/rmadesk/rmadesk/internal/jobs"
+	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/ops"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
@@ -69,8 +72,19 @@ func runServe(e *env, args []string) error {
 	addr := fs.String("addr", envOr("RMADESK_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (env RMADESK_ADDR)")
 	demo := fs.Bool("demo", false, "create demo organisations and keys for the five seed policies, and print how to try them")
 	dir := fs.String("dir", os.Getenv("RMADESK_POLICIES"), "load policy packs from `DIR` instead of the embedded ones (env RMADESK_POLICIES)")
+	logFormat := fs.String("log-format", envOr("RMADESK_LOG_FORMAT", "text"), "log as `text` or json (env RMADESK_LOG_FORMAT)")
+	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var log *slog.Logger
+	switch *logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(e.stderr, nil))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(e.stderr, nil))
+	default:
+		return badInputf("--log-format: %q is not text or json", *logFormat)
 	}
 	if fs.NArg() > 0 {
 		return badInputf("serve: unexpected argument %q", fs.Arg(0))
@@ -89,8 +103,9 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	svc := rma.NewService(db, set)
+	runner := jobs.New(svc, jobs.Config{Log: log, Sender: notify.LogSender{Log: log}})
+	metrics := ops.NewMetrics(db, runner)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return badInputf("--addr: %v", err)
@@ -103,7 +118,7 @@ func runServe(e *env, args []string) error {
 		}
 	}
 	srv := &http.Server{
-		Handler:           rootHandler(api.New(svc, api.Config{Files: files, Log: log}).Handler()),
+		Handler:           rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log}).Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,
@@ -111,28 +126,44 @@ func runServe(e *env, args []string) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	log.Info("rmadesk serving", "addr", base, "data_dir", sf.dataDir, "policies", strings.Join(set.IDs(), ","))
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan struct{})
+	if *runJobs {
+		go func() { defer close(jobsDone); runner.Run(jobsCtx) }()
+	} else {
+		close(jobsDone)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
-	// Finish the requests in flight; a state change is one transaction, so
-	// one cut short is rolled back, never half-written.
+	// Finish the requests and the job in flight; a state change is one
+	// transaction, so one cut short is rolled back, never half-written.
+	log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	log.Info("shutting down")
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
+		serveErr = err
 	}
-	return nil
+	stopJobs()
+	<-jobsDone
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
 }
 
-// rootHandler serves the API and a pointer to it at /.
-func rootHandler(apiHandler http.Handler) http.Handler {
+// rootHandler serves the API, the probes, the metrics and a pointer to the
+// API at /.
+func rootHandler(metrics *ops.Metrics, health, apiHandler http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/", apiHandler)
+	mux.Handle("/api/", metrics.Instrument(apiHandler))
+	mux.Handle("GET /healthz", health)
+	mux.Handle("GET /readyz", health)
+	mux.Handle("GET /metrics", metrics.Handler())
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"service": "rmadesk", "api": "/api/v1", "openapi": "/api/v1/openapi.json"}`)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -143,6 +144,22 @@ func TestServeDemo(t *testing.T) {
 	if status != http.StatusCreated || rma["decision"] != "accept" {
 		t.Fatalf("submit: %d %v", status, rma)
 	}
+	for _, probe := range []string{"/healthz", "/readyz"} {
+		if status, body, _ := call(t, "GET", base+probe, "", ""); status != http.StatusOK {
+			t.Fatalf("%s: %d %v", probe, status, body)
+		}
+	}
+	metrics := get(t, base+"/metrics")
+	for _, want := range []string{
+		`rmadesk_http_requests_total{method="POST",route="POST /api/v1/rmas",status="201"} 1`,
+		`rmadesk_rmas{state="submitted"} 1`,
+		`rmadesk_http_request_duration_seconds_bucket{method="POST",route="POST /api/v1/rmas",le="+Inf"} 1`,
+		`rmadesk_jobs{state="queued"}`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	stop()
 
 	base, stop = startServe(t, "--data-dir", dir)
@@ -225,4 +242,18 @@ func TestAPIDocRuns(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	if _, err := io.Copy(&b, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

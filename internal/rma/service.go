@@ -163,13 +163,16 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 	evs := []*Event{{At: now, Actor: actor.Name, Action: string(OpSubmit), To: Submitted, Details: map[string]any{
 		"policy": p.ID, "policy_version": p.Version, "decision": r.Verdict.String(), "route": r.Route.String(), "lines": len(r.Lines),
 	}}}
+	r.notify(NoteSubmitted, "requester", now)
 	if r.Verdict == policy.NeedsInfo {
 		// The requester can act at once: the form shows what is missing.
 		r.State = NeedsInfo
 		r.Reason = missingSummary(r)
 		evs[0].To = NeedsInfo
 		evs[0].Details["needs"] = r.Reason
+		r.notify(NoteNeedsInfo, "requester", now)
 	}
+	s.scheduleDeadlines(r, ownedByVendor(p, "submitted"))
 	err = s.store.CreateRMA(ctx, r, evs[0], req.IdempotencyKey)
 	if e, ok := err.(*Error); ok && e.ExistingID != 0 {
 		existing, err := s.store.RMA(ctx, e.ExistingID)
@@ -179,6 +182,17 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 		return nil, false, err
 	}
 	return r, false, nil
+}
+
+// ownedByVendor names the policy's vendor deadlines counted from event.
+func ownedByVendor(p *policy.Policy, event string) map[string]bool {
+	names := map[string]bool{}
+	for _, d := range p.Deadlines {
+		if string(d.After) == event && d.Owner == "vendor" {
+			names[d.Name] = true
+		}
+	}
+	return names
 }
 
 func checkDatesNotAfter(d policy.Dates, today calendar.Date, field string) error {

@@ -132,6 +132,7 @@ func (s *Service) RequestInfo(ctx context.Context, actor Actor, id int64, ifVers
 	return s.transition(ctx, actor, id, ifVersion, ActRequestInfo, func(c *change) error {
 		c.r.Reason = reason
 		c.ev.Details["reason"] = reason
+		c.r.notify(NoteNeedsInfo, "requester", c.now)
 		return nil
 	})
 }
@@ -182,6 +183,7 @@ func (s *Service) ProvideInfo(ctx context.Context, actor Actor, id int64, ifVers
 			c.r.Reason = missingSummary(c.r)
 			c.extra = append(c.extra, &Event{At: c.now, Actor: "engine", Action: string(ActRequestInfo), From: Submitted, To: NeedsInfo,
 				Details: map[string]any{"reason": c.r.Reason}})
+			c.r.notify(NoteNeedsInfo, "requester", c.now)
 		} else {
 			c.r.Reason = ""
 		}
@@ -269,6 +271,8 @@ func (s *Service) Authorize(ctx context.Context, actor Actor, id int64, ifVersio
 		c.ev.Details["number"] = number
 		c.ev.Details["expires"] = c.r.NumberExpires.String()
 		c.ev.Details["resolution"] = req.Resolution
+		c.r.notify(NoteAuthorized, "requester", c.now)
+		s.scheduleExpiry(c.r, c.now)
 		if c.r.Verdict == policy.Reject {
 			c.ev.Details["override"] = "authorized although the policy engine rejected it"
 		}
@@ -309,6 +313,7 @@ func (s *Service) Reject(ctx context.Context, actor Actor, id int64, ifVersion i
 	return s.transition(ctx, actor, id, ifVersion, ActReject, func(c *change) error {
 		c.r.Reason = reason
 		c.ev.Details["reason"] = reason
+		c.r.notify(NoteRejected, "requester", c.now)
 		return nil
 	})
 }
@@ -346,6 +351,7 @@ func (s *Service) CreditWithoutReturn(ctx context.Context, actor Actor, id int64
 		}
 		c.r.Resolution, c.r.Outcome = "destroy_and_credit", Credited
 		c.ev.Details["outcome"] = string(Credited)
+		c.r.notify(NoteResolved, "requester", c.now)
 		return nil
 	})
 }
@@ -387,6 +393,7 @@ func (s *Service) ResolveRemotely(ctx context.Context, actor Actor, id int64, if
 		}
 		c.r.Resolution, c.r.Outcome = "remote_fix", RemoteFix
 		c.ev.Details["outcome"] = string(RemoteFix)
+		c.r.notify(NoteResolved, "requester", c.now)
 		c.ev.Details["note"] = note
 		return nil
 	})
@@ -415,6 +422,8 @@ func (s *Service) Reissue(ctx context.Context, actor Actor, id int64, ifVersion 
 		c.issue(number)
 		c.ev.Details["number"] = number
 		c.ev.Details["expires"] = c.r.NumberExpires.String()
+		c.r.notify(NoteAuthorized, "requester", c.now)
+		s.scheduleExpiry(c.r, c.now)
 		return nil
 	})
 }
@@ -526,6 +535,7 @@ func (s *Service) Receive(ctx context.Context, actor Actor, number string, ifID 
 		}
 		c.ev.Details["number"] = canonical
 		c.addDeadlines("received")
+		s.scheduleDeadlines(c.r, ownedByVendor(c.p, "received"))
 		return nil
 	})
 }
@@ -727,6 +737,7 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, ifVersion 
 		}
 		c.r.Outcome = req.Outcome
 		c.ev.Details["outcome"] = string(req.Outcome)
+		c.r.notify(NoteResolved, "requester", c.now)
 		if req.Note != "" {
 			c.ev.Details["note"] = req.Note
 		}

@@ -84,13 +84,9 @@ func (db *DB) Close() error { return db.pool.Close() }
 
 // Migrate applies the migrations the file lacks; Open calls it.
 func (db *DB) Migrate(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, "migrations")
+	p, err := db.provider()
 	if err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.pool, fsys)
-	if err != nil {
-		return fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
+		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		// goose decides what to apply before its transaction begins, so a
@@ -103,6 +99,19 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// provider is goose over the embedded migrations.
+func (db *DB) provider() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.pool, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
+	}
+	return p, nil
 }
 
 // write runs fn in one IMMEDIATE transaction and commits it, or rolls it

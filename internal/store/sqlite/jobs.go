@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -238,4 +239,46 @@ func scanJob(row interface{ Scan(...any) error }) (*rma.Job, error) {
 	j.Created = dec.time("created", sql.NullString{String: created, Valid: true})
 	j.Updated = dec.time("updated", sql.NullString{String: updated, Valid: true})
 	return &j, dec.err
+}
+
+// CountRMAsByState counts RMAs per state (the rmadesk_rmas gauge).
+func (db *DB) CountRMAsByState(ctx context.Context) (map[rma.State]int, error) {
+	rows, err := db.pool.QueryContext(ctx, `SELECT state, COUNT(*) FROM rmas GROUP BY state`)
+	if err != nil {
+		return nil, storeError("count rmas", err)
+	}
+	defer rows.Close()
+	out := map[rma.State]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, storeError("count rmas", err)
+		}
+		out[rma.State(s)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError("count rmas", err)
+	}
+	return out, nil
+}
+
+// Ready reports whether the database answers and is at the schema this
+// binary expects.
+func (db *DB) Ready(ctx context.Context) error {
+	if err := db.pool.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	}
+	if pending {
+		return errors.New("migrations pending: run rmadesk migrate")
+	}
+	return nil
 }

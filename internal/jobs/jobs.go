@@ -1,0 +1,195 @@
+// Package jobs runs the desk's durable background work: it claims due jobs
+// from the store (one worker per job, across every instance on the
+// database), runs them, and completes them or schedules a retry with
+// backoff; a job that fails too often is dead and listed for admins.
+//
+// The work itself is the rma.Service's (ExpireLapsed, DeadlineStillOpen)
+// and notify's (composing and sending messages). Each piece is written so
+// that running it twice has the effect of running it once: a claimed job
+// whose worker dies is taken over when its lease lapses.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Runner claims and runs jobs.
+type Runner struct {
+	svc    *rma.Service
+	store  rma.Store
+	sender notify.Sender
+	log    *slog.Logger
+	worker string
+	lease  time.Duration
+	poll   time.Duration
+	now    func() time.Time
+
+	ran, failed atomic.Int64
+}
+
+// Config tunes a Runner.
+type Config struct {
+	Sender notify.Sender
+	Log    *slog.Logger
+	Worker string        // a name unique per process; default host:pid
+	Lease  time.Duration // how long a claim holds; default 2 minutes
+	Poll   time.Duration // the pause when nothing is due; default 1 second
+	Now    func() time.Time
+}
+
+// New makes a Runner for a service's store.
+func New(svc *rma.Service, cfg Config) *Runner {
+	r := &Runner{svc: svc, store: svc.Store(), sender: cfg.Sender, log: cfg.Log, worker: cfg.Worker,
+		lease: cfg.Lease, poll: cfg.Poll, now: cfg.Now}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	if r.sender == nil {
+		r.sender = notify.LogSender{Log: r.log}
+	}
+	if r.worker == "" {
+		host, _ := os.Hostname()
+		r.worker = host + ":" + strconv.Itoa(os.Getpid())
+	}
+	if r.lease <= 0 {
+		r.lease = 2 * time.Minute
+	}
+	if r.poll <= 0 {
+		r.poll = time.Second
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	return r
+}
+
+// Stats are what the runner has done since it started.
+func (r *Runner) Stats() (ran, failed int64) { return r.ran.Load(), r.failed.Load() }
+
+// Run works until ctx is cancelled; a job in progress is finished first
+// (within its lease), so a graceful shutdown leaves no job half-done.
+func (r *Runner) Run(ctx context.Context) {
+	for {
+		did, err := r.RunOnce(context.WithoutCancel(ctx))
+		if err != nil {
+			r.log.WarnContext(ctx, "job queue", "err", err)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if !did {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(r.poll):
+			}
+		}
+	}
+}
+
+// RunOnce claims and runs one due job; it reports whether there was one.
+func (r *Runner) RunOnce(ctx context.Context) (bool, error) {
+	j, err := r.store.ClaimJob(ctx, r.worker, r.now(), r.lease)
+	if rma.ErrorCode(err) == rma.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	runCtx, cancel := context.WithTimeout(ctx, r.lease*3/4) // finish well inside the lease
+	workErr := r.work(runCtx, j)
+	cancel()
+	if workErr == nil {
+		r.ran.Add(1)
+		return true, r.store.CompleteJob(ctx, j.ID, r.worker)
+	}
+	var later *rma.RetryLater
+	retryAt := r.now().Add(backoff(j.Attempts))
+	if errors.As(workErr, &later) {
+		retryAt = later.At
+	} else {
+		r.failed.Add(1)
+		r.log.WarnContext(ctx, "job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", workErr)
+	}
+	return true, r.store.FailJob(ctx, j.ID, r.worker, workErr.Error(), retryAt)
+}
+
+// backoff grows from 10 seconds, doubling per attempt, to at most an hour.
+func backoff(attempts int) time.Duration {
+	d := 10 * time.Second * time.Duration(math.Pow(2, float64(max(attempts-1, 0))))
+	return min(d, time.Hour)
+}
+
+func (r *Runner) work(ctx context.Context, j *rma.Job) error {
+	switch j.Kind {
+	case rma.JobExpireNumber:
+		number, _ := j.Payload["number"].(string)
+		err := r.svc.ExpireLapsed(ctx, j.RMAID, number)
+		if rma.ErrorCode(err) == rma.EPRECONDITION {
+			// Someone changed the RMA meanwhile: look again soon.
+			return fmt.Errorf("RMA %d changed while expiring: %w", j.RMAID, err)
+		}
+		return err
+	case rma.JobDeadlineReminder:
+		name, _ := j.Payload["deadline"].(string)
+		event, _ := j.Payload["event"].(string)
+		rm, d, err := r.svc.DeadlineStillOpen(ctx, j.RMAID, name)
+		if err != nil || d == nil {
+			return err // met meanwhile: nothing to say
+		}
+		return r.send(ctx, j, rm, event, "desk", notify.Facts{Deadline: d.Name, Due: d.Due.String()})
+	case rma.JobNotify:
+		rm, err := r.store.RMA(ctx, j.RMAID)
+		if err != nil {
+			return err
+		}
+		event, _ := j.Payload["event"].(string)
+		to, _ := j.Payload["to"].(string)
+		return r.send(ctx, j, rm, event, to, notify.Facts{})
+	}
+	return fmt.Errorf("unknown job kind %q", j.Kind)
+}
+
+// send composes the message about rm for the audience and delivers it.
+// With no address on file there is nobody to tell: the job is done.
+func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audience string, f notify.Facts) error {
+	to, err := r.address(ctx, rm, audience)
+	if err != nil || to == "" {
+		return err
+	}
+	f.RMAID, f.Number, f.Reference, f.Policy, f.State = rm.ID, rm.Number, rm.Reference, rm.PolicyID, string(rm.State)
+	f.Expires, f.Reason, f.Outcome = rm.NumberExpires.String(), rm.Reason, string(rm.Outcome)
+	subject, text := notify.Compose(notify.Event(event), f)
+	return r.sender.Send(ctx, notify.Message{ID: fmt.Sprintf("rmadesk-job-%d", j.ID), To: to, Subject: subject, Text: text})
+}
+
+func (r *Runner) address(ctx context.Context, rm *rma.RMA, audience string) (string, error) {
+	if audience != "desk" {
+		org, err := r.store.Org(ctx, rm.OrgID)
+		if err != nil {
+			return "", err
+		}
+		return org.Email, nil
+	}
+	orgs, err := r.store.Orgs(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, o := range orgs {
+		if o.IsDesk && o.Email != "" {
+			return o.Email, nil
+		}
+	}
+	return "", nil
+}
