@@ -39,6 +39,8 @@ func commands() []command {
 	return []command{
 		{"serve", "run the desk: the JSON API on the embedded database (--demo to try it)", runServe},
 		{"migrate", "bring the database to the latest schema", runMigrate},
+		{"export", "write the whole desk (records and files) to an archive directory", runExport},
+		{"import", "load an archive into an empty database", runImport},
 		{"org", "create an organisation (the desk, or a requester)", runOrg},
 		{"apikey", "create an API key for an organisation", runAPIKey},
 		{"policy", "list, show, lint and check return policies", runPolicy},

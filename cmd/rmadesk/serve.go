@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/api"
+	"github.com/rmadesk/rmadesk/internal/archive"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/filestore"
 	"github.com/rmadesk/rmadesk/internal/jobs"
@@ -43,8 +44,16 @@ func envOr(name, def string) string {
 	return def
 }
 
+// database is what the commands need of a store.
+type database interface {
+	rma.Store
+	archive.DB
+	Close() error
+	Path() string
+}
+
 // openStore opens the database the flags name and applies migrations.
-func (f *storeFlags) openStore(ctx context.Context) (*sqlite.DB, error) {
+func (f *storeFlags) openStore(ctx context.Context) (database, error) {
 	path := filepath.Join(f.dataDir, "rmadesk.db")
 	switch {
 	case f.db == "":
@@ -276,7 +285,7 @@ var demoOrgs = []struct {
 // seedDemo creates (once) the demo desk and requester organisations, makes
 // fresh keys (keys are shown only when made), writes them to
 // DATA_DIR/demo-keys.env for docs/API.md, and prints how to try the API.
-func seedDemo(ctx context.Context, w io.Writer, db *sqlite.DB, set *policy.Set, base, dataDir string) error {
+func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, base, dataDir string) error {
 	accounts := auth.NewAccounts(db)
 	ensure := func(n auth.NewOrg) (*rma.Org, error) {
 		o, err := accounts.OrgByName(ctx, n.Name)
@@ -335,4 +344,69 @@ seed policy. Fresh keys are in %[2]s; in another shell:
 The whole lifecycle, step by step: docs/API.md. The API's description: %[1]s/api/v1/openapi.json
 `, base, envFile)
 	return nil
+}
+
+func runExport(e *env, args []string) error {
+	fs := newFlags(e, "export", "export --out DIR [--data-dir DIR] [--db URL]")
+	var sf storeFlags
+	sf.register(fs)
+	out := fs.String("out", "", "write the archive into `DIR` (must not exist)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return badInputf("--out: required: a new directory for the archive")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return badInputf("--out: %s exists: export into a new directory", *out)
+	}
+	db, err := sf.openStore(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	m, err := archive.Export(e.ctx, db, filepath.Join(sf.dataDir, "files"), *out)
+	if err != nil {
+		return err
+	}
+	printManifest(e.stdout, "exported", *out, m)
+	return nil
+}
+
+func runImport(e *env, args []string) error {
+	fs := newFlags(e, "import", "import --in DIR [--data-dir DIR] [--db URL]")
+	var sf storeFlags
+	sf.register(fs)
+	in := fs.String("in", "", "the archive `DIR` made by rmadesk export")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *in == "" {
+		return badInputf("--in: required: the archive directory")
+	}
+	if _, err := archive.ReadManifest(*in); err != nil {
+		return badInputf("--in: %s is not an archive: %v", *in, err)
+	}
+	db, err := sf.openStore(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	m, err := archive.Import(e.ctx, db, filepath.Join(sf.dataDir, "files"), *in)
+	if err != nil {
+		return err
+	}
+	printManifest(e.stdout, "imported", *in, m)
+	return nil
+}
+
+func printManifest(w io.Writer, verb, dir string, m *archive.Manifest) {
+	total := 0
+	for _, t := range m.Tables {
+		total += t.Rows
+	}
+	fmt.Fprintf(w, "%s %s: %d rows in %d tables, %d files (%d bytes)\n", verb, dir, total, len(m.Tables), m.Files.Count, m.Files.Bytes)
+	for _, t := range archive.Tables {
+		fmt.Fprintf(w, "  %-22s %6d  %s\n", t.Name, m.Tables[t.Name].Rows, m.Tables[t.Name].SHA256[:16])
+	}
 }

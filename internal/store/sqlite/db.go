@@ -199,3 +199,9 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
+
+// SQL is the database handle, for the archive's table copy.
+func (db *DB) SQL() *sql.DB { return db.pool }
+
+// Dialect names the database kind for the archive.
+func (db *DB) Dialect() string { return "sqlite" }

@@ -1,0 +1,425 @@
+// Package archive moves a whole desk between databases: export writes every
+// table as JSON lines plus the attachment files and a manifest of counts
+// and checksums; import loads such an archive into an empty database of
+// either kind. Rows are copied as they are stored (IDs, numbers, hashes of
+// API keys included), so RMA numbers, links and keys keep working after a
+// move from SQLite to PostgreSQL and back.
+package archive
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Format names the archive layout; import refuses any other.
+const Format = "rmadesk-archive/1"
+
+// Table is one table of the desk's records. Tables are listed in the order
+// they load (a row's references load before it). Bools and Bytes name the
+// columns whose stored form differs between databases (SQLite keeps 0/1 and
+// BLOB, PostgreSQL BOOLEAN and BYTEA), so the archive holds one form.
+type Table struct {
+	Name  string
+	Key   []string // the order rows are written in
+	Bools []string
+	Bytes []string
+	// Identity is true when the first key column is a generated ID whose
+	// sequence must be moved past the imported rows.
+	Identity bool
+}
+
+// Tables is the desk's schema as the archive sees it.
+var Tables = []Table{
+	{Name: "orgs", Key: []string{"id"}, Bools: []string{"is_desk"}, Identity: true},
+	{Name: "users", Key: []string{"id"}, Identity: true},
+	{Name: "api_keys", Key: []string{"id"}, Identity: true},
+	{Name: "rmas", Key: []string{"id"}, Bools: []string{"no_substitute"}, Identity: true},
+	{Name: "rma_lines", Key: []string{"id"}, Bools: []string{"serial_mismatch"}, Identity: true},
+	{Name: "rma_numbers", Key: []string{"id"}, Bools: []string{"is_current"}, Identity: true},
+	{Name: "deadlines", Key: []string{"id"}, Identity: true},
+	{Name: "charges", Key: []string{"id"}, Identity: true},
+	{Name: "documents", Key: []string{"id"}, Identity: true},
+	{Name: "messages", Key: []string{"id"}, Bools: []string{"from_desk"}, Identity: true},
+	{Name: "events", Key: []string{"id"}, Identity: true},
+	{Name: "sequences", Key: []string{"name"}},
+	{Name: "search_terms", Key: []string{"term", "rma_id"}},
+	{Name: "idempotency_responses", Key: []string{"org_id", "key"}, Bytes: []string{"body"}},
+	{Name: "jobs", Key: []string{"id"}, Identity: true},
+}
+
+// DB is a store's database as the archive needs it.
+type DB interface {
+	SQL() *sql.DB
+	// Dialect is "sqlite" or "postgres": how explicit IDs are inserted and
+	// sequences moved on.
+	Dialect() string
+}
+
+// Manifest describes an archive: what it holds and how to check it.
+type Manifest struct {
+	Format  string               `json:"format"`
+	Created time.Time            `json:"created"`
+	Tables  map[string]TableSum  `json:"tables"`
+	Files   FilesSum             `json:"files"`
+}
+
+// TableSum is a table's row count and the SHA-256 of its JSON lines.
+type TableSum struct {
+	Rows   int    `json:"rows"`
+	SHA256 string `json:"sha256"`
+}
+
+// FilesSum counts the attachment files and hashes their names and contents.
+type FilesSum struct {
+	Count  int    `json:"count"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// Equal reports whether two archives hold the same records and files.
+func (m *Manifest) Equal(o *Manifest) bool {
+	if len(m.Tables) != len(o.Tables) || m.Files != o.Files {
+		return false
+	}
+	for name, sum := range m.Tables {
+		if o.Tables[name] != sum {
+			return false
+		}
+	}
+	return true
+}
+
+// Export writes the database's tables and the files under filesDir into
+// the directory out, which must not exist yet.
+func Export(ctx context.Context, db DB, filesDir, out string) (*Manifest, error) {
+	if _, err := os.Stat(out); err == nil {
+		return nil, fmt.Errorf("%s exists: export into a new directory", out)
+	}
+	if err := os.MkdirAll(filepath.Join(out, "tables"), 0o750); err != nil {
+		return nil, err
+	}
+	m := &Manifest{Format: Format, Created: time.Now().UTC(), Tables: map[string]TableSum{}}
+	// One read transaction, so the archive is one consistent moment.
+	tx, err := db.SQL().BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil && db.Dialect() == "sqlite" {
+		tx, err = db.SQL().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	for _, t := range Tables {
+		sum, err := exportTable(ctx, tx, t, filepath.Join(out, "tables", t.Name+".jsonl"))
+		if err != nil {
+			return nil, fmt.Errorf("export %s: %w", t.Name, err)
+		}
+		m.Tables[t.Name] = sum
+	}
+	if m.Files, err = copyFiles(filesDir, filepath.Join(out, "files")); err != nil {
+		return nil, fmt.Errorf("export files: %w", err)
+	}
+	return m, writeManifest(filepath.Join(out, "manifest.json"), m)
+}
+
+func exportTable(ctx context.Context, tx *sql.Tx, t Table, path string) (TableSum, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+t.Name+" ORDER BY "+strings.Join(t.Key, ", "))
+	if err != nil {
+		return TableSum{}, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return TableSum{}, err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return TableSum{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	w := bufio.NewWriter(io.MultiWriter(f, h))
+	n := 0
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return TableSum{}, err
+		}
+		row := make(map[string]any, len(cols))
+		for i, c := range cols {
+			row[c] = normalize(t, c, vals[i])
+		}
+		line, err := json.Marshal(row) // map keys are sorted: one canonical form
+		if err != nil {
+			return TableSum{}, err
+		}
+		w.Write(line)
+		w.WriteByte('\n')
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return TableSum{}, err
+	}
+	if err := w.Flush(); err != nil {
+		return TableSum{}, err
+	}
+	if err := f.Sync(); err != nil {
+		return TableSum{}, err
+	}
+	return TableSum{Rows: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// normalize gives a stored value the one form the archive holds.
+func normalize(t Table, col string, v any) any {
+	switch x := v.(type) {
+	case []byte:
+		if slices.Contains(t.Bytes, col) {
+			return base64.StdEncoding.EncodeToString(x)
+		}
+		return string(x)
+	case int64:
+		if slices.Contains(t.Bools, col) {
+			return x != 0
+		}
+	case time.Time:
+		return x.UTC().Format("2006-01-02T15:04:05.000000000Z")
+	}
+	return v
+}
+
+// Import loads the archive in dir into db, which must hold no records, and
+// copies its files into filesDir. It checks every table and the files
+// against the manifest before it commits anything.
+func Import(ctx context.Context, db DB, filesDir, dir string) (*Manifest, error) {
+	var m Manifest
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return nil, fmt.Errorf("reading the manifest: %w", err)
+	}
+	if err := json.Unmarshal(data, &m); err != nil || m.Format != Format {
+		return nil, fmt.Errorf("%s is not an %s archive", dir, Format)
+	}
+	tx, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	for _, t := range Tables {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t.Name).Scan(&n); err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		if n > 0 && t.Name != "sequences" {
+			return nil, fmt.Errorf("import: the database already holds records (%d in %s): import into a new one", n, t.Name)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sequences"); err != nil {
+		return nil, err
+	}
+	for _, t := range Tables {
+		want, ok := m.Tables[t.Name]
+		if !ok {
+			return nil, fmt.Errorf("import: the manifest has no table %s", t.Name)
+		}
+		got, err := importTable(ctx, tx, db.Dialect(), t, filepath.Join(dir, "tables", t.Name+".jsonl"))
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w", t.Name, err)
+		}
+		if got != want {
+			return nil, fmt.Errorf("import %s: %d rows with checksum %s, but the manifest says %d rows, %s", t.Name, got.Rows, got.SHA256, want.Rows, want.SHA256)
+		}
+	}
+	if db.Dialect() == "postgres" {
+		for _, t := range Tables {
+			if t.Identity {
+				q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false)`, t.Name)
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return nil, fmt.Errorf("import: moving the %s sequence: %w", t.Name, err)
+				}
+			}
+		}
+	}
+	files, err := copyFiles(filepath.Join(dir, "files"), filesDir)
+	if err != nil {
+		return nil, fmt.Errorf("import files: %w", err)
+	}
+	if files != m.Files {
+		return nil, fmt.Errorf("import files: %d files (%s), but the manifest says %d (%s)", files.Count, files.SHA256, m.Files.Count, m.Files.SHA256)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func importTable(ctx context.Context, tx *sql.Tx, dialect string, t Table, path string) (TableSum, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return TableSum{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	sc := bufio.NewScanner(io.TeeReader(f, h))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	n := 0
+	var stmt *sql.Stmt
+	var cols []string
+	for sc.Scan() {
+		var row map[string]any
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.UseNumber()
+		if err := dec.Decode(&row); err != nil {
+			return TableSum{}, fmt.Errorf("line %d: %w", n+1, err)
+		}
+		if stmt == nil {
+			cols = make([]string, 0, len(row))
+			for c := range row {
+				cols = append(cols, c)
+			}
+			sort.Strings(cols)
+			marks := make([]string, len(cols))
+			for i := range cols {
+				marks[i] = fmt.Sprintf("$%d", i+1)
+			}
+			q := "INSERT INTO " + t.Name + " (" + strings.Join(cols, ", ") + ") "
+			if dialect == "postgres" && t.Identity {
+				q += "OVERRIDING SYSTEM VALUE "
+			}
+			q += "VALUES (" + strings.Join(marks, ", ") + ")"
+			if stmt, err = tx.PrepareContext(ctx, q); err != nil {
+				return TableSum{}, err
+			}
+			defer stmt.Close()
+		}
+		args := make([]any, len(cols))
+		for i, c := range cols {
+			v, ok := row[c]
+			if !ok {
+				return TableSum{}, fmt.Errorf("line %d: no column %s", n+1, c)
+			}
+			if args[i], err = denormalize(t, c, v); err != nil {
+				return TableSum{}, fmt.Errorf("line %d, %s: %w", n+1, c, err)
+			}
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return TableSum{}, fmt.Errorf("line %d: %w", n+1, err)
+		}
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		return TableSum{}, err
+	}
+	return TableSum{Rows: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// denormalize turns an archived value back into a parameter.
+func denormalize(t Table, col string, v any) (any, error) {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i, nil
+		}
+		return x.Float64()
+	case string:
+		if slices.Contains(t.Bytes, col) {
+			return base64.StdEncoding.DecodeString(x)
+		}
+	}
+	return v, nil
+}
+
+// copyFiles copies a tree of attachment files and sums it: names and
+// contents, in name order.
+func copyFiles(from, to string) (FilesSum, error) {
+	var sum FilesSum
+	h := sha256.New()
+	if _, err := os.Stat(from); errors.Is(err, fs.ErrNotExist) {
+		return FilesSum{SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	}
+	var names []string
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		names = append(names, filepath.ToSlash(rel))
+		return err
+	})
+	if err != nil {
+		return sum, err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		src := filepath.Join(from, filepath.FromSlash(name))
+		dst := filepath.Join(to, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+			return sum, err
+		}
+		n, fileSum, err := copyFile(src, dst)
+		if err != nil {
+			return sum, err
+		}
+		fmt.Fprintf(h, "%s %d %s\n", name, n, fileSum)
+		sum.Count++
+		sum.Bytes += n
+	}
+	sum.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return sum, nil
+}
+
+func copyFile(src, dst string) (int64, string, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return 0, "", err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
+	if err != nil {
+		return 0, "", err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, h), in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), err
+}
+
+func writeManifest(path string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o640)
+}
+
+// ReadManifest reads an archive's manifest.
+func ReadManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	return &m, json.Unmarshal(data, &m)
+}
