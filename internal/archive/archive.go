@@ -72,10 +72,10 @@ type DB interface {
 
 // Manifest describes an archive: what it holds and how to check it.
 type Manifest struct {
-	Format  string               `json:"format"`
-	Created time.Time            `json:"created"`
-	Tables  map[string]TableSum  `json:"tables"`
-	Files   FilesSum             `json:"files"`
+	Format  string              `json:"format"`
+	Created time.Time           `json:"created"`
+	Tables  map[string]TableSum `json:"tables"`
+	Files   FilesSum            `json:"files"`
 }
 
 // TableSum is a table's row count and the SHA-256 of its JSON lines.
