@@ -6,6 +6,13 @@ set -euo pipefail
 need=()
 # The race detector (go test -race) needs cgo, so a C compiler.
 command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+# The PostgreSQL store's tests start a throw-away server of their own
+# (internal/store/pgtest), so they need initdb and pg_ctl, which Debian keeps
+# outside PATH in /usr/lib/postgresql/VERSION/bin. The package also makes a
+# "main" cluster; the tests do not use it.
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  need+=(postgresql)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"

@@ -143,7 +143,12 @@ func TestAccessEveryRoute(t *testing.T) {
 // TestTwoAgentsAtOnce: with the same ETag, one change wins and the other
 // gets 412, whichever comes first.
 func TestTwoAgentsAtOnce(t *testing.T) {
-	h := newHarness(t)
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { twoAgentsAtOnce(t, newHarnessOn(t, b)) })
+	}
+}
+
+func twoAgentsAtOnce(t *testing.T, h *harness) {
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	tag := h.etag(rmaID)
 	var wg sync.WaitGroup
@@ -179,7 +184,12 @@ func TestTwoAgentsAtOnce(t *testing.T) {
 
 // TestIdempotentSubmission: a retried submission never creates a second RMA.
 func TestIdempotentSubmission(t *testing.T) {
-	h := newHarness(t)
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { idempotentSubmission(t, newHarnessOn(t, b)) })
+	}
+}
+
+func idempotentSubmission(t *testing.T, h *harness) {
 	body := dexxonSubmission(1, "89.90")
 	first := h.must(http.StatusCreated, "POST", "/api/v1/rmas", h.keys["dexxon"], body, "Idempotency-Key", "order-42")
 	again := h.do("POST", "/api/v1/rmas", h.keys["dexxon"], body, "Idempotency-Key", "order-42")
@@ -199,7 +209,12 @@ func TestIdempotentSubmission(t *testing.T) {
 
 // TestDataSurvivesRestart closes the database and opens it again.
 func TestDataSurvivesRestart(t *testing.T) {
-	h := newHarness(t)
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { dataSurvivesRestart(t, newHarnessOn(t, b)) })
+	}
+}
+
+func dataSurvivesRestart(t *testing.T, h *harness) {
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	h.act(h.keys["agent"], rmaID, "authorize", map[string]any{"resolution": "return"})
 	before := h.get(rmaID)

@@ -19,6 +19,8 @@ import (
 	"github.com/rmadesk/rmadesk/internal/filestore"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/pgtest"
+	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/policies"
 )
@@ -27,9 +29,14 @@ import (
 // a loopback httptest server, a clock the test can move, and keys for the
 // desk's roles and one requester organisation per seed pack.
 type harness struct {
-	t     *testing.T
-	dir   string
-	db    *sqlite.DB
+	t       *testing.T
+	backend string // "sqlite" or "postgres"
+	pgURL   string
+	dir     string
+	db      interface {
+		rma.Store
+		Close() error
+	}
 	svc   *rma.Service
 	srv   *httptest.Server
 	clock *testClock
@@ -68,9 +75,19 @@ var requesterOrgs = []struct{ name, role, country string }{
 // startDay is the harness's "today" unless a test moves the clock.
 var startDay = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func newHarness(t *testing.T) *harness {
+// backends are the databases the lifecycle tests run on.
+var backends = []string{"sqlite", "postgres"}
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func newHarness(t *testing.T) *harness { return newHarnessOn(t, "sqlite") }
+
+func newHarnessOn(t *testing.T, backend string) *harness {
 	t.Helper()
-	h := &harness{t: t, dir: t.TempDir(), clock: &testClock{now: startDay}, keys: map[string]string{}, orgs: map[string]*rma.Org{}}
+	h := &harness{t: t, backend: backend, dir: t.TempDir(), clock: &testClock{now: startDay}, keys: map[string]string{}, orgs: map[string]*rma.Org{}}
+	if backend == "postgres" {
+		h.pgURL = pgtest.URL(t)
+	}
 	h.open()
 	ctx := context.Background()
 	accounts := auth.NewAccounts(h.db)
@@ -102,7 +119,12 @@ func newHarness(t *testing.T) *harness {
 // open starts (or restarts) the server on the harness's database file.
 func (h *harness) open() {
 	h.t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(h.dir, "rmadesk.db"))
+	var err error
+	if h.backend == "postgres" {
+		h.db, err = postgres.Open(context.Background(), h.pgURL)
+	} else {
+		h.db, err = sqlite.Open(context.Background(), filepath.Join(h.dir, "rmadesk.db"))
+	}
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -114,8 +136,7 @@ func (h *harness) open() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.db = db
-	h.svc = rma.NewService(db, set, rma.WithClock(h.clock.Now))
+	h.svc = rma.NewService(h.db, set, rma.WithClock(h.clock.Now))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h.srv = httptest.NewServer(New(h.svc, Config{Files: files, Log: log, MaxUpload: 1 << 20}).Handler())
 	h.t.Cleanup(h.close)

@@ -58,8 +58,7 @@ func dexxonSubmission(qty int, price string) map[string]any {
 		map[string]any{"quantity": qty, "fault": "Not detected by the BIOS", "last_invoiced_price": eur(price)})}}
 }
 
-func TestLifecycleDexxonReturnThenCredit(t *testing.T) {
-	h := newHarness(t)
+func lifecycleDexxonReturnThenCredit(t *testing.T, h *harness) {
 	r := h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90"))
 	rmaID := id(r)
 	if r["state"] != "submitted" || r["decision"] != "accept" || r["route"] != "warranty" || r["policy_version"] != "1" {
@@ -111,8 +110,7 @@ func TestLifecycleDexxonReturnThenCredit(t *testing.T) {
 		"start_evaluation->in_evaluation", "evaluate->in_evaluation", "resolve->resolved", "close->closed")
 }
 
-func TestLifecycleDexxonDestroyAndCredit(t *testing.T) {
-	h := newHarness(t)
+func lifecycleDexxonDestroyAndCredit(t *testing.T, h *harness) {
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(2, "10.00")))
 	// Authorizing a return cannot stand in for destruction.
 	h.must(http.StatusUnprocessableEntity, "POST", fmt.Sprintf("/api/v1/rmas/%d/authorize", rmaID), h.keys["agent"],
@@ -126,8 +124,7 @@ func TestLifecycleDexxonDestroyAndCredit(t *testing.T) {
 	expectEvents(t, h, rmaID, "submit->submitted", "credit_without_return->credited_without_return", "close->closed")
 }
 
-func TestLifecycleDexxonReferral(t *testing.T) {
-	h := newHarness(t)
+func lifecycleDexxonReferral(t *testing.T, h *harness) {
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	h.must(http.StatusUnprocessableEntity, "POST", fmt.Sprintf("/api/v1/rmas/%d/refer", rmaID), h.keys["agent"],
 		map[string]any{}, "If-Match", h.etag(rmaID))
@@ -139,8 +136,7 @@ func TestLifecycleDexxonReferral(t *testing.T) {
 	expectEvents(t, h, rmaID, "submit->submitted", "refer->referred", "close->closed")
 }
 
-func TestLifecyclePlextorDOAReplacedWithOriginalWarranty(t *testing.T) {
-	h := newHarness(t)
+func lifecyclePlextorDOAReplacedWithOriginalWarranty(t *testing.T, h *harness) {
 	r := h.submit(h.keys["plextor"], map[string]any{"policy": "plextor", "lines": []any{line(
 		map[string]any{"category": "optical-drive", "model": "PX-891SAF", "serial": "PX0001"},
 		map[string]any{"invoice": "2026-02-20"}, []string{"vendor_invoice"}, nil)}})
@@ -182,8 +178,7 @@ func pixfraSubmission(docs []string) map[string]any {
 		map[string]any{"invoice": "2025-06-01"}, docs, map[string]any{"fault": "no image"})}}
 }
 
-func TestLifecyclePixfraNumberExpiredAndReissued(t *testing.T) {
-	h := newHarness(t)
+func lifecyclePixfraNumberExpiredAndReissued(t *testing.T, h *harness) {
 	rmaID := id(h.submit(h.keys["pixfra"], pixfraSubmission([]string{"vendor_invoice", "purchase_receipt", "shipping_document", "label_photo", "appearance_photo"})))
 	r := h.act(h.keys["agent"], rmaID, "authorize", map[string]any{"resolution": "repair"})
 	first := str(r, "number")
@@ -225,8 +220,7 @@ func TestLifecyclePixfraNumberExpiredAndReissued(t *testing.T) {
 	expectEvents(t, h, rmaID, "submit->submitted", "authorize->authorized", "expire->expired", "reissue->authorized", "receive->received")
 }
 
-func TestPixfraNeedsInfoAnsweredWithUploads(t *testing.T) {
-	h := newHarness(t)
+func pixfraNeedsInfoAnsweredWithUploads(t *testing.T, h *harness) {
 	r := h.submit(h.keys["pixfra"], pixfraSubmission([]string{"vendor_invoice", "purchase_receipt", "shipping_document"}))
 	rmaID := id(r)
 	if r["state"] != "needs_info" || !strings.Contains(str(r, "reason"), "label_photo") {
@@ -245,8 +239,7 @@ func TestPixfraNeedsInfoAnsweredWithUploads(t *testing.T) {
 	expectEvents(t, h, rmaID, "submit->needs_info", "add_document->needs_info", "add_document->needs_info", "provide_info->submitted")
 }
 
-func TestLifecycleMiniCartRefundAtTheCustomersChoice(t *testing.T) {
-	h := newHarness(t)
+func lifecycleMiniCartRefundAtTheCustomersChoice(t *testing.T, h *harness) {
 	r := h.submit(h.keys["minicart"], map[string]any{"policy": "minicart", "reference": "order 10023", "lines": []any{line(
 		map[string]any{"category": "tablet", "model": "MC-Tab 10"},
 		map[string]any{"shipped": "2026-02-20", "delivered": "2026-02-27"}, []string{"package_photos", "defect_media"},
@@ -278,8 +271,7 @@ func TestLifecycleMiniCartRefundAtTheCustomersChoice(t *testing.T) {
 	h.act(h.keys["agent"], rmaID, "close", nil)
 }
 
-func TestLifecycleWebStore4NoFaultFoundAtTheHourlyRate(t *testing.T) {
-	h := newHarness(t)
+func lifecycleWebStore4NoFaultFoundAtTheHourlyRate(t *testing.T, h *harness) {
 	rmaID := id(h.submit(h.keys["webstore4"], map[string]any{"policy": "webstore4", "lines": []any{line(
 		map[string]any{"category": "router", "model": "WS-R9", "serial": "R9-0001"},
 		map[string]any{"delivered": "2025-06-01"}, nil, map[string]any{"fault": "drops Wi-Fi"})}}))
@@ -306,8 +298,7 @@ func TestLifecycleWebStore4NoFaultFoundAtTheHourlyRate(t *testing.T) {
 	}
 }
 
-func TestLifecycleWithdrawal(t *testing.T) {
-	h := newHarness(t)
+func lifecycleWithdrawal(t *testing.T, h *harness) {
 	r := h.submit(h.keys["webstore4"], map[string]any{"policy": "webstore4", "kind": "withdrawal", "lines": []any{line(
 		map[string]any{"category": "smart-camera", "model": "CAM-200"},
 		map[string]any{"delivered": "2026-02-25"}, nil, map[string]any{"last_invoiced_price": eur("49.00")})}})
@@ -415,4 +406,27 @@ func TestSearchAndPages(t *testing.T) {
 	}
 	h.must(http.StatusUnprocessableEntity, "GET", "/api/v1/rmas?state=lost", h.keys["agent"], nil)
 	h.must(http.StatusUnprocessableEntity, "GET", "/api/v1/rmas?limit=1000", h.keys["agent"], nil)
+}
+
+// TestLifecycles runs one full lifecycle per seed policy on each database.
+func TestLifecycles(t *testing.T) {
+	lifecycles := []struct {
+		name string
+		run  func(*testing.T, *harness)
+	}{
+		{"dexxon return then credit", lifecycleDexxonReturnThenCredit},
+		{"dexxon destroy and credit", lifecycleDexxonDestroyAndCredit},
+		{"dexxon referral", lifecycleDexxonReferral},
+		{"plextor DOA replaced", lifecyclePlextorDOAReplacedWithOriginalWarranty},
+		{"pixfra expired and reissued", lifecyclePixfraNumberExpiredAndReissued},
+		{"pixfra needs info", pixfraNeedsInfoAnsweredWithUploads},
+		{"minicart refund", lifecycleMiniCartRefundAtTheCustomersChoice},
+		{"webstore4 no fault found", lifecycleWebStore4NoFaultFoundAtTheHourlyRate},
+		{"withdrawal", lifecycleWithdrawal},
+	}
+	for _, b := range backends {
+		for _, lc := range lifecycles {
+			t.Run(b+"/"+lc.name, func(t *testing.T) { lc.run(t, newHarnessOn(t, b)) })
+		}
+	}
 }

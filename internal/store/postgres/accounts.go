@@ -1,0 +1,236 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Organisations, users and API keys: the accounts RMAs belong to.
+
+// nameKey is what makes two names or emails the same: people type them in
+// any case and with stray spaces.
+func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// nullID stores an optional reference: 0 means none, which must be NULL for
+// the foreign key to allow it.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func (db *DB) CreateOrg(ctx context.Context, o *rma.Org) error {
+	if o == nil {
+		return rma.Invalid("org", "missing")
+	}
+	if nameKey(o.Name) == "" {
+		return rma.Invalid("name", "required")
+	}
+	created := o.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var enc encoder
+	createdText := enc.time("created", created)
+	role := enc.name("role", o.Role)
+	if enc.err != nil {
+		return enc.err
+	}
+	var id int64
+	err := db.pool.QueryRowContext(ctx,
+		`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText).Scan(&id)
+	if isUnique(err) {
+		return rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
+	}
+	if err != nil {
+		return storeError("create org", err)
+	}
+	o.ID, o.Created = id, created.UTC()
+	return nil
+}
+
+const orgColumns = `id, name, is_desk, role, country, email, created`
+
+func scanOrg(row interface{ Scan(...any) error }) (*rma.Org, error) {
+	var o rma.Org
+	var role string
+	var created sql.NullString
+	if err := row.Scan(&o.ID, &o.Name, &o.IsDesk, &role, &o.Country, &o.Email, &created); err != nil {
+		return nil, err
+	}
+	d := decoder{where: fmt.Sprintf("org %d", o.ID)}
+	o.Role = d.role("role", role)
+	o.Created = d.time("created", created)
+	return &o, d.err
+}
+
+func (db *DB) Org(ctx context.Context, id int64) (*rma.Org, error) {
+	o, err := scanOrg(db.pool.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %d not found", id)
+	}
+	if err != nil {
+		return nil, storeError("org", err)
+	}
+	return o, nil
+}
+
+// OrgByName finds an organisation by name in any case.
+func (db *DB) OrgByName(ctx context.Context, name string) (*rma.Org, error) {
+	if !storable(nameKey(name)) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %q not found", name)
+	}
+	o, err := scanOrg(db.pool.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE name_key = $1`, nameKey(name)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %q not found", name)
+	}
+	if err != nil {
+		return nil, storeError("org by name", err)
+	}
+	return o, nil
+}
+
+// Orgs lists every organisation in the order they were created.
+func (db *DB) Orgs(ctx context.Context) ([]rma.Org, error) {
+	rows, err := db.pool.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY id`)
+	if err != nil {
+		return nil, storeError("orgs", err)
+	}
+	defer rows.Close()
+	var out []rma.Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, storeError("orgs", err)
+		}
+		out = append(out, *o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError("orgs", err)
+	}
+	return out, nil
+}
+
+// CreateUser stores a user; emails are unique in any case.
+func (db *DB) CreateUser(ctx context.Context, u *rma.User) error {
+	if u == nil {
+		return rma.Invalid("user", "missing")
+	}
+	if nameKey(u.Email) == "" {
+		return rma.Invalid("email", "required")
+	}
+	created := u.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var enc encoder
+	createdText := enc.time("created", created)
+	if enc.err != nil {
+		return enc.err
+	}
+	var id int64
+	err := db.pool.QueryRowContext(ctx,
+		`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		u.OrgID, u.Email, nameKey(u.Email), u.Name, string(u.Role), u.PasswordHash, createdText).Scan(&id)
+	if isUnique(err) {
+		return rma.Errorf(rma.ECONFLICT, "a user with email %q exists", u.Email)
+	}
+	if err != nil {
+		return storeError("create user", err)
+	}
+	u.ID, u.Created = id, created.UTC()
+	return nil
+}
+
+// UserByEmail finds a user by email in any case.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*rma.User, error) {
+	if !storable(nameKey(email)) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "user %q not found", email)
+	}
+	var u rma.User
+	var role string
+	var created sql.NullString
+	err := db.pool.QueryRowContext(ctx,
+		`SELECT id, org_id, email, name, role, password_hash, created FROM users WHERE email_key = $1`,
+		nameKey(email)).Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "user %q not found", email)
+	}
+	if err != nil {
+		return nil, storeError("user by email", err)
+	}
+	u.Role = rma.Role(role)
+	d := decoder{where: fmt.Sprintf("user %d", u.ID)}
+	u.Created = d.time("created", created)
+	return &u, d.err
+}
+
+func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
+	if k == nil {
+		return rma.Invalid("key", "missing")
+	}
+	if k.Prefix == "" {
+		return rma.Invalid("prefix", "required")
+	}
+	created := k.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var enc encoder
+	createdText := enc.time("created", created)
+	revokedText := enc.time("revoked", k.Revoked)
+	if enc.err != nil {
+		return enc.err
+	}
+	var id int64
+	err := db.pool.QueryRowContext(ctx,
+		`INSERT INTO api_keys (org_id, user_id, role, prefix, hash, name, created, revoked)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		k.OrgID, nullID(k.UserID), string(k.Role), k.Prefix, k.Hash, k.Name, createdText, revokedText).Scan(&id)
+	if isUnique(err) {
+		return rma.Errorf(rma.ECONFLICT, "an API key with prefix %q exists", k.Prefix)
+	}
+	if err != nil {
+		return storeError("create api key", err)
+	}
+	k.ID, k.Created = id, created.UTC()
+	if !k.Revoked.IsZero() {
+		k.Revoked = k.Revoked.UTC()
+	}
+	return nil
+}
+
+func (db *DB) APIKeyByPrefix(ctx context.Context, prefix string) (*rma.APIKey, error) {
+	if !storable(prefix) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
+	}
+	var k rma.APIKey
+	var userID sql.NullInt64
+	var role string
+	var created, revoked sql.NullString
+	err := db.pool.QueryRowContext(ctx,
+		`SELECT id, org_id, user_id, role, prefix, hash, name, created, revoked
+		 FROM api_keys WHERE prefix = $1 AND revoked IS NULL`,
+		prefix).Scan(&k.ID, &k.OrgID, &userID, &role, &k.Prefix, &k.Hash, &k.Name, &created, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
+	}
+	if err != nil {
+		return nil, storeError("api key by prefix", err)
+	}
+	k.UserID = userID.Int64
+	k.Role = rma.Role(role)
+	d := decoder{where: fmt.Sprintf("api key %d", k.ID)}
+	k.Created = d.time("created", created)
+	k.Revoked = d.time("revoked", revoked)
+	return &k, d.err
+}

@@ -1,0 +1,260 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// maxConns bounds the pool. Each connection is a server process; a desk's
+// transactions are short, so a few connections serve many requests, and
+// several instances of the desk share the server's max_connections.
+const maxConns = 16
+
+// writeAttempts is how often a write transaction is run before a deadlock
+// or serialization failure is given up on.
+const writeAttempts = 4
+
+// DB is an open PostgreSQL store. It is safe for concurrent use.
+type DB struct {
+	pool  *sql.DB
+	name  string // the database's name, for messages
+	where string // the URL without its password, for Path
+}
+
+var _ rma.Store = (*DB)(nil)
+
+// Open connects to the database at url (a postgres:// URL or a key=value
+// connection string, as pgx reads them) and brings its schema up to date.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		// pgx's message shows the URL with its password masked.
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = "rmadesk" // so pg_stat_activity names us
+	}
+	pool := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(durable))
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	// Idle connections go back after a while: a quiet desk should not hold
+	// server processes that other instances could use.
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{pool: pool, name: cfg.Database, where: where(cfg)}
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: open %s: %w", db.name, err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// durable runs on every new connection: a committed change must survive a
+// crash, so synchronous_commit = off (set on the server, the database, the
+// role or in the URL) is turned back on for this session. Any other value
+// is at least as durable and is kept.
+func durable(ctx context.Context, c *pgx.Conn) error {
+	_, err := c.Exec(ctx, `SELECT set_config('synchronous_commit', 'on', false)
+		WHERE current_setting('synchronous_commit') = 'off'`)
+	return err
+}
+
+// Close closes the pool's connections.
+func (db *DB) Close() error { return db.pool.Close() }
+
+// Migrate applies the migrations the database lacks; Open calls it. A
+// session advisory lock makes instances that start together take turns:
+// the first applies the migrations, the others then find nothing to do.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate %s: %w", db.name, err)
+	}
+	return nil
+}
+
+// provider is goose over the embedded migrations, taking the advisory lock
+// while it migrates.
+func (db *DB) provider() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migrate: %w", err)
+	}
+	// Probe for the lock every second (goose's default is every 5), for up
+	// to 5 minutes: a long migration on a big database holds it that long.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migrate: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db.pool, fsys, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migrate %s: %w", db.name, err)
+	}
+	return p, nil
+}
+
+// write runs fn in one READ COMMITTED transaction and commits it, or rolls
+// it back if fn or the commit fails. A deadlock or serialization failure
+// runs fn again in a new transaction, so fn must set its results rather
+// than add to them, and leave the caller's values alone until write has
+// returned.
+func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.writeOnce(ctx, fn)
+		if err == nil {
+			return nil
+		}
+		if !retryable(err) {
+			return storeError(op, err)
+		}
+		if attempt == writeAttempts {
+			return rma.Errorf(rma.EPRECONDITION, "%s: the records changed concurrently %d times in a row; try again", op, attempt)
+		}
+		// A short random pause, growing with each attempt, so that the
+		// transactions that collided do not collide again in step.
+		pause := time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return storeError(op, ctx.Err())
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (db *DB) writeOnce(ctx context.Context, fn func(*sql.Tx) error) error {
+	// The isolation level is explicit: with a server default of
+	// SERIALIZABLE, a stale SaveRMA would fail to serialize instead of
+	// finding the version moved.
+	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in a read-only REPEATABLE READ transaction, so that the
+// several queries that load one RMA see the same snapshot even while a
+// writer commits. A read-only transaction never fails to serialize.
+func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return storeError(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return storeError(op, err)
+	}
+	return nil
+}
+
+// SQLSTATE codes the store maps to the domain.
+const (
+	uniqueViolation      = "23505"
+	foreignKeyViolation  = "23503"
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+	badCharacter         = "22021" // character_not_in_repertoire: NUL, invalid UTF-8
+	untranslatable       = "22P05"
+)
+
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// retryable reports whether err ended a transaction that would succeed if
+// run again.
+func retryable(err error) bool {
+	c := pgCode(err)
+	return c == serializationFailure || c == deadlockDetected
+}
+
+// storeError gives err the domain's vocabulary: a domain error passes
+// through, a broken unique constraint is ECONFLICT, a broken foreign key
+// ENOTFOUND (the record referred to does not exist), text PostgreSQL cannot
+// keep EINVALID. Anything else is an outage and keeps its cause for the log.
+func storeError(op string, err error) error {
+	var de *rma.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case uniqueViolation:
+			return rma.Errorf(rma.ECONFLICT, "%s: a unique value is taken (%s)", op, constraintDetail(pe))
+		case foreignKeyViolation:
+			return rma.Errorf(rma.ENOTFOUND, "%s: refers to a record that does not exist", op)
+		case badCharacter, untranslatable:
+			return rma.Errorf(rma.EINVALID, "%s: text with a NUL character or invalid UTF-8 cannot be stored", op)
+		}
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// constraintDetail names the columns whose value was taken, as
+// "table.column" like the SQLite store's messages, read from the "Key
+// (a, b)=(...)" of PostgreSQL's detail without the values themselves.
+func constraintDetail(pe *pgconn.PgError) string {
+	cols, ok := strings.CutPrefix(pe.Detail, "Key (")
+	if i := strings.Index(cols, ")="); ok && i > 0 && pe.TableName != "" {
+		parts := strings.Split(cols[:i], ", ")
+		for j, c := range parts {
+			parts[j] = pe.TableName + "." + c
+		}
+		return strings.Join(parts, ", ")
+	}
+	return pe.ConstraintName
+}
+
+// isUnique reports whether err is a broken unique constraint.
+func isUnique(err error) bool { return pgCode(err) == uniqueViolation }
+
+// storable reports whether PostgreSQL can hold s as text. A lookup by a
+// value it cannot hold finds nothing; sending the value would be an error.
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// now is the store's clock for timestamps the caller left zero. UTC strips
+// the monotonic reading, so the value in memory equals the one read back.
+func now() time.Time { return time.Now().UTC() }
+
+// querier is what both *sql.DB and *sql.Tx offer, so loaders serve either.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}

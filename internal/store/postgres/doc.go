@@ -1,0 +1,50 @@
+// Package postgres keeps the desk's records in PostgreSQL: it implements
+// rma.Store with github.com/jackc/pgx/v5 through its database/sql adapter
+// (pgx/v5/stdlib), and owns the PostgreSQL schema and its migrations
+// (migrations/, embedded, applied by goose when the store is opened).
+//
+// It is a port of internal/store/sqlite and behaves as it does, down to
+// what a caller can see: the same tables and columns, timestamps as the
+// same text with nanoseconds, the same cursors, the same errors. Both pass
+// the conformance suite in internal/store/storetest. database/sql rather
+// than pgxpool keeps the two stores' code side by side (and goose needs a
+// *sql.DB anyway); pgx does the work underneath either way.
+//
+// Where PostgreSQL needs more than SQLite, because several transactions,
+// and several instances of the desk, really run at once:
+//
+//   - Write transactions run at READ COMMITTED, set explicitly so a server
+//     default of SERIALIZABLE does not change the behaviour. SaveRMA's
+//     "UPDATE ... WHERE version = $n" then makes a second writer wait for
+//     the first and find the version moved: EPRECONDITION for the loser, as
+//     in SQLite.
+//   - A write that hits a deadlock or a serialization failure is retried
+//     from the start a few times, then reported as EPRECONDITION: the
+//     records changed under it. Transaction bodies are written to be run
+//     again: they set their results, never append to them, and change the
+//     caller's values only after the commit.
+//   - Appending events to an RMA locks its row first (SaveRMA's UPDATE
+//     does; AddDocument and AddMessage select it FOR NO KEY UPDATE), so two
+//     writers queue for the next sequence number instead of both taking it.
+//   - CreateRMA inserts ON CONFLICT (org_id, idempotency_key) DO NOTHING:
+//     of two submissions with one key, however close, the second waits for
+//     the first's commit and gets ECONFLICT with the first's ID.
+//   - ClaimJob selects FOR UPDATE SKIP LOCKED, so workers in any number of
+//     processes never hold one job, and never wait on each other's rows.
+//   - Migrations hold a session advisory lock (goose's session locker), so
+//     instances starting together apply them once, one after the other.
+//   - Reads that span several queries (one RMA with its lines, a list page
+//     with its deadlines) run in one REPEATABLE READ, read-only transaction:
+//     one snapshot, as SQLite's read transaction gives.
+//   - Every connection has synchronous_commit on: a server or database
+//     configured with it off is overridden, because a desk that
+//     acknowledges an RMA must not lose it in a crash. Stronger settings
+//     (remote_apply on a replicated server) are left alone.
+//
+// And where PostgreSQL keeps less: text cannot hold a NUL character or
+// invalid UTF-8. Writing such text is EINVALID (SQLite stores it); looking
+// one up finds nothing, as it could never have been stored.
+//
+// Queries use $1-style parameters, which both stores read, so most of them
+// are the same text in both packages.
+package postgres

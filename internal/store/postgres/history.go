@@ -1,0 +1,308 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Events, documents, messages, sequences and the serial index: what
+// accumulates around an RMA rather than being part of it.
+
+// mustExist returns ENOTFOUND unless the RMA exists, so that reading the
+// history of a missing RMA is an error rather than an empty list.
+func mustExist(ctx context.Context, q querier, rmaID int64) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM rmas WHERE id = $1`, rmaID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rma.Errorf(rma.ENOTFOUND, "RMA %d not found", rmaID)
+	}
+	return err
+}
+
+// lockRMA is mustExist for a writer that appends events: it also locks the
+// RMA's row until the transaction ends, so that writers of one RMA append
+// one after the other. FOR NO KEY UPDATE is the lock SaveRMA's UPDATE
+// takes, so it queues with SaveRMA too, yet lets other transactions insert
+// rows that refer to the RMA (their foreign key checks take KEY SHARE).
+func lockRMA(ctx context.Context, tx *sql.Tx, rmaID int64) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM rmas WHERE id = $1 FOR NO KEY UPDATE`, rmaID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rma.Errorf(rma.ENOTFOUND, "RMA %d not found", rmaID)
+	}
+	return err
+}
+
+// Events returns an RMA's history, oldest first.
+func (db *DB) Events(ctx context.Context, rmaID int64) ([]rma.Event, error) {
+	var out []rma.Event
+	err := db.read(ctx, "events", func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, rmaID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx,
+			`SELECT id, seq, at, actor, action, from_state, to_state, details
+			 FROM events WHERE rma_id = $1 ORDER BY seq`, rmaID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		d := decoder{where: fmt.Sprintf("rma %d events", rmaID)}
+		for rows.Next() {
+			ev := rma.Event{RMAID: rmaID}
+			var at, details sql.NullString
+			var from, to string
+			if err := rows.Scan(&ev.ID, &ev.Seq, &at, &ev.Actor, &ev.Action, &from, &to, &details); err != nil {
+				return err
+			}
+			ev.At = d.time("at", at)
+			ev.From, ev.To = rma.State(from), rma.State(to)
+			ev.Details = d.details("details", details)
+			out = append(out, ev)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return d.err
+	})
+	return out, err
+}
+
+// NextSequence returns the next value of a named counter. The upsert is
+// one statement, so it is atomic on its own and needs no transaction: two
+// callers with a new name both try to insert, and the second, after
+// waiting for the first, updates the row the first inserted.
+func (db *DB) NextSequence(ctx context.Context, name string) (int64, error) {
+	if name == "" {
+		return 0, rma.Invalid("name", "required")
+	}
+	var v int64
+	err := db.pool.QueryRowContext(ctx,
+		`INSERT INTO sequences (name, value) VALUES ($1, 1)
+		 ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1
+		 RETURNING value`, name).Scan(&v)
+	if err != nil {
+		return 0, storeError("next sequence", err)
+	}
+	return v, nil
+}
+
+// AddDocument stores a document's record and its event in one transaction.
+func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event) error {
+	if doc == nil {
+		return rma.Invalid("document", "missing")
+	}
+	created := doc.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var enc encoder
+	createdText := enc.time("created", created)
+	if enc.err != nil {
+		return enc.err
+	}
+	evw, err := encodeEvents([]*rma.Event{ev})
+	if err != nil {
+		return err
+	}
+	var id int64
+	var eventIDs []int64
+	var seqs []int
+	err = db.write(ctx, "add document", func(tx *sql.Tx) error {
+		if err := lockRMA(ctx, tx, doc.RMAID); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO documents (rma_id, line_no, kind, filename, content_type, size, sha256, path, uploaded_by, created)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			doc.RMAID, doc.LineNo, doc.Kind, doc.Filename, doc.ContentType, doc.Size, doc.SHA256, doc.Path,
+			doc.UploadedBy, createdText).Scan(&id)
+		if err != nil {
+			return err
+		}
+		eventIDs, seqs, err = appendEvents(ctx, tx, doc.RMAID, evw)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	doc.ID, doc.Created = id, created.UTC()
+	evw.setEvents(doc.RMAID, eventIDs, seqs)
+	return nil
+}
+
+const documentColumns = `id, rma_id, line_no, kind, filename, content_type, size, sha256, path, uploaded_by, created`
+
+func scanDocument(row scanner) (rma.Document, error) {
+	var doc rma.Document
+	var created sql.NullString
+	if err := row.Scan(&doc.ID, &doc.RMAID, &doc.LineNo, &doc.Kind, &doc.Filename, &doc.ContentType,
+		&doc.Size, &doc.SHA256, &doc.Path, &doc.UploadedBy, &created); err != nil {
+		return doc, err
+	}
+	d := decoder{where: fmt.Sprintf("document %d", doc.ID)}
+	doc.Created = d.time("created", created)
+	return doc, d.err
+}
+
+// Documents lists an RMA's documents in the order they were added.
+func (db *DB) Documents(ctx context.Context, rmaID int64) ([]rma.Document, error) {
+	var out []rma.Document
+	err := db.read(ctx, "documents", func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, rmaID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE rma_id = $1 ORDER BY id`, rmaID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			doc, err := scanDocument(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, doc)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+func (db *DB) Document(ctx context.Context, id int64) (*rma.Document, error) {
+	doc, err := scanDocument(db.pool.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "document %d not found", id)
+	}
+	if err != nil {
+		return nil, storeError("document", err)
+	}
+	return &doc, nil
+}
+
+// AddMessage stores a message and its event in one transaction.
+func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) error {
+	if m == nil {
+		return rma.Invalid("message", "missing")
+	}
+	created := m.Created
+	if created.IsZero() {
+		created = now()
+	}
+	var enc encoder
+	createdText := enc.time("created", created)
+	if enc.err != nil {
+		return enc.err
+	}
+	evw, err := encodeEvents([]*rma.Event{ev})
+	if err != nil {
+		return err
+	}
+	var id int64
+	var eventIDs []int64
+	var seqs []int
+	err = db.write(ctx, "add message", func(tx *sql.Tx) error {
+		if err := lockRMA(ctx, tx, m.RMAID); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO messages (rma_id, author, from_desk, body, created)
+			 VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			m.RMAID, m.Author, m.FromDesk, m.Body, createdText).Scan(&id)
+		if err != nil {
+			return err
+		}
+		eventIDs, seqs, err = appendEvents(ctx, tx, m.RMAID, evw)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	m.ID, m.Created = id, created.UTC()
+	evw.setEvents(m.RMAID, eventIDs, seqs)
+	return nil
+}
+
+// Messages lists an RMA's messages, oldest first.
+func (db *DB) Messages(ctx context.Context, rmaID int64) ([]rma.Message, error) {
+	var out []rma.Message
+	err := db.read(ctx, "messages", func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, rmaID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx,
+			`SELECT id, author, from_desk, body, created FROM messages WHERE rma_id = $1 ORDER BY id`, rmaID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		d := decoder{where: fmt.Sprintf("rma %d messages", rmaID)}
+		for rows.Next() {
+			m := rma.Message{RMAID: rmaID}
+			var created sql.NullString
+			if err := rows.Scan(&m.ID, &m.Author, &m.FromDesk, &m.Body, &created); err != nil {
+				return err
+			}
+			m.Created = d.time("created", created)
+			out = append(out, m)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return d.err
+	})
+	return out, err
+}
+
+// LinesBySerial finds every line whose unit (as claimed or as received) or
+// whose replacement has serial, oldest RMA first. The match is exact: a
+// serial is an identity, not a search term (ListRMAs searches by prefix).
+func (db *DB) LinesBySerial(ctx context.Context, serial string) ([]rma.SerialHit, error) {
+	if serial == "" || !storable(serial) {
+		return nil, nil // every line without a serial would match; the other could not be stored
+	}
+	// Three arms, each an index lookup; an OR across the three columns could
+	// make the planner scan the table.
+	const hitColumns = `r.id AS hit_rma, r.number, r.state, r.outcome, r.policy_id, r.policy_version, r.reported, r.created AS hit_created, ` + lineColumns
+	rows, err := db.pool.QueryContext(ctx,
+		`SELECT `+hitColumns+`, FALSE AS as_replacement FROM rma_lines l JOIN rmas r ON r.id = l.rma_id
+		 WHERE l.serial = $1
+		 UNION
+		 SELECT `+hitColumns+`, FALSE FROM rma_lines l JOIN rmas r ON r.id = l.rma_id
+		 WHERE l.received_serial = $1
+		 UNION ALL
+		 SELECT `+hitColumns+`, TRUE FROM rma_lines l JOIN rmas r ON r.id = l.rma_id
+		 WHERE l.replacement_serial = $1
+		 ORDER BY hit_created, hit_rma, line_no, as_replacement`, serial)
+	if err != nil {
+		return nil, storeError("lines by serial", err)
+	}
+	defer rows.Close()
+	var out []rma.SerialHit
+	for rows.Next() {
+		var h rma.SerialHit
+		var number, reported, created sql.NullString
+		var state, outcome string
+		dest := []any{&h.RMAID, &number, &state, &outcome, &h.PolicyID, &h.PolicyVersion, &reported, &created}
+		line, err := scanLineAfter(rows, dest, &h.AsReplacement)
+		if err != nil {
+			return nil, storeError("lines by serial", err)
+		}
+		d := decoder{where: fmt.Sprintf("rma %d", h.RMAID)}
+		h.Number, h.State, h.Outcome = number.String, rma.State(state), rma.Outcome(outcome)
+		h.Reported = d.date("reported", reported)
+		if d.err != nil {
+			return nil, storeError("lines by serial", d.err)
+		}
+		h.Line = line
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError("lines by serial", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// What the commands need beyond rma.Store, as the SQLite store offers it:
+// the archive's handle and dialect, readiness and the RMA gauge of
+// internal/ops, and where the store is.
+
+// SQL is the database handle, for the archive's table copy.
+func (db *DB) SQL() *sql.DB { return db.pool }
+
+// Dialect names the database kind for the archive.
+func (db *DB) Dialect() string { return "postgres" }
+
+// Path says where the store is: its URL without the password.
+func (db *DB) Path() string { return db.where }
+
+// where is cfg as a URL without the password; a Unix socket directory
+// goes in the host parameter, as pgx reads it.
+func where(cfg *pgx.ConnConfig) string {
+	u := url.URL{Scheme: "postgres", User: url.User(cfg.User), Path: "/" + cfg.Database}
+	port := strconv.Itoa(int(cfg.Port))
+	if strings.HasPrefix(cfg.Host, "/") {
+		u.RawQuery = url.Values{"host": {cfg.Host}, "port": {port}}.Encode()
+	} else {
+		u.Host = net.JoinHostPort(cfg.Host, port)
+	}
+	return u.String()
+}
+
+// CountRMAsByState counts RMAs per state (the rmadesk_rmas gauge).
+func (db *DB) CountRMAsByState(ctx context.Context) (map[rma.State]int, error) {
+	rows, err := db.pool.QueryContext(ctx, `SELECT state, COUNT(*) FROM rmas GROUP BY state`)
+	if err != nil {
+		return nil, storeError("count rmas", err)
+	}
+	defer rows.Close()
+	out := map[rma.State]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, storeError("count rmas", err)
+		}
+		out[rma.State(s)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError("count rmas", err)
+	}
+	return out, nil
+}
+
+// Ready reports whether the database answers and is at the schema this
+// binary expects. Another instance may be migrating it: until it is done,
+// this one is not ready.
+func (db *DB) Ready(ctx context.Context) error {
+	if err := db.pool.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	}
+	if pending {
+		return errors.New("migrations pending: run rmadesk migrate")
+	}
+	return nil
+}

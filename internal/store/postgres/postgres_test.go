@@ -1,0 +1,844 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/rmadesk/rmadesk/internal/archive"
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/ops"
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/pgtest"
+	"github.com/rmadesk/rmadesk/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// The commands use a store through these as well as rma.Store.
+var (
+	_ archive.DB       = (*DB)(nil)
+	_ ops.Readier      = (*DB)(nil)
+	_ ops.StateCounter = (*DB)(nil)
+)
+
+// migratedURL gives each test a copy of a database migrated once, which
+// is several times faster than migrating anew; tests of migrating itself
+// use pgtest.URL.
+var migratedURL = pgtest.Template(func(ctx context.Context, url string) error {
+	db, err := Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	return db.Close()
+})
+
+// openTemp opens a store on a new database of its own.
+func openTemp(t *testing.T) *DB {
+	t.Helper()
+	return openURL(t, migratedURL(t))
+}
+
+func openURL(t *testing.T, url string) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestConformance runs the suite every store passes; each of its stores is
+// a database of its own.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) rma.Store { return openTemp(t) })
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantCode(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := rma.ErrorCode(err); err == nil || got != want {
+		t.Fatalf("got %v (%s), want %s", err, got, want)
+	}
+}
+
+// appliedVersions reads goose's record of applied migrations.
+func appliedVersions(t *testing.T, db *DB) []int64 {
+	t.Helper()
+	rows, err := db.pool.QueryContext(t.Context(), `SELECT version_id FROM goose_db_version ORDER BY id`)
+	must(t, err)
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		must(t, rows.Scan(&v))
+		out = append(out, v)
+	}
+	must(t, rows.Err())
+	return out
+}
+
+func tables(t *testing.T, db *DB) []string {
+	t.Helper()
+	rows, err := db.pool.QueryContext(t.Context(),
+		`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)
+	must(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		must(t, rows.Scan(&name))
+		out = append(out, name)
+	}
+	must(t, rows.Err())
+	return out
+}
+
+// TestMigrationsConcurrently: two instances starting at once on a new
+// database both open it, and the migrations are applied once, because
+// goose holds an advisory lock while it migrates.
+func TestMigrationsConcurrently(t *testing.T) {
+	url := pgtest.URL(t)
+	const instances = 2
+	dbs := make([]*DB, instances)
+	errs := make([]error, instances)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range instances {
+		wg.Go(func() {
+			<-start
+			dbs[i], errs[i] = Open(context.Background(), url)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		defer dbs[i].Close()
+	}
+	entries, err := migrations.ReadDir("migrations")
+	must(t, err)
+	// goose records version 0 when it creates its table, then one row per migration.
+	want := []int64{0}
+	for i := range entries {
+		want = append(want, int64(i+1))
+	}
+	if got := appliedVersions(t, dbs[0]); !slices.Equal(got, want) {
+		t.Fatalf("applied %v, want %v", got, want)
+	}
+	wantTables := []string{"api_keys", "charges", "deadlines", "documents", "events", "goose_db_version",
+		"idempotency_responses", "jobs", "messages", "orgs", "rma_lines", "rma_numbers", "rmas",
+		"search_terms", "sequences", "users"}
+	if got := tables(t, dbs[1]); !slices.Equal(got, wantTables) {
+		t.Fatalf("tables %v, want %v", got, wantTables)
+	}
+	// And both work.
+	for i, db := range dbs {
+		must(t, db.CreateOrg(t.Context(), &rma.Org{Name: fmt.Sprint("instance ", i)}))
+	}
+	// Migrating again finds nothing to do.
+	must(t, dbs[0].Migrate(t.Context()))
+	if got := appliedVersions(t, dbs[0]); len(got) != len(want) {
+		t.Fatalf("migrating again applied %v", got)
+	}
+}
+
+// TestTextColumnsCompareAsBytes: every TEXT column is COLLATE "C", so
+// times, dates and search terms compare as SQLite compares them, whatever
+// the database's default collation.
+func TestTextColumnsCompareAsBytes(t *testing.T) {
+	db := openTemp(t)
+	rows, err := db.pool.QueryContext(t.Context(), `SELECT table_name, column_name, COALESCE(collation_name, '')
+		FROM information_schema.columns
+		WHERE table_schema = 'public' AND data_type = 'text' AND table_name <> 'goose_db_version'
+		ORDER BY table_name, column_name`)
+	must(t, err)
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var table, column, collation string
+		must(t, rows.Scan(&table, &column, &collation))
+		n++
+		if collation != "C" {
+			t.Errorf("%s.%s has collation %q, want C", table, column, collation)
+		}
+	}
+	must(t, rows.Err())
+	if n < 50 {
+		t.Fatalf("only %d text columns found", n)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := t.Context()
+	url := pgtest.URL(t)
+	db, err := Open(ctx, url)
+	must(t, err)
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: "PO-1", Number: "RMA-26-00001-C",
+		Numbers: []rma.NumberRecord{{Number: "RMA-26-00001-C", Current: true}}}
+	must(t, db.CreateRMA(ctx, r, &rma.Event{Action: "submit", To: rma.Submitted}, "k1"))
+	seq, err := db.NextSequence(ctx, "rma-2026")
+	must(t, err)
+	must(t, db.Close())
+
+	db, err = Open(ctx, url)
+	must(t, err)
+	defer db.Close()
+	got, err := db.RMAByNumber(ctx, r.Number)
+	must(t, err)
+	if got.ID != r.ID || got.Reference != "PO-1" || got.Version != 1 || !got.Created.Equal(r.Created) {
+		t.Fatalf("after reopening: %+v", got)
+	}
+	// The store's own timestamp reads back exactly, nanoseconds and all,
+	// as in SQLite (TIMESTAMPTZ would keep microseconds).
+	if got.Created != r.Created {
+		t.Fatalf("created %v, want exactly %v", got.Created, r.Created)
+	}
+	var de *rma.Error
+	err = db.CreateRMA(ctx, &rma.RMA{OrgID: org.ID, State: rma.Submitted}, nil, "k1")
+	if rma.ErrorCode(err) != rma.ECONFLICT || !errors.As(err, &de) || de.ExistingID != r.ID {
+		t.Fatalf("the idempotency key did not survive: %v", err)
+	}
+	if next, err := db.NextSequence(ctx, "rma-2026"); err != nil || next <= seq {
+		t.Fatalf("sequence after reopening: %d, %v; want more than %d", next, err, seq)
+	}
+}
+
+// TestConcurrentCreateSameKey: submissions racing with one idempotency key
+// file one RMA; every other gets ECONFLICT naming it, and writes nothing,
+// not even the jobs and the event it carried.
+func TestConcurrentCreateSameKey(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	const rounds, writers = 3, 8
+	var winners []int64
+	for round := range rounds {
+		key := fmt.Sprintf("order-%d", round)
+		rs := make([]*rma.RMA, writers)
+		errs := make([]error, writers)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range writers {
+			rs[i] = &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: fmt.Sprintf("%s/%d", key, i),
+				Jobs: []rma.Job{{Kind: rma.JobNotify, Payload: map[string]any{"writer": i}}}}
+			wg.Go(func() {
+				<-start
+				errs[i] = db.CreateRMA(context.Background(), rs[i], &rma.Event{Action: "submit", To: rma.Submitted}, key)
+			})
+		}
+		close(start)
+		wg.Wait()
+		var winner *rma.RMA
+		for i, err := range errs {
+			if err == nil {
+				if winner != nil {
+					t.Fatalf("round %d: writers %s and %s both created an RMA", round, winner.Reference, rs[i].Reference)
+				}
+				winner = rs[i]
+			}
+		}
+		if winner == nil {
+			t.Fatalf("round %d: no writer won: %v", round, errs)
+		}
+		winners = append(winners, winner.ID)
+		for i, err := range errs {
+			if err == nil {
+				continue
+			}
+			var de *rma.Error
+			if !errors.As(err, &de) || de.Code != rma.ECONFLICT || de.ExistingID != winner.ID {
+				t.Fatalf("round %d writer %d: got %v, want ECONFLICT with ExistingID %d", round, i, err, winner.ID)
+			}
+			if rs[i].ID != 0 || rs[i].Version != 0 || len(rs[i].Jobs) != 1 || rs[i].Jobs[0].ID != 0 {
+				t.Fatalf("round %d writer %d: the refused RMA was changed: ID %d, jobs %+v", round, i, rs[i].ID, rs[i].Jobs)
+			}
+		}
+	}
+	page, _, err := db.ListRMAs(ctx, rma.ListFilter{})
+	must(t, err)
+	if len(page) != rounds {
+		t.Fatalf("%d RMAs stored, want %d", len(page), rounds)
+	}
+	counts, err := db.JobCounts(ctx)
+	must(t, err)
+	if counts[rma.JobQueued] != rounds {
+		t.Fatalf("%d jobs queued, want %d (the losers' jobs were written)", counts[rma.JobQueued], rounds)
+	}
+	for _, id := range winners {
+		evs, err := db.Events(ctx, id)
+		must(t, err)
+		if len(evs) != 1 {
+			t.Fatalf("RMA %d has %d events, want 1", id, len(evs))
+		}
+	}
+}
+
+// TestConcurrentClaims: workers of two instances claiming at once each get
+// jobs of their own, and between them every job.
+func TestConcurrentClaims(t *testing.T) {
+	url := migratedURL(t)
+	instances := []*DB{openURL(t, url), openURL(t, url)}
+	ctx := t.Context()
+	const workers, each = 8, 50
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for i := range workers * each {
+		must(t, instances[0].EnqueueJob(ctx, &rma.Job{Kind: rma.JobNotify, RunAt: at, Payload: map[string]any{"i": i}}))
+	}
+	var mu sync.Mutex
+	holder := map[int64]string{}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range workers {
+		db := instances[w%len(instances)]
+		wg.Go(func() {
+			<-start
+			name := fmt.Sprintf("w%d", w)
+			for range each {
+				// Claimed, not completed: every job stays held, so a job
+				// handed out twice is seen.
+				j, err := db.ClaimJob(context.Background(), name, at.Add(time.Minute), time.Hour)
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+					return
+				}
+				mu.Lock()
+				if prev, dup := holder[j.ID]; dup {
+					t.Errorf("job %d claimed by %s and by %s", j.ID, prev, name)
+				}
+				holder[j.ID] = name
+				mu.Unlock()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(holder) != workers*each {
+		t.Fatalf("%d distinct jobs claimed, want %d", len(holder), workers*each)
+	}
+	_, err := instances[1].ClaimJob(ctx, "late", at.Add(time.Minute), time.Hour)
+	wantCode(t, err, rma.ENOTFOUND)
+	counts, err := instances[1].JobCounts(ctx)
+	must(t, err)
+	if counts[rma.JobRunning] != workers*each || counts[rma.JobQueued] != 0 {
+		t.Fatalf("counts %v", counts)
+	}
+}
+
+// TestConcurrentEventWriters: documents, messages and saves of one RMA
+// written at once each get the next event number; none fails on another's.
+func TestConcurrentEventWriters(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	r := &rma.RMA{OrgID: org.ID, State: rma.Submitted}
+	must(t, db.CreateRMA(ctx, r, &rma.Event{Action: "submit"}, ""))
+	const writers, each = 8, 5
+	errs := make([]error, writers)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			<-start
+			for i := range each {
+				ev := &rma.Event{Actor: fmt.Sprint("w", w), Action: "note"}
+				var err error
+				switch (w + i) % 3 {
+				case 0:
+					err = db.AddMessage(context.Background(), &rma.Message{RMAID: r.ID, Body: "x"}, ev)
+				case 1:
+					err = db.AddDocument(context.Background(), &rma.Document{RMAID: r.ID, Filename: "x.pdf"}, ev)
+				default:
+					// A save at whatever version is current: it may lose to
+					// another save (EPRECONDITION), never to a message.
+					cur, rerr := db.RMA(context.Background(), r.ID)
+					if rerr != nil {
+						err = rerr
+						break
+					}
+					err = db.SaveRMA(context.Background(), cur, cur.Version, ev)
+					if rma.ErrorCode(err) == rma.EPRECONDITION {
+						err = db.AddMessage(context.Background(), &rma.Message{RMAID: r.ID, Body: "instead"}, ev)
+					}
+				}
+				if err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		must(t, err)
+	}
+	evs, err := db.Events(ctx, r.ID)
+	must(t, err)
+	if len(evs) != 1+writers*each {
+		t.Fatalf("%d events, want %d", len(evs), 1+writers*each)
+	}
+	for i, ev := range evs {
+		if ev.Seq != i+1 {
+			t.Fatalf("event %d has seq %d", i, ev.Seq)
+		}
+	}
+}
+
+// TestSynchronousCommitStaysOn: a URL (or server) that turns
+// synchronous_commit off does not make the store's commits volatile, and a
+// stronger setting is kept.
+func TestSynchronousCommitStaysOn(t *testing.T) {
+	base := migratedURL(t)
+	for _, tc := range []struct{ set, want string }{
+		{"", "on"},
+		{"off", "on"},
+		{"remote_apply", "remote_apply"},
+	} {
+		t.Run(tc.set, func(t *testing.T) {
+			url := base
+			if tc.set != "" {
+				url += "&options=-c%20synchronous_commit%3D" + tc.set
+				// The option itself works: a plain connection has it.
+				raw, err := sql.Open("pgx", url)
+				must(t, err)
+				defer raw.Close()
+				var got string
+				must(t, raw.QueryRowContext(t.Context(), "SHOW synchronous_commit").Scan(&got))
+				if got != tc.set {
+					t.Fatalf("a plain connection has synchronous_commit %s, want %s", got, tc.set)
+				}
+			}
+			db := openURL(t, url)
+			// Several connections at once, so they are distinct.
+			var conns []*sql.Conn
+			for range 3 {
+				c, err := db.pool.Conn(t.Context())
+				must(t, err)
+				defer c.Close()
+				conns = append(conns, c)
+			}
+			for i, c := range conns {
+				var got string
+				must(t, c.QueryRowContext(t.Context(), "SHOW synchronous_commit").Scan(&got))
+				if got != tc.want {
+					t.Errorf("connection %d: synchronous_commit %s, want %s", i, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestWriteRetries: a deadlock or serialization failure runs the
+// transaction again; one that keeps failing is EPRECONDITION.
+func TestWriteRetries(t *testing.T) {
+	db := openTemp(t)
+	calls := 0
+	err := db.write(t.Context(), "test", func(tx *sql.Tx) error {
+		calls++
+		if calls < 3 {
+			return &pgconn.PgError{Code: deadlockDetected}
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("got %v after %d runs, want success after 3", err, calls)
+	}
+	calls = 0
+	err = db.write(t.Context(), "test", func(tx *sql.Tx) error {
+		calls++
+		return &pgconn.PgError{Code: serializationFailure}
+	})
+	wantCode(t, err, rma.EPRECONDITION)
+	if calls != writeAttempts {
+		t.Fatalf("%d runs, want %d", calls, writeAttempts)
+	}
+	calls = 0
+	err = db.write(t.Context(), "test", func(tx *sql.Tx) error {
+		calls++
+		return &pgconn.PgError{Code: uniqueViolation}
+	})
+	wantCode(t, err, rma.ECONFLICT)
+	if calls != 1 {
+		t.Fatalf("a unique violation was run %d times", calls)
+	}
+}
+
+// TestQueryPlans checks that the list's search, overdue filter and cursor
+// can be answered from their indexes. The tables are tiny, so sequential
+// scans are switched off to ask the planner what it could do, not what is
+// cheapest for ten rows: an index the query cannot use (a collation that
+// does not match, say) still shows as a sequential scan.
+func TestQueryPlans(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	conn, err := db.pool.Conn(ctx)
+	must(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "SET enable_seqscan = off")
+	must(t, err)
+	for _, tc := range []struct {
+		name   string
+		filter rma.ListFilter
+		want   string
+	}{
+		{"search", rma.ListFilter{Query: "px-2"}, "search_terms_pkey"},
+		{"overdue", rma.ListFilter{Overdue: true, Today: 739000}, "deadlines_open"},
+		{"page after a cursor", rma.ListFilter{Cursor: encodeCursor(time.Now(), 10)}, "rmas_created"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			query, args, _, err := listQuery(tc.filter)
+			must(t, err)
+			rows, err := conn.QueryContext(ctx, "EXPLAIN "+query, args...)
+			must(t, err)
+			defer rows.Close()
+			var plan strings.Builder
+			for rows.Next() {
+				var line string
+				must(t, rows.Scan(&line))
+				plan.WriteString(line + "\n")
+			}
+			must(t, rows.Err())
+			if !strings.Contains(plan.String(), tc.want) {
+				t.Errorf("plan does not use %s:\n%s", tc.want, plan.String())
+			}
+			if strings.Contains(plan.String(), "Seq Scan on search_terms") || strings.Contains(plan.String(), "Seq Scan on deadlines") {
+				t.Errorf("plan scans a table:\n%s", plan.String())
+			}
+		})
+	}
+}
+
+// TestPrefixSearchIsByteOrder: search finds exactly the RMAs with a term
+// that starts with the query, for terms where a linguistic collation and
+// byte order disagree (punctuation, accents, the last code point).
+func TestPrefixSearchIsByteOrder(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	terms := []string{"px-2", "px-200", "px2z", "px-3", "px_2", "über", "ubers", "über-kamera", "uber",
+		"a\U0010FFFF", "a\U0010FFFFb", "b", "\uD7FFx", "\uE000", "ÿ", "z"}
+	ids := map[string]int64{}
+	for i, term := range terms {
+		r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: term,
+			Lines:   []rma.Line{{No: 1, ReceivedSerial: term}},
+			Created: time.Date(2026, 3, 2, 9, 0, i, 0, time.UTC)}
+		must(t, db.CreateRMA(ctx, r, nil, ""))
+		ids[term] = r.ID
+	}
+	for _, q := range []string{"px-2", "px", "px2", "ü", "u", "Ü", "a\U0010FFFF", "\U0010FFFF", "\uD7FF", "b", "y", "p"} {
+		var want []string
+		for _, term := range terms {
+			if strings.HasPrefix(searchKey(term), searchKey(q)) {
+				want = append(want, term)
+			}
+		}
+		page, _, err := db.ListRMAs(ctx, rma.ListFilter{Query: q, Limit: 200})
+		must(t, err)
+		var got []string
+		for _, r := range page {
+			got = append(got, r.Reference)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("query %q found %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestTextPostgreSQLCannotStore: PostgreSQL's text holds neither NUL nor
+// invalid UTF-8. Writing such text is EINVALID; looking it up finds nothing
+// (it could never have been stored), as SQLite would answer.
+func TestTextPostgreSQLCannotStore(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	for _, bad := range []string{"nul\x00inside", "latin1 \xe9t\xe9"} {
+		t.Run(fmt.Sprintf("%q", bad), func(t *testing.T) {
+			wantCode(t, db.CreateOrg(ctx, &rma.Org{Name: bad}), rma.EINVALID)
+			wantCode(t, db.CreateRMA(ctx, &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: bad}, nil, ""), rma.EINVALID)
+			wantCode(t, db.CreateRMA(ctx, &rma.RMA{OrgID: org.ID, State: rma.Submitted}, nil, bad), rma.EINVALID)
+
+			_, err := db.OrgByName(ctx, bad)
+			wantCode(t, err, rma.ENOTFOUND)
+			_, err = db.UserByEmail(ctx, bad)
+			wantCode(t, err, rma.ENOTFOUND)
+			_, err = db.APIKeyByPrefix(ctx, bad)
+			wantCode(t, err, rma.ENOTFOUND)
+			_, err = db.RMAByNumber(ctx, bad)
+			wantCode(t, err, rma.ENOTFOUND)
+			_, err = db.IdempotentResponse(ctx, org.ID, bad)
+			wantCode(t, err, rma.ENOTFOUND)
+			hits, err := db.LinesBySerial(ctx, bad)
+			if err != nil || len(hits) != 0 {
+				t.Fatalf("LinesBySerial: %v, %v", hits, err)
+			}
+			jobs, err := db.Jobs(ctx, rma.JobState(bad), 10)
+			if err != nil || len(jobs) != 0 {
+				t.Fatalf("Jobs: %v, %v", jobs, err)
+			}
+			wantCode(t, db.CompleteJob(ctx, 1, bad), rma.EPRECONDITION)
+			for _, f := range []rma.ListFilter{{Query: bad}, {PolicyID: bad}, {States: []rma.State{rma.State(bad)}}} {
+				page, _, err := db.ListRMAs(ctx, f)
+				if err != nil || len(page) != 0 {
+					t.Fatalf("ListRMAs(%+v): %d rows, %v", f, len(page), err)
+				}
+			}
+		})
+	}
+	page, _, err := db.ListRMAs(ctx, rma.ListFilter{})
+	must(t, err)
+	if len(page) != 0 {
+		t.Fatalf("%d RMAs stored", len(page))
+	}
+	t.Run("a failure message is made storable", func(t *testing.T) {
+		j := &rma.Job{Kind: rma.JobNotify}
+		must(t, db.EnqueueJob(ctx, j))
+		claimed, err := db.ClaimJob(ctx, "w", time.Now().Add(time.Second), time.Minute)
+		must(t, err)
+		msg := "smtp: \x00bad \xff reply " + strings.Repeat("é", 1500)
+		must(t, db.FailJob(ctx, claimed.ID, "w", msg, time.Now()))
+		queued, err := db.Jobs(ctx, rma.JobQueued, 10)
+		must(t, err)
+		got := queued[0].LastError
+		if !utf8.ValidString(got) || strings.ContainsRune(got, 0) || len(got) > maxErrorLen || !strings.HasPrefix(got, "smtp: bad \uFFFD reply éé") {
+			t.Fatalf("stored %d bytes: %.40q...", len(got), got)
+		}
+	})
+}
+
+// TestOpenErrors: a URL that cannot be used is an error that does not show
+// its password.
+func TestOpenErrors(t *testing.T) {
+	for _, url := range []string{
+		"postgres://rmadesk:s3cret@/nosuchdb?host=/nonexistent/dir&connect_timeout=2",
+		"postgres://rmadesk:s3cret@[::1:5432/db",
+		"not a url = at all",
+	} {
+		db, err := Open(t.Context(), url)
+		if err == nil {
+			db.Close()
+			t.Fatalf("Open(%q) succeeded", url)
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Fatalf("the error shows the password: %v", err)
+		}
+	}
+}
+
+// TestDamagedRowsAreErrors: a row that no longer decodes (edited by hand,
+// or written by a buggy version) is an error for that read, not a panic.
+func TestDamagedRowsAreErrors(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	for _, tc := range []struct{ name, update string }{
+		{"decision", `UPDATE rma_lines SET decision = '{"decision": "maybe"}' WHERE rma_id = $1`},
+		{"decision not JSON", `UPDATE rma_lines SET decision = 'nope' WHERE rma_id = $1`},
+		{"claim", `UPDATE rma_lines SET claim = '{"kind": 7}' WHERE rma_id = $1`},
+		{"enclosed documents", `UPDATE rma_lines SET enclosed_documents = '["passport"]' WHERE rma_id = $1`},
+		{"date", `UPDATE rmas SET reported = '2026-02-30' WHERE id = $1`},
+		{"time", `UPDATE rmas SET created = 'yesterday' WHERE id = $1`},
+		{"kind", `UPDATE rmas SET kind = 'barter' WHERE id = $1`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Lines: []rma.Line{{Quantity: 1}}}
+			must(t, db.CreateRMA(ctx, r, nil, ""))
+			_, err := db.pool.ExecContext(ctx, tc.update, r.ID)
+			must(t, err)
+			_, err = db.RMA(ctx, r.ID)
+			wantCode(t, err, rma.EINTERNAL)
+		})
+	}
+}
+
+// TestOutOfRangeEnumsAreRefused: policy's enums panic when asked for the
+// name of a value they do not have; the store refuses such a value as bad
+// input instead of letting the panic end the server.
+func TestOutOfRangeEnumsAreRefused(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	t.Run("org role", func(t *testing.T) {
+		wantCode(t, db.CreateOrg(ctx, &rma.Org{Name: "x", Role: policy.Role(200)}), rma.EINVALID)
+	})
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	for _, tc := range []struct {
+		name   string
+		change func(r *rma.RMA)
+	}{
+		{"kind", func(r *rma.RMA) { r.Kind = policy.Kind(9) }},
+		{"verdict", func(r *rma.RMA) { r.Verdict = policy.Verdict(42) }},
+		{"route", func(r *rma.RMA) { r.Route = policy.Route(77) }},
+		{"decision verdict", func(r *rma.RMA) { r.Lines[0].Decision.Verdict = policy.Verdict(42) }},
+		{"enclosed document", func(r *rma.RMA) { r.Lines[0].EnclosedDocuments = []policy.Document{policy.Document(99)} }},
+		{"claim role", func(r *rma.RMA) {
+			r.Lines[0].Claim.Requester.Role = policy.Role(99)
+			r.Lines[0].Claim.Dates.Reported = calendar.MustParseDate("2026-03-02")
+		}},
+		{"job without a kind", func(r *rma.RMA) { r.Jobs = []rma.Job{{}} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Lines: []rma.Line{{Quantity: 1}}}
+			tc.change(r)
+			wantCode(t, db.CreateRMA(ctx, r, nil, ""), rma.EINVALID)
+		})
+	}
+}
+
+func TestPrefixEnd(t *testing.T) {
+	for _, tc := range []struct {
+		prefix, end string
+		ok          bool
+	}{
+		{"px-2", "px-3", true},
+		{"a\U0010FFFF", "b", true},
+		{"\U0010FFFF", "", false},
+		{"\uD7FF", "\uE000", true},
+		{"über", "übes", true},
+	} {
+		end, ok := prefixEnd(tc.prefix)
+		if end != tc.end || ok != tc.ok {
+			t.Errorf("prefixEnd(%q) = %q, %v; want %q, %v", tc.prefix, end, ok, tc.end, tc.ok)
+		}
+	}
+}
+
+// FuzzCursor: any cursor text is refused or accepted without panicking, and
+// a cursor the store made decodes to what it encoded.
+func FuzzCursor(f *testing.F) {
+	f.Add("", int64(1))
+	f.Add("MjAyNi0wMy0wMlQwOTozMDowMC4xMjM0NTYwMDBaLDQy", int64(42))
+	f.Add("!!!", int64(-3))
+	f.Fuzz(func(t *testing.T, s string, id int64) {
+		if _, _, err := decodeCursor(s); err != nil && rma.ErrorCode(err) != rma.EINVALID {
+			t.Fatalf("decodeCursor(%q): %v", s, err)
+		}
+		if id <= 0 {
+			return
+		}
+		at := time.Unix(0, id).UTC()
+		created, gotID, err := decodeCursor(encodeCursor(at, id))
+		if err != nil || gotID != id || created != at.Format(timeLayout) {
+			t.Fatalf("round trip of (%s, %d): %q, %d, %v", at, id, created, gotID, err)
+		}
+	})
+}
+
+// TestOperations: what the commands need besides rma.Store.
+func TestOperations(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	must(t, db.Ready(ctx))
+	org := &rma.Org{Name: "Dexxon"}
+	must(t, db.CreateOrg(ctx, org))
+	for _, st := range []rma.State{rma.Submitted, rma.Submitted, rma.Authorized} {
+		must(t, db.CreateRMA(ctx, &rma.RMA{OrgID: org.ID, State: st}, nil, ""))
+	}
+	counts, err := db.CountRMAsByState(ctx)
+	must(t, err)
+	if len(counts) != 2 || counts[rma.Submitted] != 2 || counts[rma.Authorized] != 1 {
+		t.Fatalf("counts %v", counts)
+	}
+	if db.Dialect() != "postgres" || db.SQL() == nil {
+		t.Fatalf("dialect %q", db.Dialect())
+	}
+
+	t.Run("not ready with a migration pending", func(t *testing.T) {
+		p, err := db.provider()
+		must(t, err)
+		_, err = p.Down(ctx)
+		must(t, err)
+		if err := db.Ready(ctx); err == nil || !strings.Contains(err.Error(), "migrations pending") {
+			t.Fatalf("Ready with a migration rolled back: %v", err)
+		}
+		must(t, db.Migrate(ctx))
+		must(t, db.Ready(ctx))
+	})
+	t.Run("path shows no password", func(t *testing.T) {
+		for _, tc := range []struct{ url, want string }{
+			{"postgres://desk:s3cret@db.example:5433/rmadesk?sslmode=require", "postgres://desk@db.example:5433/rmadesk"},
+			{"host=/run/postgresql user=desk password=s3cret dbname=rmadesk", "postgres://desk@/rmadesk?host=%2Frun%2Fpostgresql&port=5432"},
+		} {
+			cfg, err := pgx.ParseConfig(tc.url)
+			must(t, err)
+			if got := where(cfg); got != tc.want {
+				t.Errorf("where(%q) = %q, want %q", tc.url, got, tc.want)
+			}
+		}
+		if p := db.Path(); !strings.HasPrefix(p, "postgres://") || !strings.Contains(p, "/"+db.name) {
+			t.Errorf("Path() = %q", p)
+		}
+	})
+}
+
+// TestArchiveRoundTrip: a desk exported from PostgreSQL imports into a new
+// PostgreSQL database with every row as it was (IDs included, though they
+// are GENERATED ALWAYS), and new rows then get new IDs.
+func TestArchiveRoundTrip(t *testing.T) {
+	ctx := t.Context()
+	src := openTemp(t)
+	org := &rma.Org{Name: "Dexxon", IsDesk: true}
+	must(t, src.CreateOrg(ctx, org))
+	r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Number: "RMA-26-00001-C", NoSubstitute: true,
+		Numbers: []rma.NumberRecord{{Number: "RMA-26-00001-C", Current: true}},
+		Lines:   []rma.Line{{ReceivedSerial: "SN-1", SerialMismatch: true}},
+		Jobs:    []rma.Job{{Kind: rma.JobNotify}}}
+	must(t, src.CreateRMA(ctx, r, &rma.Event{Action: "submit"}, "k1"))
+	must(t, src.SaveIdempotentResponse(ctx, org.ID, "k2", rma.StoredResponse{Method: "POST", Status: 201, Body: []byte("\x00\xff")}))
+	_, err := src.NextSequence(ctx, "rma-2026")
+	must(t, err)
+
+	dir := t.TempDir() + "/archive"
+	exported, err := archive.Export(ctx, src, t.TempDir(), dir)
+	must(t, err)
+	dst := openTemp(t)
+	imported, err := archive.Import(ctx, dst, t.TempDir(), dir)
+	must(t, err)
+	if !exported.Equal(imported) {
+		t.Fatalf("imported %+v, exported %+v", imported, exported)
+	}
+	again, err := archive.Export(ctx, dst, t.TempDir(), t.TempDir()+"/again")
+	must(t, err)
+	if !exported.Equal(again) {
+		t.Fatalf("re-exported %+v, exported %+v", again, exported)
+	}
+	got, err := dst.RMAByNumber(ctx, r.Number)
+	must(t, err)
+	if got.ID != r.ID || !got.NoSubstitute || !got.Lines[0].SerialMismatch {
+		t.Fatalf("imported RMA %+v", got)
+	}
+	other := &rma.Org{Name: "Minicart"}
+	must(t, dst.CreateOrg(ctx, other))
+	if other.ID <= org.ID {
+		t.Fatalf("a new organisation got ID %d, not past the imported %d", other.ID, org.ID)
+	}
+}
