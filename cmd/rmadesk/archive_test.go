@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/archive"
+	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 )
 
 // demoDesk runs serve --demo in dir and fills the desk with one RMA through
@@ -98,4 +100,86 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if code, _, errOut = runCLI(t, "", "import", "--data-dir", dst, "--in", first); code == 0 || !strings.Contains(errOut, "already holds records") {
 		t.Fatalf("second import: %d %s", code, errOut)
 	}
+}
+
+// TestMoveSQLiteToPostgreSQLAndBack moves a demo desk from SQLite to
+// PostgreSQL and back to a new SQLite file: the three archives hold the
+// same rows (counts and SHA-256 of every table) and the same files, and the
+// PostgreSQL desk serves the RMA to the same key.
+func TestMoveSQLiteToPostgreSQLAndBack(t *testing.T) {
+	url := pgtest.URL(t)
+	src, pgFiles, back := t.TempDir(), t.TempDir(), t.TempDir()
+	keys := demoDesk(t, src)
+	archives := []string{filepath.Join(t.TempDir(), "from-sqlite"), filepath.Join(t.TempDir(), "from-postgres"), filepath.Join(t.TempDir(), "back-in-sqlite")}
+	steps := [][]string{
+		{"export", "--data-dir", src, "--out", archives[0]},
+		{"import", "--db", url, "--data-dir", pgFiles, "--in", archives[0]},
+		{"export", "--db", url, "--data-dir", pgFiles, "--out", archives[1]},
+		{"import", "--data-dir", back, "--in", archives[1]},
+		{"export", "--data-dir", back, "--out", archives[2]},
+	}
+	for _, args := range steps {
+		if code, out, errOut := runCLI(t, "", args...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	var manifests []*archive.Manifest
+	for _, a := range archives {
+		m, err := archive.ReadManifest(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		manifests = append(manifests, m)
+	}
+	for i, m := range manifests[1:] {
+		if !manifests[0].Equal(m) {
+			for _, tb := range archive.Tables {
+				if manifests[0].Tables[tb.Name] != m.Tables[tb.Name] {
+					t.Errorf("%s: table %s %+v, was %+v", archives[i+1], tb.Name, m.Tables[tb.Name], manifests[0].Tables[tb.Name])
+				}
+			}
+			if manifests[0].Files != m.Files {
+				t.Errorf("%s: files %+v, were %+v", archives[i+1], m.Files, manifests[0].Files)
+			}
+		}
+	}
+	base, stop := startServe(t, "--db", url, "--data-dir", pgFiles)
+	defer stop()
+	status, r, _ := call(t, "GET", base+"/api/v1/rmas/1", keys["DEXXON_KEY"], "")
+	if status != http.StatusOK || r["state"] != "authorized" {
+		t.Fatalf("on PostgreSQL: %d %v", status, r)
+	}
+	status, docs, _ := call(t, "GET", base+"/api/v1/rmas/1/documents", keys["DEXXON_KEY"], "")
+	if status != http.StatusOK || len(docs["documents"].([]any)) != 1 {
+		t.Fatalf("documents on PostgreSQL: %d %v", status, docs)
+	}
+	req, _ := http.NewRequest("GET", base+str(docs, "documents", 0, "url"), nil)
+	req.Header.Set("Authorization", "Bearer "+keys["DEXXON_KEY"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(data) != "%PDF-1.4\n% receipt\n" {
+		t.Fatalf("the moved file: %d %q", resp.StatusCode, data)
+	}
+}
+
+func str(v any, path ...any) string {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			a, _ := v.([]any)
+			if k >= len(a) {
+				return ""
+			}
+			v = a[k]
+		}
+	}
+	s, _ := v.(string)
+	return s
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/ops"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 )
 
@@ -34,7 +35,7 @@ type storeFlags struct {
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", envOr("RMADESK_DATA_DIR", "./rmadesk-data"), "`DIR` for the SQLite file and attachments (env RMADESK_DATA_DIR)")
-	fs.StringVar(&f.db, "db", os.Getenv("RMADESK_DB"), "database `URL`, overriding the SQLite file in --data-dir: sqlite:PATH (env RMADESK_DB)")
+	fs.StringVar(&f.db, "db", os.Getenv("RMADESK_DB"), "database `URL`, overriding the SQLite file in --data-dir: postgres://... or sqlite:PATH (env RMADESK_DB)")
 }
 
 func envOr(name, def string) string {
@@ -58,11 +59,15 @@ func (f *storeFlags) openStore(ctx context.Context) (database, error) {
 	switch {
 	case f.db == "":
 	case strings.HasPrefix(f.db, "postgres://"), strings.HasPrefix(f.db, "postgresql://"):
-		return nil, badInputf("--db: PostgreSQL is not supported by this build yet; use sqlite:PATH or leave --db empty")
+		db, err := postgres.Open(ctx, f.db)
+		if err != nil {
+			return nil, fmt.Errorf("--db: %w", err)
+		}
+		return db, nil
 	case strings.HasPrefix(f.db, "sqlite:"):
 		path = strings.TrimPrefix(strings.TrimPrefix(f.db, "sqlite:"), "//")
 	default:
-		return nil, badInputf("--db: %q is not a database URL (sqlite:PATH)", f.db)
+		return nil, badInputf("--db: %q is not a database URL (postgres://... or sqlite:PATH)", f.db)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, badInputf("--data-dir: %v", err)

@@ -193,7 +193,7 @@ func TestOrgAndAPIKeyCommands(t *testing.T) {
 		{[]string{"apikey", "create", "--data-dir", dir, "--org", "Acme Distribution", "--role", "boss"}, `--role: "boss" is not a role`},
 		{[]string{"org", "create", "--data-dir", dir, "--name", "X", "--role", "king"}, `--role: unknown role "king"`},
 		{[]string{"org", "create", "--data-dir", dir, "--name", "Y", "--role", "dealer", "--country", "UK"}, `--country: "UK" is not an ISO 3166-1 alpha-2 country code`},
-		{[]string{"serve", "--db", "postgres://x"}, "--db: PostgreSQL is not supported by this build yet"},
+		{[]string{"serve", "--log-format", "xml"}, `--log-format: "xml" is not text or json`},
 		{[]string{"migrate", "--db", "mysql://x"}, `--db: "mysql://x" is not a database URL`},
 	}
 	for _, tc := range bad {
