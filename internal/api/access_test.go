@@ -37,6 +37,7 @@ var routeOps = map[string]struct {
 	"POST /api/v1/rmas/{id}/charges":        {op: rma.OpAddCharge, ofRMA: true},
 	"GET /api/v1/serials/{serial}":          {op: rma.OpLookup},
 	"GET /api/v1/orgs":                      {op: rma.OpAdminister},
+	"GET /api/v1/jobs":                      {op: rma.OpAdminister},
 	"POST /api/v1/orgs":                     {op: rma.OpAdminister},
 	"POST /api/v1/orgs/{id}/keys":           {op: rma.OpAdminister},
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -40,6 +41,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: v1 + "/receiving", Op: rma.ActReceive, handler: s.receive},
 		{Method: "GET", Path: v1 + "/serials/{serial}", Op: rma.OpLookup, handler: s.serial},
 		{Method: "GET", Path: v1 + "/orgs", Op: rma.OpAdminister, handler: s.listOrgs},
+		{Method: "GET", Path: v1 + "/jobs", Op: rma.OpAdminister, handler: s.listJobs},
 		{Method: "POST", Path: v1 + "/orgs", Op: rma.OpAdminister, handler: s.createOrg},
 		{Method: "POST", Path: v1 + "/orgs/{id}/keys", Op: rma.OpAdminister, handler: s.createKey},
 	}
@@ -745,5 +747,48 @@ func (s *Server) addCharge(w http.ResponseWriter, r *http.Request, actor rma.Act
 	}
 	w.Header().Set("ETag", etag(got.ID, got.Version))
 	writeJSON(w, http.StatusCreated, s.rmaView(got, s.svc.Today(), actor))
+	return nil
+}
+
+// JobView is a background job as admins see it.
+type JobView struct {
+	ID        int64          `json:"id"`
+	Kind      string         `json:"kind"`
+	RMAID     int64          `json:"rma_id,omitempty"`
+	State     rma.JobState   `json:"state"`
+	RunAt     time.Time      `json:"run_at"`
+	Attempts  int            `json:"attempts"`
+	LastError string         `json:"last_error,omitempty"`
+	Payload   map[string]any `json:"payload,omitempty"`
+}
+
+// listJobs shows the job queue; by default the dead letters, which need an admin.
+func (s *Server) listJobs(w http.ResponseWriter, r *http.Request, _ rma.Actor) error {
+	state := rma.JobState(r.URL.Query().Get("state"))
+	if state == "" {
+		state = rma.JobDead
+	}
+	switch state {
+	case rma.JobQueued, rma.JobRunning, rma.JobDone, rma.JobDead:
+	default:
+		return rma.Invalid("state", "unknown job state %q (queued, running, done, dead)", state)
+	}
+	limit := 100
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return rma.Invalid("limit", "must be a number from 1 to 1000")
+		}
+		limit = n
+	}
+	jobs, err := s.svc.Store().Jobs(r.Context(), state, limit)
+	if err != nil {
+		return err
+	}
+	out := []JobView{}
+	for _, j := range jobs {
+		out = append(out, JobView{ID: j.ID, Kind: j.Kind, RMAID: j.RMAID, State: j.State, RunAt: j.RunAt, Attempts: j.Attempts, LastError: j.LastError, Payload: j.Payload})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
 	return nil
 }
