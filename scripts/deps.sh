@@ -6,6 +6,8 @@ set -euo pipefail
 need=()
 # The race detector (go test -race) needs cgo, so a C compiler.
 command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+# docs/API.md is run by a test with bash and curl.
+command -v curl >/dev/null 2>&1 || need+=(curl)
 # The PostgreSQL store's tests start a throw-away server of their own
 # (internal/store/pgtest), so they need initdb and pg_ctl, which Debian keeps
 # outside PATH in /usr/lib/postgresql/VERSION/bin. The package also makes a
