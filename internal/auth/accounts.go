@@ -16,6 +16,7 @@ type AccountStore interface {
 	OrgByName(ctx context.Context, name string) (*rma.Org, error)
 	Orgs(ctx context.Context) ([]rma.Org, error)
 	CreateAPIKey(ctx context.Context, k *rma.APIKey) error
+	CreateUser(ctx context.Context, u *rma.User) error
 }
 
 // Accounts manages organisations and API keys.

@@ -95,3 +95,51 @@ func TestAuthenticate(t *testing.T) {
 		t.Errorf("a second organisation named dealer: %v", err)
 	}
 }
+
+func TestPasswords(t *testing.T) {
+	hash, err := auth.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=65536,t=3,p=2$") || !auth.CheckPassword(hash, "correct horse battery") {
+		t.Fatalf("hash %q does not check", hash)
+	}
+	for _, wrong := range []string{"correct horse batterY", "", "correct horse battery "} {
+		if auth.CheckPassword(hash, wrong) {
+			t.Errorf("%q passes", wrong)
+		}
+	}
+	for _, bad := range []string{"", "$argon2id$v=19$m=0,t=3,p=2$x$y", "$bcrypt$...", hash[:len(hash)-4]} {
+		if auth.CheckPassword(bad, "correct horse battery") {
+			t.Errorf("malformed hash %q passes", bad)
+		}
+	}
+	if _, err := auth.HashPassword("short"); rma.ErrorCode(err) != rma.EINVALID {
+		t.Errorf("short password: %v", err)
+	}
+}
+
+func TestSignIn(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	accounts := auth.NewAccounts(db)
+	org, err := accounts.CreateOrg(ctx, rma.System, auth.NewOrg{Name: "Shop", Role: "consumer", Country: "NL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.CreateUser(ctx, rma.System, org.ID, "anna@shop.example", "Anna", rma.RoleRequester, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := auth.SignIn(ctx, db, "ANNA@shop.example ", "a long enough password")
+	if err != nil || a.OrgID != org.ID || a.Role != rma.RoleRequester {
+		t.Fatalf("sign in: %+v %v", a, err)
+	}
+	for _, c := range [][2]string{{"anna@shop.example", "wrong password!!"}, {"nobody@shop.example", "a long enough password"}} {
+		if _, _, err := auth.SignIn(ctx, db, c[0], c[1]); rma.ErrorCode(err) != rma.EUNAUTHORIZED || err.Error() != "wrong email or password" {
+			t.Errorf("%v: %v", c, err)
+		}
+	}
+	if _, err := accounts.CreateUser(ctx, rma.System, org.ID, "bob@shop.example", "", rma.RoleAgent, "a long enough password"); rma.ErrorCode(err) != rma.EINVALID {
+		t.Errorf("an agent in a shop: %v", err)
+	}
+}

@@ -1,0 +1,140 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Passwords are hashed with argon2id (RFC 9106's second recommended
+// setting: 64 MiB, 3 passes) and stored in the PHC string format, so the
+// parameters travel with the hash and can be raised later without breaking
+// existing passwords.
+const (
+	argonTime    = 3
+	argonMemory  = 64 * 1024
+	argonThreads = 2
+	argonKeyLen  = 32
+	minPassword  = 10
+)
+
+// HashPassword returns the stored form of a password.
+func HashPassword(password string) (string, error) {
+	if len(password) < minPassword {
+		return "", rma.Invalid("password", "at least %d characters", minPassword)
+	}
+	if len(password) > 1024 {
+		return "", rma.Invalid("password", "at most 1024 characters")
+	}
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// CheckPassword reports whether password matches the stored hash.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	var mem uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil || mem == 0 || mem > 1<<22 || t == 0 || t > 20 || p == 0 {
+		return false
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	want, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, mem, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// UserStore is what signing in needs of the store.
+type UserStore interface {
+	CreateUser(ctx context.Context, u *rma.User) error
+	UserByEmail(ctx context.Context, email string) (*rma.User, error)
+	Org(ctx context.Context, id int64) (*rma.Org, error)
+}
+
+// dummyHash is checked when the email is unknown, so a sign-in takes as
+// long whether or not the account exists.
+var dummyHash, _ = HashPassword("not a real password, never matches")
+
+// SignIn returns the actor for an email and password, or EUNAUTHORIZED for
+// any mismatch (the caller cannot tell which part was wrong).
+func SignIn(ctx context.Context, store UserStore, email, password string) (rma.Actor, *rma.User, error) {
+	denied := rma.Errorf(rma.EUNAUTHORIZED, "wrong email or password")
+	u, err := store.UserByEmail(ctx, strings.TrimSpace(email))
+	if rma.ErrorCode(err) == rma.ENOTFOUND {
+		CheckPassword(dummyHash, password)
+		return rma.Actor{}, nil, denied
+	}
+	if err != nil {
+		return rma.Actor{}, nil, err
+	}
+	if u.PasswordHash == "" || !CheckPassword(u.PasswordHash, password) {
+		return rma.Actor{}, nil, denied
+	}
+	a, err := UserActor(ctx, store, u)
+	return a, u, err
+}
+
+// UserActor is the actor a signed-in user acts as.
+func UserActor(ctx context.Context, store UserStore, u *rma.User) (rma.Actor, error) {
+	org, err := store.Org(ctx, u.OrgID)
+	if err != nil {
+		return rma.Actor{}, err
+	}
+	role := u.Role
+	if !org.IsDesk {
+		role = rma.RoleRequester
+	}
+	return rma.Actor{OrgID: u.OrgID, UserID: u.ID, Role: role, Name: u.Email}, nil
+}
+
+// CreateUser adds a user with a password to an organisation (admins only).
+func (a *Accounts) CreateUser(ctx context.Context, actor rma.Actor, orgID int64, email, name string, role rma.Role, password string) (*rma.User, error) {
+	if !rma.Can(actor.Role, rma.OpAdminister) {
+		return nil, rma.Errorf(rma.EFORBIDDEN, "role %s may not manage users", actor.Role)
+	}
+	org, err := a.store.Org(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	email = strings.TrimSpace(email)
+	if !strings.Contains(email, "@") || len(email) > 200 {
+		return nil, rma.Invalid("email", "%q is not an email address", email)
+	}
+	if _, ok := rma.ParseRole(string(role)); !ok || org.IsDesk == (role == rma.RoleRequester) {
+		return nil, rma.Invalid("role", "requester for a requester organisation; agent, technician or admin for the desk")
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	u := &rma.User{OrgID: orgID, Email: email, Name: name, Role: role, PasswordHash: hash}
+	if err := a.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
