@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +27,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/web"
 )
 
 // storeFlags are the flags every command that opens the database shares.
@@ -131,8 +134,16 @@ func runServe(e *env, args []string) error {
 			return err
 		}
 	}
+	key, err := sessionKey(sf.dataDir)
+	if err != nil {
+		return err
+	}
+	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true"})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log}).Handler()),
+		Handler:           rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log}).Handler(), portal.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,
@@ -170,19 +181,42 @@ func runServe(e *env, args []string) error {
 	return serveErr
 }
 
-// rootHandler serves the API, the probes, the metrics and a pointer to the
-// API at /.
-func rootHandler(metrics *ops.Metrics, health, apiHandler http.Handler) http.Handler {
+// rootHandler serves the API, the probes, the metrics and the portal.
+func rootHandler(metrics *ops.Metrics, health, apiHandler, portal http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", metrics.Instrument(apiHandler))
 	mux.Handle("GET /healthz", health)
 	mux.Handle("GET /readyz", health)
 	mux.Handle("GET /metrics", metrics.Handler())
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintln(w, `{"service": "rmadesk", "api": "/api/v1", "openapi": "/api/v1/openapi.json"}`)
-	})
+	mux.Handle("/", metrics.Instrument(portal))
 	return mux
+}
+
+// sessionKey is the key that signs portal sessions: RMADESK_SESSION_KEY
+// (hex, the same on every instance), else one kept in the data directory,
+// made on first start.
+func sessionKey(dataDir string) ([]byte, error) {
+	if v := os.Getenv("RMADESK_SESSION_KEY"); v != "" {
+		key, err := hex.DecodeString(v)
+		if err != nil || len(key) < 32 {
+			return nil, badInputf("RMADESK_SESSION_KEY: must be at least 32 bytes, hex-encoded (64 hex digits)")
+		}
+		return key, nil
+	}
+	path := filepath.Join(dataDir, "session.key")
+	if data, err := os.ReadFile(path); err == nil {
+		if key, err := hex.DecodeString(strings.TrimSpace(string(data))); err == nil && len(key) >= 32 {
+			return key, nil
+		}
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, err
+	}
+	return key, os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600)
 }
 
 func runMigrate(e *env, args []string) error {
@@ -276,6 +310,9 @@ func runOrg(e *env, args []string) error {
 	return nil
 }
 
+// demoPassword is every demo user's password.
+const demoPassword = "demo-password"
+
 // demoOrgs are the requester organisations of the demo, one per seed pack.
 var demoOrgs = []struct {
 	policy, name, role, country, env string
@@ -320,6 +357,23 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 			return err
 		}
 	}
+	// People sign in to the portal with these; the password is public, so
+	// a demo desk must never hold real data.
+	user := func(org *rma.Org, email string, role rma.Role) error {
+		_, err := accounts.CreateUser(ctx, rma.System, org.ID, email, email, role, demoPassword)
+		if rma.ErrorCode(err) == rma.ECONFLICT {
+			return nil
+		}
+		return err
+	}
+	for _, u := range []struct {
+		email string
+		role  rma.Role
+	}{{"agent@demo.example", rma.RoleAgent}, {"tech@demo.example", rma.RoleTechnician}, {"admin@demo.example", rma.RoleAdmin}} {
+		if err := user(desk, u.email, u.role); err != nil {
+			return err
+		}
+	}
 	for _, d := range demoOrgs {
 		if set.Latest(d.policy) == nil {
 			continue
@@ -331,6 +385,9 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 		if _, err := key(org, rma.RoleRequester, d.env); err != nil {
 			return err
 		}
+		if err := user(org, d.policy+"@demo.example", rma.RoleRequester); err != nil {
+			return err
+		}
 	}
 	envFile := filepath.Join(dataDir, "demo-keys.env")
 	if err := os.WriteFile(envFile, []byte(env.String()), 0o600); err != nil {
@@ -338,7 +395,10 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 	}
 	fmt.Fprintf(w, `rmadesk demo on %[1]s
 Organisations: Demo Desk (admin, agent, technician keys) and one requester per
-seed policy. Fresh keys are in %[2]s; in another shell:
+seed policy. The portal: open %[1]s and sign in as agent@demo.example,
+tech@demo.example, or a requester: dexxon@, plextor@, webstore4@, pixfra@,
+minicart@demo.example; every demo password is %[3]s.
+Fresh API keys are in %[2]s; in another shell:
 
   source %[2]s
   curl -s -H "Authorization: Bearer $DEXXON_KEY" $RMADESK/api/v1/me
@@ -347,7 +407,7 @@ seed policy. Fresh keys are in %[2]s; in another shell:
   curl -s -H "Authorization: Bearer $AGENT_KEY" "$RMADESK/api/v1/rmas?state=submitted"
 
 The whole lifecycle, step by step: docs/API.md. The API's description: %[1]s/api/v1/openapi.json
-`, base, envFile)
+`, base, envFile, demoPassword)
 	return nil
 }
 

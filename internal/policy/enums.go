@@ -376,3 +376,7 @@ func (v *Verdict) UnmarshalText(b []byte) error {
 	}
 	return unknownValue("decision", string(b), verdictNames[:])
 }
+
+// ConditionNames and DocumentNames list the vocabularies, for forms.
+func ConditionNames() []string { return append([]string(nil), conditionNames[:]...) }
+func DocumentNames() []string  { return append([]string(nil), documentNames[:]...) }

@@ -25,6 +25,7 @@ type Store interface {
 	// CreateUser stores a user and sets its ID; emails are unique.
 	CreateUser(ctx context.Context, u *User) error
 	UserByEmail(ctx context.Context, email string) (*User, error)
+	UserByID(ctx context.Context, id int64) (*User, error)
 
 	// CreateAPIKey stores a key (only its hash) and sets its ID.
 	CreateAPIKey(ctx context.Context, k *APIKey) error

@@ -225,3 +225,23 @@ func (db *DB) APIKeyByPrefix(ctx context.Context, prefix string) (*rma.APIKey, e
 	k.Revoked = d.time("revoked", revoked)
 	return &k, d.err
 }
+
+// UserByID finds a user by ID (a signed-in session carries it).
+func (db *DB) UserByID(ctx context.Context, id int64) (*rma.User, error) {
+	var u rma.User
+	var role string
+	var created sql.NullString
+	err := db.pool.QueryRowContext(ctx,
+		`SELECT id, org_id, email, name, role, password_hash, created FROM users WHERE id = $1`,
+		id).Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "user %d not found", id)
+	}
+	if err != nil {
+		return nil, storeError("user by id", err)
+	}
+	u.Role = rma.Role(role)
+	d := decoder{where: fmt.Sprintf("user %d", u.ID)}
+	u.Created = d.time("created", created)
+	return &u, d.err
+}

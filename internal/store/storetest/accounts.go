@@ -194,3 +194,16 @@ func testAPIKeys(t *testing.T, open Opener) {
 		wantCode(t, err, rma.ENOTFOUND)
 	})
 }
+
+// testUserByID: a session finds its user by ID.
+func testUserByID(t *testing.T, open Opener) {
+	s := open(t)
+	org := mkOrg(t, s, "Users by ID")
+	u := &rma.User{OrgID: org.ID, Email: "Ann@Example.com", Name: "Ann", Role: rma.RoleRequester, PasswordHash: "$argon2id$x", Created: minute(1)}
+	must(t, s.CreateUser(t.Context(), u))
+	got, err := s.UserByID(t.Context(), u.ID)
+	must(t, err)
+	wantSame(t, "UserByID", u, got)
+	_, err = s.UserByID(t.Context(), u.ID+1000)
+	wantCode(t, err, rma.ENOTFOUND)
+}

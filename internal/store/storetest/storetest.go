@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 	}{
 		{"Orgs", testOrgs},
 		{"Users", testUsers},
+		{"UserByID", testUserByID},
 		{"APIKeys", testAPIKeys},
 		{"CreateRMA", testCreateRMA},
 		{"Idempotency", testIdempotency},

@@ -1,0 +1,498 @@
+package web
+
+import (
+	"bufio"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+var funcs = template.FuncMap{
+	"date": func(d calendar.Date) string { return d.String() },
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04")
+	},
+	"money": func(m rma.Money) string {
+		c := m.Cents
+		sign := ""
+		if c < 0 {
+			sign, c = "-", -c
+		}
+		return fmt.Sprintf("%s%d.%02d %s", sign, c/100, c%100, m.Currency)
+	},
+	"words": func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+	"add":   func(a, b int) int { return a + b },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i + 1
+		}
+		return out
+	},
+	"isImage": func(ct string) bool { return strings.HasPrefix(ct, "image/") },
+	"has":     func(list []string, s string) bool { return slices.Contains(list, s) },
+	"list":    func(v ...string) []string { return v },
+}
+
+// queueRow is one RMA in a list.
+type queueRow struct {
+	RMA     rma.RMA
+	NextDue *rma.Deadline
+	Overdue bool
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
+	q := r.URL.Query()
+	f := rma.ListFilter{PolicyID: q.Get("policy"), Query: q.Get("q"), Cursor: q.Get("cursor"), Overdue: q.Get("overdue") == "1", Limit: 100}
+	if st, ok := rma.ParseState(q.Get("state")); ok {
+		f.States = []rma.State{st}
+	}
+	items, next, err := s.svc.List(r.Context(), p.Actor, f)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	today := s.svc.Today()
+	rows := make([]queueRow, 0, len(items))
+	for _, it := range items {
+		row := queueRow{RMA: it}
+		for i := range it.Deadlines {
+			d := &it.Deadlines[i]
+			if d.Met.IsZero() && (row.NextDue == nil || d.Due < row.NextDue.Due) {
+				row.NextDue = d
+			}
+		}
+		row.Overdue = row.NextDue != nil && row.NextDue.Overdue(today)
+		rows = append(rows, row)
+	}
+	// The desk works by deadline: the most urgent first, those without one
+	// last, newest first among equals (the store's order).
+	if p.IsDesk {
+		sort.SliceStable(rows, func(i, j int) bool {
+			a, b := rows[i].NextDue, rows[j].NextDue
+			switch {
+			case a == nil:
+				return false
+			case b == nil:
+				return true
+			}
+			return a.Due < b.Due
+		})
+	}
+	p.Title = p.T("list.title")
+	if p.IsDesk {
+		p.Title = p.T("list.queue")
+	}
+	p.Data = map[string]any{"Rows": rows, "Next": next, "States": rma.States, "Policies": s.svc.Policies().IDs(),
+		"State": q.Get("state"), "Policy": q.Get("policy"), "Q": q.Get("q"), "Overdue": f.Overdue}
+	s.render(w, http.StatusOK, "list", p)
+}
+
+// bulk authorizes or rejects the selected RMAs, each at the version shown.
+func (s *Server) bulk(w http.ResponseWriter, r *http.Request, p *page) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, p, rma.Invalid("form", "unreadable"))
+		return
+	}
+	ok, failed := 0, 0
+	for _, v := range r.PostForm["rma"] {
+		idStr, verStr, _ := strings.Cut(v, "@")
+		id, _ := strconv.ParseInt(idStr, 10, 64)
+		ver, _ := strconv.Atoi(verStr)
+		var err error
+		switch r.PostFormValue("do") {
+		case "authorize":
+			var got *rma.RMA
+			if got, err = s.svc.Get(r.Context(), p.Actor, id); err == nil {
+				resolution := ""
+				if pol := s.svc.Policies().Version(got.PolicyID, got.PolicyVersion); pol != nil {
+					if rule := pol.ResolutionFor(got.Route); rule != nil {
+						resolution = bulkResolution(rule.Offer)
+					}
+				}
+				_, err = s.svc.Authorize(r.Context(), p.Actor, id, ver, rma.AuthorizeRequest{Resolution: resolution})
+			}
+		case "reject":
+			_, err = s.svc.Reject(r.Context(), p.Actor, id, ver, r.PostFormValue("reason"))
+		default:
+			err = rma.Invalid("do", "unknown")
+		}
+		if err != nil {
+			failed++
+		} else {
+			ok++
+		}
+	}
+	redirectFlash(w, r, "/rmas", p.T("list.bulk_done", ok, failed))
+}
+
+// bulkResolution is what a bulk authorization asks for: the first offer
+// that takes the goods back.
+func bulkResolution(offer []string) string {
+	for _, o := range offer {
+		switch o {
+		case "destroy_and_credit", "refer_to_manufacturer", "remote_fix":
+			continue
+		}
+		return o
+	}
+	return ""
+}
+
+// detailData is the RMA page.
+type detailData struct {
+	RMA        *rma.RMA
+	Policy     *policy.Policy
+	Events     []rma.Event
+	Documents  []rma.Document
+	Messages   []rma.Message
+	Actions    []rma.Action
+	Offer      []string
+	Location   *policy.ServiceLocation
+	Address    []string
+	Steps      []policy.Instruction
+	Today      calendar.Date
+	Documents2 []string // document kinds for the upload form
+	Conditions []string
+	Grades     []string
+	HasLabel   bool
+}
+
+func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	got, err := s.svc.Get(r.Context(), p.Actor, id)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	events, err := s.svc.History(r.Context(), p.Actor, id)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	docs, err := s.svc.Documents(r.Context(), p.Actor, id)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	msgs, err := s.svc.Messages(r.Context(), p.Actor, id)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	d := &detailData{RMA: got, Events: events, Documents: docs, Messages: msgs, Today: s.svc.Today(),
+		Documents2: policy.DocumentNames(), Conditions: policy.ConditionNames(), HasLabel: s.cfg.Label != nil && got.Number != ""}
+	for _, a := range rma.AllowedActions(got.State) {
+		// Receiving happens at the bench, by the number on the parcel.
+		if rma.Can(p.Actor.Role, a) && a != rma.ActReceive {
+			d.Actions = append(d.Actions, a)
+		}
+	}
+	if pol := s.svc.Policies().Version(got.PolicyID, got.PolicyVersion); pol != nil {
+		d.Policy = pol
+		d.Address = pol.Vendor.ReturnAddress
+		if rule := pol.ResolutionFor(got.Route); rule != nil {
+			d.Offer = rule.Offer
+		}
+		d.Steps = pol.InstructionsFor(got.Route)
+		for i := range pol.ServiceLocations {
+			if pol.ServiceLocations[i].ID == got.Location {
+				d.Location = &pol.ServiceLocations[i]
+				if len(d.Location.Address) > 0 {
+					d.Address = d.Location.Address
+				}
+			}
+		}
+		if pol.Replacement != nil {
+			d.Grades = pol.Replacement.Grades
+		}
+	}
+	p.Title = p.T("rma.unnumbered", got.ID)
+	if got.Number != "" {
+		p.Title = p.T("rma.title", got.Number)
+	}
+	if r.URL.Query().Get("changed") == "1" {
+		p.Error = p.T("rma.changed")
+	}
+	p.Data = d
+	s.render(w, http.StatusOK, "detail", p)
+}
+
+// act runs one next step from its form on the RMA page.
+func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, p, rma.Invalid("form", "unreadable"))
+		return
+	}
+	ctx, v, f := r.Context(), formVersion(r), r.PostFormValue
+	switch rma.Action(r.PathValue("action")) {
+	case rma.ActRequestInfo:
+		_, err = s.svc.RequestInfo(ctx, p.Actor, id, v, f("reason"))
+	case rma.ActProvideInfo:
+		_, err = s.svc.ProvideInfo(ctx, p.Actor, id, v, nil)
+	case rma.ActAuthorize:
+		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Note: f("note")})
+	case rma.ActReject:
+		_, err = s.svc.Reject(ctx, p.Actor, id, v, f("reason"))
+	case rma.ActRefer:
+		_, err = s.svc.Refer(ctx, p.Actor, id, v, f("contact"), f("reason"))
+	case rma.ActCreditWithoutReturn:
+		_, err = s.svc.CreditWithoutReturn(ctx, p.Actor, id, v, f("note"))
+	case rma.ActResolveRemotely:
+		_, err = s.svc.ResolveRemotely(ctx, p.Actor, id, v, f("note"))
+	case rma.ActExpire:
+		_, err = s.svc.Expire(ctx, p.Actor, id, v)
+	case rma.ActReissue:
+		_, err = s.svc.Reissue(ctx, p.Actor, id, v)
+	case rma.ActShip:
+		_, err = s.svc.Ship(ctx, p.Actor, id, v, f("carrier"), f("tracking"))
+	case rma.ActStartEvaluation:
+		_, err = s.svc.StartEvaluation(ctx, p.Actor, id, v)
+	case rma.ActEvaluate:
+		var findings []rma.LineFinding
+		for _, no := range r.PostForm["line"] {
+			n, _ := strconv.Atoi(no)
+			findings = append(findings, rma.LineFinding{LineNo: n, Finding: rma.Finding(f("finding_" + no)),
+				Condition: f("condition_" + no), Notes: f("notes_" + no)})
+		}
+		_, err = s.svc.Evaluate(ctx, p.Actor, id, v, findings)
+	case rma.ActResolve:
+		req := rma.ResolveRequest{Outcome: rma.Outcome(f("outcome")), Note: f("note")}
+		for _, no := range r.PostForm["line"] {
+			if serial := f("replacement_" + no); serial != "" {
+				n, _ := strconv.Atoi(no)
+				req.Replacements = append(req.Replacements, rma.ReplacementUnit{LineNo: n, Serial: serial, Model: f("model_" + no), Grade: f("grade_" + no)})
+			}
+		}
+		_, err = s.svc.Resolve(ctx, p.Actor, id, v, req)
+	case rma.ActCancel:
+		_, err = s.svc.Cancel(ctx, p.Actor, id, v, f("reason"))
+	case rma.ActClose:
+		_, err = s.svc.Close(ctx, p.Actor, id, v)
+	default:
+		err = rma.Errorf(rma.ENOTFOUND, "no such step")
+	}
+	to := fmt.Sprintf("/rmas/%d", id)
+	switch {
+	case err == nil:
+		redirectFlash(w, r, to, p.T("rma.done"))
+	case rma.ErrorCode(err) == rma.EPRECONDITION:
+		// Someone acted first: show what they did rather than an error.
+		http.Redirect(w, r, to+"?changed=1", http.StatusSeeOther)
+	default:
+		s.fail(w, r, p, err)
+	}
+}
+
+func (s *Server) message(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		_, err = s.svc.AddMessage(r.Context(), p.Actor, id, r.PostFormValue("body"))
+	}
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/rmas/%d#messages", id), http.StatusSeeOther)
+}
+
+// upload takes one or more files (multipart field "file", kind and line
+// first), sniffing each one's type from its bytes.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	if err := s.svc.Check(r.Context(), p.Actor, id, rma.OpAddDocument); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	if err := s.storeUploads(r, p, id, 0, ""); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	redirectFlash(w, r, fmt.Sprintf("/rmas/%d", id), p.T("rma.done"))
+}
+
+// storeUploads reads a multipart form's files and stores them on the RMA.
+// Fields named "file" take the kind and line given before them; fields
+// named "doc_KIND_LINE" (the new-RMA form) carry their own.
+func (s *Server) storeUploads(r *http.Request, p *page, id int64, defaultLine int, defaultKind string) error {
+	r.Body = http.MaxBytesReader(nil, r.Body, 10*s.cfg.MaxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return rma.Invalid("file", "send the form as multipart/form-data")
+	}
+	kind, line := defaultKind, defaultLine
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return rma.Invalid("file", "the upload was cut short or is too large")
+		}
+		name := part.FormName()
+		switch {
+		case name == "kind":
+			b, _ := io.ReadAll(io.LimitReader(part, 100))
+			kind = strings.TrimSpace(string(b))
+		case name == "line":
+			b, _ := io.ReadAll(io.LimitReader(part, 20))
+			line, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+		case name == "file" || strings.HasPrefix(name, "doc_"):
+			if part.FileName() == "" {
+				continue // an empty file input
+			}
+			k, l := kind, line
+			if rest, ok := strings.CutPrefix(name, "doc_"); ok {
+				k, l = rest, defaultLine
+				if i := strings.LastIndex(rest, "_"); i > 0 {
+					k = rest[:i]
+					l, _ = strconv.Atoi(rest[i+1:])
+				}
+			}
+			br := bufio.NewReaderSize(io.LimitReader(part, s.cfg.MaxUpload+1), 512)
+			head, _ := br.Peek(512)
+			if len(head) == 0 {
+				continue
+			}
+			ct := sniff(head)
+			if _, err := s.svc.AddDocument(r.Context(), p.Actor, id, s.cfg.Files, rma.NewDocument{LineNo: l, Kind: k, Filename: part.FileName(), ContentType: ct, Content: br}); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// sniff names content by its first bytes; see internal/api for why.
+func sniff(head []byte) string {
+	ct, _, _ := mime.ParseMediaType(http.DetectContentType(head))
+	if (ct == "text/xml" || ct == "text/plain") && strings.Contains(strings.ToLower(string(head)), "<svg") {
+		return "image/svg+xml"
+	}
+	if ct == "application/octet-stream" && len(head) > 12 && string(head[4:8]) == "ftyp" {
+		if string(head[8:10]) == "qt" {
+			return "video/quicktime"
+		}
+		return "video/mp4"
+	}
+	return ct
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err1 := pathID(r, "id")
+	docID, err2 := pathID(r, "doc")
+	if err1 != nil || err2 != nil {
+		s.fail(w, r, p, rma.Errorf(rma.ENOTFOUND, "not found"))
+		return
+	}
+	d, err := s.svc.Document(r.Context(), p.Actor, id, docID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	f, err := s.cfg.Files.Open(d.Path)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	defer f.Close()
+	disposition := "attachment"
+	if strings.HasPrefix(d.ContentType, "image/") && d.ContentType != "image/svg+xml" {
+		disposition = "inline" // photos are shown on the RMA page; nothing active can be an image here
+	}
+	w.Header().Set("Content-Type", d.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": d.Filename}))
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	_, _ = io.Copy(w, f)
+}
+
+func (s *Server) label(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	got, err := s.svc.Get(r.Context(), p.Actor, id)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	if s.cfg.Label == nil || got.Number == "" {
+		s.fail(w, r, p, rma.Errorf(rma.ENOTFOUND, "no label: the RMA has no number"))
+		return
+	}
+	pdf, err := s.cfg.Label(r.Context(), got, p.lang)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": got.Number + ".pdf"}))
+	_, _ = w.Write(pdf)
+}
+
+func (s *Server) receivingForm(w http.ResponseWriter, r *http.Request, p *page) {
+	if err := s.svc.Check(r.Context(), p.Actor, 0, rma.ActReceive); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	p.Title = p.T("receiving.title")
+	s.render(w, http.StatusOK, "receiving", p)
+}
+
+func (s *Server) receive(w http.ResponseWriter, r *http.Request, p *page) {
+	got, err := s.svc.Receive(r.Context(), p.Actor, r.PostFormValue("number"), 0, 0, nil)
+	if err != nil {
+		p.Title = p.T("receiving.title")
+		p.Error = err.Error()
+		s.render(w, http.StatusUnprocessableEntity, "receiving", p)
+		return
+	}
+	redirectFlash(w, r, fmt.Sprintf("/rmas/%d", got.ID), p.T("receiving.ok", got.Number))
+}
+
+func (s *Server) serials(w http.ResponseWriter, r *http.Request, p *page) {
+	p.Title = p.T("serials.title")
+	serial := strings.TrimSpace(r.URL.Query().Get("serial"))
+	data := map[string]any{"Serial": serial}
+	if serial != "" {
+		st, err := s.svc.LookupSerial(r.Context(), p.Actor, serial)
+		if err != nil {
+			s.fail(w, r, p, err)
+			return
+		}
+		data["Status"] = st
+	} else if err := s.svc.Check(r.Context(), p.Actor, 0, rma.OpLookup); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	p.Data = data
+	s.render(w, http.StatusOK, "serials", p)
+}

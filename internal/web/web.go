@@ -1,0 +1,389 @@
+// Package web is rmadesk's portal for people: requesters file and follow
+// their RMAs, the desk works its queue. It is server-rendered html/template
+// with plain forms (a little JavaScript only enhances: drag-and-drop uploads
+// and the policy preview without leaving the page), served from assets
+// embedded in the binary. Like internal/api it holds no business rule: every
+// step is a call to rma.Service.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// LabelRenderer renders an RMA's return label and packing slip as PDF.
+type LabelRenderer func(ctx context.Context, r *rma.RMA, lang string) ([]byte, error)
+
+// Config is what the portal needs besides the service.
+type Config struct {
+	Files      rma.Files
+	Log        *slog.Logger
+	SessionKey []byte        // 32+ random bytes; the same on every instance
+	Secure     bool          // cookies only over HTTPS (behind a TLS proxy)
+	SessionTTL time.Duration // default 12 hours
+	Label      LabelRenderer // nil: no label link
+	MaxUpload  int64
+}
+
+// Server serves the portal.
+type Server struct {
+	svc  *rma.Service
+	cfg  Config
+	tmpl *template.Template
+	mux  *http.ServeMux
+	// Sign-in attempts: a few per account (guessing one password), more per
+	// address (an office shares one).
+	perEmail, perIP *limiter
+}
+
+// New builds the portal.
+func New(svc *rma.Service, cfg Config) (*Server, error) {
+	if len(cfg.SessionKey) < 32 {
+		return nil, errors.New("web: the session key must be at least 32 bytes")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 25 << 20
+	}
+	tmpl, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, cfg: cfg, tmpl: tmpl, mux: http.NewServeMux(),
+		perEmail: newLimiter(5, 5*time.Minute), perIP: newLimiter(30, 5*time.Minute)}
+	s.routes()
+	return s, nil
+}
+
+// Handler is the portal with its protections: same-origin checks on every
+// form (CSRF), security headers and panic recovery.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.cfg.Log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		s.mux.ServeHTTP(w, r)
+	}))
+}
+
+func (s *Server) routes() {
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(http.FileServerFS(static), time.Hour)))
+	s.mux.HandleFunc("GET /login", s.loginPage)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
+	s.mux.HandleFunc("GET /lang/{lang}", s.setLanguage)
+	s.mux.HandleFunc("GET /{$}", s.signedIn(func(w http.ResponseWriter, r *http.Request, p *page) {
+		http.Redirect(w, r, "/rmas", http.StatusSeeOther)
+	}))
+	s.mux.HandleFunc("GET /rmas", s.signedIn(s.list))
+	s.mux.HandleFunc("POST /rmas/bulk", s.signedIn(s.bulk))
+	s.mux.HandleFunc("GET /rmas/new", s.signedIn(s.newForm))
+	s.mux.HandleFunc("POST /rmas/new", s.signedIn(s.newSubmit))
+	s.mux.HandleFunc("POST /rmas/preview", s.signedIn(s.preview))
+	s.mux.HandleFunc("GET /rmas/{id}", s.signedIn(s.detail))
+	s.mux.HandleFunc("POST /rmas/{id}/act/{action}", s.signedIn(s.act))
+	s.mux.HandleFunc("POST /rmas/{id}/messages", s.signedIn(s.message))
+	s.mux.HandleFunc("POST /rmas/{id}/documents", s.signedIn(s.upload))
+	s.mux.HandleFunc("GET /rmas/{id}/documents/{doc}", s.signedIn(s.document))
+	s.mux.HandleFunc("GET /rmas/{id}/label.pdf", s.signedIn(s.label))
+	s.mux.HandleFunc("GET /receiving", s.signedIn(s.receivingForm))
+	s.mux.HandleFunc("POST /receiving", s.signedIn(s.receive))
+	s.mux.HandleFunc("GET /serials", s.signedIn(s.serials))
+}
+
+func cacheFor(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(d.Seconds())))
+		h.ServeHTTP(w, r)
+	})
+}
+
+// page is what every template gets.
+type page struct {
+	translator
+	Actor   rma.Actor
+	Org     *rma.Org
+	User    string
+	Title   string
+	Flash   string
+	Error   string
+	Path    string
+	IsDesk  bool
+	Data    any
+	request *http.Request
+}
+
+// signedIn wraps a handler that needs a session; without one it sends the
+// browser to sign in and back.
+func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *page)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		userID, ok := s.session(r)
+		if !ok {
+			http.Redirect(w, r, "/login?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		u, err := s.svc.Store().UserByID(r.Context(), userID)
+		if err != nil {
+			s.clearSession(w)
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		actor, err := auth.UserActor(r.Context(), s.svc.Store(), u)
+		if err != nil {
+			s.fail(w, r, &page{translator: translator{language(r)}}, err)
+			return
+		}
+		org, _ := s.svc.Store().Org(r.Context(), actor.OrgID)
+		p := &page{translator: translator{language(r)}, Actor: actor, Org: org, User: u.Email, Path: r.URL.Path,
+			IsDesk: actor.Role.IsDesk(), Flash: r.URL.Query().Get("flash"), request: r}
+		h(w, r, p)
+	}
+}
+
+// render writes a full page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+	var buf bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&buf, name, p); err != nil {
+		s.cfg.Log.Error("template", "name", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// fail shows an error page for err: the domain's message for domain errors,
+// a plain apology (and a log line) for anything else.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	status := http.StatusInternalServerError
+	msg := p.T("error.title")
+	var e *rma.Error
+	if errors.As(err, &e) {
+		switch e.Code {
+		case rma.ENOTFOUND:
+			status, msg = http.StatusNotFound, p.T("error.notfound")
+		case rma.EFORBIDDEN:
+			status, msg = http.StatusForbidden, p.T("error.forbidden")
+		case rma.EINVALID, rma.ECONFLICT, rma.EPRECONDITION:
+			status, msg = http.StatusUnprocessableEntity, e.Error()
+		}
+	} else {
+		s.cfg.Log.ErrorContext(r.Context(), "portal", "path", r.URL.Path, "err", err)
+	}
+	p.Title, p.Error = p.T("error.title"), msg
+	s.render(w, status, "error", p)
+}
+
+// Sessions are a signed cookie: the user's ID and an expiry, with an HMAC.
+// Stateless, so any instance with the same key serves any session.
+
+const sessionCookie = "rmadesk_session"
+
+func (s *Server) sign(payload []byte) string {
+	m := hmac.New(sha256.New, s.cfg.SessionKey)
+	m.Write(payload)
+	return base64.RawURLEncoding.EncodeToString(append(payload, m.Sum(nil)...))
+}
+
+func (s *Server) setSession(w http.ResponseWriter, userID int64) {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(userID))
+	binary.BigEndian.PutUint64(b[8:], uint64(time.Now().Add(s.cfg.SessionTTL).Unix()))
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.sign(b[:]), Path: "/", HttpOnly: true,
+		Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds())})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+func (s *Server) session(r *http.Request) (int64, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return 0, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || len(raw) != 16+sha256.Size {
+		return 0, false
+	}
+	m := hmac.New(sha256.New, s.cfg.SessionKey)
+	m.Write(raw[:16])
+	if !hmac.Equal(m.Sum(nil), raw[16:]) {
+		return 0, false
+	}
+	if time.Now().Unix() > int64(binary.BigEndian.Uint64(raw[8:16])) {
+		return 0, false
+	}
+	return int64(binary.BigEndian.Uint64(raw[:8])), true
+}
+
+// limiter bounds sign-in attempts per address and per account: a few
+// wrong passwords are human, a stream of them is not.
+type limiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	hits   map[string][]time.Time
+}
+
+func newLimiter(max int, window time.Duration) *limiter {
+	return &limiter{max: max, window: window, hits: map[string][]time.Time{}}
+}
+
+// allow records an attempt for key and reports whether it is within the
+// limit.
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	recent := l.hits[key][:0]
+	for _, t := range l.hits[key] {
+		if now.Sub(t) < l.window {
+			recent = append(recent, t)
+		}
+	}
+	ok := len(recent) < l.max
+	l.hits[key] = append(recent, now)
+	if len(l.hits) > 100000 { // bounded memory under a spray of addresses
+		l.hits = map[string][]time.Time{}
+	}
+	return ok
+}
+
+func (l *limiter) reset(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.hits, key)
+}
+
+func urlEscape(s string) string {
+	return strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "#", "%23", " ", "%20", "+", "%2B").Replace(s)
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/rmas"
+	}
+	return next
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	p := &page{translator: translator{language(r)}, request: r}
+	p.Title = p.T("login.title")
+	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
+	s.render(w, http.StatusOK, "login", p)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	p := &page{translator: translator{language(r)}, request: r}
+	p.Title = p.T("login.title")
+	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	next := safeNext(r.PostFormValue("next"))
+	p.Data = map[string]string{"Next": next, "Email": email}
+	ip := clientIP(r)
+	if !s.perIP.allow(ip) || !s.perEmail.allow(email) {
+		p.Error = p.T("login.limited")
+		s.render(w, http.StatusTooManyRequests, "login", p)
+		return
+	}
+	_, u, err := auth.SignIn(r.Context(), s.svc.Store(), email, r.PostFormValue("password"))
+	if err != nil {
+		if rma.ErrorCode(err) != rma.EUNAUTHORIZED {
+			s.fail(w, r, p, err)
+			return
+		}
+		p.Error = p.T("login.failed")
+		s.render(w, http.StatusUnauthorized, "login", p)
+		return
+	}
+	s.perEmail.reset(email)
+	s.setSession(w, u.ID)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func clientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndex(host, ":"); i > 0 {
+		host = host[:i]
+	}
+	return host
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	s.clearSession(w)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := r.PathValue("lang")
+	for _, l := range Languages {
+		if l == lang {
+			http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure})
+		}
+	}
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// formVersion reads the version a form was rendered at (its If-Match).
+func formVersion(r *http.Request) int {
+	v, _ := strconv.Atoi(r.PostFormValue("version"))
+	return v
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, rma.Errorf(rma.ENOTFOUND, "not found")
+	}
+	return id, nil
+}
+
+func redirectFlash(w http.ResponseWriter, r *http.Request, to, flash string) {
+	sep := "?"
+	if strings.Contains(to, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, to+sep+"flash="+urlEscape(flash), http.StatusSeeOther)
+}
