@@ -1,22 +1,32 @@
 // Package notify owns what the desk tells people: the notification of an
 // event on an RMA, rendered for its recipient, and the Sender that delivers
-// it. Email over SMTP comes with the portal; until then a Sender logs.
+// it: LogSender and Outbox for development and tests, SMTPSender for
+// email. The texts live in embedded templates (templates/), one plain-text
+// and one HTML version per event and language; Render produces them.
 package notify
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 )
 
 // Message is one notification to one recipient.
 type Message struct {
-	ID      string // stable per job, so a retried delivery can be recognised as the same message
-	To      string
-	Subject string
-	Text    string
+	ID          string // stable per job, so a retried delivery can be recognised as the same message
+	To          string
+	Subject     string
+	Text        string
+	HTML        string       // optional: sent as the alternative to Text when set
+	Attachments []Attachment // optional: the return label PDF, for one
+}
+
+// Attachment is a file sent along with a message. The bytes are held in
+// memory: what the desk attaches (a label, a packing slip) is small.
+type Attachment struct {
+	Name        string // the file name the recipient sees, e.g. "RMA-2026-0042-label.pdf"
+	ContentType string // e.g. "application/pdf"; guessed from Name when empty
+	Data        []byte
 }
 
 // Sender delivers messages. Send may be retried by the job queue, so a
@@ -70,64 +80,40 @@ const (
 	Resolved      Event = "resolved"
 	DeadlineDue   Event = "deadline_due"
 	Overdue       Event = "overdue"
+
+	// PasswordReset is not about an RMA: the portal sends it to a user
+	// who asked to reset a password (Facts.ResetURL, Facts.ResetExpires).
+	PasswordReset Event = "password_reset"
 )
 
-// Facts are what a message about an RMA may say.
+// Facts are what a message about an RMA may say. Dates are calendar
+// dates as "YYYY-MM-DD" (calendar.Date's String); the templates write
+// them out in the recipient's language. A fact left empty is left out.
 type Facts struct {
 	RMAID     int64
 	Number    string
 	Reference string
 	Policy    string
 	State     string
-	Expires   string
+	Expires   string // the last day the RMA number is valid
 	Reason    string
 	Outcome   string
 	Deadline  string
 	Due       string
+
+	Instructions  []string // what the requester must do (authorized): the policy's instructions for the route
+	LabelAttached bool     // the return label PDF is attached to the message
+	PortalURL     string   // a link to the RMA's page on the portal
+	Desk          string   // the desk's name, for the signature; "rmadesk" when empty
+	Lang          string   // the recipient's language ("en", "nl"), used when Render gets none
+
+	ResetURL     string // password_reset: the link that lets the user choose a new password
+	ResetExpires string // password_reset: when the link stops working, as the recipient should read it
 }
 
-// Compose renders the message for an event. The texts are short and
-// factual: the portal (issue 5) holds the detail and the translations.
+// Compose renders the English plain-text message for an event: the same
+// templates as Render, for callers that send text only.
 func Compose(ev Event, f Facts) (subject, text string) {
-	name := f.Number
-	if name == "" {
-		name = fmt.Sprintf("RMA %d", f.RMAID)
-	}
-	if f.Reference != "" {
-		name += " (" + f.Reference + ")"
-	}
-	var b strings.Builder
-	switch ev {
-	case Submitted:
-		subject = "Received: " + name
-		fmt.Fprintf(&b, "We received your return request %s under the %s policy. We will tell you what happens next.", name, f.Policy)
-	case NeedsInfo:
-		subject = "More information needed: " + name
-		fmt.Fprintf(&b, "Your return request %s needs more before the desk can decide: %s", name, f.Reason)
-	case Authorized:
-		subject = "Authorized: " + name
-		fmt.Fprintf(&b, "Your return is authorized. Write the RMA number %s on the outside of the parcel and send it before %s.", f.Number, f.Expires)
-	case Rejected:
-		subject = "Not accepted: " + name
-		fmt.Fprintf(&b, "Your return request %s was not accepted: %s", name, f.Reason)
-	case ExpiresSoon:
-		subject = "RMA number expires soon: " + name
-		fmt.Fprintf(&b, "The RMA number %s is valid until %s. Send the parcel before then, or ask the desk to reissue it.", f.Number, f.Expires)
-	case NumberExpired:
-		subject = "RMA number expired: " + name
-		fmt.Fprintf(&b, "The RMA number %s expired on %s before the goods arrived. Ask the desk for a new number before sending them.", f.Number, f.Expires)
-	case Resolved:
-		subject = "Resolved: " + name
-		fmt.Fprintf(&b, "Your return %s is resolved: %s.", name, strings.ReplaceAll(f.Outcome, "_", " "))
-	case DeadlineDue:
-		subject = "Due today: " + f.Deadline + " for " + name
-		fmt.Fprintf(&b, "The %s deadline of %s is due today (%s).", f.Deadline, name, f.Due)
-	case Overdue:
-		subject = "Overdue: " + f.Deadline + " for " + name
-		fmt.Fprintf(&b, "The %s deadline of %s was due on %s and is still open.", f.Deadline, name, f.Due)
-	default:
-		subject = string(ev) + ": " + name
-		b.WriteString("The state of " + name + " is now " + f.State + ".")
-	}
-	return subject, b.String()
+	subject, text, _ = Render(ev, f, "en")
+	return subject, text
 }
