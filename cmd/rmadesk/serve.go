@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,7 +122,11 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	svc := rma.NewService(db, set)
-	runner := jobs.New(svc, jobs.Config{Log: log, Sender: notify.LogSender{Log: log}})
+	sender, err := mailSender(log)
+	if err != nil {
+		return err
+	}
+	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL")})
 	metrics := ops.NewMetrics(db, runner)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -190,6 +195,29 @@ func rootHandler(metrics *ops.Metrics, health, apiHandler, portal http.Handler) 
 	mux.Handle("GET /metrics", metrics.Handler())
 	mux.Handle("/", metrics.Instrument(portal))
 	return mux
+}
+
+// mailSender is SMTP when RMADESK_SMTP_HOST is set, else a log of what
+// would have been sent.
+func mailSender(log *slog.Logger) (notify.Sender, error) {
+	host := os.Getenv("RMADESK_SMTP_HOST")
+	if host == "" {
+		return notify.LogSender{Log: log}, nil
+	}
+	port := 0
+	if v := os.Getenv("RMADESK_SMTP_PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, badInputf("RMADESK_SMTP_PORT: %q is not a port", v)
+		}
+		port = p
+	}
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Host: host, Port: port, Username: os.Getenv("RMADESK_SMTP_USER"),
+		Password: os.Getenv("RMADESK_SMTP_PASSWORD"), From: os.Getenv("RMADESK_SMTP_FROM"), TLS: notify.TLSMode(envOr("RMADESK_SMTP_TLS", "starttls"))})
+	if err != nil {
+		return nil, badInputf("RMADESK_SMTP_*: %v", err)
+	}
+	return s, nil
 }
 
 // sessionKey is the key that signs portal sessions: RMADESK_SESSION_KEY

@@ -17,6 +17,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -35,8 +36,15 @@ type Runner struct {
 	poll   time.Duration
 	now    func() time.Time
 
+	publicURL string
+	label     Labeler
+
 	ran, failed atomic.Int64
 }
+
+// Labeler renders an RMA's return label (PDF), attached to the message
+// that authorizes the return.
+type Labeler func(ctx context.Context, r *rma.RMA, lang string) ([]byte, error)
 
 // Config tunes a Runner.
 type Config struct {
@@ -46,12 +54,16 @@ type Config struct {
 	Lease  time.Duration // how long a claim holds; default 2 minutes
 	Poll   time.Duration // the pause when nothing is due; default 1 second
 	Now    func() time.Time
+	// PublicURL is where people reach the portal (https://rma.example.com):
+	// messages link to the RMA's page. Empty: no link.
+	PublicURL string
+	Label     Labeler // nil: no label attached
 }
 
 // New makes a Runner for a service's store.
 func New(svc *rma.Service, cfg Config) *Runner {
 	r := &Runner{svc: svc, store: svc.Store(), sender: cfg.Sender, log: cfg.Log, worker: cfg.Worker,
-		lease: cfg.Lease, poll: cfg.Poll, now: cfg.Now}
+		lease: cfg.Lease, poll: cfg.Poll, now: cfg.Now, publicURL: strings.TrimRight(cfg.PublicURL, "/"), label: cfg.Label}
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -170,8 +182,27 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 	}
 	f.RMAID, f.Number, f.Reference, f.Policy, f.State = rm.ID, rm.Number, rm.Reference, rm.PolicyID, string(rm.State)
 	f.Expires, f.Reason, f.Outcome = rm.NumberExpires.String(), rm.Reason, string(rm.Outcome)
-	subject, text := notify.Compose(notify.Event(event), f)
-	return r.sender.Send(ctx, notify.Message{ID: fmt.Sprintf("rmadesk-job-%d", j.ID), To: to, Subject: subject, Text: text})
+	if r.publicURL != "" {
+		f.PortalURL = fmt.Sprintf("%s/rmas/%d", r.publicURL, rm.ID)
+	}
+	if p := r.svc.Policies().Version(rm.PolicyID, rm.PolicyVersion); p != nil {
+		f.Policy = p.Title
+		for _, in := range p.InstructionsFor(rm.Route) {
+			f.Instructions = append(f.Instructions, in.Text)
+		}
+	}
+	lang := "en"
+	msg := notify.NewMessage(fmt.Sprintf("rmadesk-job-%d", j.ID), to, notify.Event(event), f, lang)
+	if event == rma.NoteAuthorized && r.label != nil && rm.Number != "" {
+		pdf, err := r.label(ctx, rm, lang)
+		if err != nil {
+			return fmt.Errorf("rendering the label of RMA %d: %w", rm.ID, err)
+		}
+		f.LabelAttached = true
+		msg = notify.NewMessage(msg.ID, to, notify.Event(event), f, lang)
+		msg.Attachments = []notify.Attachment{{Name: rm.Number + ".pdf", ContentType: "application/pdf", Data: pdf}}
+	}
+	return r.sender.Send(ctx, msg)
 }
 
 func (r *Runner) address(ctx context.Context, rm *rma.RMA, audience string) (string, error) {
