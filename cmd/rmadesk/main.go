@@ -43,6 +43,7 @@ func commands() []command {
 		{"import", "load an archive into an empty database", runImport},
 		{"org", "create an organisation (the desk, or a requester)", runOrg},
 		{"apikey", "create an API key for an organisation", runAPIKey},
+		{"user", "create a user who signs in to the portal (password on stdin)", runUser},
 		{"policy", "list, show, lint and check return policies", runPolicy},
 		{"version", "print the version", runVersion},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -364,7 +365,7 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 		}
 		return o, err
 	}
-	desk, err := ensure(auth.NewOrg{Name: "Demo Desk", IsDesk: true, Country: "NL"})
+	desk, err := ensure(auth.NewOrg{Name: "Demo Desk", IsDesk: true, Country: "NL", Email: "desk@demo.example"})
 	if err != nil {
 		return err
 	}
@@ -406,7 +407,7 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 		if set.Latest(d.policy) == nil {
 			continue
 		}
-		org, err := ensure(auth.NewOrg{Name: d.name, Role: d.role, Country: d.country})
+		org, err := ensure(auth.NewOrg{Name: d.name, Role: d.role, Country: d.country, Email: d.policy + "@demo.example"})
 		if err != nil {
 			return err
 		}
@@ -502,4 +503,50 @@ func printManifest(w io.Writer, verb, dir string, m *archive.Manifest) {
 	for _, t := range archive.Tables {
 		fmt.Fprintf(w, "  %-22s %6d  %s\n", t.Name, m.Tables[t.Name].Rows, m.Tables[t.Name].SHA256[:16])
 	}
+}
+
+func runUser(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return badInputf("user: usage: rmadesk user create --org NAME --email ADDR --role ROLE < password")
+	}
+	fs := newFlags(e, "user create", "user create --org NAME --email ADDR --role ROLE [--name NAME] [--data-dir DIR] [--db URL] (the password on stdin)")
+	var sf storeFlags
+	sf.register(fs)
+	orgName := fs.String("org", "", "the organisation's `NAME`")
+	email := fs.String("email", "", "the user's email `ADDR`, their sign-in name")
+	role := fs.String("role", "", "requester for a requester organisation; agent, technician or admin for the desk")
+	name := fs.String("name", "", "the user's `NAME`")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	// The password comes on stdin, so it is in no shell history or process list.
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return badInputf("password: %v", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	ctx := e.ctx
+	db, err := sf.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accounts := auth.NewAccounts(db)
+	org, err := accounts.OrgByName(ctx, *orgName)
+	if rma.ErrorCode(err) == rma.ENOTFOUND {
+		return badInputf("--org: no organisation named %q", *orgName)
+	}
+	if err != nil {
+		return err
+	}
+	u, err := accounts.CreateUser(ctx, rma.System, org.ID, *email, *name, rma.Role(*role), password)
+	if err != nil {
+		var de *rma.Error
+		if errors.As(err, &de) && de.Field != "" {
+			return badInputf("--%s: %s", de.Field, de.Message)
+		}
+		return badInputf("%v", err)
+	}
+	fmt.Fprintf(e.stdout, "user %d: %s\n", u.ID, u.Email)
+	return nil
 }

@@ -202,6 +202,14 @@ func TestOrgAndAPIKeyCommands(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
 		}
 	}
+	code, out, errOut = runCLI(t, "a long enough password\n", "user", "create", "--data-dir", dir, "--org", "Acme Distribution", "--email", "rma@acme.example", "--role", "requester")
+	if code != 0 || !strings.Contains(out, "rma@acme.example") {
+		t.Fatalf("user create: %d %s %s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "short\n", "user", "create", "--data-dir", dir, "--org", "Acme Distribution", "--email", "b@acme.example", "--role", "requester")
+	if code != exitBadInput || !strings.Contains(errOut, "--password: at least 10 characters") {
+		t.Fatalf("short password: %d %s", code, errOut)
+	}
 	code, out, _ = runCLI(t, "", "migrate", "--data-dir", dir)
 	if code != 0 || !strings.Contains(out, "latest schema") {
 		t.Fatalf("migrate: %d %s", code, out)
