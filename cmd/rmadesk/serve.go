@@ -144,7 +144,8 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true"})
+	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
+		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base)})
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,8 @@ type Store interface {
 	CreateUser(ctx context.Context, u *User) error
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserByID(ctx context.Context, id int64) (*User, error)
+	// SetPassword replaces a user's password hash.
+	SetPassword(ctx context.Context, userID int64, hash string) error
 
 	// CreateAPIKey stores a key (only its hash) and sets its ID.
 	CreateAPIKey(ctx context.Context, k *APIKey) error

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -47,6 +48,8 @@ type Config struct {
 	SessionTTL time.Duration // default 12 hours
 	Label      LabelRenderer // nil: no label link
 	MaxUpload  int64
+	Mail       notify.Sender // sends password-reset links; nil: none are sent
+	PublicURL  string        // where people reach the portal, for links in mail
 }
 
 // Server serves the portal.
@@ -110,6 +113,10 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /login", s.login)
 	s.mux.HandleFunc("POST /logout", s.logout)
 	s.mux.HandleFunc("GET /lang/{lang}", s.setLanguage)
+	s.mux.HandleFunc("GET /reset", s.resetPage)
+	s.mux.HandleFunc("POST /reset", s.resetRequest)
+	s.mux.HandleFunc("GET /reset/{token}", s.resetForm)
+	s.mux.HandleFunc("POST /reset/{token}", s.resetSet)
 	s.mux.HandleFunc("GET /{$}", s.signedIn(func(w http.ResponseWriter, r *http.Request, p *page) {
 		http.Redirect(w, r, "/rmas", http.StatusSeeOther)
 	}))
@@ -310,7 +317,7 @@ func safeNext(next string) string {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	p := &page{translator: translator{language(r)}, request: r}
+	p := &page{translator: translator{language(r)}, request: r, Flash: r.URL.Query().Get("flash")}
 	p.Title = p.T("login.title")
 	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
 	s.render(w, http.StatusOK, "login", p)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/filestore"
+	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
@@ -28,9 +29,10 @@ import (
 const password = "a long enough password"
 
 type portal struct {
-	t   *testing.T
-	srv *httptest.Server
-	svc *rma.Service
+	t      *testing.T
+	srv    *httptest.Server
+	svc    *rma.Service
+	outbox *notify.Outbox
 }
 
 func newPortal(t *testing.T) *portal {
@@ -69,13 +71,14 @@ func newPortal(t *testing.T) *portal {
 			t.Fatal(err)
 		}
 	}
-	s, err := New(svc, Config{Files: files, SessionKey: bytes.Repeat([]byte("k"), 32)})
+	outbox := &notify.Outbox{}
+	s, err := New(svc, Config{Files: files, SessionKey: bytes.Repeat([]byte("k"), 32), Mail: outbox, PublicURL: "https://rma.example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &portal{t: t, srv: srv, svc: svc}
+	return &portal{t: t, srv: srv, svc: svc, outbox: outbox}
 }
 
 // browser is a client with a cookie jar that does not follow redirects, so
@@ -284,5 +287,49 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 	if !slices.Contains(Languages, "nl") {
 		t.Fatal("Dutch is missing")
+	}
+}
+
+// TestPasswordReset: an emailed link sets a new password once; an unknown
+// address gets the same answer and no mail.
+func TestPasswordReset(t *testing.T) {
+	p := newPortal(t)
+	c := p.browser()
+	resp, body := p.form(c, "/reset", url.Values{"email": {"nobody@nowhere.example"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "If an account has that email") || len(p.outbox.Sent()) != 0 {
+		t.Fatalf("unknown email: %d, %d mails", resp.StatusCode, len(p.outbox.Sent()))
+	}
+	resp, body2 := p.form(c, "/reset", url.Values{"email": {"RMA@dist.example"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body2, "If an account has that email") {
+		t.Fatalf("known email: %d", resp.StatusCode)
+	}
+	sent := p.outbox.Sent()
+	if len(sent) != 1 || sent[0].To != "rma@dist.example" {
+		t.Fatalf("mails: %+v", sent)
+	}
+	link := regexp.MustCompile(`https://rma\.example\.com(/reset/[A-Za-z0-9_-]+)`).FindStringSubmatch(sent[0].Text)
+	if link == nil {
+		t.Fatalf("no link in %q", sent[0].Text)
+	}
+	if resp, _ := p.do(c, "GET", link[1], nil, ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the link: %d", resp.StatusCode)
+	}
+	resp, _ = p.form(c, link[1], url.Values{"password": {"short"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("short password: %d", resp.StatusCode)
+	}
+	resp, _ = p.form(c, link[1], url.Values{"password": {"a brand new password"}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("set: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, _ = p.form(p.browser(), "/login", url.Values{"email": {"rma@dist.example"}, "password": {"a brand new password"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in with the new password: %d", resp.StatusCode)
+	}
+	if resp, _ := p.do(c, "GET", link[1], nil, ""); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("the used link still works: %d", resp.StatusCode)
+	}
+	if resp, _ := p.do(c, "GET", "/reset/AAAA", nil, ""); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("a made-up token: %d", resp.StatusCode)
 	}
 }

@@ -254,3 +254,17 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*rma.User, error) {
 	u.Created = d.time("created", created)
 	return &u, d.err
 }
+
+// SetPassword replaces a user's password hash.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
+	res, err := db.pool.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
+	if err != nil {
+		return storeError("set password", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return storeError("set password", err)
+	} else if n == 0 {
+		return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
+	}
+	return nil
+}

@@ -206,4 +206,11 @@ func testUserByID(t *testing.T, open Opener) {
 	wantSame(t, "UserByID", u, got)
 	_, err = s.UserByID(t.Context(), u.ID+1000)
 	wantCode(t, err, rma.ENOTFOUND)
+	must(t, s.SetPassword(t.Context(), u.ID, "$argon2id$new"))
+	got, err = s.UserByID(t.Context(), u.ID)
+	must(t, err)
+	if got.PasswordHash != "$argon2id$new" {
+		t.Fatalf("password hash %q after SetPassword", got.PasswordHash)
+	}
+	wantCode(t, s.SetPassword(t.Context(), u.ID+1000, "x"), rma.ENOTFOUND)
 }
