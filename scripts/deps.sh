@@ -8,6 +8,9 @@ need=()
 command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 # docs/API.md is run by a test with bash and curl.
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# internal/label's tests rasterise the PDFs to read their barcodes back
+# (pdftoppm) and extract their text (pdftotext).
+command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # The PostgreSQL store's tests start a throw-away server of their own
 # (internal/store/pgtest), so they need initdb and pg_ctl, which Debian keeps
 # outside PATH in /usr/lib/postgresql/VERSION/bin. The package also makes a

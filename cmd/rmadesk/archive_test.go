@@ -6,6 +6,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,4 +184,54 @@ func str(v any, path ...any) string {
 	}
 	s, _ := v.(string)
 	return s
+}
+
+// TestPortalLabel: once authorized, the requester prints the return label
+// from the portal: a PDF, in the requester's language.
+func TestPortalLabel(t *testing.T) {
+	dir := t.TempDir()
+	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	defer stop()
+	keys := readKeys(t, filepath.Join(dir, "demo-keys.env"))
+	body, _ := os.ReadFile(filepath.Join("..", "..", "examples", "api", "dexxon-submit.json"))
+	status, r, _ := call(t, "POST", base+"/api/v1/rmas", keys["DEXXON_KEY"], string(body))
+	if status != http.StatusCreated {
+		t.Fatalf("submit: %d", status)
+	}
+	id := int64(r["id"].(float64))
+	if status, r, _ = call(t, "POST", fmt.Sprintf("%s/api/v1/rmas/%d/authorize", base, id), keys["AGENT_KEY"], `{"resolution": "return"}`, "If-Match", fmt.Sprintf(`"%d-1"`, id)); status != http.StatusOK {
+		t.Fatalf("authorize: %d %v", status, r)
+	}
+	if addr := fmt.Sprint(r["return_address"]); !strings.Contains(addr, "RMA Number "+fmt.Sprint(r["number"])) {
+		t.Fatalf("the address does not carry the number: %s", addr)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err := client.PostForm(base+"/login", url.Values{"email": {"dexxon@demo.example"}, "password": {demoPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, lang := range []string{"en", "nl"} {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/rmas/%d/label.pdf", base, id), nil)
+		req.Header.Set("Accept-Language", lang)
+		resp, err = client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Fatalf("label (%s): %d %s %q", lang, resp.StatusCode, resp.Header.Get("Content-Type"), pdf[:min(len(pdf), 40)])
+		}
+	}
+	resp, err = client.Get(fmt.Sprintf("%s/rmas/%d", base, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), fmt.Sprintf(`href="/rmas/%d/label.pdf"`, id)) {
+		t.Fatal("the RMA page has no label link")
+	}
 }

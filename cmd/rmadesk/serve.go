@@ -127,7 +127,8 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL")})
+	labels := labelRenderer(svc)
+	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL"), Label: labels})
 	metrics := ops.NewMetrics(db, runner)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -145,7 +146,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
-		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base)})
+		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels})
 	if err != nil {
 		return err
 	}

@@ -214,6 +214,14 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		}
 	}
 	v.AllowedActions = allowed
+	// Dexxon's address has a line for the number: fill it in.
+	if r.Number != "" {
+		addr := make([]string, len(v.ReturnAddress))
+		for i, l := range v.ReturnAddress {
+			addr[i] = strings.ReplaceAll(l, "<number>", r.Number)
+		}
+		v.ReturnAddress = addr
+	}
 	for _, n := range r.Numbers {
 		v.Numbers = append(v.Numbers, NumberView{Number: n.Number, Issued: n.Issued.String(), Expires: n.Expires.String(), Current: n.Current})
 	}

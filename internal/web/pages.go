@@ -225,6 +225,13 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
 			d.Grades = pol.Replacement.Grades
 		}
 	}
+	if got.Number != "" {
+		addr := make([]string, len(d.Address))
+		for i, l := range d.Address {
+			addr[i] = strings.ReplaceAll(l, "<number>", got.Number)
+		}
+		d.Address = addr
+	}
 	p.Title = p.T("rma.unnumbered", got.ID)
 	if got.Number != "" {
 		p.Title = p.T("rma.title", got.Number)

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/label"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// dutchLabel is the label and slip in Dutch; English fills what is empty.
+var dutchLabel = label.Strings{
+	LabelTitle: "RETOUR", SlipTitle: "Pakbon", ReturnTo: "Retour naar", From: "Van", ValidUntil: "Geldig tot",
+	Reference: "Uw referentie", Policy: "Beleid", Vendor: "Leverancier", RMANumber: "RMA-nummer", Lines: "Regels",
+	Instructions: "Instructies", PutInside: "Leg deze pakbon in het pakket.", Continued: "vervolg", PageOf: "Pagina {page} van {pages}",
+	ColNo: "#", ColProduct: "Product", ColModel: "Model", ColSerial: "Serienummer", ColQuantity: "Aantal", ColFault: "Defect",
+	NoteTitle: "Briefje voor in het pakket", NoteCut: "Knip langs de stippellijn en leg dit briefje bij de producten in het pakket.",
+	OrderNumber: "Ordernummer", Problem: "Probleem",
+}
+
+// labelRenderer makes an RMA's return label and packing slip from its
+// policy (return address, service location, instructions) and requester.
+func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang string) ([]byte, error) {
+	return func(ctx context.Context, r *rma.RMA, lang string) ([]byte, error) {
+		p := svc.Policies().Version(r.PolicyID, r.PolicyVersion)
+		if p == nil {
+			return nil, fmt.Errorf("RMA %d: policy %s %s not loaded", r.ID, r.PolicyID, r.PolicyVersion)
+		}
+		l := label.Label{Number: r.Number, Expires: r.NumberExpires.String(), Reference: r.Reference, Policy: p.Title,
+			Vendor: p.Vendor.Name, ReturnAddress: p.Vendor.ReturnAddress, Labels: label.EnglishStrings()}
+		if lang == "nl" {
+			l.Labels = dutchLabel
+		}
+		for _, loc := range p.ServiceLocations {
+			if loc.ID == r.Location && len(loc.Address) > 0 {
+				l.ReturnAddress = loc.Address
+			}
+		}
+		if org, err := svc.Store().Org(ctx, r.OrgID); err == nil {
+			l.From = []string{org.Name}
+			if org.Country != "" {
+				l.From = append(l.From, org.Country)
+			}
+		}
+		for _, in := range p.InstructionsFor(r.Route) {
+			l.Instructions = append(l.Instructions, in.Text)
+			// A policy that asks for a note inside the parcel (Mini Cart)
+			// gets one printed, pre-filled, to cut out.
+			if strings.Contains(strings.ToLower(in.Text), "note inside") {
+				l.NoteInside = true
+			}
+		}
+		for _, ln := range r.Lines {
+			l.Lines = append(l.Lines, label.Line{No: ln.No, Product: ln.Claim.Product.Category, Model: ln.Claim.Product.Model,
+				Serial: ln.Claim.Product.Serial, Quantity: ln.Quantity, Fault: ln.Fault})
+		}
+		var buf bytes.Buffer
+		if err := label.Render(&buf, l); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+}
