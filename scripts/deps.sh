@@ -18,6 +18,12 @@ command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || n
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   need+=(postgresql)
 fi
+# The portal's end-to-end test (cmd/rmadesk/e2e_test.go) drives Debian's
+# Chromium headless through chromedp; it fails under CI=true without it.
+# DejaVu gives its screenshots legible text.
+if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium fonts-dejavu-core)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"

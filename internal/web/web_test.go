@@ -202,7 +202,7 @@ func TestPortalFlow(t *testing.T) {
 		t.Fatalf("stale authorize: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, body = p.do(dist, "GET", "/rmas/1", nil, "")
-	if !regexp.MustCompile(`RMA RMA-26-\d{5}-[A-Z]`).MatchString(body) || !strings.Contains(body, "authorized") {
+	if !regexp.MustCompile(`<h1>RMA-26-\d{5}-[A-Z]</h1>`).MatchString(body) || !strings.Contains(body, "authorized") {
 		t.Fatalf("the requester does not see the number")
 	}
 }
