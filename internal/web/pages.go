@@ -61,6 +61,17 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 	if st, ok := rma.ParseState(q.Get("state")); ok {
 		f.States = []rma.State{st}
 	}
+	var requesters []rma.Org
+	if p.IsDesk {
+		f.OrgID, _ = strconv.ParseInt(q.Get("org"), 10, 64)
+		if orgs, err := s.svc.Store().Orgs(r.Context()); err == nil {
+			for _, o := range orgs {
+				if !o.IsDesk {
+					requesters = append(requesters, o)
+				}
+			}
+		}
+	}
 	items, next, err := s.svc.List(r.Context(), p.Actor, f)
 	if err != nil {
 		s.fail(w, r, p, err)
@@ -98,7 +109,8 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 		p.Title = p.T("list.queue")
 	}
 	p.Data = map[string]any{"Rows": rows, "Next": next, "States": rma.States, "Policies": s.svc.Policies().IDs(),
-		"State": q.Get("state"), "Policy": q.Get("policy"), "Q": q.Get("q"), "Overdue": f.Overdue}
+		"State": q.Get("state"), "Policy": q.Get("policy"), "Q": q.Get("q"), "Overdue": f.Overdue,
+		"Requesters": requesters, "Org": f.OrgID}
 	s.render(w, http.StatusOK, "list", p)
 }
 

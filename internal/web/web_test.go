@@ -165,7 +165,7 @@ func TestPortalFlow(t *testing.T) {
 	}
 	form, ct := pixfraForm(t, false)
 	resp, body := p.do(dist, "POST", "/rmas/preview", form, ct, "X-Preview", "fragment")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "needs_info") || !strings.Contains(body, "label photo") || !strings.Contains(body, "[clause photos]") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "needs information") || !strings.Contains(body, "photo of the label") || !strings.Contains(body, "[clause photos]") {
 		t.Fatalf("preview: %d %s", resp.StatusCode, body)
 	}
 	form, ct = pixfraForm(t, true)
