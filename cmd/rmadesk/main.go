@@ -39,6 +39,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the desk: the JSON API on the embedded database (--demo to try it)", runServe},
 		{"migrate", "bring the database to the latest schema", runMigrate},
+		{"check", "check the desk's integrity: references, histories, numbers, files", runCheck},
 		{"export", "write the whole desk (records and files) to an archive directory", runExport},
 		{"import", "load an archive into an empty database", runImport},
 		{"org", "create an organisation (the desk, or a requester)", runOrg},

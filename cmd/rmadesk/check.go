@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/rmadesk/rmadesk/internal/check"
+	"github.com/rmadesk/rmadesk/internal/filestore"
+)
+
+// runCheck is `rmadesk check`: the integrity checker. Exit 0 when the desk
+// is sound, 1 with one line per problem.
+func runCheck(e *env, args []string) error {
+	fs := newFlags(e, "check", "check [--data-dir DIR] [--db URL]")
+	var sf storeFlags
+	sf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := sf.openStore(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	files, err := filestore.Open(filepath.Join(sf.dataDir, "files"))
+	if err != nil {
+		return err
+	}
+	rep, err := check.Run(e.ctx, db, files)
+	if err != nil {
+		return err
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintln(e.stdout, p)
+	}
+	fmt.Fprintf(e.stdout, "checked %d RMAs, %d events, %d documents: %d problems\n", rep.RMAs, rep.Events, rep.Documents, len(rep.Problems))
+	if len(rep.Problems) > 0 {
+		return errProblemsFound
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+// TestCheck: a sound desk passes; each kind of damage is reported.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	demoDesk(t, dir)
+	code, out, errOut := runCLI(t, "", "check", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "checked 1 RMAs") || !strings.Contains(out, ": 0 problems") {
+		t.Fatalf("a sound desk: exit %d\n%s%s", code, out, errOut)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "rmadesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	damage := []struct {
+		name, sql, want string
+	}{
+		{"a history that skips a step", `UPDATE rmas SET state = 'received'`, "history ends in authorized, the RMA is received"},
+		{"an event changed", `UPDATE events SET action = 'resolve' WHERE seq = 2`, "not a step the state machine allows"},
+		{"an event lost", `DELETE FROM events WHERE seq = 2`, "has sequence number"},
+		{"a number edited", `UPDATE rmas SET number = 'RMA-26-00001-Z'`, "fails its check letter"},
+	}
+	for _, d := range damage {
+		t.Run(d.name, func(t *testing.T) {
+			backup := filepath.Join(t.TempDir(), "copy")
+			copyDir(t, dir, backup)
+			bdb, err := sql.Open("sqlite", filepath.Join(backup, "rmadesk.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bdb.Exec(d.sql); err != nil {
+				t.Fatal(err)
+			}
+			bdb.Close()
+			code, out, _ := runCLI(t, "", "check", "--data-dir", backup)
+			if code != exitProblems || !strings.Contains(out, d.want) {
+				t.Fatalf("exit %d, want 1 and %q:\n%s", code, d.want, out)
+			}
+		})
+	}
+	t.Run("a file changed", func(t *testing.T) {
+		backup := filepath.Join(t.TempDir(), "copy")
+		copyDir(t, dir, backup)
+		var path string
+		filepath.WalkDir(filepath.Join(backup, "files"), func(p string, de os.DirEntry, err error) error {
+			if err == nil && !de.IsDir() {
+				path = p
+			}
+			return nil
+		})
+		if err := os.WriteFile(path, []byte("tampered"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := runCLI(t, "", "check", "--data-dir", backup)
+		if code != exitProblems || !strings.Contains(out, "recorded") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	})
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
