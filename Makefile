@@ -5,7 +5,7 @@ GO        ?= go
 GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 BENCHTIME ?= 1s
 
-.PHONY: check deps fmt-check vet staticcheck test bench fuzz build run
+.PHONY: check deps fmt-check vet staticcheck test bench fuzz build run crash
 
 check: deps fmt-check vet staticcheck test
 
@@ -40,3 +40,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/policy/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseClaim$$' -fuzztime $(FUZZTIME) ./internal/policy/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME) ./internal/calendar/
+
+# The full crash test: 50 SIGKILLs under load (make check runs 6).
+CRASH_CYCLES ?= 50
+crash:
+	RMADESK_CRASH_CYCLES=$(CRASH_CYCLES) $(GO) test -count=1 -run '^TestCrashUnderLoad$$' -v -timeout 30m ./cmd/rmadesk/
