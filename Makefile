@@ -40,6 +40,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/policy/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseClaim$$' -fuzztime $(FUZZTIME) ./internal/policy/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDate$$' -fuzztime $(FUZZTIME) ./internal/calendar/
+	for t in FuzzSubmitBody FuzzReceiveBody FuzzEvaluateBody FuzzResolveBody FuzzProvideInfoBody FuzzMoney; do \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./internal/api/ || exit 1; done
+	# Each new input FuzzUpload finds is worth a request to a real desk: shrinking
+	# it for the default 60 s would leave little time for fuzzing.
+	$(GO) test -run '^$$' -fuzz '^FuzzUpload$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/api/
 
 # The full crash test: 50 SIGKILLs under load (make check runs 6).
 CRASH_CYCLES ?= 50

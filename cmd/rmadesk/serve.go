@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -41,6 +42,20 @@ type storeFlags struct {
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", envOr("RMADESK_DATA_DIR", "./rmadesk-data"), "`DIR` for the SQLite file and attachments (env RMADESK_DATA_DIR)")
 	fs.StringVar(&f.db, "db", os.Getenv("RMADESK_DB"), "database `URL`, overriding the SQLite file in --data-dir: postgres://... or sqlite:PATH (env RMADESK_DB)")
+}
+
+// envFloat reads a number from the environment; a value that is not one
+// is left for the flag to report by returning NaN, which no limit accepts.
+func envFloat(name string, def float64) float64 {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return f
 }
 
 func envOr(name, def string) string {
@@ -92,9 +107,20 @@ func runServe(e *env, args []string) error {
 	demo := fs.Bool("demo", false, "create demo organisations and keys for the five seed policies, and print how to try them")
 	dir := fs.String("dir", os.Getenv("RMADESK_POLICIES"), "load policy packs from `DIR` instead of the embedded ones (env RMADESK_POLICIES)")
 	logFormat := fs.String("log-format", envOr("RMADESK_LOG_FORMAT", "text"), "log as `text` or json (env RMADESK_LOG_FORMAT)")
+	apiRate := fs.Float64("api-rate", envFloat("RMADESK_API_RATE", 0), "API calls per second each key (or keyless client address) may make; 0 is unlimited (env RMADESK_API_RATE)")
+	apiBurst := fs.Int("api-burst", int(envFloat("RMADESK_API_BURST", 0)), "API calls a key may make at once before --api-rate applies; 0 is 4 × --api-rate (env RMADESK_API_BURST)")
+	apiAuthFailures := fs.Float64("api-auth-failures", envFloat("RMADESK_API_AUTH_FAILURES", 10), "failed API key checks per minute a client address may make after its first 100; negative turns the limit off (env RMADESK_API_AUTH_FAILURES)")
 	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	switch {
+	case math.IsNaN(*apiRate) || math.IsInf(*apiRate, 0) || *apiRate < 0:
+		return badInputf("--api-rate: %v is not a number of calls per second ≥ 0", *apiRate)
+	case *apiBurst < 0:
+		return badInputf("--api-burst: %d is negative", *apiBurst)
+	case math.IsNaN(*apiAuthFailures) || math.IsInf(*apiAuthFailures, 0):
+		return badInputf("--api-auth-failures: not a number of failures per minute")
 	}
 	var log *slog.Logger
 	switch *logFormat {
@@ -151,7 +177,8 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log}).Handler(), portal.Handler()),
+		Handler: rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log,
+			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures}).Handler(), portal.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,

@@ -32,6 +32,8 @@ type Server struct {
 	maxUpload int64
 	routes    []Route
 	mux       *http.ServeMux
+	limits    limits
+	handler   http.Handler // mux behind the rate limits
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -50,6 +52,19 @@ type Config struct {
 	Files     rma.Files
 	Log       *slog.Logger
 	MaxUpload int64 // bytes; default 25 MiB
+
+	// RequestsPerSecond is the sustained rate each API key may call at
+	// (calls without a key: each client address), and RequestBurst how
+	// many calls it may make at once (default 4 × RequestsPerSecond).
+	// 0, the default here, is unlimited: serve sets the limit.
+	RequestsPerSecond float64
+	RequestBurst      int
+	// AuthFailuresPerMinute is how fast a client address may fail to
+	// authenticate once it has used AuthFailureBurst failures; past that,
+	// its calls get 429 until its allowance refills. 0 means the default
+	// (10 a minute, 100 at once); a negative rate, unlimited.
+	AuthFailuresPerMinute float64
+	AuthFailureBurst      int
 }
 
 // New builds the API server.
@@ -61,6 +76,7 @@ func New(svc *rma.Service, cfg Config) *Server {
 	if s.maxUpload <= 0 {
 		s.maxUpload = 25 << 20
 	}
+	s.limits = newLimits(cfg)
 	s.routes = s.routeTable()
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
@@ -75,11 +91,12 @@ func New(svc *rma.Service, cfg Config) *Server {
 		}
 		writeProblem(w, r, Problem{Status: http.StatusNotFound, Detail: "no such endpoint"})
 	})
+	s.handler = s.limit(s.mux)
 	return s
 }
 
 // Handler returns the API's handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Routes lists the endpoints (the access test walks them all).
 func (s *Server) Routes() []Route { return s.routes }

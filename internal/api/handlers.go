@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -201,6 +202,11 @@ type Page struct {
 func (s *Server) listRMAs(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
 	q := r.URL.Query()
 	f := rma.ListFilter{PolicyID: q.Get("policy"), Query: q.Get("q"), Cursor: q.Get("cursor")}
+	for _, p := range [][2]string{{"policy", f.PolicyID}, {"q", f.Query}, {"cursor", f.Cursor}} {
+		if err := checkText(p[0], p[1], maxParamBytes); err != nil {
+			return err // searched for, or decoded, by the store
+		}
+	}
 	for _, st := range q["state"] {
 		for _, one := range strings.Split(st, ",") {
 			state, ok := rma.ParseState(one)
@@ -509,13 +515,13 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, actor rma.Actor)
 			return rma.Invalid("file", "required: a file part")
 		}
 		if err != nil {
-			return uploadError(err)
+			return uploadError(&bodyError{err}) // malformed or truncated: the client's doing
 		}
 		switch part.FormName() {
 		case "kind", "line":
 			v, err := io.ReadAll(io.LimitReader(part, 100))
 			if err != nil {
-				return uploadError(err)
+				return uploadError(&bodyError{err})
 			}
 			if part.FormName() == "kind" {
 				nd.Kind = strings.TrimSpace(string(v))
@@ -523,7 +529,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, actor rma.Actor)
 				return rma.Invalid("line", "must be a line number")
 			}
 		case "file":
-			nd.Filename = part.FileName()
+			nd.Filename = cleanFilename(part.FileName())
 			br := bufio.NewReaderSize(&limitedReader{r: part, left: s.maxUpload}, 512)
 			head, _ := br.Peek(512)
 			if len(head) == 0 {
@@ -537,6 +543,8 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, actor rma.Actor)
 			}
 			writeJSON(w, http.StatusCreated, documentView(*doc))
 			return nil
+		case "":
+			return &badRequest{status: http.StatusBadRequest, detail: "malformed multipart body: a part without Content-Disposition: form-data; name=..."}
 		default:
 			return rma.Invalid(part.FormName(), "unknown form field (file, kind, line)")
 		}
@@ -557,15 +565,44 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.left < 0 {
 		return 0, errTooLarge
 	}
+	if err != nil && err != io.EOF {
+		err = &bodyError{err} // a truncated part, not a failure of the files
+	}
 	return n, err
 }
+
+// bodyError is a failure to read the request body: a malformed or
+// truncated multipart body, or a client gone.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
 
 func uploadError(err error) error {
 	var maxErr *http.MaxBytesError
 	if errors.Is(err, errTooLarge) || errors.As(err, &maxErr) {
 		return &badRequest{status: http.StatusRequestEntityTooLarge, field: "file", detail: "file larger than the upload limit"}
 	}
+	var body *bodyError
+	if errors.As(err, &body) {
+		return &badRequest{status: http.StatusBadRequest, detail: "malformed multipart body: " + body.err.Error()}
+	}
 	return err
+}
+
+// cleanFilename keeps the last element of a client's file name, as valid
+// UTF-8 of at most 200 bytes cut between characters: the name is stored as
+// text and shown in JSON and in Content-Disposition.
+func cleanFilename(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	for len(name) > 200 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
 }
 
 // sniff names the content's type from its first bytes. Types the browser
@@ -652,6 +689,9 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, actor rma.A
 }
 
 func (s *Server) serial(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+	if err := checkText("serial", r.PathValue("serial"), maxParamBytes); err != nil {
+		return err
+	}
 	st, err := s.svc.LookupSerial(r.Context(), actor, r.PathValue("serial"))
 	if err != nil {
 		return err

@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -81,8 +83,11 @@ func requestHash(r *http.Request) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// isJSON tells whether ct is a type decodeJSON reads: any spelling of
+// application/json or a +json type.
 func isJSON(ct string) bool {
-	return len(ct) >= 16 && ct[:16] == "application/json"
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
 // recorder keeps a copy of what the handler writes.

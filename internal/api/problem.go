@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -109,8 +111,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return &badRequest{status: http.StatusUnsupportedMediaType, detail: fmt.Sprintf("Content-Type %q: send application/json", ct)}
 		}
 	}
-	body := http.MaxBytesReader(w, r.Body, maxJSONBytes)
-	dec := json.NewDecoder(body)
+	if r.ContentLength > maxJSONBytes {
+		return jsonError(&http.MaxBytesError{Limit: maxJSONBytes})
+	}
+	// Read whole (it is small), so that the strings can be checked against
+	// the bytes sent: encoding/json replaces invalid UTF-8 silently.
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBytes))
+	if err != nil {
+		return jsonError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
@@ -118,7 +128,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return &badRequest{status: http.StatusBadRequest, detail: "unexpected data after the JSON object"}
 	}
-	return nil
+	return checkJSONText(data)
 }
 
 func jsonError(err error) error {
@@ -143,7 +153,14 @@ func jsonError(err error) error {
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		return &badRequest{status: http.StatusUnprocessableEntity, field: strings.Trim(name, `"`), detail: "unknown field"}
+		field, err := strconv.Unquote(name)
+		if err != nil {
+			field = strings.Trim(name, `"`)
+		}
+		if field == "" {
+			field = `""` // {"": 1}: a field must be named, even an empty name
+		}
+		return &badRequest{status: http.StatusUnprocessableEntity, field: field, detail: "unknown field"}
 	}
 	return &badRequest{status: http.StatusBadRequest, detail: msg}
 }

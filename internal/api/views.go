@@ -38,14 +38,14 @@ func parseMoney(field string, m *MoneyJSON) (rma.Money, error) {
 	if m == nil || (m.Amount == "" && m.Currency == "") {
 		return rma.Money{}, nil
 	}
-	if len(m.Currency) != 3 || strings.ToUpper(m.Currency) != m.Currency {
+	if !isCurrencyCode(m.Currency) {
 		return rma.Money{}, rma.Invalid(field+".currency", "must be an ISO 4217 code such as EUR")
 	}
 	s := m.Amount
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || (hasFrac && frac == "") || len(whole) > 13 {
+	if whole == "" || len(frac) > 2 || (hasFrac && frac == "") || len(whole) > 13 || !isDigits(whole) || !isDigits(frac) {
 		return rma.Money{}, rma.Invalid(field+".amount", "%q must be a decimal amount such as 12.50", m.Amount)
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)
@@ -63,6 +63,16 @@ func parseMoney(field string, m *MoneyJSON) (rma.Money, error) {
 		cents = -cents
 	}
 	return rma.Money{Cents: cents, Currency: m.Currency}, nil
+}
+
+// isDigits reports whether s holds only the digits 0 to 9 (strconv also
+// takes a sign: "1.+1" was read as 1.01).
+func isDigits(s string) bool { return strings.Trim(s, "0123456789") == "" }
+
+// isCurrencyCode reports whether s has the form of an ISO 4217 code: three
+// letters A to Z ("000" and "€" are not).
+func isCurrencyCode(s string) bool {
+	return len(s) == 3 && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
 }
 
 // RMAView is an RMA as the API shows it.
