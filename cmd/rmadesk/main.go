@@ -46,6 +46,8 @@ func commands() []command {
 		{"apikey", "create an API key for an organisation", runAPIKey},
 		{"user", "create a user who signs in to the portal (password on stdin)", runUser},
 		{"policy", "list, show, lint and check return policies", runPolicy},
+		{"bench", "measure throughput and latency under load (starts its own desk, or drives one at --url)", runBench},
+		{"import-csv", "file RMAs in bulk from a CSV file, one line per RMA line", runImportCSV},
 		{"version", "print the version", runVersion},
 	}
 }

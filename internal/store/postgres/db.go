@@ -45,20 +45,10 @@ var _ rma.Store = (*DB)(nil)
 // Open connects to the database at url (a postgres:// URL or a key=value
 // connection string, as pgx reads them) and brings its schema up to date.
 func Open(ctx context.Context, url string) (*DB, error) {
-	cfg, err := pgx.ParseConfig(url)
+	pool, cfg, err := openPool(url)
 	if err != nil {
-		// pgx's message shows the URL with its password masked.
-		return nil, fmt.Errorf("postgres: open: %w", err)
+		return nil, err
 	}
-	if cfg.RuntimeParams["application_name"] == "" {
-		cfg.RuntimeParams["application_name"] = "rmadesk" // so pg_stat_activity names us
-	}
-	pool := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(durable))
-	pool.SetMaxOpenConns(maxConns)
-	pool.SetMaxIdleConns(maxConns)
-	// Idle connections go back after a while: a quiet desk should not hold
-	// server processes that other instances could use.
-	pool.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{pool: pool, name: cfg.Database, where: where(cfg)}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
@@ -69,6 +59,32 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// OpenPool connects to the database at url with the store's driver,
+// session settings and pool size, and nothing else: no schema. The load
+// tool measures the raw commit rate of the settings the store runs with.
+func OpenPool(url string) (*sql.DB, error) {
+	pool, _, err := openPool(url)
+	return pool, err
+}
+
+func openPool(url string) (*sql.DB, *pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		// pgx's message shows the URL with its password masked.
+		return nil, nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = "rmadesk" // so pg_stat_activity names us
+	}
+	pool := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(durable))
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	// Idle connections go back after a while: a quiet desk should not hold
+	// server processes that other instances could use.
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return pool, cfg, nil
 }
 
 // durable runs on every new connection: a committed change must survive a

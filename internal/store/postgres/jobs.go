@@ -109,10 +109,29 @@ func insertJobs(ctx context.Context, tx *sql.Tx, rmaID int64, jobs []*jobWrite) 
 	return ids, nil
 }
 
-// setJobs records the committed jobs' IDs on them.
+// insertNewJobs writes the jobs of a new RMA in one statement (one round
+// trip). Their IDs are not read back: the RMA's Jobs are emptied once it
+// is committed, and nothing asks for them.
+func insertNewJobs(ctx context.Context, tx *sql.Tx, rmaID int64, jobs []*jobWrite) error {
+	rows := make([][]any, len(jobs))
+	for i, w := range jobs {
+		id := rmaID
+		if w.job.RMAID != 0 {
+			id = w.job.RMAID
+		}
+		rows[i] = []any{w.job.Kind, nullID(id), w.payload, w.runText, "queued", 0, w.max, w.createdText, w.createdText}
+	}
+	return insertRows(ctx, tx, "jobs", []string{"kind", "rma_id", "payload", "run_at", "state", "attempts", "max_attempts", "created", "updated"}, rows)
+}
+
+// setJobs records the committed jobs' IDs on them (none when ids is nil).
 func setJobs(jobs []*jobWrite, ids []int64, rmaID int64) {
 	for i, w := range jobs {
-		w.set(ids[i], rmaID)
+		var id int64
+		if ids != nil {
+			id = ids[i]
+		}
+		w.set(id, rmaID)
 	}
 }
 
@@ -155,13 +174,7 @@ func (db *DB) ClaimJob(ctx context.Context, worker string, at time.Time, lease t
 	err := db.write(ctx, "claim job", func(tx *sql.Tx) error {
 		job = nil
 		for {
-			row := tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs
-				WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until <= $1)
-				ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, nowText)
-			j, err := scanJob(row)
-			if errors.Is(err, sql.ErrNoRows) {
-				return rma.Errorf(rma.ENOTFOUND, "no job due")
-			}
+			j, err := nextDue(ctx, tx, nowText)
 			if err != nil {
 				return err
 			}
@@ -188,6 +201,39 @@ func (db *DB) ClaimJob(ctx context.Context, worker string, at time.Time, lease t
 		return nil, err
 	}
 	return job, nil
+}
+
+// nextDue locks the job to claim: of the queued jobs due and the running
+// jobs whose lease lapsed, the first by (run_at, id), skipping the ones
+// other workers hold. The two kinds are looked up apart, each the head of
+// its index's range: asked in one query with OR, the server collects every
+// due job to sort them, and a backlog of notifications (a recall) would
+// make each claim slower. The one not chosen stays locked by this
+// transaction until it ends: other workers skip it meanwhile, as they
+// would skip a job being claimed.
+func nextDue(ctx context.Context, tx *sql.Tx, nowText any) (*rma.Job, error) {
+	queued, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs
+		WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, nowText))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	// Running jobs are few (one per worker): sorting the lapsed ones is cheap.
+	lapsed, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs
+		WHERE state = 'running' AND locked_until <= $1 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, nowText))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	switch {
+	case queued == nil && lapsed == nil:
+		return nil, rma.Errorf(rma.ENOTFOUND, "no job due")
+	case queued == nil:
+		return lapsed, nil
+	case lapsed == nil:
+		return queued, nil
+	case lapsed.RunAt.Before(queued.RunAt) || lapsed.RunAt.Equal(queued.RunAt) && lapsed.ID < queued.ID:
+		return lapsed, nil
+	}
+	return queued, nil
 }
 
 // CompleteJob marks a job done if worker still holds it.

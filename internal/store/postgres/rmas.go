@@ -204,6 +204,14 @@ func appendEvents(ctx context.Context, tx *sql.Tx, rmaID int64, w *eventWrite) (
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE rma_id = $1`, rmaID).Scan(&last); err != nil {
 		return nil, nil, err
 	}
+	return appendEventsAfter(ctx, tx, rmaID, last, w)
+}
+
+// appendEventsAfter writes the events after event number last.
+func appendEventsAfter(ctx context.Context, tx *sql.Tx, rmaID int64, last int, w *eventWrite) (ids []int64, seqs []int, err error) {
+	if len(w.events) == 0 {
+		return nil, nil, nil
+	}
 	for i, args := range w.args {
 		seq := last + i + 1
 		var id int64
@@ -290,96 +298,204 @@ func writeChildren(ctx context.Context, tx *sql.Tx, rmaID int64, w *rmaWrite, re
 		}
 		chargeIDs = append(chargeIDs, id)
 	}
-	for _, t := range w.terms {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, rma_id) VALUES ($1, $2)`, t, rmaID); err != nil {
-			return nil, err
-		}
+	terms := make([][]any, len(w.terms))
+	for i, t := range w.terms {
+		terms[i] = []any{t, rmaID}
+	}
+	if err := insertRows(ctx, tx, "search_terms", []string{"term", "rma_id"}, terms); err != nil {
+		return nil, err
 	}
 	return chargeIDs, nil
+}
+
+// insertRows inserts rows into table in one statement: one round trip.
+func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+	args := make([]any, 0, len(rows)*len(cols))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + params(1+i*len(cols), len(cols)) + ")")
+		args = append(args, r...)
+	}
+	_, err := tx.ExecContext(ctx, b.String(), args...)
+	return err
 }
 
 // CreateRMA stores a new RMA, everything it holds and its first event in
 // one transaction. See rma.Store.
 func (db *DB) CreateRMA(ctx context.Context, r *rma.RMA, ev *rma.Event, idempotencyKey string) error {
+	c, err := newCreate(r, ev, idempotencyKey)
+	if err != nil {
+		return err
+	}
+	if err := db.write(ctx, "create rma", func(tx *sql.Tx) error { return c.write(ctx, tx) }); err != nil {
+		return err
+	}
+	c.stored()
+	return nil
+}
+
+// CreateRMAs stores many new RMAs in one transaction, each as CreateRMA
+// would: a bulk load (an import, the load tool's seed) pays one commit for
+// the batch. errs[i] is item i's refusal, which stores nothing of it and
+// leaves the others. The batch is written at once; should an item be
+// refused inside the transaction (a key or a number taken), the
+// transaction is rolled back and the items are written one by one, each in
+// its own transaction, so each gets its own answer. err is a failure of
+// the whole (the database), which stores nothing.
+func (db *DB) CreateRMAs(ctx context.Context, rs []*rma.RMA, evs []*rma.Event, keys []string) (errs []error, err error) {
+	if len(evs) != len(rs) || len(keys) != len(rs) {
+		return nil, rma.Invalid("rmas", "%d RMAs, %d events and %d keys: one of each per RMA", len(rs), len(evs), len(keys))
+	}
+	errs = make([]error, len(rs))
+	var creates []*create
+	for i := range rs {
+		c, err := newCreate(rs[i], evs[i], keys[i])
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		c.index = i
+		creates = append(creates, c)
+	}
+	var refused error
+	err = db.write(ctx, "create rmas", func(tx *sql.Tx) error {
+		refused = nil
+		for _, c := range creates {
+			if err := c.write(ctx, tx); err != nil {
+				if code := rma.ErrorCode(storeError("create rma", err)); code != rma.EINTERNAL {
+					refused = err
+				}
+				return err
+			}
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		for _, c := range creates {
+			c.stored()
+		}
+		return errs, nil
+	case refused == nil:
+		return nil, err
+	}
+	// One item was refused: each on its own, to find its answer.
+	for _, c := range creates {
+		if err := db.write(ctx, "create rma", func(tx *sql.Tx) error { return c.write(ctx, tx) }); err != nil {
+			if rma.ErrorCode(err) == rma.EINTERNAL {
+				return nil, err
+			}
+			errs[c.index] = err
+			continue
+		}
+		c.stored()
+	}
+	return errs, nil
+}
+
+// create is one new RMA encoded for its transaction, and what the
+// transaction gave it. write may run more than once (write retries a
+// transaction that failed to serialize): it sets its results afresh.
+type create struct {
+	r                *rma.RMA
+	w                *rmaWrite
+	evw              *eventWrite
+	jobs             []*jobWrite
+	created, updated time.Time
+	createdText      any
+	key              any
+	index            int // in a CreateRMAs batch
+
+	id                           int64
+	lineIDs, chargeIDs, eventIDs []int64
+	seqs                         []int
+}
+
+func newCreate(r *rma.RMA, ev *rma.Event, idempotencyKey string) (*create, error) {
 	if r == nil {
-		return rma.Invalid("rma", "missing")
+		return nil, rma.Invalid("rma", "missing")
 	}
-	created := r.Created
-	if created.IsZero() {
-		created = now()
+	c := &create{r: r, created: r.Created, updated: r.Updated}
+	if c.created.IsZero() {
+		c.created = now()
 	}
-	updated := r.Updated
-	if updated.IsZero() {
-		updated = created
+	if c.updated.IsZero() {
+		c.updated = c.created
 	}
-	w, err := encodeRMA(r, updated, created)
-	if err != nil {
-		return err
+	var err error
+	if c.w, err = encodeRMA(r, c.updated, c.created); err != nil {
+		return nil, err
 	}
-	evw, err := encodeEvents([]*rma.Event{ev})
-	if err != nil {
-		return err
+	if c.evw, err = encodeEvents([]*rma.Event{ev}); err != nil {
+		return nil, err
 	}
-	jobs, err := encodeJobs(r.Jobs)
-	if err != nil {
-		return err
+	if c.jobs, err = encodeJobs(r.Jobs); err != nil {
+		return nil, err
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
+	c.createdText = enc.time("created", c.created)
 	if enc.err != nil {
-		return enc.err
+		return nil, enc.err
 	}
-	var key any
 	if idempotencyKey != "" {
-		key = idempotencyKey
+		c.key = idempotencyKey
 	}
+	return c, nil
+}
 
-	var id int64
-	lineIDs := make([]int64, len(w.lines))
-	var chargeIDs, jobIDs, eventIDs []int64
-	var seqs []int
-	err = db.write(ctx, "create rma", func(tx *sql.Tx) error {
-		args := append(append([]any{}, w.rma...), r.OrgID, 1, createdText, key)
-		err := tx.QueryRowContext(ctx, insertRMASQL, args...).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			// Only the key can have stopped the insert. Its holder has
-			// committed (the insert waited for it if it had not), and each
-			// statement at READ COMMITTED sees what is committed.
-			var existing int64
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM rmas WHERE org_id = $1 AND idempotency_key = $2`, r.OrgID, key).Scan(&existing); err != nil {
-				return err
-			}
-			return &rma.Error{Code: rma.ECONFLICT, Message: fmt.Sprintf("idempotency key %q was already used for RMA %d", idempotencyKey, existing), ExistingID: existing}
-		}
-		if err != nil {
+func (c *create) write(ctx context.Context, tx *sql.Tx) error {
+	r, w := c.r, c.w
+	c.lineIDs = make([]int64, len(w.lines))
+	args := append(append([]any{}, w.rma...), r.OrgID, 1, c.createdText, c.key)
+	err := tx.QueryRowContext(ctx, insertRMASQL, args...).Scan(&c.id)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Only the key can have stopped the insert. Its holder has
+		// committed (the insert waited for it if it had not), and each
+		// statement at READ COMMITTED sees what is committed.
+		var existing int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM rmas WHERE org_id = $1 AND idempotency_key = $2`, r.OrgID, c.key).Scan(&existing); err != nil {
 			return err
 		}
-		for i, l := range w.lines {
-			if err := tx.QueryRowContext(ctx, insertLineSQL, append([]any{id}, l...)...).Scan(&lineIDs[i]); err != nil {
-				return err
-			}
-		}
-		if chargeIDs, err = writeChildren(ctx, tx, id, w, false); err != nil {
-			return err
-		}
-		if jobIDs, err = insertJobs(ctx, tx, id, jobs); err != nil {
-			return err
-		}
-		eventIDs, seqs, err = appendEvents(ctx, tx, id, evw)
-		return err
-	})
+		return &rma.Error{Code: rma.ECONFLICT, Message: fmt.Sprintf("idempotency key %q was already used for RMA %d", c.key, existing), ExistingID: existing}
+	}
 	if err != nil {
 		return err
 	}
-	r.ID, r.Version, r.Created, r.Updated = id, 1, created.UTC(), updated.UTC()
-	setJobs(jobs, jobIDs, id)
+	for i, l := range w.lines {
+		if err := tx.QueryRowContext(ctx, insertLineSQL, append([]any{c.id}, l...)...).Scan(&c.lineIDs[i]); err != nil {
+			return err
+		}
+	}
+	if c.chargeIDs, err = writeChildren(ctx, tx, c.id, w, false); err != nil {
+		return err
+	}
+	if err := insertNewJobs(ctx, tx, c.id, c.jobs); err != nil {
+		return err
+	}
+	// A new RMA has no events yet: its first is number 1.
+	c.eventIDs, c.seqs, err = appendEventsAfter(ctx, tx, c.id, 0, c.evw)
+	return err
+}
+
+// stored gives the RMA, its jobs and its event what the committed
+// transaction gave them.
+func (c *create) stored() {
+	r := c.r
+	r.ID, r.Version, r.Created, r.Updated = c.id, 1, c.created.UTC(), c.updated.UTC()
+	setJobs(c.jobs, nil, c.id)
 	r.Jobs = nil
 	for i := range r.Lines {
-		r.Lines[i].ID, r.Lines[i].No = lineIDs[i], w.lineNos[i]
+		r.Lines[i].ID, r.Lines[i].No = c.lineIDs[i], c.w.lineNos[i]
 	}
-	w.setCharges(r, chargeIDs)
-	evw.setEvents(id, eventIDs, seqs)
-	return nil
+	c.w.setCharges(r, c.chargeIDs)
+	c.evw.setEvents(c.id, c.eventIDs, c.seqs)
 }
 
 func (w *rmaWrite) setCharges(r *rma.RMA, ids []int64) {

@@ -43,15 +43,18 @@ func (db *DB) CreateOrg(ctx context.Context, o *rma.Org) error {
 		return enc.err
 	}
 	var id int64
-	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText).Scan(&id)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
-	}
+	err := db.write(ctx, "create org", func(q querier) error {
+		err := q.QueryRowContext(ctx,
+			`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText).Scan(&id)
+		if isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
+		}
+		return err
+	})
 	if err != nil {
-		return storeError("create org", err)
+		return err
 	}
 	o.ID, o.Created = id, created.UTC()
 	return nil
@@ -73,7 +76,7 @@ func scanOrg(row interface{ Scan(...any) error }) (*rma.Org, error) {
 }
 
 func (db *DB) Org(ctx context.Context, id int64) (*rma.Org, error) {
-	o, err := scanOrg(db.pool.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
+	o, err := scanOrg(pooled{db}.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %d not found", id)
 	}
@@ -85,7 +88,7 @@ func (db *DB) Org(ctx context.Context, id int64) (*rma.Org, error) {
 
 // OrgByName finds an organisation by name in any case.
 func (db *DB) OrgByName(ctx context.Context, name string) (*rma.Org, error) {
-	o, err := scanOrg(db.pool.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE name_key = $1`, nameKey(name)))
+	o, err := scanOrg(pooled{db}.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE name_key = $1`, nameKey(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %q not found", name)
 	}
@@ -97,7 +100,7 @@ func (db *DB) OrgByName(ctx context.Context, name string) (*rma.Org, error) {
 
 // Orgs lists every organisation in the order they were created.
 func (db *DB) Orgs(ctx context.Context) ([]rma.Org, error) {
-	rows, err := db.pool.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY id`)
+	rows, err := pooled{db}.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY id`)
 	if err != nil {
 		return nil, storeError("orgs", err)
 	}
@@ -134,15 +137,18 @@ func (db *DB) CreateUser(ctx context.Context, u *rma.User) error {
 		return enc.err
 	}
 	var id int64
-	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		u.OrgID, u.Email, nameKey(u.Email), u.Name, string(u.Role), u.PasswordHash, createdText).Scan(&id)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "a user with email %q exists", u.Email)
-	}
+	err := db.write(ctx, "create user", func(q querier) error {
+		err := q.QueryRowContext(ctx,
+			`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			u.OrgID, u.Email, nameKey(u.Email), u.Name, string(u.Role), u.PasswordHash, createdText).Scan(&id)
+		if isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "a user with email %q exists", u.Email)
+		}
+		return err
+	})
 	if err != nil {
-		return storeError("create user", err)
+		return err
 	}
 	u.ID, u.Created = id, created.UTC()
 	return nil
@@ -153,7 +159,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*rma.User, error) 
 	var u rma.User
 	var role string
 	var created sql.NullString
-	err := db.pool.QueryRowContext(ctx,
+	err := pooled{db}.QueryRowContext(ctx,
 		`SELECT id, org_id, email, name, role, password_hash, created FROM users WHERE email_key = $1`,
 		nameKey(email)).Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -186,15 +192,18 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 		return enc.err
 	}
 	var id int64
-	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO api_keys (org_id, user_id, role, prefix, hash, name, created, revoked)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		k.OrgID, nullID(k.UserID), string(k.Role), k.Prefix, k.Hash, k.Name, createdText, revokedText).Scan(&id)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "an API key with prefix %q exists", k.Prefix)
-	}
+	err := db.write(ctx, "create api key", func(q querier) error {
+		err := q.QueryRowContext(ctx,
+			`INSERT INTO api_keys (org_id, user_id, role, prefix, hash, name, created, revoked)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			k.OrgID, nullID(k.UserID), string(k.Role), k.Prefix, k.Hash, k.Name, createdText, revokedText).Scan(&id)
+		if isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "an API key with prefix %q exists", k.Prefix)
+		}
+		return err
+	})
 	if err != nil {
-		return storeError("create api key", err)
+		return err
 	}
 	k.ID, k.Created = id, created.UTC()
 	if !k.Revoked.IsZero() {
@@ -208,7 +217,7 @@ func (db *DB) APIKeyByPrefix(ctx context.Context, prefix string) (*rma.APIKey, e
 	var userID sql.NullInt64
 	var role string
 	var created, revoked sql.NullString
-	err := db.pool.QueryRowContext(ctx,
+	err := pooled{db}.QueryRowContext(ctx,
 		`SELECT id, org_id, user_id, role, prefix, hash, name, created, revoked
 		 FROM api_keys WHERE prefix = $1 AND revoked IS NULL`,
 		prefix).Scan(&k.ID, &k.OrgID, &userID, &role, &k.Prefix, &k.Hash, &k.Name, &created, &revoked)
@@ -231,7 +240,7 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*rma.User, error) {
 	var u rma.User
 	var role string
 	var created sql.NullString
-	err := db.pool.QueryRowContext(ctx,
+	err := pooled{db}.QueryRowContext(ctx,
 		`SELECT id, org_id, email, name, role, password_hash, created FROM users WHERE id = $1`,
 		id).Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -248,14 +257,16 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*rma.User, error) {
 
 // SetPassword replaces a user's password hash.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
-	res, err := db.pool.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
-	if err != nil {
-		return storeError("set password", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return storeError("set password", err)
-	} else if n == 0 {
-		return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
-	}
-	return nil
+	return db.write(ctx, "set password", func(q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
+		}
+		return nil
+	})
 }

@@ -22,22 +22,28 @@ var migrations embed.FS
 
 // pragmas are in the DSN, not executed after Open: database/sql pools
 // connections, and an Exec of a pragma would reach only the one it ran on.
-// The driver runs these on every connection it opens.
+// The driver runs these on every connection it opens. temp_store(MEMORY)
+// keeps the writer's sub-journals (a savepoint's copies of the pages it
+// changes, writer.go) in memory rather than in a temporary file: they only
+// serve to roll a savepoint back, never to recover after a crash, so the
+// durability is the WAL's with synchronous=FULL as before.
 const pragmas = "_pragma=busy_timeout(10000)" +
 	"&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(FULL)" +
+	"&_pragma=temp_store(MEMORY)" +
 	"&_txlock=immediate"
 
-// maxConns bounds the pool. Readers run in parallel under WAL; writers
-// queue on the file's lock anyway, so more connections would only repeat
-// the pragmas above on connections that wait.
+// maxConns bounds the pool. One connection is the writer's (writer.go);
+// readers run in parallel under WAL on the others.
 const maxConns = 8
 
 // DB is an open SQLite store. It is safe for concurrent use.
 type DB struct {
 	pool *sql.DB
 	path string
+	w    *writer  // every write goes through it (writer.go)
+	prep prepared // reads' statements (prepared.go)
 }
 
 var _ rma.Store = (*DB)(nil)
@@ -50,12 +56,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		// would bypass the pragmas below; the store needs one real file.
 		return nil, fmt.Errorf("sqlite: open %q: a file path is required", path)
 	}
-	pool, err := sql.Open("sqlite", dsn(path))
+	pool, err := OpenPool(path)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
-	pool.SetMaxOpenConns(maxConns)
-	pool.SetMaxIdleConns(maxConns)
 	db := &DB{pool: pool, path: path}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
@@ -65,7 +69,24 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	if db.w, err = newWriter(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	return db, nil
+}
+
+// OpenPool opens a database file with the store's driver, pragmas and pool
+// size, and nothing else: no schema. The load tool measures the raw commit
+// rate of the settings the store runs with on such a file.
+func OpenPool(path string) (*sql.DB, error) {
+	pool, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	return pool, nil
 }
 
 // dsn makes the driver's URI for path. SQLite reads "file:" names as URIs,
@@ -78,9 +99,13 @@ func dsn(path string) string {
 // Path returns the file the store was opened on.
 func (db *DB) Path() string { return db.path }
 
-// Close closes the database; SQLite checkpoints the WAL into the file when
-// its last connection closes.
-func (db *DB) Close() error { return db.pool.Close() }
+// Close finishes the writes queued and closes the database; SQLite
+// checkpoints the WAL into the file when its last connection closes.
+func (db *DB) Close() error {
+	db.w.close()
+	db.closePrepared()
+	return db.pool.Close()
+}
 
 // Migrate applies the migrations the file lacks; Open calls it.
 func (db *DB) Migrate(ctx context.Context) error {
@@ -114,32 +139,16 @@ func (db *DB) provider() (*goose.Provider, error) {
 	return p, nil
 }
 
-// write runs fn in one IMMEDIATE transaction and commits it, or rolls it
-// back if fn or the commit fails.
-func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, nil)
-	if err != nil {
-		return storeError(op, err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return storeError(op, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return storeError(op, err)
-	}
-	return nil
-}
-
 // read runs fn in a read-only transaction, so that the several queries that
-// load one RMA see the same snapshot even while a writer commits.
-func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+// load one RMA see the same snapshot even while a writer commits. Its
+// statements run prepared (prepared.go).
+func (db *DB) read(ctx context.Context, op string, fn func(q querier) error) error {
 	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return storeError(op, err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(readTx{tx: tx, db: db}); err != nil {
 		return storeError(op, err)
 	}
 	return nil

@@ -4,11 +4,16 @@
 // goose when the file is opened).
 //
 // The file is opened in WAL mode with synchronous=FULL, so a committed
-// change survives a power cut, and readers never wait for the writer. Every
-// write transaction begins IMMEDIATE: it takes the write lock before its
-// first read, so two writers queue on the busy timeout instead of both
-// reading and then failing to upgrade. Reads that span several queries run
-// in a read-only (deferred) transaction so they see one snapshot.
+// change survives a power cut, and readers never wait for the writer.
+// Every write of the store goes to one writer goroutine with a connection
+// of its own, which commits concurrent writes together: one transaction
+// and one fsync for every write waiting, each write in its own savepoint
+// so that its failure is its own, and no answer before the commit
+// (writer.go). Its transactions begin IMMEDIATE, taking the file's write
+// lock first, so another process writing the same file queues on the busy
+// timeout. Reads that span several queries run in a read-only (deferred)
+// transaction so they see one snapshot; reads run prepared statements
+// (prepared.go).
 //
 // Conventions the Postgres store shares, because they are fixed by the
 // conformance suite in internal/store/storetest and by the data:

@@ -26,7 +26,7 @@ func mustExist(ctx context.Context, q querier, rmaID int64) error {
 // Events returns an RMA's history, oldest first.
 func (db *DB) Events(ctx context.Context, rmaID int64) ([]rma.Event, error) {
 	var out []rma.Event
-	err := db.read(ctx, "events", func(tx *sql.Tx) error {
+	err := db.read(ctx, "events", func(tx querier) error {
 		if err := mustExist(ctx, tx, rmaID); err != nil {
 			return err
 		}
@@ -58,19 +58,21 @@ func (db *DB) Events(ctx context.Context, rmaID int64) ([]rma.Event, error) {
 	return out, err
 }
 
-// NextSequence returns the next value of a named counter. The upsert is
-// one statement, so it is atomic on its own and needs no transaction.
+// NextSequence returns the next value of a named counter: one upsert, in
+// the writer's batch like every write.
 func (db *DB) NextSequence(ctx context.Context, name string) (int64, error) {
 	if name == "" {
 		return 0, rma.Invalid("name", "required")
 	}
 	var v int64
-	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO sequences (name, value) VALUES ($1, 1)
-		 ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1
-		 RETURNING value`, name).Scan(&v)
+	err := db.write(ctx, "next sequence", func(q querier) error {
+		return q.QueryRowContext(ctx,
+			`INSERT INTO sequences (name, value) VALUES ($1, 1)
+			 ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1
+			 RETURNING value`, name).Scan(&v)
+	})
 	if err != nil {
-		return 0, storeError("next sequence", err)
+		return 0, err
 	}
 	return v, nil
 }
@@ -96,7 +98,7 @@ func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event)
 	var id int64
 	var eventIDs []int64
 	var seqs []int
-	err = db.write(ctx, "add document", func(tx *sql.Tx) error {
+	err = db.write(ctx, "add document", func(tx querier) error {
 		if err := mustExist(ctx, tx, doc.RMAID); err != nil {
 			return err
 		}
@@ -136,7 +138,7 @@ func scanDocument(row scanner) (rma.Document, error) {
 // Documents lists an RMA's documents in the order they were added.
 func (db *DB) Documents(ctx context.Context, rmaID int64) ([]rma.Document, error) {
 	var out []rma.Document
-	err := db.read(ctx, "documents", func(tx *sql.Tx) error {
+	err := db.read(ctx, "documents", func(tx querier) error {
 		if err := mustExist(ctx, tx, rmaID); err != nil {
 			return err
 		}
@@ -158,7 +160,7 @@ func (db *DB) Documents(ctx context.Context, rmaID int64) ([]rma.Document, error
 }
 
 func (db *DB) Document(ctx context.Context, id int64) (*rma.Document, error) {
-	doc, err := scanDocument(db.pool.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1`, id))
+	doc, err := scanDocument(pooled{db}.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "document %d not found", id)
 	}
@@ -189,7 +191,7 @@ func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) err
 	var id int64
 	var eventIDs []int64
 	var seqs []int
-	err = db.write(ctx, "add message", func(tx *sql.Tx) error {
+	err = db.write(ctx, "add message", func(tx querier) error {
 		if err := mustExist(ctx, tx, m.RMAID); err != nil {
 			return err
 		}
@@ -214,7 +216,7 @@ func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) err
 // Messages lists an RMA's messages, oldest first.
 func (db *DB) Messages(ctx context.Context, rmaID int64) ([]rma.Message, error) {
 	var out []rma.Message
-	err := db.read(ctx, "messages", func(tx *sql.Tx) error {
+	err := db.read(ctx, "messages", func(tx querier) error {
 		if err := mustExist(ctx, tx, rmaID); err != nil {
 			return err
 		}
@@ -249,18 +251,19 @@ func (db *DB) LinesBySerial(ctx context.Context, serial string) ([]rma.SerialHit
 	if serial == "" {
 		return nil, nil // every line without a serial would match
 	}
-	// Two arms, each an index lookup; an OR across the three columns would
-	// make SQLite scan the table.
+	// Three arms, each an index lookup; an OR across the three columns would
+	// make SQLite scan the table. "<> ''" (serial is never empty here) lets
+	// SQLite use the partial indexes of received and replacement serials.
 	const hitColumns = `r.id AS hit_rma, r.number, r.state, r.outcome, r.policy_id, r.policy_version, r.reported, r.created AS hit_created, ` + lineColumns
-	rows, err := db.pool.QueryContext(ctx,
+	rows, err := pooled{db}.QueryContext(ctx,
 		`SELECT `+hitColumns+`, FALSE AS as_replacement FROM rma_lines l JOIN rmas r ON r.id = l.rma_id
 		 WHERE l.serial = $1
 		 UNION
 		 SELECT `+hitColumns+`, FALSE FROM rma_lines l JOIN rmas r ON r.id = l.rma_id
-		 WHERE l.received_serial = $1
+		 WHERE l.received_serial = $1 AND l.received_serial <> ''
 		 UNION ALL
 		 SELECT `+hitColumns+`, TRUE FROM rma_lines l JOIN rmas r ON r.id = l.rma_id
-		 WHERE l.replacement_serial = $1
+		 WHERE l.replacement_serial = $1 AND l.replacement_serial <> ''
 		 ORDER BY hit_created, hit_rma, line_no, as_replacement`, serial)
 	if err != nil {
 		return nil, storeError("lines by serial", err)

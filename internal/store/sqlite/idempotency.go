@@ -12,7 +12,7 @@ import (
 func (db *DB) IdempotentResponse(ctx context.Context, orgID int64, key string) (*rma.StoredResponse, error) {
 	var r rma.StoredResponse
 	var created string
-	err := db.pool.QueryRowContext(ctx,
+	err := pooled{db}.QueryRowContext(ctx,
 		`SELECT method, path, request_hash, status, content_type, body, created
 		 FROM idempotency_responses WHERE org_id = $1 AND key = $2`, orgID, key).
 		Scan(&r.Method, &r.Path, &r.RequestHash, &r.Status, &r.ContentType, &r.Body, &created)
@@ -46,15 +46,14 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, orgID int64, key strin
 	if body == nil {
 		body = []byte{}
 	}
-	_, err := db.pool.ExecContext(ctx,
-		`INSERT INTO idempotency_responses (org_id, key, method, path, request_hash, status, content_type, body, created)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		orgID, key, r.Method, r.Path, r.RequestHash, r.Status, r.ContentType, body, createdText)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "idempotency key already used")
-	}
-	if err != nil {
-		return storeError("save idempotent response", err)
-	}
-	return nil
+	return db.write(ctx, "save idempotent response", func(q querier) error {
+		_, err := q.ExecContext(ctx,
+			`INSERT INTO idempotency_responses (org_id, key, method, path, request_hash, status, content_type, body, created)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			orgID, key, r.Method, r.Path, r.RequestHash, r.Status, r.ContentType, body, createdText)
+		if isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "idempotency key already used")
+		}
+		return err
+	})
 }

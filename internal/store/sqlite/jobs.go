@@ -13,46 +13,30 @@ import (
 
 const jobColumns = `id, kind, rma_id, payload, run_at, state, attempts, max_attempts, last_error, locked_by, locked_until, created, updated`
 
-// insertJobs writes jobs inside a transaction (the change that causes them).
-func insertJobs(ctx context.Context, tx *sql.Tx, rmaID int64, jobs []rma.Job) ([]int64, error) {
-	ids := make([]int64, 0, len(jobs))
-	for i := range jobs {
-		j := &jobs[i]
-		if j.RMAID == 0 {
-			j.RMAID = rmaID
-		}
-		id, err := insertJob(ctx, tx, j)
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
-}
+// jobCols are the columns a new job is written with.
+var jobCols = []string{"kind", "rma_id", "payload", "run_at", "state", "attempts", "max_attempts", "created", "updated"}
 
-type execQuerier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func insertJob(ctx context.Context, q execQuerier, j *rma.Job) (int64, error) {
+// jobRow encodes a new job for jobCols, with the values the store fills in
+// when the caller left them zero.
+func jobRow(j *rma.Job) (row []any, created, runAt time.Time, max int, err error) {
 	if j.Kind == "" {
-		return 0, rma.Invalid("job.kind", "required")
+		return nil, created, runAt, 0, rma.Invalid("job.kind", "required")
 	}
-	created := j.Created
+	created = j.Created
 	if created.IsZero() {
 		created = now()
 	}
-	runAt := j.RunAt
+	runAt = j.RunAt
 	if runAt.IsZero() {
 		runAt = created
 	}
-	max := j.MaxAttempts
+	max = j.MaxAttempts
 	if max <= 0 {
 		max = rma.DefaultMaxAttempts
 	}
 	payload, err := json.Marshal(j.Payload)
 	if err != nil {
-		return 0, rma.Invalid("job.payload", "%v", err)
+		return nil, created, runAt, 0, rma.Invalid("job.payload", "%v", err)
 	}
 	if j.Payload == nil {
 		payload = []byte("{}")
@@ -60,13 +44,47 @@ func insertJob(ctx context.Context, q execQuerier, j *rma.Job) (int64, error) {
 	var enc encoder
 	createdText, runText := enc.time("created", created), enc.time("run_at", runAt)
 	if enc.err != nil {
-		return 0, enc.err
+		return nil, created, runAt, 0, enc.err
 	}
-	var id int64
-	err = q.QueryRowContext(ctx,
-		`INSERT INTO jobs (kind, rma_id, payload, run_at, state, attempts, max_attempts, created, updated)
-		 VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $6) RETURNING id`,
-		j.Kind, nullID(j.RMAID), string(payload), runText, max, createdText).Scan(&id)
+	return []any{j.Kind, nullID(j.RMAID), string(payload), runText, "queued", 0, max, createdText, createdText}, created, runAt, max, nil
+}
+
+// encodeJobs encodes the jobs a change causes, before its transaction;
+// their rma_id (index 1) is the RMA's unless a job names another.
+func encodeJobs(jobs []rma.Job) ([][]any, error) {
+	rows := make([][]any, 0, len(jobs))
+	for i := range jobs {
+		row, _, _, _, err := jobRow(&jobs[i])
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// insertJobs writes a change's jobs inside its transaction, in one
+// statement. Their IDs are not needed: the RMA's Jobs are emptied once
+// the change is committed.
+func insertJobs(ctx context.Context, tx querier, rmaID int64, rows [][]any) error {
+	for _, row := range rows {
+		if row[1] == nil {
+			row[1] = rmaID
+		}
+	}
+	return insertRows(ctx, tx, "jobs", jobCols, rows)
+}
+
+func insertJob(ctx context.Context, q querier, j *rma.Job) (int64, error) {
+	row, created, runAt, max, err := jobRow(j)
+	if err != nil {
+		return 0, err
+	}
+	res, err := q.ExecContext(ctx, insertSQL("jobs", jobCols), row...)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, err
 	}
@@ -79,7 +97,11 @@ func (db *DB) EnqueueJob(ctx context.Context, j *rma.Job) error {
 	if j == nil {
 		return rma.Invalid("job", "missing")
 	}
-	return db.write(ctx, "enqueue job", func(tx *sql.Tx) error {
+	// Encoded before the transaction, so bad input never reaches it.
+	if _, _, _, _, err := jobRow(j); err != nil {
+		return err
+	}
+	return db.write(ctx, "enqueue job", func(tx querier) error {
 		_, err := insertJob(ctx, tx, j)
 		return err
 	})
@@ -94,15 +116,10 @@ func (db *DB) ClaimJob(ctx context.Context, worker string, at time.Time, lease t
 		return nil, enc.err
 	}
 	var job *rma.Job
-	err := db.write(ctx, "claim job", func(tx *sql.Tx) error {
+	err := db.write(ctx, "claim job", func(tx querier) error {
+		job = nil
 		for {
-			row := tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs
-				WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until <= $1)
-				ORDER BY run_at, id LIMIT 1`, nowText)
-			j, err := scanJob(row)
-			if errors.Is(err, sql.ErrNoRows) {
-				return rma.Errorf(rma.ENOTFOUND, "no job due")
-			}
+			j, err := nextDue(ctx, tx, nowText)
 			if err != nil {
 				return err
 			}
@@ -129,11 +146,41 @@ func (db *DB) ClaimJob(ctx context.Context, worker string, at time.Time, lease t
 	return job, nil
 }
 
+// nextDue finds the job to claim: of the queued jobs due and the running
+// jobs whose lease lapsed, the first by (run_at, id). The two kinds are
+// looked up apart, each a range of its index read to its first row: asked
+// in one query with OR, SQLite collects every due job and sorts them all,
+// and a backlog of notifications (a recall) would make each claim slower.
+func nextDue(ctx context.Context, tx querier, nowText any) (*rma.Job, error) {
+	queued, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs
+		WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1`, nowText))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	// Running jobs are few (one per worker): sorting the lapsed ones is cheap.
+	lapsed, err := scanJob(tx.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM jobs
+		WHERE state = 'running' AND locked_until <= $1 ORDER BY run_at, id LIMIT 1`, nowText))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	switch {
+	case queued == nil && lapsed == nil:
+		return nil, rma.Errorf(rma.ENOTFOUND, "no job due")
+	case queued == nil:
+		return lapsed, nil
+	case lapsed == nil:
+		return queued, nil
+	case lapsed.RunAt.Before(queued.RunAt) || lapsed.RunAt.Equal(queued.RunAt) && lapsed.ID < queued.ID:
+		return lapsed, nil
+	}
+	return queued, nil
+}
+
 // CompleteJob marks a job done if worker still holds it.
 func (db *DB) CompleteJob(ctx context.Context, id int64, worker string) error {
 	var enc encoder
 	nowText := enc.time("now", now())
-	return db.write(ctx, "complete job", func(tx *sql.Tx) error {
+	return db.write(ctx, "complete job", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', locked_by = '', locked_until = NULL, updated = $3
 			WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, nowText)
 		return heldBy(res, err, id, worker)
@@ -151,7 +198,7 @@ func (db *DB) FailJob(ctx context.Context, id int64, worker string, msg string, 
 	if len(msg) > 2000 {
 		msg = msg[:2000]
 	}
-	return db.write(ctx, "fail job", func(tx *sql.Tx) error {
+	return db.write(ctx, "fail job", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET
 			state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
 			run_at = $3, last_error = $4, locked_by = '', locked_until = NULL, updated = $5
@@ -179,7 +226,7 @@ func (db *DB) Jobs(ctx context.Context, state rma.JobState, limit int) ([]rma.Jo
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := db.pool.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE state = $1 ORDER BY run_at, id LIMIT $2`, string(state), limit)
+	rows, err := pooled{db}.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE state = $1 ORDER BY run_at, id LIMIT $2`, string(state), limit)
 	if err != nil {
 		return nil, storeError("jobs", err)
 	}
@@ -200,7 +247,7 @@ func (db *DB) Jobs(ctx context.Context, state rma.JobState, limit int) ([]rma.Jo
 
 // JobCounts counts jobs by state.
 func (db *DB) JobCounts(ctx context.Context) (map[rma.JobState]int, error) {
-	rows, err := db.pool.QueryContext(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
+	rows, err := pooled{db}.QueryContext(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
 	if err != nil {
 		return nil, storeError("job counts", err)
 	}
@@ -243,7 +290,7 @@ func scanJob(row interface{ Scan(...any) error }) (*rma.Job, error) {
 
 // CountRMAsByState counts RMAs per state (the rmadesk_rmas gauge).
 func (db *DB) CountRMAsByState(ctx context.Context) (map[rma.State]int, error) {
-	rows, err := db.pool.QueryContext(ctx, `SELECT state, COUNT(*) FROM rmas GROUP BY state`)
+	rows, err := pooled{db}.QueryContext(ctx, `SELECT state, COUNT(*) FROM rmas GROUP BY state`)
 	if err != nil {
 		return nil, storeError("count rmas", err)
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"strconv"
 	"strings"
@@ -29,7 +28,7 @@ func (db *DB) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, string
 	}
 	var page []rma.RMA
 	var next string
-	err = db.read(ctx, "list rmas", func(tx *sql.Tx) error {
+	err = db.read(ctx, "list rmas", func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err

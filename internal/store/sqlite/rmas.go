@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -41,16 +42,16 @@ var chargeCols = []string{"line_no", "kind", "basis", "description", "quantity",
 var eventCols = []string{"seq", "at", "actor", "action", "from_state", "to_state", "details"}
 
 var (
-	insertRMASQL = insertSQL("rmas", append(append([]string{}, rmaMutable...), rmaFixed...)) + " RETURNING id"
+	insertRMASQL = insertSQL("rmas", append(append([]string{}, rmaMutable...), rmaFixed...))
 	updateRMASQL = fmt.Sprintf("UPDATE rmas SET %s, version = $%d WHERE id = $%d AND version = $%d",
 		setList(rmaMutable), len(rmaMutable)+1, len(rmaMutable)+2, len(rmaMutable)+3)
-	insertLineSQL = insertSQL("rma_lines", append([]string{"rma_id"}, lineCols...)) + " RETURNING id"
+	insertLineSQL = insertSQL("rma_lines", append([]string{"rma_id"}, lineCols...))
 	updateLineSQL = fmt.Sprintf("UPDATE rma_lines SET %s WHERE id = $%d AND rma_id = $%d",
 		setList(lineCols), len(lineCols)+1, len(lineCols)+2)
-	insertNumberSQL   = insertSQL("rma_numbers", append([]string{"rma_id"}, numberCols...))
-	insertDeadlineSQL = insertSQL("deadlines", append([]string{"rma_id"}, deadlineCols...))
-	insertChargeSQL   = insertSQL("charges", append([]string{"rma_id"}, chargeCols...)) + " RETURNING id"
-	insertEventSQL    = insertSQL("events", append([]string{"rma_id"}, eventCols...)) + " RETURNING id"
+	numberInsertCols   = append([]string{"rma_id"}, numberCols...)
+	deadlineInsertCols = append([]string{"rma_id"}, deadlineCols...)
+	insertChargeSQL    = insertSQL("charges", append([]string{"rma_id"}, chargeCols...))
+	insertEventSQL     = insertSQL("events", append([]string{"rma_id"}, eventCols...))
 )
 
 // insertSQL is "INSERT INTO table (a, b) VALUES ($1, $2)".
@@ -89,6 +90,7 @@ type rmaWrite struct {
 	chargeAt  []int   // their index in RMA.Charges
 	chargeNew []time.Time
 	terms     []string
+	jobs      [][]any // jobCols
 }
 
 // encodeRMA encodes r with its Updated time; new charges without a Created
@@ -157,6 +159,10 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 	if enc.err != nil {
 		return nil, enc.err
 	}
+	var err error
+	if w.jobs, err = encodeJobs(r.Jobs); err != nil {
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -191,7 +197,7 @@ func encodeEvents(evs []*rma.Event) (*eventWrite, error) {
 
 // appendEvents writes the events after the RMA's last one and returns
 // their IDs and sequence numbers.
-func appendEvents(ctx context.Context, tx *sql.Tx, rmaID int64, w *eventWrite) (ids []int64, seqs []int, err error) {
+func appendEvents(ctx context.Context, tx querier, rmaID int64, w *eventWrite) (ids []int64, seqs []int, err error) {
 	if len(w.events) == 0 {
 		return nil, nil, nil
 	}
@@ -199,11 +205,18 @@ func appendEvents(ctx context.Context, tx *sql.Tx, rmaID int64, w *eventWrite) (
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE rma_id = $1`, rmaID).Scan(&last); err != nil {
 		return nil, nil, err
 	}
+	return appendEventsAfter(ctx, tx, rmaID, last, w)
+}
+
+// appendEventsAfter writes the events after event number last.
+func appendEventsAfter(ctx context.Context, tx querier, rmaID int64, last int, w *eventWrite) (ids []int64, seqs []int, err error) {
+	if len(w.events) == 0 {
+		return nil, nil, nil
+	}
 	for i, args := range w.args {
 		seq := last + i + 1
-		var id int64
-		row := append([]any{rmaID, seq}, args...)
-		if err := tx.QueryRowContext(ctx, insertEventSQL, row...).Scan(&id); err != nil {
+		id, err := insertID(ctx, tx, insertEventSQL, append([]any{rmaID, seq}, args...))
+		if err != nil {
 			return nil, nil, err
 		}
 		ids, seqs = append(ids, id), append(seqs, seq)
@@ -258,9 +271,10 @@ func searchKey(s string) string {
 	return strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD")))
 }
 
-// writeChildren writes an RMA's numbers, deadlines, new charges and search
-// terms, replacing what SaveRMA replaces; lines are written by the caller.
-func writeChildren(ctx context.Context, tx *sql.Tx, rmaID int64, w *rmaWrite, replace bool) (chargeIDs []int64, err error) {
+// writeChildren writes an RMA's numbers, deadlines, new charges, search
+// terms and jobs, replacing what SaveRMA replaces; lines are written by the
+// caller. Rows of a kind go in one statement.
+func writeChildren(ctx context.Context, tx querier, rmaID int64, w *rmaWrite, replace bool) (chargeIDs []int64, err error) {
 	if replace {
 		for _, table := range []string{"rma_numbers", "deadlines", "search_terms"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE rma_id = $1", rmaID); err != nil {
@@ -268,112 +282,224 @@ func writeChildren(ctx context.Context, tx *sql.Tx, rmaID int64, w *rmaWrite, re
 			}
 		}
 	}
-	for _, args := range w.numbers {
-		if _, err := tx.ExecContext(ctx, insertNumberSQL, append([]any{rmaID}, args...)...); err != nil {
-			return nil, err
+	withID := func(rows [][]any) [][]any {
+		out := make([][]any, len(rows))
+		for i, r := range rows {
+			out[i] = append([]any{rmaID}, r...)
 		}
+		return out
 	}
-	for _, args := range w.deadlines {
-		if _, err := tx.ExecContext(ctx, insertDeadlineSQL, append([]any{rmaID}, args...)...); err != nil {
-			return nil, err
-		}
+	if err := insertRows(ctx, tx, "rma_numbers", numberInsertCols, withID(w.numbers)); err != nil {
+		return nil, err
+	}
+	if err := insertRows(ctx, tx, "deadlines", deadlineInsertCols, withID(w.deadlines)); err != nil {
+		return nil, err
 	}
 	for _, args := range w.charges {
-		var id int64
-		if err := tx.QueryRowContext(ctx, insertChargeSQL, append([]any{rmaID}, args...)...).Scan(&id); err != nil {
+		id, err := insertID(ctx, tx, insertChargeSQL, append([]any{rmaID}, args...))
+		if err != nil {
 			return nil, err
 		}
 		chargeIDs = append(chargeIDs, id)
 	}
-	for _, t := range w.terms {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO search_terms (term, rma_id) VALUES ($1, $2)`, t, rmaID); err != nil {
-			return nil, err
-		}
+	terms := make([][]any, len(w.terms))
+	for i, t := range w.terms {
+		terms[i] = []any{t, rmaID}
+	}
+	if err := insertRows(ctx, tx, "search_terms", []string{"term", "rma_id"}, terms); err != nil {
+		return nil, err
+	}
+	if err := insertJobs(ctx, tx, rmaID, w.jobs); err != nil {
+		return nil, err
 	}
 	return chargeIDs, nil
+}
+
+// insertID runs an INSERT and returns the new row's ID (its rowid).
+func insertID(ctx context.Context, tx querier, query string, args []any) (int64, error) {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// multiInsert caches "INSERT INTO t (cols) VALUES (...), (...)" by table
+// and row count: the writer prepares each text once.
+var multiInsert sync.Map
+
+// insertRows inserts rows into table in one statement.
+func insertRows(ctx context.Context, tx querier, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	key := table + "/" + strconv.Itoa(len(rows))
+	q, ok := multiInsert.Load(key)
+	if !ok {
+		var b strings.Builder
+		fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+		for i := range rows {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + params(1+i*len(cols), len(cols)) + ")")
+		}
+		q, _ = multiInsert.LoadOrStore(key, b.String())
+	}
+	args := make([]any, 0, len(rows)*len(cols))
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	_, err := tx.ExecContext(ctx, q.(string), args...)
+	return err
 }
 
 // CreateRMA stores a new RMA, everything it holds and its first event in
 // one transaction. See rma.Store.
 func (db *DB) CreateRMA(ctx context.Context, r *rma.RMA, ev *rma.Event, idempotencyKey string) error {
+	c, err := newCreate(r, ev, idempotencyKey)
+	if err != nil {
+		return err
+	}
+	if err := db.write(ctx, "create rma", c.write); err != nil {
+		return err
+	}
+	c.stored()
+	return nil
+}
+
+// CreateRMAs stores many new RMAs in one transaction (with whatever other
+// writes share the batch), each as CreateRMA would and each in its own
+// savepoint: errs[i] is item i's refusal, which stores nothing of it and
+// leaves the others. A bulk load (an import, the load tool's seed) so pays
+// one commit for thousands of RMAs. err is never set: a failure of the
+// whole batch is every item's error.
+func (db *DB) CreateRMAs(ctx context.Context, rs []*rma.RMA, evs []*rma.Event, keys []string) (errs []error, err error) {
+	if len(evs) != len(rs) || len(keys) != len(rs) {
+		return nil, rma.Invalid("rmas", "%d RMAs, %d events and %d keys: one of each per RMA", len(rs), len(evs), len(keys))
+	}
+	errs = make([]error, len(rs))
+	creates := make([]*create, 0, len(rs))
+	ops := make([]*writeOp, 0, len(rs))
+	at := make([]int, 0, len(rs))
+	for i := range rs {
+		c, err := newCreate(rs[i], evs[i], keys[i])
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		creates = append(creates, c)
+		ops = append(ops, newOp("create rma", c.write))
+		at = append(at, i)
+	}
+	for j, err := range db.writeAll(ctx, ops) {
+		if err != nil {
+			errs[at[j]] = err
+			continue
+		}
+		creates[j].stored()
+	}
+	return errs, nil
+}
+
+// create is one new RMA encoded for its transaction, and what the
+// transaction gave it.
+type create struct {
+	r                *rma.RMA
+	w                *rmaWrite
+	evw              *eventWrite
+	created, updated time.Time
+	createdText      any
+	key              any
+
+	id                           int64
+	lineIDs, chargeIDs, eventIDs []int64
+	seqs                         []int
+}
+
+func newCreate(r *rma.RMA, ev *rma.Event, idempotencyKey string) (*create, error) {
 	if r == nil {
-		return rma.Invalid("rma", "missing")
+		return nil, rma.Invalid("rma", "missing")
 	}
-	created := r.Created
-	if created.IsZero() {
-		created = now()
+	c := &create{r: r, created: r.Created, updated: r.Updated}
+	if c.created.IsZero() {
+		c.created = now()
 	}
-	updated := r.Updated
-	if updated.IsZero() {
-		updated = created
+	if c.updated.IsZero() {
+		c.updated = c.created
 	}
-	w, err := encodeRMA(r, updated, created)
-	if err != nil {
-		return err
+	var err error
+	if c.w, err = encodeRMA(r, c.updated, c.created); err != nil {
+		return nil, err
 	}
-	evw, err := encodeEvents([]*rma.Event{ev})
-	if err != nil {
-		return err
+	if c.evw, err = encodeEvents([]*rma.Event{ev}); err != nil {
+		return nil, err
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
+	c.createdText = enc.time("created", c.created)
 	if enc.err != nil {
-		return enc.err
+		return nil, enc.err
 	}
-	var key any
 	if idempotencyKey != "" {
-		key = idempotencyKey
+		c.key = idempotencyKey
 	}
+	return c, nil
+}
 
-	var id int64
-	var lineIDs, chargeIDs, eventIDs []int64
-	var seqs []int
-	err = db.write(ctx, "create rma", func(tx *sql.Tx) error {
-		// Checked inside the write transaction, which SQLite runs one at a
-		// time, so two requests with one key cannot both get past it; the
-		// unique index would refuse the second anyway.
-		if key != nil {
-			var existing int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM rmas WHERE org_id = $1 AND idempotency_key = $2`, r.OrgID, key).Scan(&existing)
-			if err == nil {
-				return &rma.Error{Code: rma.ECONFLICT, Message: fmt.Sprintf("idempotency key %q was already used for RMA %d", idempotencyKey, existing), ExistingID: existing}
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-		}
-		args := append(append([]any{}, w.rma...), r.OrgID, 1, createdText, key)
-		if err := tx.QueryRowContext(ctx, insertRMASQL, args...).Scan(&id); err != nil {
-			return err
-		}
-		for _, l := range w.lines {
-			var lid int64
-			if err := tx.QueryRowContext(ctx, insertLineSQL, append([]any{id}, l...)...).Scan(&lid); err != nil {
-				return err
-			}
-			lineIDs = append(lineIDs, lid)
-		}
-		var err error
-		if chargeIDs, err = writeChildren(ctx, tx, id, w, false); err != nil {
-			return err
-		}
-		if _, err := insertJobs(ctx, tx, id, r.Jobs); err != nil {
-			return err
-		}
-		eventIDs, seqs, err = appendEvents(ctx, tx, id, evw)
-		return err
-	})
+// insertNewRMASQL inserts an RMA unless its organisation used its
+// idempotency key before: then it returns no row. A NULL key never
+// conflicts.
+var insertNewRMASQL = insertRMASQL + " ON CONFLICT (org_id, idempotency_key) DO NOTHING"
+
+// write runs inside the transaction. The key is checked there, which
+// SQLite runs one at a time, so two requests with one key cannot both
+// insert; the unique index would refuse the second anyway.
+func (c *create) write(tx querier) error {
+	ctx := context.Background() // the writer's transaction ignores it
+	r, w := c.r, c.w
+	c.lineIDs, c.chargeIDs, c.eventIDs, c.seqs = nil, nil, nil, nil
+	args := append(append([]any{}, w.rma...), r.OrgID, 1, c.createdText, c.key)
+	res, err := tx.ExecContext(ctx, insertNewRMASQL, args...)
 	if err != nil {
 		return err
 	}
-	r.ID, r.Version, r.Created, r.Updated = id, 1, created.UTC(), updated.UTC()
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		var existing int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM rmas WHERE org_id = $1 AND idempotency_key = $2`, r.OrgID, c.key).Scan(&existing); err != nil {
+			return err
+		}
+		return &rma.Error{Code: rma.ECONFLICT, Message: fmt.Sprintf("idempotency key %q was already used for RMA %d", c.key, existing), ExistingID: existing}
+	}
+	if c.id, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	for _, l := range w.lines {
+		lid, err := insertID(ctx, tx, insertLineSQL, append([]any{c.id}, l...))
+		if err != nil {
+			return err
+		}
+		c.lineIDs = append(c.lineIDs, lid)
+	}
+	if c.chargeIDs, err = writeChildren(ctx, tx, c.id, w, false); err != nil {
+		return err
+	}
+	// A new RMA has no events yet: its first is number 1.
+	c.eventIDs, c.seqs, err = appendEventsAfter(ctx, tx, c.id, 0, c.evw)
+	return err
+}
+
+// stored gives the RMA and its event what the committed transaction gave them.
+func (c *create) stored() {
+	r := c.r
+	r.ID, r.Version, r.Created, r.Updated = c.id, 1, c.created.UTC(), c.updated.UTC()
 	r.Jobs = nil
 	for i := range r.Lines {
-		r.Lines[i].ID, r.Lines[i].No = lineIDs[i], w.lineNos[i]
+		r.Lines[i].ID, r.Lines[i].No = c.lineIDs[i], c.w.lineNos[i]
 	}
-	w.setCharges(r, chargeIDs)
-	evw.setEvents(id, eventIDs, seqs)
-	return nil
+	c.w.setCharges(r, c.chargeIDs)
+	c.evw.setEvents(c.id, c.eventIDs, c.seqs)
 }
 
 func (w *rmaWrite) setCharges(r *rma.RMA, ids []int64) {
@@ -408,7 +534,7 @@ func (db *DB) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ..
 	lineIDs := make([]int64, len(r.Lines))
 	var chargeIDs, eventIDs []int64
 	var seqs []int
-	err = db.write(ctx, "save rma", func(tx *sql.Tx) error {
+	err = db.write(ctx, "save rma", func(tx querier) error {
 		args := append(append([]any{}, w.rma...), expectVersion+1, r.ID, expectVersion)
 		res, err := tx.ExecContext(ctx, updateRMASQL, args...)
 		if err != nil {
@@ -430,7 +556,7 @@ func (db *DB) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ..
 		for i, l := range w.lines {
 			id := r.Lines[i].ID
 			if id == 0 {
-				if err := tx.QueryRowContext(ctx, insertLineSQL, append([]any{r.ID}, l...)...).Scan(&id); err != nil {
+				if id, err = insertID(ctx, tx, insertLineSQL, append([]any{r.ID}, l...)); err != nil {
 					return err
 				}
 			} else {
@@ -447,9 +573,6 @@ func (db *DB) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ..
 			lineIDs[i] = id
 		}
 		if chargeIDs, err = writeChildren(ctx, tx, r.ID, w, true); err != nil {
-			return err
-		}
-		if _, err := insertJobs(ctx, tx, r.ID, r.Jobs); err != nil {
 			return err
 		}
 		eventIDs, seqs, err = appendEvents(ctx, tx, r.ID, evw)
@@ -471,7 +594,7 @@ func (db *DB) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ..
 // RMA loads one RMA with everything it holds: one query per table.
 func (db *DB) RMA(ctx context.Context, id int64) (*rma.RMA, error) {
 	var r *rma.RMA
-	err := db.read(ctx, "rma", func(tx *sql.Tx) error {
+	err := db.read(ctx, "rma", func(tx querier) error {
 		var err error
 		r, err = loadRMA(ctx, tx, id)
 		return err
@@ -482,7 +605,7 @@ func (db *DB) RMA(ctx context.Context, id int64) (*rma.RMA, error) {
 // RMAByNumber finds an RMA by its current or any earlier number.
 func (db *DB) RMAByNumber(ctx context.Context, number string) (*rma.RMA, error) {
 	var r *rma.RMA
-	err := db.read(ctx, "rma by number", func(tx *sql.Tx) error {
+	err := db.read(ctx, "rma by number", func(tx querier) error {
 		var id int64
 		err := tx.QueryRowContext(ctx,
 			`SELECT id FROM rmas WHERE number = $1

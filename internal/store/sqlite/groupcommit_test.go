@@ -1,0 +1,363 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/policies"
+)
+
+// submission is what rma.Service.Submit hands the store: a real RMA, as
+// the engine decided it, with its deadlines, jobs and first event.
+type submission struct {
+	r   *rma.RMA
+	ev  *rma.Event
+	key string
+}
+
+// capture is a store whose CreateRMA keeps what it is given.
+type capture struct {
+	rma.Store
+	mu  sync.Mutex
+	got []submission
+}
+
+func (c *capture) CreateRMA(_ context.Context, r *rma.RMA, ev *rma.Event, key string) error {
+	c.mu.Lock()
+	c.got = append(c.got, submission{r, ev, key})
+	c.mu.Unlock()
+	return nil
+}
+
+// submissions makes n submissions for org, decided by the Dexxon policy as
+// the API would file them; keys are "prefix-i".
+func submissions(tb testing.TB, db *DB, org *rma.Org, n int, prefix string) []submission {
+	tb.Helper()
+	set, err := policy.LoadFS(policies.FS)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &capture{Store: db}
+	svc := rma.NewService(c, set)
+	actor := rma.Actor{OrgID: org.ID, Role: rma.RoleRequester, Name: "test"}
+	today := svc.Today()
+	for i := range n {
+		line := rma.LineRequest{Quantity: 1, Fault: "dead on arrival", LastInvoicedPrice: rma.Money{Cents: 8990, Currency: "EUR"}}
+		line.Claim.Product = policy.Product{Category: "ssd", Model: "DX-SSD-1TB", Serial: fmt.Sprintf("%s-SN%d", prefix, i)}
+		line.Claim.Dates.Purchase = today.AddDays(-100)
+		line.Claim.Documents = line.Claim.Documents.With(policy.PurchaseReceipt)
+		req := rma.SubmitRequest{PolicyID: "dexxon", Reference: fmt.Sprintf("%s-%d", prefix, i), Lines: []rma.LineRequest{line},
+			IdempotencyKey: fmt.Sprintf("%s-%d", prefix, i)}
+		if _, _, err := svc.Submit(tb.Context(), actor, req); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return c.got
+}
+
+func partner(tb testing.TB, db *DB) *rma.Org {
+	tb.Helper()
+	org := &rma.Org{Name: "Partner", Role: policy.Partner, Country: "NL"}
+	if err := db.CreateOrg(tb.Context(), org); err != nil {
+		tb.Fatal(err)
+	}
+	return org
+}
+
+// TestGroupCommitConcurrentCreates files many RMAs at once, a third of them
+// bound to fail (a key used before, a number another RMA holds, an
+// organisation that does not exist): each failure is its caller's alone,
+// leaves nothing behind, and the others are stored whole, with their event,
+// in batches of more than one.
+func TestGroupCommitConcurrentCreates(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := partner(t, db)
+	// An RMA holding a number, and keys used before, to collide with.
+	taken := submissions(t, db, org, 1, "taken")[0]
+	taken.r.Number = "RMA-26-00001-C"
+	taken.r.Numbers = []rma.NumberRecord{{Number: taken.r.Number, Current: true}}
+	if err := db.CreateRMA(ctx, taken.r, taken.ev, "used-key"); err != nil {
+		t.Fatal(err)
+	}
+
+	const n = 300
+	subs := submissions(t, db, org, n, "c")
+	want := make([]string, n) // the code each create must get, "" for success
+	for i := range subs {
+		switch i % 6 {
+		case 1:
+			subs[i].key = "used-key"
+			want[i] = rma.ECONFLICT
+		case 3:
+			subs[i].r.Number = taken.r.Number // unique numbers
+			subs[i].r.Numbers = []rma.NumberRecord{{Number: taken.r.Number, Current: true}}
+			want[i] = rma.ECONFLICT
+		case 5:
+			subs[i].r.OrgID = 999999 // the foreign key
+			want[i] = rma.ENOTFOUND
+		}
+	}
+	batches0, _ := db.WriteStats()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range subs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = db.CreateRMA(ctx, subs[i].r, subs[i].ev, subs[i].key)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	batches1, _ := db.WriteStats()
+	if got := batches1 - batches0; got >= n {
+		t.Errorf("%d creates took %d transactions: no group commit", n, got)
+	}
+
+	for i, s := range subs {
+		if want[i] == "" {
+			if errs[i] != nil {
+				t.Fatalf("create %d: %v", i, errs[i])
+			}
+			got, err := db.RMA(ctx, s.r.ID)
+			if err != nil {
+				t.Fatalf("create %d was answered but is not stored: %v", i, err)
+			}
+			if got.Reference != s.r.Reference || len(got.Lines) != 1 || got.Lines[0].ID != s.r.Lines[0].ID {
+				t.Fatalf("create %d stored %+v", i, got)
+			}
+			evs, err := db.Events(ctx, s.r.ID)
+			if err != nil || len(evs) != 1 || evs[0].ID != s.ev.ID || s.ev.Seq != 1 {
+				t.Fatalf("create %d: events %+v, %v; want its one event", i, evs, err)
+			}
+			continue
+		}
+		if code := rma.ErrorCode(errs[i]); code != want[i] {
+			t.Fatalf("create %d: got %v (%s), want %s", i, errs[i], code, want[i])
+		}
+		if s.r.ID != 0 {
+			t.Fatalf("create %d failed but its RMA got ID %d", i, s.r.ID)
+		}
+		// Nothing of it was written: its serial finds nothing, nor its reference.
+		hits, err := db.LinesBySerial(ctx, s.r.Lines[0].Claim.Product.Serial)
+		if err != nil || len(hits) != 0 {
+			t.Fatalf("create %d failed but left lines behind: %v, %v", i, hits, err)
+		}
+	}
+	var rmas, events, lines, jobs int
+	for _, q := range []struct {
+		sql string
+		n   *int
+	}{{"SELECT COUNT(*) FROM rmas", &rmas}, {"SELECT COUNT(*) FROM events", &events},
+		{"SELECT COUNT(*) FROM rma_lines", &lines}, {"SELECT COUNT(DISTINCT rma_id) FROM jobs", &jobs}} {
+		if err := db.pool.QueryRowContext(ctx, q.sql).Scan(q.n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored := 1 + n - 3*(n/6)
+	if rmas != stored || events != stored || lines != stored || jobs != stored {
+		t.Fatalf("%d RMAs, %d events, %d lines, RMAs with jobs %d; want %d of each", rmas, events, lines, jobs, stored)
+	}
+}
+
+// TestGroupCommitFailingOpWritesNothing puts a failing op between two good
+// ones in one transaction: the failing op's earlier statements (an RMA row
+// it had inserted) are rolled back to its savepoint, the others commit.
+func TestGroupCommitFailingOpWritesNothing(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := partner(t, db)
+	subs := submissions(t, db, org, 3, "f")
+	// The middle one inserts its RMA and lines, then fails on its
+	// event: an event's seq is unique per RMA, and this one comes twice.
+	ev := subs[1].ev
+	runs := 0
+	bad := newOp("create rma", func(q querier) error {
+		runs++
+		c, err := newCreate(subs[1].r, ev, "")
+		if err != nil {
+			return err
+		}
+		if err := c.write(q); err != nil {
+			return err
+		}
+		_, _, err = appendEventsAfter(ctx, q, c.id, 0, c.evw) // seq 1 again
+		return err
+	})
+	var good []*create
+	var ops []*writeOp
+	for _, i := range []int{0, 2} {
+		c, err := newCreate(subs[i].r, subs[i].ev, subs[i].key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		good = append(good, c)
+		ops = append(ops, newOp("create rma", c.write))
+	}
+	errs := db.writeAll(ctx, []*writeOp{ops[0], bad, ops[1]})
+	if errs[0] != nil || errs[2] != nil {
+		t.Fatalf("the good ops failed: %v, %v", errs[0], errs[2])
+	}
+	if code := rma.ErrorCode(errs[1]); code != rma.ECONFLICT {
+		t.Fatalf("the bad op: %v (%s), want %s", errs[1], code, rma.ECONFLICT)
+	}
+	if runs != 1 {
+		t.Errorf("the bad op ran %d times", runs)
+	}
+	for _, c := range good {
+		c.stored()
+		if _, err := db.RMA(ctx, c.r.ID); err != nil {
+			t.Fatalf("a good op's RMA is not stored: %v", err)
+		}
+	}
+	var n int
+	if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM rmas WHERE reference = $1`, subs[1].r.Reference).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the failed op left %d RMAs behind (%v)", n, err)
+	}
+	if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM rmas`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d RMAs stored, want 2 (%v)", n, err)
+	}
+	if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d events stored, want 2 (%v)", n, err)
+	}
+}
+
+// TestGroupCommitBulk: CreateRMAs stores a batch with its refusals apart.
+func TestGroupCommitBulk(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := partner(t, db)
+	subs := submissions(t, db, org, 50, "b")
+	rs, evs, keys := make([]*rma.RMA, 50), make([]*rma.Event, 50), make([]string, 50)
+	for i, s := range subs {
+		rs[i], evs[i], keys[i] = s.r, s.ev, s.key
+	}
+	keys[7] = keys[3] // the second use of a key within one batch
+	rs[9] = nil       // refused before the transaction
+	errs, err := db.CreateRMAs(ctx, rs, evs, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range errs {
+		switch i {
+		case 7:
+			var de *rma.Error
+			if rma.ErrorCode(e) != rma.ECONFLICT || !errors.As(e, &de) || de.ExistingID != rs[3].ID {
+				t.Fatalf("item 7: %v, want ECONFLICT naming RMA %d", e, rs[3].ID)
+			}
+		case 9:
+			if rma.ErrorCode(e) != rma.EINVALID {
+				t.Fatalf("item 9: %v, want EINVALID", e)
+			}
+		default:
+			if e != nil || rs[i].ID == 0 {
+				t.Fatalf("item %d: %v (ID %d)", i, e, rs[i].ID)
+			}
+		}
+	}
+	page, _, err := db.ListRMAs(ctx, rma.ListFilter{Limit: 200})
+	if err != nil || len(page) != 48 {
+		t.Fatalf("%d RMAs listed (%v), want 48", len(page), err)
+	}
+}
+
+// TestGroupCommitAbandonedOp: a caller whose context ends while its op
+// waits gets the context's error and the op never runs.
+func TestGroupCommitAbandonedOp(t *testing.T) {
+	db := openTemp(t)
+	org := partner(t, db)
+	// Hold the writer in an op until the second caller has given up.
+	started, release := make(chan struct{}), make(chan struct{})
+	blocker := newOp("block", func(querier) error { close(started); <-release; return nil })
+	if err := db.w.enqueue(t.Context(), blocker); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	err := db.CreateOrg(ctx, &rma.Org{Name: "Never", Role: policy.Partner})
+	close(release)
+	if err == nil || ctx.Err() == nil {
+		t.Fatalf("got %v, want the context's error", err)
+	}
+	if err := blocker.wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.OrgByName(t.Context(), "Never"); rma.ErrorCode(err) != rma.ENOTFOUND {
+		t.Fatalf("the abandoned op ran: %v", err)
+	}
+	if _, err := db.OrgByName(t.Context(), org.Name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGroupCommitCloseFinishesQueued: Close answers every write queued
+// before it, and refuses writes after it.
+func TestGroupCommitCloseFinishesQueued(t *testing.T) {
+	db, err := Open(t.Context(), t.TempDir()+"/close.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = db.CreateOrg(context.Background(), &rma.Org{Name: fmt.Sprintf("Org %d", i), Role: policy.Partner})
+		}()
+	}
+	wg.Wait()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if err := db.CreateOrg(context.Background(), &rma.Org{Name: "Late", Role: policy.Partner}); err == nil {
+		t.Fatal("a write after Close succeeded")
+	}
+}
+
+// BenchmarkCreateRMAs is the writer's cost per RMA: submissions as the
+// API files them, written in batches of 1000 (one transaction each).
+func BenchmarkCreateRMAs(b *testing.B) {
+	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	org := partner(b, db)
+	const batch = 1000
+	for b.Loop() {
+		b.StopTimer()
+		subs := submissions(b, db, org, batch, fmt.Sprint(time.Now().UnixNano()))
+		rs, evs, keys := make([]*rma.RMA, batch), make([]*rma.Event, batch), make([]string, batch)
+		for i, s := range subs {
+			rs[i], evs[i], keys[i] = s.r, s.ev, s.key
+		}
+		b.StartTimer()
+		errs, err := db.CreateRMAs(b.Context(), rs, evs, keys)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range errs {
+			if e != nil {
+				b.Fatal(e)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/rma")
+}
