@@ -45,6 +45,7 @@ fuzz:
 	# Each new input FuzzUpload finds is worth a request to a real desk: shrinking
 	# it for the default 60 s would leave little time for fuzzing.
 	$(GO) test -run '^$$' -fuzz '^FuzzUpload$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/api/
+	$(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./internal/bulk/
 
 # The full crash test: 50 SIGKILLs under load (make check runs 6).
 CRASH_CYCLES ?= 50

@@ -26,23 +26,8 @@ const maxStringBytes = 10000
 // text (a search, a cursor, a serial number).
 const maxParamBytes = 1000
 
-// checkText refuses a value that is not valid UTF-8, is longer than max
-// bytes, or holds a control character other than tab, line feed and
-// carriage return.
-func checkText(field, s string, max int) error {
-	if !utf8.ValidString(s) {
-		return rma.Invalid(field, "not valid UTF-8")
-	}
-	if len(s) > max {
-		return rma.Invalid(field, "at most %d bytes", max)
-	}
-	for _, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
-			return rma.Invalid(field, "contains the control character %U", r)
-		}
-	}
-	return nil
-}
+// checkText is rma.CheckText.
+func checkText(field, s string, max int) error { return rma.CheckText(field, s, max) }
 
 // checkJSONText applies checkText to every string of a JSON document (keys
 // and values), which has been decoded successfully already. Most bodies

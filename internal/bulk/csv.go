@@ -75,8 +75,13 @@ func ReadCSV(r io.Reader, fn func(g *Group) error) error {
 		return err
 	}
 	col := map[string]int{}
+	names := make([]string, len(header)) // header's strings are reused by the next Read
 	for i, name := range header {
 		name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\uFEFF")))
+		if err := rma.CheckText("line 1", name, maxCellBytes); err != nil {
+			return err
+		}
+		names[i] = name
 		if !contains(CSVColumns, name) {
 			return fmt.Errorf("line 1: unknown column %q (columns: %s)", name, strings.Join(CSVColumns, ", "))
 		}
@@ -128,9 +133,30 @@ func ReadCSV(r io.Reader, fn func(g *Group) error) error {
 		}
 		g.LastRow = line
 		if g.Err == nil {
+			g.Err = checkCells(names, rec, line)
+		}
+		if g.Err == nil {
 			g.Err = addLine(g, get, line)
 		}
 	}
+}
+
+// maxCellBytes bounds a cell as the API bounds a JSON string.
+const maxCellBytes = 10000
+
+// checkCells refuses a row with a cell that is not text the desk keeps:
+// invalid UTF-8, a control character, or over maxCellBytes.
+func checkCells(header, rec []string, line int) error {
+	for i, v := range rec {
+		name := fmt.Sprintf("column %d", i+1)
+		if i < len(header) {
+			name = header[i]
+		}
+		if err := rma.CheckText(name, v, maxCellBytes); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+	}
+	return nil
 }
 
 // addLine adds one row to its group's submission.
@@ -176,6 +202,9 @@ func addLine(g *Group, get func(string) string, line int) error {
 		req.Reference = g.Reference
 	}
 
+	if len(req.Lines) >= rma.MaxLines {
+		return bad("reference", "at most %d lines per RMA", rma.MaxLines)
+	}
 	var c policy.Claim
 	c.Product = policy.Product{Category: get("category"), Model: get("model"), Serial: get("serial"), Part: get("part")}
 	if c.Product.Category == "" {
