@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestQueueAndDetailPlans(t *testing.T) {
 		{"queue: search by model prefix", rma.ListFilter{Query: "dx-ssd", Limit: 50}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			q, args, _, err := listQuery(tc.f)
+			q, args, _, err := listQuery(tc.f, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,5 +143,92 @@ func TestReadsDoNotExhaustThePool(t *testing.T) {
 		case <-timeout:
 			t.Fatal("reads are stuck: the pool is exhausted")
 		}
+	}
+}
+
+// TestDenseSearch: a search matching many RMAs walks the created index
+// and answers the same pages, in the same order, as the sorted plan.
+func TestDenseSearch(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	org := partner(t, db)
+	subs := submissions(t, db, org, 30, "dense")
+	rs, evs, keys := make([]*rma.RMA, len(subs)), make([]*rma.Event, len(subs)), make([]string, len(subs))
+	for i, s := range subs {
+		rs[i], evs[i] = s.r, s.ev
+	}
+	if errs, err := db.CreateRMAs(ctx, rs, evs, keys); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	pages := func(query string) (ids []int64) {
+		t.Helper()
+		f := rma.ListFilter{Query: query, Limit: 4}
+		for {
+			page, next, err := db.ListRMAs(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page {
+				ids = append(ids, r.ID)
+			}
+			if next == "" {
+				return ids
+			}
+			f.Cursor = next
+		}
+	}
+	for _, q := range []string{"dx-ssd", "dense-sn1", "dense-sn29", "nothing"} {
+		sorted := pages(q)
+		old := denseAt
+		denseAt = 2
+		dense, err := denseSearch(ctx, pooled{db}, q)
+		walked := pages(q)
+		denseAt = old
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(sorted) >= 2; dense != want {
+			t.Errorf("%q: dense %v with %d matches", q, dense, len(sorted))
+		}
+		if fmt.Sprint(walked) != fmt.Sprint(sorted) {
+			t.Errorf("%q: walked %v, sorted %v", q, walked, sorted)
+		}
+	}
+	// dx-ssd matches all 30, dense-sn1 matches 1 and 10-19.
+	if n := len(pages("dx-ssd")); n != 30 {
+		t.Errorf("dx-ssd: %d RMAs, want 30", n)
+	}
+	if n := len(pages("dense-sn1")); n != 11 {
+		t.Errorf("dense-sn1: %d RMAs, want 11", n)
+	}
+
+	q, args, _, err := listQuery(rma.ListFilter{Query: "dx-ssd", States: []rma.State{rma.Submitted}, Limit: 50}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.pool.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(detail + "\n")
+	}
+	t.Logf("%s\n%s", q, plan.String())
+	if !strings.Contains(plan.String(), "SCAN r USING INDEX rmas_created") || strings.Contains(plan.String(), "TEMP B-TREE") ||
+		!strings.Contains(plan.String(), "SEARCH t EXISTS USING COVERING INDEX search_terms_rma") {
+		t.Errorf("dense plan:\n%s", plan.String())
 	}
 }

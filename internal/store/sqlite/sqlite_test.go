@@ -249,7 +249,7 @@ func TestQueryPlans(t *testing.T) {
 		{"page after a cursor", rma.ListFilter{Cursor: encodeCursor(time.Now(), 10)}, []string{"SEARCH r USING"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			query, args, _, err := listQuery(tc.filter)
+			query, args, _, err := listQuery(tc.filter, false)
 			if err != nil {
 				t.Fatal(err)
 			}
