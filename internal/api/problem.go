@@ -84,6 +84,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	var e *rma.Error
+	if !errors.As(err, &e) && r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client went away (or gave up waiting): nothing failed on
+		// this side, and nobody reads the answer. 499 is what proxies log.
+		s.log.DebugContext(r.Context(), "request abandoned by the client", "method", r.Method, "path", r.URL.Path)
+		w.WriteHeader(499)
+		return
+	}
 	if !errors.As(err, &e) {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeProblem(w, r, Problem{Status: http.StatusInternalServerError, Detail: "internal error; it has been logged"})
