@@ -80,7 +80,16 @@ func (e *encoder) marshal(field string, v any) (b []byte, ok bool) {
 			b, ok = nil, false
 		}
 	}()
-	b, err := json.Marshal(v)
+	var err error
+	if m, ok := v.(json.Marshaler); ok {
+		// Called directly: json.Marshal would check and compact what the
+		// method wrote, byte by byte, which cost a bulk import 6% of its
+		// time. The methods (policy.Claim's, policy.Decision's) write
+		// json.Marshal's output, and a claim is parsed back below.
+		b, err = m.MarshalJSON()
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
 		e.fail(field, "cannot be stored: %v", err)
 		return nil, false
