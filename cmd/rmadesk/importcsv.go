@@ -21,7 +21,7 @@ func runImportCSV(e *env, args []string) error {
 	var sf storeFlags
 	sf.register(fs)
 	orgName := fs.String("org", "", "the requester organisation `NAME` the RMAs are filed for")
-	batch := fs.Int("batch", 5000, "RMAs per transaction")
+	batch := fs.Int("batch", 1000, "RMAs per transaction")
 	sample := fs.Int("sample", 0, "print an example file of `N` lines (about three per RMA) and stop")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the import to `FILE`")
 	if err := parseFlags(fs, args); err != nil {
