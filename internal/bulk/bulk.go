@@ -210,6 +210,13 @@ func (l *Loader) write() {
 					l.res.Lines += len(it.r.Lines)
 				case errors.As(errs[i], &de) && de.ExistingID != 0:
 					l.res.Existing++
+				case rma.ErrorCode(errs[i]) == rma.EINTERNAL:
+					// The database, not the submission (a full disk fails
+					// the whole transaction): the load stops here rather
+					// than report every later RMA refused for it.
+					if l.err == nil {
+						l.err = fmt.Errorf("writing %s: %w", it.source, errs[i])
+					}
 				default:
 					l.res.Failed = append(l.res.Failed, Failure{Source: it.source, Err: errs[i]})
 				}
