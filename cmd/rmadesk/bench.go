@@ -152,17 +152,11 @@ func runBench(e *env, args []string) error {
 
 // measure runs the workload and prints its table and summary line.
 func measure(e *env, t bench.Target, cfg bench.Config, raw *bench.Raw, pid int, cpuprofile string) error {
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
-		if err != nil {
-			return badInputf("--cpuprofile: %v", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	rssCtx, stopRSS := context.WithCancel(e.ctx)
 	var peak atomic.Int64
 	rssDone := make(chan struct{})
@@ -187,6 +181,23 @@ func measure(e *env, t bench.Target, cfg bench.Config, raw *bench.Raw, pid int, 
 		return e.ctx.Err()
 	}
 	return nil
+}
+
+// startCPUProfile profiles the process into path until stop is called;
+// with path "" it does nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, badInputf("--cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // sampleRSS keeps the peak VmRSS of pid until ctx ends.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"runtime/pprof"
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/bulk"
@@ -72,17 +71,11 @@ func runImportCSV(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return badInputf("--cpuprofile: %v", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	start := time.Now()
 	l := bulk.New(db, set, bulk.Options{BatchSize: *batch})
 	actor := rma.Actor{OrgID: org.ID, Role: rma.RoleRequester, Name: "import-csv"}

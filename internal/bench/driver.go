@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -208,7 +209,7 @@ func (d *driver) do(ctx context.Context, op *OpStats, method, path, key string, 
 		return nil, false
 	}
 	a := &answer{status: resp.StatusCode, header: resp.Header}
-	if keepBody || !contains(ok, resp.StatusCode) {
+	if keepBody || !slices.Contains(ok, resp.StatusCode) {
 		a.body, err = io.ReadAll(resp.Body)
 	} else {
 		_, err = io.Copy(io.Discard, resp.Body)
@@ -222,7 +223,7 @@ func (d *driver) do(ctx context.Context, op *OpStats, method, path, key string, 
 		return nil, false
 	}
 	switch {
-	case contains(ok, resp.StatusCode):
+	case slices.Contains(ok, resp.StatusCode):
 		op.Latency.Record(elapsed)
 		op.OK.Add(1)
 		return a, true
@@ -246,15 +247,6 @@ func firstLine(b []byte) string {
 		s = s[:200] + "..."
 	}
 	return s
-}
-
-func contains(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // submitBody is a one-line submission: in warranty, with its receipt, so

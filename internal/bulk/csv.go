@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -82,7 +83,7 @@ func ReadCSV(r io.Reader, fn func(g *Group) error) error {
 			return err
 		}
 		names[i] = name
-		if !contains(CSVColumns, name) {
+		if !slices.Contains(CSVColumns, name) {
 			return fmt.Errorf("line 1: unknown column %q (columns: %s)", name, strings.Join(CSVColumns, ", "))
 		}
 		if _, dup := col[name]; dup {
@@ -262,15 +263,6 @@ func list(s string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseMoney reads a non-negative decimal amount with at most two decimals.

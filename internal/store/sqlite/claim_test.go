@@ -18,21 +18,7 @@ func TestClaimReadsOneIndexEntry(t *testing.T) {
 		`SELECT ` + jobColumns + ` FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1`,
 		`SELECT ` + jobColumns + ` FROM jobs WHERE state = 'running' AND locked_until <= $1 ORDER BY run_at, id LIMIT 1`,
 	} {
-		rows, err := db.pool.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, "2026-01-01")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan strings.Builder
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(detail + "\n")
-		}
-		rows.Close()
-		p := plan.String()
+		p := explainPlan(t, db, q, "2026-01-01")
 		if !strings.Contains(p, "USING INDEX jobs_") || strings.Contains(p, "SCAN jobs") {
 			t.Errorf("plan does not read an index range:\n%s", p)
 		}

@@ -28,6 +28,29 @@ func (r *recorder) QueryRowContext(ctx context.Context, q string, args ...any) *
 	return r.querier.QueryRowContext(ctx, q, args...)
 }
 
+// explainPlan returns SQLite's plan for q, one detail a line.
+func explainPlan(t testing.TB, db *DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.pool.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
 // TestQueueAndDetailPlans: the work queue's pages and an RMA's page read
 // index ranges only: no table scan, no OFFSET, no sort of more than a page.
 // go test -run TestQueueAndDetailPlans -v prints the plans (docs/BENCHMARKS.md).
@@ -38,24 +61,6 @@ func TestQueueAndDetailPlans(t *testing.T) {
 	subs := submissions(t, db, org, 1, "p")
 	if err := db.CreateRMA(ctx, subs[0].r, subs[0].ev, ""); err != nil {
 		t.Fatal(err)
-	}
-	explain := func(t *testing.T, q string, args []any) string {
-		t.Helper()
-		rows, err := db.pool.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var b strings.Builder
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			b.WriteString("  " + detail + "\n")
-		}
-		return b.String()
 	}
 	check := func(t *testing.T, q, plan string) {
 		t.Helper()
@@ -84,7 +89,7 @@ func TestQueueAndDetailPlans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plan := explain(t, q, args)
+			plan := explainPlan(t, db, q, args...)
 			check(t, q, plan)
 			// A sort is allowed only as SQLite's bounded merge of one
 			// index range per state (at most a page from each), and for a
@@ -104,7 +109,7 @@ func TestQueueAndDetailPlans(t *testing.T) {
 			t.Fatalf("recorded %d queries", len(rec.queries))
 		}
 		for i, q := range rec.queries {
-			plan := explain(t, q, rec.args[i])
+			plan := explainPlan(t, db, q, rec.args[i]...)
 			check(t, q, plan)
 			if !strings.Contains(plan, "SEARCH") {
 				t.Errorf("not an index lookup:\n%s", plan)
@@ -212,23 +217,10 @@ func TestDenseSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.pool.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan strings.Builder
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(detail + "\n")
-	}
-	t.Logf("%s\n%s", q, plan.String())
-	if !strings.Contains(plan.String(), "SCAN r USING INDEX rmas_created") || strings.Contains(plan.String(), "TEMP B-TREE") ||
-		!strings.Contains(plan.String(), "SEARCH t EXISTS USING COVERING INDEX search_terms_rma") {
-		t.Errorf("dense plan:\n%s", plan.String())
+	plan := explainPlan(t, db, q, args...)
+	t.Logf("%s\n%s", q, plan)
+	if !strings.Contains(plan, "SCAN r USING INDEX rmas_created") || strings.Contains(plan, "TEMP B-TREE") ||
+		!strings.Contains(plan, "SEARCH t EXISTS USING COVERING INDEX search_terms_rma") {
+		t.Errorf("dense plan:\n%s", plan)
 	}
 }

@@ -221,24 +221,7 @@ func TestOpenPaths(t *testing.T) {
 // serial lookup read indexes, not whole tables.
 func TestQueryPlans(t *testing.T) {
 	db := openTemp(t)
-	ctx := t.Context()
-	plan := func(query string, args ...any) string {
-		rows, err := db.pool.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var b strings.Builder
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			b.WriteString(detail + "\n")
-		}
-		return b.String()
-	}
+	plan := func(query string, args ...any) string { return explainPlan(t, db, query, args...) }
 	for _, tc := range []struct {
 		name   string
 		filter rma.ListFilter
