@@ -6,8 +6,10 @@ set -euo pipefail
 need=()
 # The race detector (go test -race) needs cgo, so a C compiler.
 command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
-# docs/API.md is run by a test with bash and curl.
+# docs/API.md is run by a test with bash, curl and jq (the API answers
+# compact JSON; the walkthrough reads fields with jq).
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v jq >/dev/null 2>&1 || need+=(jq)
 # internal/label's tests rasterise the PDFs to read their barcodes back
 # (pdftoppm) and extract their text (pdftotext).
 command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

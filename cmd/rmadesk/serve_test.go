@@ -219,7 +219,7 @@ func TestOrgAndAPIKeyCommands(t *testing.T) {
 // TestAPIDocRuns runs the shell blocks of docs/API.md, in order, against a
 // fresh demo server, as a reader pasting them would.
 func TestAPIDocRuns(t *testing.T) {
-	for _, tool := range []string{"bash", "curl", "sed"} {
+	for _, tool := range []string{"bash", "curl", "sed", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {
 				t.Fatalf("%s is needed to run docs/API.md: %v", tool, err)
@@ -245,7 +245,7 @@ func TestAPIDocRuns(t *testing.T) {
 	if err != nil {
 		t.Fatalf("docs/API.md failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{"RMA number RMA-", "in_transit", "received", "in_evaluation", "credited", "application/pdf", "closed", `"action": "close"`} {
+	for _, want := range []string{"RMA number RMA-", "in_transit", "received", "in_evaluation", "credited", "application/pdf", "closed", "\nclose\n"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
