@@ -133,6 +133,11 @@ func startServer(t *testing.T, opts serverOptions) *testServer {
 	}()
 	t.Cleanup(func() {
 		_ = s.Close()
+		// Close closes only the listeners Serve has registered: a test that
+		// ends before the goroutine above reached Serve would leave it in
+		// Accept forever (it hung make check once). Closing l ends it
+		// either way.
+		_ = l.Close()
 		<-done
 	})
 	return ts
