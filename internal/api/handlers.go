@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -529,7 +528,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, actor rma.Actor)
 				return rma.Invalid("line", "must be a line number")
 			}
 		case "file":
-			nd.Filename = cleanFilename(part.FileName())
+			nd.Filename = part.FileName() // the service keeps its last element, valid and short
 			br := bufio.NewReaderSize(&limitedReader{r: part, left: s.maxUpload}, 512)
 			head, _ := br.Peek(512)
 			if len(head) == 0 {
@@ -588,21 +587,6 @@ func uploadError(err error) error {
 		return &badRequest{status: http.StatusBadRequest, detail: "malformed multipart body: " + body.err.Error()}
 	}
 	return err
-}
-
-// cleanFilename keeps the last element of a client's file name, as valid
-// UTF-8 of at most 200 bytes cut between characters: the name is stored as
-// text and shown in JSON and in Content-Disposition.
-func cleanFilename(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.ToValidUTF8(name, "\uFFFD")
-	for len(name) > 200 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
-	return name
 }
 
 // sniff names the content's type from its first bytes. Types the browser

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -91,9 +92,10 @@ func sanitizeFilename(name string) string {
 			return '_'
 		}
 		return r
-	}, name)
-	if len(name) > 200 {
-		name = name[:200]
+	}, strings.ToValidUTF8(name, "\uFFFD"))
+	for len(name) > 200 { // cut between characters, never inside one
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
 	}
 	if strings.Trim(name, ". ") == "" {
 		name = "upload"

@@ -194,6 +194,10 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 			return
 		}
 	}
+	if err := checkForm(r.Form); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
 	d := s.formData(p, r.FormValue("policy"), r.Form)
 	if d.Policy == nil {
 		s.fail(w, r, p, rma.Invalid("policy", "choose a policy"))
@@ -236,6 +240,10 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 	// reader beyond 1 MiB.
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		s.fail(w, r, p, rma.Invalid("form", "send the form as multipart/form-data"))
+		return
+	}
+	if err := checkForm(r.MultipartForm.Value); err != nil {
+		s.fail(w, r, p, err)
 		return
 	}
 	d := s.formData(p, r.FormValue("policy"), r.MultipartForm.Value)

@@ -181,8 +181,44 @@ func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *page)) htt
 		org, _ := s.svc.Store().Org(r.Context(), actor.OrgID)
 		p := &page{translator: translator{language(r)}, Actor: actor, Org: org, User: u.Email, Path: r.URL.Path,
 			IsDesk: actor.Role.IsDesk(), Flash: r.URL.Query().Get("flash"), request: r}
+		if r.Method == http.MethodPost {
+			// A plain form is read here and its text checked as the API
+			// checks JSON; a multipart form is checked by its handler once
+			// parsed (newSubmit, preview), as its files must not be read
+			// before their size limit is set.
+			if err := r.ParseForm(); err != nil {
+				s.fail(w, r, p, rma.Invalid("form", "unreadable"))
+				return
+			}
+			if err := checkForm(r.PostForm); err != nil {
+				s.fail(w, r, p, err)
+				return
+			}
+		}
 		h(w, r, p)
 	}
+}
+
+// maxFieldBytes bounds a form field as the API bounds a JSON string.
+const maxFieldBytes = 10000
+
+// checkForm refuses a form with a value that is no text the desk keeps:
+// invalid UTF-8, a control character other than tab and line breaks, or
+// more than maxFieldBytes (rma.CheckText). Browsers send none of these;
+// a script posting to the portal can, and PostgreSQL would refuse some of
+// them only after other parts of the change were made.
+func checkForm(values map[string][]string) error {
+	for name, vs := range values {
+		if err := rma.CheckText("form field name", name, 200); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := rma.CheckText(name, v, maxFieldBytes); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // render writes a full page.
