@@ -63,6 +63,12 @@ type KeyStore interface {
 	Org(ctx context.Context, id int64) (*rma.Org, error)
 }
 
+// keyAndOrgStore reads a key and its organisation in one query (both
+// stores do): authentication runs on every API call.
+type keyAndOrgStore interface {
+	APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error)
+}
+
 // Authenticate returns the actor an API key stands for, or EUNAUTHORIZED.
 // Every failure looks the same to the caller.
 func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, error) {
@@ -71,7 +77,14 @@ func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, e
 	if !ok {
 		return rma.Actor{}, denied
 	}
-	k, err := store.APIKeyByPrefix(ctx, prefix)
+	var k *rma.APIKey
+	var org *rma.Org
+	var err error
+	if both, ok := store.(keyAndOrgStore); ok {
+		k, org, err = both.APIKeyAndOrg(ctx, prefix)
+	} else {
+		k, err = store.APIKeyByPrefix(ctx, prefix)
+	}
 	if rma.ErrorCode(err) == rma.ENOTFOUND {
 		return rma.Actor{}, denied
 	}
@@ -81,9 +94,10 @@ func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, e
 	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(HashKey(key))) != 1 || !k.Revoked.IsZero() {
 		return rma.Actor{}, denied
 	}
-	org, err := store.Org(ctx, k.OrgID)
-	if err != nil {
-		return rma.Actor{}, err
+	if org == nil {
+		if org, err = store.Org(ctx, k.OrgID); err != nil {
+			return rma.Actor{}, err
+		}
 	}
 	// A requester organisation's key can never act as the desk, whatever
 	// role was written on it.

@@ -213,26 +213,80 @@ func (db *DB) APIKeyByPrefix(ctx context.Context, prefix string) (*rma.APIKey, e
 	if !storable(prefix) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
 	}
-	var k rma.APIKey
-	var userID sql.NullInt64
-	var role string
-	var created, revoked sql.NullString
-	err := db.pool.QueryRowContext(ctx,
-		`SELECT id, org_id, user_id, role, prefix, hash, name, created, revoked
-		 FROM api_keys WHERE prefix = $1 AND revoked IS NULL`,
-		prefix).Scan(&k.ID, &k.OrgID, &userID, &role, &k.Prefix, &k.Hash, &k.Name, &created, &revoked)
+	var ks keyScan
+	err := ks.scan(db.pool.QueryRowContext(ctx,
+		`SELECT `+keyColumns+` FROM api_keys k WHERE k.prefix = $1 AND k.revoked IS NULL`, prefix))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
 	}
 	if err != nil {
 		return nil, storeError("api key by prefix", err)
 	}
-	k.UserID = userID.Int64
-	k.Role = rma.Role(role)
+	return ks.key()
+}
+
+// APIKeyAndOrg is APIKeyByPrefix and Org of the key's organisation in one
+// query: authentication needs both on every API call.
+func (db *DB) APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error) {
+	if !storable(prefix) {
+		return nil, nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
+	}
+	var ks keyScan
+	row := db.pool.QueryRowContext(ctx, `SELECT `+keyColumns+`, `+orgColumnsOf("o")+`
+		 FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.prefix = $1 AND k.revoked IS NULL`, prefix)
+	o, err := scanOrg(scanAfter{row, ks.dest()})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
+	}
+	if err != nil {
+		return nil, nil, storeError("api key and org", err)
+	}
+	k, err := ks.key()
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, o, nil
+}
+
+// keyColumns are an API key's columns, for keyScan, on the alias k.
+const keyColumns = `k.id, k.org_id, k.user_id, k.role, k.prefix, k.hash, k.name, k.created, k.revoked`
+
+// keyScan reads keyColumns.
+type keyScan struct {
+	k                rma.APIKey
+	userID           sql.NullInt64
+	role             string
+	created, revoked sql.NullString
+}
+
+func (s *keyScan) dest() []any {
+	return []any{&s.k.ID, &s.k.OrgID, &s.userID, &s.role, &s.k.Prefix, &s.k.Hash, &s.k.Name, &s.created, &s.revoked}
+}
+
+func (s *keyScan) scan(row interface{ Scan(...any) error }) error { return row.Scan(s.dest()...) }
+
+func (s *keyScan) key() (*rma.APIKey, error) {
+	k := s.k
+	k.UserID = s.userID.Int64
+	k.Role = rma.Role(s.role)
 	d := decoder{where: fmt.Sprintf("api key %d", k.ID)}
-	k.Created = d.time("created", created)
-	k.Revoked = d.time("revoked", revoked)
+	k.Created = d.time("created", s.created)
+	k.Revoked = d.time("revoked", s.revoked)
 	return &k, d.err
+}
+
+// scanAfter scans a row whose first columns go to dest, the rest to the
+// caller's: scanOrg reads the organisation after a key's columns.
+type scanAfter struct {
+	row  interface{ Scan(...any) error }
+	dest []any
+}
+
+func (s scanAfter) Scan(rest ...any) error { return s.row.Scan(append(s.dest, rest...)...) }
+
+// orgColumnsOf is orgColumns on a table alias.
+func orgColumnsOf(alias string) string {
+	return alias + "." + strings.ReplaceAll(orgColumns, ", ", ", "+alias+".")
 }
 
 // UserByID finds a user by ID (a signed-in session carries it).
