@@ -109,10 +109,13 @@ func insertJobs(ctx context.Context, tx *sql.Tx, rmaID int64, jobs []*jobWrite) 
 	return ids, nil
 }
 
-// insertNewJobs writes the jobs of a new RMA in one statement (one round
-// trip). Their IDs are not read back: the RMA's Jobs are emptied once it
-// is committed, and nothing asks for them.
-func insertNewJobs(ctx context.Context, tx *sql.Tx, rmaID int64, jobs []*jobWrite) error {
+// newJobCols and newJobRows are the jobs of a new RMA as rows, written
+// with the RMA's other rows in one statement (create.write). Their IDs are
+// not read back: the RMA's Jobs are emptied once it is committed, and
+// nothing asks for them.
+var newJobCols = []string{"kind", "rma_id", "payload", "run_at", "state", "attempts", "max_attempts", "created", "updated"}
+
+func newJobRows(rmaID int64, jobs []*jobWrite) [][]any {
 	rows := make([][]any, len(jobs))
 	for i, w := range jobs {
 		id := rmaID
@@ -121,7 +124,7 @@ func insertNewJobs(ctx context.Context, tx *sql.Tx, rmaID int64, jobs []*jobWrit
 		}
 		rows[i] = []any{w.job.Kind, nullID(id), w.payload, w.runText, "queued", 0, w.max, w.createdText, w.createdText}
 	}
-	return insertRows(ctx, tx, "jobs", []string{"kind", "rma_id", "payload", "run_at", "state", "attempts", "max_attempts", "created", "updated"}, rows)
+	return rows
 }
 
 // setJobs records the committed jobs' IDs on them (none when ids is nil).

@@ -468,20 +468,54 @@ func (c *create) write(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	for i, l := range w.lines {
-		if err := tx.QueryRowContext(ctx, insertLineSQL, append([]any{c.id}, l...)...).Scan(&c.lineIDs[i]); err != nil {
+	// Charges are rare on a new RMA and need their IDs back in order: one
+	// statement each, as SaveRMA writes them.
+	for _, args := range w.charges {
+		var id int64
+		if err := tx.QueryRowContext(ctx, insertChargeSQL, append([]any{c.id}, args...)...).Scan(&id); err != nil {
 			return err
 		}
+		c.chargeIDs = append(c.chargeIDs, id)
 	}
-	if c.chargeIDs, err = writeChildren(ctx, tx, c.id, w, false); err != nil {
-		return err
+	// Everything else in one statement (multiinsert.go).
+	var m multiInsert
+	m.add("rma_lines", append([]string{"rma_id"}, lineCols...), withRMA(c.id, w.lines), "line", "id, line_no")
+	m.add("rma_numbers", append([]string{"rma_id"}, numberCols...), withRMA(c.id, w.numbers), "", "")
+	m.add("deadlines", append([]string{"rma_id"}, deadlineCols...), withRMA(c.id, w.deadlines), "", "")
+	terms := make([][]any, len(w.terms))
+	for i, t := range w.terms {
+		terms[i] = []any{t, c.id}
 	}
-	if err := insertNewJobs(ctx, tx, c.id, c.jobs); err != nil {
-		return err
-	}
+	m.add("search_terms", []string{"term", "rma_id"}, terms, "", "")
+	m.add("jobs", newJobCols, newJobRows(c.id, c.jobs), "", "")
 	// A new RMA has no events yet: its first is number 1.
-	c.eventIDs, c.seqs, err = appendEventsAfter(ctx, tx, c.id, 0, c.evw)
-	return err
+	events := make([][]any, len(c.evw.args))
+	for i, args := range c.evw.args {
+		events[i] = append([]any{c.id, i + 1}, args...)
+	}
+	m.add("events", append([]string{"rma_id"}, eventCols...), events, "event", "id, seq")
+	lineAt := map[int]int{} // line_no -> index
+	for i, no := range w.lineNos {
+		lineAt[no] = i
+	}
+	c.eventIDs, c.seqs = make([]int64, len(events)), make([]int, len(events))
+	return m.run(ctx, tx, func(tag string, id int64, n int) {
+		switch tag {
+		case "line":
+			c.lineIDs[lineAt[n]] = id
+		case "event":
+			c.eventIDs[n-1], c.seqs[n-1] = id, n
+		}
+	})
+}
+
+// withRMA prefixes each row with the RMA's ID.
+func withRMA(id int64, rows [][]any) [][]any {
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = append([]any{id}, r...)
+	}
+	return out
 }
 
 // stored gives the RMA, its jobs and its event what the committed
