@@ -37,10 +37,10 @@ func (db *DB) CreateOrg(ctx context.Context, o *rma.Org) error {
 		created = now()
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
-	role := enc.name("role", o.Role)
-	if enc.err != nil {
-		return enc.err
+	createdText := enc.Time("created", created)
+	role := enc.Name("role", o.Role)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	var id int64
 	err := db.pool.QueryRowContext(ctx,
@@ -66,10 +66,10 @@ func scanOrg(row interface{ Scan(...any) error }) (*rma.Org, error) {
 	if err := row.Scan(&o.ID, &o.Name, &o.IsDesk, &role, &o.Country, &o.Email, &created); err != nil {
 		return nil, err
 	}
-	d := decoder{where: fmt.Sprintf("org %d", o.ID)}
-	o.Role = d.role("role", role)
-	o.Created = d.time("created", created)
-	return &o, d.err
+	d := decoder{Where: fmt.Sprintf("org %d", o.ID)}
+	o.Role = d.Role("role", role)
+	o.Created = d.Time("created", created)
+	return &o, d.Err
 }
 
 func (db *DB) Org(ctx context.Context, id int64) (*rma.Org, error) {
@@ -132,9 +132,9 @@ func (db *DB) CreateUser(ctx context.Context, u *rma.User) error {
 		created = now()
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
-	if enc.err != nil {
-		return enc.err
+	createdText := enc.Time("created", created)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	var id int64
 	err := db.pool.QueryRowContext(ctx,
@@ -169,9 +169,9 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*rma.User, error) 
 		return nil, storeError("user by email", err)
 	}
 	u.Role = rma.Role(role)
-	d := decoder{where: fmt.Sprintf("user %d", u.ID)}
-	u.Created = d.time("created", created)
-	return &u, d.err
+	d := decoder{Where: fmt.Sprintf("user %d", u.ID)}
+	u.Created = d.Time("created", created)
+	return &u, d.Err
 }
 
 func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
@@ -186,10 +186,10 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 		created = now()
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
-	revokedText := enc.time("revoked", k.Revoked)
-	if enc.err != nil {
-		return enc.err
+	createdText := enc.Time("created", created)
+	revokedText := enc.Time("revoked", k.Revoked)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	var id int64
 	err := db.pool.QueryRowContext(ctx,
@@ -269,10 +269,10 @@ func (s *keyScan) key() (*rma.APIKey, error) {
 	k := s.k
 	k.UserID = s.userID.Int64
 	k.Role = rma.Role(s.role)
-	d := decoder{where: fmt.Sprintf("api key %d", k.ID)}
-	k.Created = d.time("created", s.created)
-	k.Revoked = d.time("revoked", s.revoked)
-	return &k, d.err
+	d := decoder{Where: fmt.Sprintf("api key %d", k.ID)}
+	k.Created = d.Time("created", s.created)
+	k.Revoked = d.Time("revoked", s.revoked)
+	return &k, d.Err
 }
 
 // scanAfter scans a row whose first columns go to dest, the rest to the
@@ -304,9 +304,9 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*rma.User, error) {
 		return nil, storeError("user by id", err)
 	}
 	u.Role = rma.Role(role)
-	d := decoder{where: fmt.Sprintf("user %d", u.ID)}
-	u.Created = d.time("created", created)
-	return &u, d.err
+	d := decoder{Where: fmt.Sprintf("user %d", u.ID)}
+	u.Created = d.Time("created", created)
+	return &u, d.Err
 }
 
 // SetPassword replaces a user's password hash.

@@ -51,7 +51,7 @@ func (db *DB) Events(ctx context.Context, rmaID int64) ([]rma.Event, error) {
 			return err
 		}
 		defer rows.Close()
-		d := decoder{where: fmt.Sprintf("rma %d events", rmaID)}
+		d := decoder{Where: fmt.Sprintf("rma %d events", rmaID)}
 		for rows.Next() {
 			ev := rma.Event{RMAID: rmaID}
 			var at, details sql.NullString
@@ -59,15 +59,15 @@ func (db *DB) Events(ctx context.Context, rmaID int64) ([]rma.Event, error) {
 			if err := rows.Scan(&ev.ID, &ev.Seq, &at, &ev.Actor, &ev.Action, &from, &to, &details); err != nil {
 				return err
 			}
-			ev.At = d.time("at", at)
+			ev.At = d.Time("at", at)
 			ev.From, ev.To = rma.State(from), rma.State(to)
-			ev.Details = d.details("details", details)
+			ev.Details = d.Details("details", details)
 			out = append(out, ev)
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return d.err
+		return d.Err
 	})
 	return out, err
 }
@@ -101,9 +101,9 @@ func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event)
 		created = now()
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
-	if enc.err != nil {
-		return enc.err
+	createdText := enc.Time("created", created)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	evw, err := encodeEvents([]*rma.Event{ev})
 	if err != nil {
@@ -144,9 +144,9 @@ func scanDocument(row scanner) (rma.Document, error) {
 		&doc.Size, &doc.SHA256, &doc.Path, &doc.UploadedBy, &created); err != nil {
 		return doc, err
 	}
-	d := decoder{where: fmt.Sprintf("document %d", doc.ID)}
-	doc.Created = d.time("created", created)
-	return doc, d.err
+	d := decoder{Where: fmt.Sprintf("document %d", doc.ID)}
+	doc.Created = d.Time("created", created)
+	return doc, d.Err
 }
 
 // Documents lists an RMA's documents in the order they were added.
@@ -194,9 +194,9 @@ func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) err
 		created = now()
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
-	if enc.err != nil {
-		return enc.err
+	createdText := enc.Time("created", created)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	evw, err := encodeEvents([]*rma.Event{ev})
 	if err != nil {
@@ -240,20 +240,20 @@ func (db *DB) Messages(ctx context.Context, rmaID int64) ([]rma.Message, error) 
 			return err
 		}
 		defer rows.Close()
-		d := decoder{where: fmt.Sprintf("rma %d messages", rmaID)}
+		d := decoder{Where: fmt.Sprintf("rma %d messages", rmaID)}
 		for rows.Next() {
 			m := rma.Message{RMAID: rmaID}
 			var created sql.NullString
 			if err := rows.Scan(&m.ID, &m.Author, &m.FromDesk, &m.Body, &created); err != nil {
 				return err
 			}
-			m.Created = d.time("created", created)
+			m.Created = d.Time("created", created)
 			out = append(out, m)
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return d.err
+		return d.Err
 	})
 	return out, err
 }
@@ -292,11 +292,11 @@ func (db *DB) LinesBySerial(ctx context.Context, serial string) ([]rma.SerialHit
 		if err != nil {
 			return nil, storeError("lines by serial", err)
 		}
-		d := decoder{where: fmt.Sprintf("rma %d", h.RMAID)}
+		d := decoder{Where: fmt.Sprintf("rma %d", h.RMAID)}
 		h.Number, h.State, h.Outcome = number.String, rma.State(state), rma.Outcome(outcome)
-		h.Reported = d.date("reported", reported)
-		if d.err != nil {
-			return nil, storeError("lines by serial", d.err)
+		h.Reported = d.Date("reported", reported)
+		if d.Err != nil {
+			return nil, storeError("lines by serial", d.Err)
 		}
 		h.Line = line
 		out = append(out, h)

@@ -26,9 +26,9 @@ func (db *DB) IdempotentResponse(ctx context.Context, orgID int64, key string) (
 		return nil, storeError("idempotent response", err)
 	}
 	var dec decoder
-	r.Created = dec.time("created", sql.NullString{String: created, Valid: true})
-	if dec.err != nil {
-		return nil, dec.err
+	r.Created = dec.Time("created", sql.NullString{String: created, Valid: true})
+	if dec.Err != nil {
+		return nil, dec.Err
 	}
 	return &r, nil
 }
@@ -41,9 +41,9 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, orgID int64, key strin
 		created = now()
 	}
 	var enc encoder
-	createdText := enc.time("created", created)
-	if enc.err != nil {
-		return enc.err
+	createdText := enc.Time("created", created)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	body := r.Body
 	if body == nil {

@@ -53,9 +53,9 @@ func encodeJob(j *rma.Job) (*jobWrite, error) {
 	}
 	var enc encoder
 	w := &jobWrite{job: j, payload: string(payload), runAt: runAt.UTC(), created: created.UTC(), max: max,
-		runText: enc.time("run_at", runAt), createdText: enc.time("created", created)}
-	if enc.err != nil {
-		return nil, enc.err
+		runText: enc.Time("run_at", runAt), createdText: enc.Time("created", created)}
+	if enc.Err != nil {
+		return nil, enc.Err
 	}
 	return w, nil
 }
@@ -169,9 +169,9 @@ func (db *DB) EnqueueJob(ctx context.Context, j *rma.Job) error {
 // it is skipped too.
 func (db *DB) ClaimJob(ctx context.Context, worker string, at time.Time, lease time.Duration) (*rma.Job, error) {
 	var enc encoder
-	nowText, untilText := enc.time("now", at), enc.time("until", at.Add(lease))
-	if enc.err != nil {
-		return nil, enc.err
+	nowText, untilText := enc.Time("now", at), enc.Time("until", at.Add(lease))
+	if enc.Err != nil {
+		return nil, enc.Err
 	}
 	var job *rma.Job
 	err := db.write(ctx, "claim job", func(tx *sql.Tx) error {
@@ -245,7 +245,7 @@ func (db *DB) CompleteJob(ctx context.Context, id int64, worker string) error {
 		return notHeld(id, worker) // no job can be held by a name that cannot be stored
 	}
 	var enc encoder
-	nowText := enc.time("now", now())
+	nowText := enc.Time("now", now())
 	return db.write(ctx, "complete job", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', locked_by = '', locked_until = NULL, updated = $3
 			WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, nowText)
@@ -263,9 +263,9 @@ func (db *DB) FailJob(ctx context.Context, id int64, worker string, msg string, 
 		return notHeld(id, worker)
 	}
 	var enc encoder
-	nowText, retryText := enc.time("now", now()), enc.time("retry_at", retryAt)
-	if enc.err != nil {
-		return enc.err
+	nowText, retryText := enc.Time("now", now()), enc.Time("retry_at", retryAt)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	msg = errorText(msg)
 	return db.write(ctx, "fail job", func(tx *sql.Tx) error {
@@ -374,9 +374,9 @@ func scanJob(row interface{ Scan(...any) error }) (*rma.Job, error) {
 		return nil, err
 	}
 	var dec decoder
-	j.RunAt = dec.time("run_at", sql.NullString{String: runAt, Valid: true})
-	j.LockedUntil = dec.time("locked_until", lockedUntil)
-	j.Created = dec.time("created", sql.NullString{String: created, Valid: true})
-	j.Updated = dec.time("updated", sql.NullString{String: updated, Valid: true})
-	return &j, dec.err
+	j.RunAt = dec.Time("run_at", sql.NullString{String: runAt, Valid: true})
+	j.LockedUntil = dec.Time("locked_until", lockedUntil)
+	j.Created = dec.Time("created", sql.NullString{String: created, Valid: true})
+	j.Updated = dec.Time("updated", sql.NullString{String: updated, Valid: true})
+	return &j, dec.Err
 }

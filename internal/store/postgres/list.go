@@ -3,14 +3,13 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 const (
@@ -49,7 +48,7 @@ func (db *DB) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, string
 		if len(page) > limit {
 			page = page[:limit]
 			last := page[limit-1]
-			next = encodeCursor(last.Created, last.ID)
+			next = sqlcodec.EncodeCursor(last.Created, last.ID)
 		}
 		ids := make([]int64, len(page))
 		for i := range page {
@@ -112,9 +111,9 @@ func listQuery(f rma.ListFilter) (query string, args []any, limit int, err error
 			return "", nil, 0, rma.Invalid("today", "required with overdue")
 		}
 		var enc encoder
-		today := enc.date("today", f.Today)
-		if enc.err != nil {
-			return "", nil, 0, enc.err
+		today := enc.Date("today", f.Today)
+		if enc.Err != nil {
+			return "", nil, 0, enc.Err
 		}
 		// Uncorrelated, so it runs once as a range of deadlines_open rather
 		// than once per RMA row; overdue deadlines are few.
@@ -130,7 +129,7 @@ func listQuery(f rma.ListFilter) (query string, args []any, limit int, err error
 		where = append(where, "r.id IN (SELECT rma_id FROM search_terms WHERE "+cond+")")
 	}
 	if f.Cursor != "" {
-		created, id, err := decodeCursor(f.Cursor)
+		created, id, err := sqlcodec.DecodeCursor(f.Cursor)
 		if err != nil {
 			return "", nil, 0, err
 		}
@@ -162,32 +161,4 @@ func prefixEnd(p string) (end string, ok bool) {
 		return p + string(r), true
 	}
 	return "", false
-}
-
-// A cursor is the last row's (created, id), opaque to clients so that the
-// ordering can change without breaking their contract.
-func encodeCursor(created time.Time, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(created.UTC().Format(timeLayout) + "," + strconv.FormatInt(id, 10)))
-}
-
-func decodeCursor(s string) (created string, id int64, err error) {
-	bad := rma.Invalid("cursor", "not a cursor from a previous page")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return "", 0, bad
-	}
-	t, n, ok := strings.Cut(string(b), ",")
-	if !ok {
-		return "", 0, bad
-	}
-	at, err := time.Parse(time.RFC3339Nano, t)
-	if err != nil {
-		return "", 0, bad
-	}
-	id, err = strconv.ParseInt(n, 10, 64)
-	if err != nil || id <= 0 {
-		return "", 0, bad
-	}
-	// Re-formatted, so that the comparison is with the stored form exactly.
-	return at.UTC().Format(timeLayout), id, nil
 }

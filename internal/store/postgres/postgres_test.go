@@ -21,6 +21,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
 
@@ -508,7 +509,7 @@ func TestQueryPlans(t *testing.T) {
 	}{
 		{"search", rma.ListFilter{Query: "px-2"}, "search_terms_pkey"},
 		{"overdue", rma.ListFilter{Overdue: true, Today: 739000}, "deadlines_open"},
-		{"page after a cursor", rma.ListFilter{Cursor: encodeCursor(time.Now(), 10)}, "rmas_created"},
+		{"page after a cursor", rma.ListFilter{Cursor: sqlcodec.EncodeCursor(time.Now(), 10)}, "rmas_created"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			query, args, _, err := listQuery(tc.filter)
@@ -739,15 +740,15 @@ func FuzzCursor(f *testing.F) {
 	f.Add("MjAyNi0wMy0wMlQwOTozMDowMC4xMjM0NTYwMDBaLDQy", int64(42))
 	f.Add("!!!", int64(-3))
 	f.Fuzz(func(t *testing.T, s string, id int64) {
-		if _, _, err := decodeCursor(s); err != nil && rma.ErrorCode(err) != rma.EINVALID {
-			t.Fatalf("decodeCursor(%q): %v", s, err)
+		if _, _, err := sqlcodec.DecodeCursor(s); err != nil && rma.ErrorCode(err) != rma.EINVALID {
+			t.Fatalf("sqlcodec.DecodeCursor(%q): %v", s, err)
 		}
 		if id <= 0 {
 			return
 		}
 		at := time.Unix(0, id).UTC()
-		created, gotID, err := decodeCursor(encodeCursor(at, id))
-		if err != nil || gotID != id || created != at.Format(timeLayout) {
+		created, gotID, err := sqlcodec.DecodeCursor(sqlcodec.EncodeCursor(at, id))
+		if err != nil || gotID != id || created != at.Format(sqlcodec.TimeLayout) {
 			t.Fatalf("round trip of (%s, %d): %q, %d, %v", at, id, created, gotID, err)
 		}
 	})

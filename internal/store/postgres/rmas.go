@@ -104,10 +104,10 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 		number = r.Number
 	}
 	w.rma = []any{
-		number, enc.date("number_expires", r.NumberExpires), r.Reference, r.PolicyID, r.PolicyVersion,
-		enc.name("kind", r.Kind), string(r.State), enc.name("verdict", r.Verdict), enc.name("route", r.Route), r.Resolution,
+		number, enc.Date("number_expires", r.NumberExpires), r.Reference, r.PolicyID, r.PolicyVersion,
+		enc.Name("kind", r.Kind), string(r.State), enc.Name("verdict", r.Verdict), enc.Name("route", r.Route), r.Resolution,
 		string(r.Outcome), r.Reason, r.ReferredTo, r.Location, r.NoSubstitute,
-		enc.date("reported", r.Reported), enc.time("updated", updated),
+		enc.Date("reported", r.Reported), enc.Time("updated", updated),
 	}
 	for i := range r.Lines {
 		l := &r.Lines[i]
@@ -118,26 +118,26 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 		}
 		w.lineNos = append(w.lineNos, no)
 		w.lines = append(w.lines, []any{
-			no, enc.claim(f+"claim", l.Claim), l.Claim.Product.Serial, l.Claim.Product.Model,
+			no, enc.Claim(f+"claim", l.Claim), l.Claim.Product.Serial, l.Claim.Product.Model,
 			l.Quantity, l.Fault, l.LastInvoicedPrice.Cents, l.LastInvoicedPrice.Currency,
-			enc.decision(f+"decision", l.Decision), l.ReceivedSerial, l.ReceivedModel, l.SerialMismatch,
-			enc.json(f+"missing_accessories", l.MissingAccessories, len(l.MissingAccessories) == 0),
-			enc.json(f+"enclosed_documents", l.EnclosedDocuments, len(l.EnclosedDocuments) == 0),
+			enc.Decision(f+"decision", l.Decision), l.ReceivedSerial, l.ReceivedModel, l.SerialMismatch,
+			enc.JSON(f+"missing_accessories", l.MissingAccessories, len(l.MissingAccessories) == 0),
+			enc.JSON(f+"enclosed_documents", l.EnclosedDocuments, len(l.EnclosedDocuments) == 0),
 			string(l.Finding), l.FindingCondition, l.EvaluationNotes,
 			l.ReplacementSerial, l.ReplacementModel, l.ReplacementGrade,
-			enc.date(f+"replacement_warranty_end", l.ReplacementWarrantyEnd),
+			enc.Date(f+"replacement_warranty_end", l.ReplacementWarrantyEnd),
 		})
 	}
 	for i, n := range r.Numbers {
 		f := fmt.Sprintf("numbers[%d].", i)
 		if n.Number == "" {
-			enc.fail(f+"number", "required")
+			enc.Fail(f+"number", "required")
 		}
-		w.numbers = append(w.numbers, []any{i, n.Number, enc.date(f+"issued", n.Issued), enc.date(f+"expires", n.Expires), n.Current})
+		w.numbers = append(w.numbers, []any{i, n.Number, enc.Date(f+"issued", n.Issued), enc.Date(f+"expires", n.Expires), n.Current})
 	}
 	for i, d := range r.Deadlines {
 		f := fmt.Sprintf("deadlines[%d].", i)
-		w.deadlines = append(w.deadlines, []any{i, d.Name, d.Owner, enc.date(f+"due", d.Due), enc.time(f+"met", d.Met), d.Clause, d.Text})
+		w.deadlines = append(w.deadlines, []any{i, d.Name, d.Owner, enc.Date(f+"due", d.Due), enc.Time(f+"met", d.Met), d.Clause, d.Text})
 	}
 	for i, c := range r.Charges {
 		if c.ID != 0 {
@@ -145,20 +145,20 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 		}
 		f := fmt.Sprintf("charges[%d].", i)
 		if math.IsNaN(c.Quantity) || math.IsInf(c.Quantity, 0) {
-			enc.fail(f+"quantity", "must be a finite number")
+			enc.Fail(f+"quantity", "must be a finite number")
 		}
 		at := c.Created
 		if at.IsZero() {
 			at = chargedAt
 		}
 		w.charges = append(w.charges, []any{c.LineNo, c.Kind, c.Basis, c.Description, c.Quantity,
-			c.Amount.Cents, c.Amount.Currency, c.Clause, enc.time(f+"created", at)})
+			c.Amount.Cents, c.Amount.Currency, c.Clause, enc.Time(f+"created", at)})
 		w.chargeAt = append(w.chargeAt, i)
 		w.chargeNew = append(w.chargeNew, at.UTC())
 	}
 	w.terms = searchTerms(r)
-	if enc.err != nil {
-		return nil, enc.err
+	if enc.Err != nil {
+		return nil, enc.Err
 	}
 	return w, nil
 }
@@ -186,10 +186,10 @@ func encodeEvents(evs []*rma.Event) (*eventWrite, error) {
 		}
 		w.events = append(w.events, ev)
 		w.at = append(w.at, at.UTC())
-		w.args = append(w.args, []any{enc.time(f+"at", at), ev.Actor, ev.Action, string(ev.From), string(ev.To),
-			enc.json(f+"details", ev.Details, ev.Details == nil)})
+		w.args = append(w.args, []any{enc.Time(f+"at", at), ev.Actor, ev.Action, string(ev.From), string(ev.To),
+			enc.JSON(f+"details", ev.Details, ev.Details == nil)})
 	}
-	return w, enc.err
+	return w, enc.Err
 }
 
 // appendEvents writes the events after the RMA's last one and returns
@@ -440,9 +440,9 @@ func newCreate(r *rma.RMA, ev *rma.Event, idempotencyKey string) (*create, error
 		return nil, err
 	}
 	var enc encoder
-	c.createdText = enc.time("created", c.created)
-	if enc.err != nil {
-		return nil, enc.err
+	c.createdText = enc.Time("created", c.created)
+	if enc.Err != nil {
+		return nil, enc.Err
 	}
 	if idempotencyKey != "" {
 		c.key = idempotencyKey
@@ -707,18 +707,18 @@ func scanRMA(row scanner) (*rma.RMA, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := decoder{where: fmt.Sprintf("rma %d", r.ID)}
+	d := decoder{Where: fmt.Sprintf("rma %d", r.ID)}
 	r.Number = number.String
-	r.NumberExpires = d.date("number_expires", expires)
-	d.text("kind", kind, &r.Kind)
+	r.NumberExpires = d.Date("number_expires", expires)
+	d.Text("kind", kind, &r.Kind)
 	r.State = rma.State(state)
-	d.text("verdict", verdict, &r.Verdict)
-	d.text("route", route, &r.Route)
+	d.Text("verdict", verdict, &r.Verdict)
+	d.Text("route", route, &r.Route)
 	r.Outcome = rma.Outcome(outcome)
-	r.Reported = d.date("reported", reported)
-	r.Created = d.time("created", created)
-	r.Updated = d.time("updated", updated)
-	return &r, d.err
+	r.Reported = d.Date("reported", reported)
+	r.Created = d.Time("created", created)
+	r.Updated = d.Time("updated", updated)
+	return &r, d.Err
 }
 
 const lineColumns = `l.id, l.rma_id, l.line_no, l.claim, l.quantity, l.fault, l.price_cents, l.price_currency,
@@ -744,14 +744,14 @@ func scanLineAfter(row scanner, before []any, after ...any) (rma.Line, error) {
 	if err := row.Scan(dest...); err != nil {
 		return l, err
 	}
-	d := decoder{where: fmt.Sprintf("rma %d line %d", rmaID, l.No)}
-	l.Claim = d.claim("claim", claim)
-	l.Decision = d.decision("decision", decision)
-	l.MissingAccessories = d.strings("missing_accessories", accessories)
-	l.EnclosedDocuments = d.documents("enclosed_documents", enclosed)
+	d := decoder{Where: fmt.Sprintf("rma %d line %d", rmaID, l.No)}
+	l.Claim = d.Claim("claim", claim)
+	l.Decision = d.Decision("decision", decision)
+	l.MissingAccessories = d.Strings("missing_accessories", accessories)
+	l.EnclosedDocuments = d.Documents("enclosed_documents", enclosed)
 	l.Finding = rma.Finding(finding)
-	l.ReplacementWarrantyEnd = d.date("replacement_warranty_end", warrantyEnd)
-	return l, d.err
+	l.ReplacementWarrantyEnd = d.Date("replacement_warranty_end", warrantyEnd)
+	return l, d.Err
 }
 
 func loadLines(ctx context.Context, q querier, rmaID int64) ([]rma.Line, error) {
@@ -779,21 +779,21 @@ func loadNumbers(ctx context.Context, q querier, rmaID int64) ([]rma.NumberRecor
 	}
 	defer rows.Close()
 	var out []rma.NumberRecord
-	d := decoder{where: fmt.Sprintf("rma %d", rmaID)}
+	d := decoder{Where: fmt.Sprintf("rma %d", rmaID)}
 	for rows.Next() {
 		var n rma.NumberRecord
 		var issued, expires sql.NullString
 		if err := rows.Scan(&n.Number, &issued, &expires, &n.Current); err != nil {
 			return nil, err
 		}
-		n.Issued = d.date("number issued", issued)
-		n.Expires = d.date("number expires", expires)
+		n.Issued = d.Date("number issued", issued)
+		n.Expires = d.Date("number expires", expires)
 		out = append(out, n)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, d.err
+	return out, d.Err
 }
 
 // loadDeadlines loads the deadlines of several RMAs in one query, so a page
@@ -821,11 +821,11 @@ func loadDeadlines(ctx context.Context, q querier, rmaIDs []int64) (map[int64][]
 		if err := rows.Scan(&id, &dl.Name, &dl.Owner, &due, &met, &dl.Clause, &dl.Text); err != nil {
 			return nil, err
 		}
-		d := decoder{where: fmt.Sprintf("rma %d deadline %q", id, dl.Name)}
-		dl.Due = d.date("due", due)
-		dl.Met = d.time("met", met)
-		if d.err != nil {
-			return nil, d.err
+		d := decoder{Where: fmt.Sprintf("rma %d deadline %q", id, dl.Name)}
+		dl.Due = d.Date("due", due)
+		dl.Met = d.Time("met", met)
+		if d.Err != nil {
+			return nil, d.Err
 		}
 		out[id] = append(out[id], dl)
 	}
@@ -841,7 +841,7 @@ func loadCharges(ctx context.Context, q querier, rmaID int64) ([]rma.Charge, err
 	}
 	defer rows.Close()
 	var out []rma.Charge
-	d := decoder{where: fmt.Sprintf("rma %d charges", rmaID)}
+	d := decoder{Where: fmt.Sprintf("rma %d charges", rmaID)}
 	for rows.Next() {
 		var c rma.Charge
 		var created sql.NullString
@@ -849,11 +849,11 @@ func loadCharges(ctx context.Context, q querier, rmaID int64) ([]rma.Charge, err
 			&c.Amount.Cents, &c.Amount.Currency, &c.Clause, &created); err != nil {
 			return nil, err
 		}
-		c.Created = d.time("created", created)
+		c.Created = d.Time("created", created)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, d.err
+	return out, d.Err
 }

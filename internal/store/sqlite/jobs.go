@@ -42,9 +42,9 @@ func jobRow(j *rma.Job) (row []any, created, runAt time.Time, max int, err error
 		payload = []byte("{}")
 	}
 	var enc encoder
-	createdText, runText := enc.time("created", created), enc.time("run_at", runAt)
-	if enc.err != nil {
-		return nil, created, runAt, 0, enc.err
+	createdText, runText := enc.Time("created", created), enc.Time("run_at", runAt)
+	if enc.Err != nil {
+		return nil, created, runAt, 0, enc.Err
 	}
 	return []any{j.Kind, nullID(j.RMAID), string(payload), runText, "queued", 0, max, createdText, createdText}, created, runAt, max, nil
 }
@@ -111,9 +111,9 @@ func (db *DB) EnqueueJob(ctx context.Context, j *rma.Job) error {
 // time, so the select and the update cannot interleave with another claim.
 func (db *DB) ClaimJob(ctx context.Context, worker string, at time.Time, lease time.Duration) (*rma.Job, error) {
 	var enc encoder
-	nowText, untilText := enc.time("now", at), enc.time("until", at.Add(lease))
-	if enc.err != nil {
-		return nil, enc.err
+	nowText, untilText := enc.Time("now", at), enc.Time("until", at.Add(lease))
+	if enc.Err != nil {
+		return nil, enc.Err
 	}
 	var job *rma.Job
 	err := db.write(ctx, "claim job", func(tx querier) error {
@@ -179,7 +179,7 @@ func nextDue(ctx context.Context, tx querier, nowText any) (*rma.Job, error) {
 // CompleteJob marks a job done if worker still holds it.
 func (db *DB) CompleteJob(ctx context.Context, id int64, worker string) error {
 	var enc encoder
-	nowText := enc.time("now", now())
+	nowText := enc.Time("now", now())
 	return db.write(ctx, "complete job", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', locked_by = '', locked_until = NULL, updated = $3
 			WHERE id = $1 AND locked_by = $2 AND state = 'running'`, id, worker, nowText)
@@ -191,9 +191,9 @@ func (db *DB) CompleteJob(ctx context.Context, id int64, worker string) error {
 // are used up.
 func (db *DB) FailJob(ctx context.Context, id int64, worker string, msg string, retryAt time.Time) error {
 	var enc encoder
-	nowText, retryText := enc.time("now", now()), enc.time("retry_at", retryAt)
-	if enc.err != nil {
-		return enc.err
+	nowText, retryText := enc.Time("now", now()), enc.Time("retry_at", retryAt)
+	if enc.Err != nil {
+		return enc.Err
 	}
 	if len(msg) > 2000 {
 		msg = msg[:2000]
@@ -281,11 +281,11 @@ func scanJob(row interface{ Scan(...any) error }) (*rma.Job, error) {
 		return nil, err
 	}
 	var dec decoder
-	j.RunAt = dec.time("run_at", sql.NullString{String: runAt, Valid: true})
-	j.LockedUntil = dec.time("locked_until", lockedUntil)
-	j.Created = dec.time("created", sql.NullString{String: created, Valid: true})
-	j.Updated = dec.time("updated", sql.NullString{String: updated, Valid: true})
-	return &j, dec.err
+	j.RunAt = dec.Time("run_at", sql.NullString{String: runAt, Valid: true})
+	j.LockedUntil = dec.Time("locked_until", lockedUntil)
+	j.Created = dec.Time("created", sql.NullString{String: created, Valid: true})
+	j.Updated = dec.Time("updated", sql.NullString{String: updated, Valid: true})
+	return &j, dec.Err
 }
 
 // CountRMAsByState counts RMAs per state (the rmadesk_rmas gauge).

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 // recorder is a querier that keeps the statements run through it.
@@ -72,7 +73,7 @@ func TestQueueAndDetailPlans(t *testing.T) {
 			t.Errorf("the query pages by OFFSET: %s", q)
 		}
 	}
-	cursor := encodeCursor(time.Now(), 1_000_000)
+	cursor := sqlcodec.EncodeCursor(time.Now(), 1_000_000)
 	for _, tc := range []struct {
 		name string
 		f    rma.ListFilter
