@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 // Organisations, users and API keys: the accounts RMAs belong to.
@@ -213,77 +214,36 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 }
 
 func (db *DB) APIKeyByPrefix(ctx context.Context, prefix string) (*rma.APIKey, error) {
-	var ks keyScan
-	err := ks.scan(pooled{db}.QueryRowContext(ctx,
-		`SELECT `+keyColumns+` FROM api_keys k WHERE k.prefix = $1 AND k.revoked IS NULL`, prefix))
+	var ks sqlcodec.KeyScan
+	err := ks.Scan(pooled{db}.QueryRowContext(ctx,
+		`SELECT `+sqlcodec.KeyColumns+` FROM api_keys k WHERE k.prefix = $1 AND k.revoked IS NULL`, prefix))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
 	}
 	if err != nil {
 		return nil, storeError("api key by prefix", err)
 	}
-	return ks.key()
+	return ks.Key()
 }
 
 // APIKeyAndOrg is APIKeyByPrefix and Org of the key's organisation in one
 // query: authentication needs both on every API call.
 func (db *DB) APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error) {
-	var ks keyScan
-	row := pooled{db}.QueryRowContext(ctx, `SELECT `+keyColumns+`, `+orgColumnsOf("o")+`
+	var ks sqlcodec.KeyScan
+	row := pooled{db}.QueryRowContext(ctx, `SELECT `+sqlcodec.KeyColumns+`, `+sqlcodec.Columns("o", orgColumns)+`
 		 FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.prefix = $1 AND k.revoked IS NULL`, prefix)
-	o, err := scanOrg(scanAfter{row, ks.dest()})
+	o, err := scanOrg(sqlcodec.ScanAfter{Row: row, Dest: ks.Dest()})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
 	}
 	if err != nil {
 		return nil, nil, storeError("api key and org", err)
 	}
-	k, err := ks.key()
+	k, err := ks.Key()
 	if err != nil {
 		return nil, nil, err
 	}
 	return k, o, nil
-}
-
-// keyColumns are an API key's columns, for keyScan, on the alias k.
-const keyColumns = `k.id, k.org_id, k.user_id, k.role, k.prefix, k.hash, k.name, k.created, k.revoked`
-
-// keyScan reads keyColumns.
-type keyScan struct {
-	k                rma.APIKey
-	userID           sql.NullInt64
-	role             string
-	created, revoked sql.NullString
-}
-
-func (s *keyScan) dest() []any {
-	return []any{&s.k.ID, &s.k.OrgID, &s.userID, &s.role, &s.k.Prefix, &s.k.Hash, &s.k.Name, &s.created, &s.revoked}
-}
-
-func (s *keyScan) scan(row interface{ Scan(...any) error }) error { return row.Scan(s.dest()...) }
-
-func (s *keyScan) key() (*rma.APIKey, error) {
-	k := s.k
-	k.UserID = s.userID.Int64
-	k.Role = rma.Role(s.role)
-	d := decoder{Where: fmt.Sprintf("api key %d", k.ID)}
-	k.Created = d.Time("created", s.created)
-	k.Revoked = d.Time("revoked", s.revoked)
-	return &k, d.Err
-}
-
-// scanAfter scans a row whose first columns go to dest, the rest to the
-// caller's: scanOrg reads the organisation after a key's columns.
-type scanAfter struct {
-	row  interface{ Scan(...any) error }
-	dest []any
-}
-
-func (s scanAfter) Scan(rest ...any) error { return s.row.Scan(append(s.dest, rest...)...) }
-
-// orgColumnsOf is orgColumns on a table alias.
-func orgColumnsOf(alias string) string {
-	return alias + "." + strings.ReplaceAll(orgColumns, ", ", ", "+alias+".")
 }
 
 // UserByID finds a user by ID (a signed-in session carries it).
