@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,7 +51,7 @@ func runBench(e *env, args []string) error {
 	fs := newFlags(e, "bench", "bench --workload submit|mixed|recall [--clients N] [--duration D] [--rmas N] [--count N] [--db URL | --url http://... --admin-key KEY]")
 	workload := fs.String("workload", "submit", "what to run: submit, mixed or recall")
 	clients := fs.Int("clients", 64, "`N` concurrent clients, each with one request in flight")
-	duration := fs.Duration("duration", 10*time.Second, "how long submit and mixed run; the most a recall burst may take")
+	duration := fs.Duration("duration", 10*time.Second, "how long submit and mixed run; the most a recall burst may take (default 10m for recall)")
 	rmas := fs.Int("rmas", 10000, "seed the database to `N` RMAs before the run (in bulk, not through HTTP)")
 	count := fs.Int("count", 100000, "recall: `N` submissions in the burst")
 	dbURL := fs.String("db", "", "database `URL`: postgres://... or sqlite:PATH; default a new SQLite file in a temporary directory")
@@ -64,6 +65,9 @@ func runBench(e *env, args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured phase to `FILE`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *workload == "recall" && !flagSet(fs, "duration") {
+		*duration = 10 * time.Minute // a recall is a count, not a time: let it finish
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -148,6 +152,12 @@ func runBench(e *env, args []string) error {
 	defer srv.stop()
 	t := bench.Target{URL: srv.url, RequesterKey: accts.requesterKey, AgentKey: accts.agentKey}
 	return measure(e, t, cfg, rawRes, os.Getpid(), *cpuprofile)
+}
+
+// flagSet reports whether the command line gave the flag.
+func flagSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // measure runs the workload and prints its table and summary line.
