@@ -67,29 +67,14 @@ func encodeJobs(jobs []rma.Job) ([][]any, error) {
 // statement. Their IDs are not needed: the RMA's Jobs are emptied once
 // the change is committed.
 func insertJobs(ctx context.Context, tx querier, rmaID int64, rows [][]any) error {
-	for _, row := range rows {
-		if row[1] == nil {
-			row[1] = rmaID
+	withID := make([][]any, len(rows))
+	for i, row := range rows {
+		withID[i] = row
+		if row[1] == nil { // a copy: an op leaves what it was given alone
+			withID[i] = append([]any{row[0], rmaID}, row[2:]...)
 		}
 	}
-	return insertRows(ctx, tx, "jobs", jobCols, rows)
-}
-
-func insertJob(ctx context.Context, q querier, j *rma.Job) (int64, error) {
-	row, created, runAt, max, err := jobRow(j)
-	if err != nil {
-		return 0, err
-	}
-	res, err := q.ExecContext(ctx, insertSQL("jobs", jobCols), row...)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
-	j.ID, j.State, j.RunAt, j.MaxAttempts, j.Created, j.Updated = id, rma.JobQueued, runAt.UTC(), max, created.UTC(), created.UTC()
-	return id, nil
+	return insertRows(ctx, tx, "jobs", jobCols, withID)
 }
 
 // EnqueueJob stores a job that no change of state causes.
@@ -98,13 +83,25 @@ func (db *DB) EnqueueJob(ctx context.Context, j *rma.Job) error {
 		return rma.Invalid("job", "missing")
 	}
 	// Encoded before the transaction, so bad input never reaches it.
-	if _, _, _, _, err := jobRow(j); err != nil {
+	row, created, runAt, max, err := jobRow(j)
+	if err != nil {
 		return err
 	}
-	return db.write(ctx, "enqueue job", func(tx querier) error {
-		_, err := insertJob(ctx, tx, j)
+	var id int64
+	err = db.write(ctx, "enqueue job", func(tx querier) error {
+		res, err := tx.ExecContext(ctx, insertSQL("jobs", jobCols), row...)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	// Only once committed: the writer's ops leave the caller's values alone.
+	j.ID, j.State, j.RunAt, j.MaxAttempts, j.Created, j.Updated = id, rma.JobQueued, runAt.UTC(), max, created.UTC(), created.UTC()
+	return nil
 }
 
 // ClaimJob leases the next due job. SQLite runs one write transaction at a
