@@ -118,6 +118,11 @@ func newWriter(ctx context.Context, pool *sql.DB) (*writer, error) {
 
 // enqueue hands ops to the writer as one group: they share a transaction.
 func (w *writer) enqueue(ctx context.Context, ops ...*writeOp) error {
+	// A caller that has given up already queues nothing: select would pick
+	// at random between a free queue slot and the ended context.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	if w.closed {
