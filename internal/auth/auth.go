@@ -59,13 +59,6 @@ func prefixOf(key string) (string, bool) {
 
 // KeyStore is what Authenticate needs of the store.
 type KeyStore interface {
-	APIKeyByPrefix(ctx context.Context, prefix string) (*rma.APIKey, error)
-	Org(ctx context.Context, id int64) (*rma.Org, error)
-}
-
-// keyAndOrgStore reads a key and its organisation in one query (both
-// stores do): authentication runs on every API call.
-type keyAndOrgStore interface {
 	APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error)
 }
 
@@ -77,14 +70,7 @@ func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, e
 	if !ok {
 		return rma.Actor{}, denied
 	}
-	var k *rma.APIKey
-	var org *rma.Org
-	var err error
-	if both, ok := store.(keyAndOrgStore); ok {
-		k, org, err = both.APIKeyAndOrg(ctx, prefix)
-	} else {
-		k, err = store.APIKeyByPrefix(ctx, prefix)
-	}
+	k, org, err := store.APIKeyAndOrg(ctx, prefix)
 	if rma.ErrorCode(err) == rma.ENOTFOUND {
 		return rma.Actor{}, denied
 	}
@@ -93,11 +79,6 @@ func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, e
 	}
 	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(HashKey(key))) != 1 || !k.Revoked.IsZero() {
 		return rma.Actor{}, denied
-	}
-	if org == nil {
-		if org, err = store.Org(ctx, k.OrgID); err != nil {
-			return rma.Actor{}, err
-		}
 	}
 	// A requester organisation's key can never act as the desk, whatever
 	// role was written on it.

@@ -31,8 +31,9 @@ type Store interface {
 
 	// CreateAPIKey stores a key (only its hash) and sets its ID.
 	CreateAPIKey(ctx context.Context, k *APIKey) error
-	// APIKeyByPrefix finds a key that is not revoked by its public prefix.
-	APIKeyByPrefix(ctx context.Context, prefix string) (*APIKey, error)
+	// APIKeyAndOrg finds a key that is not revoked by its public prefix,
+	// with its organisation (authentication needs both on every call).
+	APIKeyAndOrg(ctx context.Context, prefix string) (*APIKey, *Org, error)
 
 	// CreateRMA stores a new RMA with its lines, deadlines, charges,
 	// numbers and jobs and its first event, in one transaction; it sets the IDs and

@@ -210,24 +210,8 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 	return nil
 }
 
-func (db *DB) APIKeyByPrefix(ctx context.Context, prefix string) (*rma.APIKey, error) {
-	if !storable(prefix) {
-		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
-	}
-	var ks sqlcodec.KeyScan
-	err := ks.Scan(db.pool.QueryRowContext(ctx,
-		`SELECT `+sqlcodec.KeyColumns+` FROM api_keys k WHERE k.prefix = $1 AND k.revoked IS NULL`, prefix))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
-	}
-	if err != nil {
-		return nil, storeError("api key by prefix", err)
-	}
-	return ks.Key()
-}
-
-// APIKeyAndOrg is APIKeyByPrefix and Org of the key's organisation in one
-// query: authentication needs both on every API call.
+// APIKeyAndOrg finds a key that is not revoked by its prefix, with its
+// organisation, in one query: authentication needs both on every API call.
 func (db *DB) APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error) {
 	if !storable(prefix) {
 		return nil, nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)

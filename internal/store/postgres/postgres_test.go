@@ -591,7 +591,7 @@ func TestTextPostgreSQLCannotStore(t *testing.T) {
 			wantCode(t, err, rma.ENOTFOUND)
 			_, err = db.UserByEmail(ctx, bad)
 			wantCode(t, err, rma.ENOTFOUND)
-			_, err = db.APIKeyByPrefix(ctx, bad)
+			_, _, err = db.APIKeyAndOrg(ctx, bad)
 			wantCode(t, err, rma.ENOTFOUND)
 			_, err = db.RMAByNumber(ctx, bad)
 			wantCode(t, err, rma.ENOTFOUND)

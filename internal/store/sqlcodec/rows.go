@@ -28,9 +28,6 @@ func (s *KeyScan) Dest() []any {
 	return []any{&s.k.ID, &s.k.OrgID, &s.userID, &s.role, &s.k.Prefix, &s.k.Hash, &s.k.Name, &s.created, &s.revoked}
 }
 
-// Scan reads a row of exactly KeyColumns.
-func (s *KeyScan) Scan(row Scanner) error { return row.Scan(s.Dest()...) }
-
 // Key is the key read, or the column that would not decode.
 func (s *KeyScan) Key() (*rma.APIKey, error) {
 	k := s.k

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -161,12 +160,9 @@ func testAPIKeys(t *testing.T, open Opener) {
 			if k.ID == 0 {
 				t.Fatal("CreateAPIKey did not set the ID")
 			}
-			got, err := s.APIKeyByPrefix(t.Context(), k.Prefix)
+			got, org, err := s.APIKeyAndOrg(t.Context(), k.Prefix)
 			must(t, err)
 			wantSame(t, "APIKey", k, got)
-			key, org, err := keyAndOrg(t, s).APIKeyAndOrg(t.Context(), k.Prefix)
-			must(t, err)
-			wantSame(t, "APIKeyAndOrg key", k, key)
 			wantOrg, err := s.Org(t.Context(), o.ID)
 			must(t, err)
 			wantSame(t, "APIKeyAndOrg org", wantOrg, org)
@@ -176,9 +172,7 @@ func testAPIKeys(t *testing.T, open Opener) {
 		s, o, _ := setup(t)
 		k := &rma.APIKey{OrgID: o.ID, Role: rma.RoleAgent, Prefix: "rk_old1", Hash: "h", Created: minute(1), Revoked: minute(2)}
 		must(t, s.CreateAPIKey(t.Context(), k))
-		_, err := s.APIKeyByPrefix(t.Context(), "rk_old1")
-		wantCode(t, err, rma.ENOTFOUND)
-		_, _, err = keyAndOrg(t, s).APIKeyAndOrg(t.Context(), "rk_old1")
+		_, _, err := s.APIKeyAndOrg(t.Context(), "rk_old1")
 		wantCode(t, err, rma.ENOTFOUND)
 	})
 	t.Run("prefixes are unique, revoked or not", func(t *testing.T) {
@@ -199,26 +193,9 @@ func testAPIKeys(t *testing.T, open Opener) {
 	})
 	t.Run("unknown prefix", func(t *testing.T) {
 		s, _, _ := setup(t)
-		_, err := s.APIKeyByPrefix(t.Context(), "rk_none")
-		wantCode(t, err, rma.ENOTFOUND)
-		_, _, err = keyAndOrg(t, s).APIKeyAndOrg(t.Context(), "rk_none")
+		_, _, err := s.APIKeyAndOrg(t.Context(), "rk_none")
 		wantCode(t, err, rma.ENOTFOUND)
 	})
-}
-
-// keyAndOrg is the one-query read of a key and its organisation that
-// authentication uses when a store has it; both stores must.
-func keyAndOrg(t *testing.T, s rma.Store) interface {
-	APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error)
-} {
-	t.Helper()
-	both, ok := s.(interface {
-		APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error)
-	})
-	if !ok {
-		t.Fatalf("%T has no APIKeyAndOrg", s)
-	}
-	return both
 }
 
 // testUserByID: a session finds its user by ID.
