@@ -298,6 +298,35 @@ func (s *Service) History(ctx context.Context, actor Actor, id int64) ([]Event, 
 	return s.store.Events(ctx, id)
 }
 
+// Records are an RMA with everything recorded on it, as its page shows it.
+type Records struct {
+	RMA       *RMA
+	Events    []Event
+	Documents []Document
+	Messages  []Message
+}
+
+// Records returns an RMA the actor may see with its history, documents
+// and messages: one access check and one read of the RMA, where History,
+// Documents and Messages each read and check it again.
+func (s *Service) Records(ctx context.Context, actor Actor, id int64) (*Records, error) {
+	r, err := s.Get(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	rec := &Records{RMA: r}
+	if rec.Events, err = s.store.Events(ctx, id); err != nil {
+		return nil, err
+	}
+	if rec.Documents, err = s.store.Documents(ctx, id); err != nil {
+		return nil, err
+	}
+	if rec.Messages, err = s.store.Messages(ctx, id); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
 // List returns a page of RMAs the actor may see.
 func (s *Service) List(ctx context.Context, actor Actor, f ListFilter) ([]RMA, string, error) {
 	if !actor.Role.IsDesk() {

@@ -190,27 +190,13 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	got, err := s.svc.Get(r.Context(), p.Actor, id)
+	rec, err := s.svc.Records(r.Context(), p.Actor, id)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
-	events, err := s.svc.History(r.Context(), p.Actor, id)
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	docs, err := s.svc.Documents(r.Context(), p.Actor, id)
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	msgs, err := s.svc.Messages(r.Context(), p.Actor, id)
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	d := &detailData{RMA: got, Events: events, Documents: docs, Messages: msgs, Today: s.svc.Today(),
+	got := rec.RMA
+	d := &detailData{RMA: got, Events: rec.Events, Documents: rec.Documents, Messages: rec.Messages, Today: s.svc.Today(),
 		Documents2: policy.DocumentNames(), Conditions: policy.ConditionNames(), HasLabel: s.cfg.Label != nil && got.Number != ""}
 	for _, a := range rma.AllowedActions(got.State) {
 		// Receiving happens at the bench, by the number on the parcel.
