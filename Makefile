@@ -5,15 +5,20 @@ GO        ?= go
 GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 BENCHTIME ?= 1s
 
-.PHONY: check deps fmt-check vet staticcheck test bench bench-load fuzz build run crash
+.PHONY: check deps fmt-check tidy-check vet staticcheck test bench bench-load fuzz build run crash
 
-check: deps fmt-check vet staticcheck test
+check: deps fmt-check tidy-check vet staticcheck test
 
 deps:
 	@./scripts/deps.sh
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# go.mod and go.sum say exactly what the code imports, nothing marked
+# indirect that is imported directly.
+tidy-check:
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod is not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1; }
 
 vet:
 	$(GO) vet ./...

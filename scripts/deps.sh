@@ -32,6 +32,15 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+  # Another apt (unattended upgrades, a second checkout's deps.sh) may hold
+  # the locks: apt waits up to 10 minutes for them (DPkg::Lock::Timeout
+  # covers the dpkg lock and, on current apt, the lists lock), and update is
+  # tried again while the lists lock is still held by someone else.
+  apt=($sudo apt-get -o DPkg::Lock::Timeout=600 -qq)
+  for try in 1 2 3 4 5 6; do
+    "${apt[@]}" update && break
+    [ "$try" = 6 ] && exit 1
+    echo "deps: apt-get update failed (try $try); waiting 20 s"; sleep 20
+  done
+  "${apt[@]}" install -y --no-install-recommends "${need[@]}"
 fi

@@ -51,7 +51,7 @@ func TestMain(m *testing.M) {
 
 func uncoveredClauses() []string {
 	var missing []string
-	for id := range seedOfPack {
+	for _, id := range seedPacks {
 		if packsByID == nil || packsByID[id] == nil {
 			return []string{"packs were not loaded"}
 		}

@@ -8,31 +8,13 @@ import (
 	"unicode"
 )
 
-// seedOfPack maps each pack to the source policy it encodes (../shared/seeds).
-var seedOfPack = map[string]string{
-	"dexxon":    "000_",
-	"plextor":   "001_",
-	"webstore4": "002_",
-	"pixfra":    "003_",
-	"minicart":  "004_",
-}
+// sourcesDir holds the published texts the packs encode, one file per pack
+// (policies/sources/<pack>.txt), kept in the repository as the reference
+// every clause's quote is taken from.
+var sourcesDir = filepath.Join("..", "..", "policies", "sources")
 
-// seedsDir finds the shared seeds beside the repository. CI always has them;
-// a developer without them sees the test skipped with the reason.
-func seedsDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("RMADESK_SEEDS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "seeds")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("seed policies not found at %s (set RMADESK_SEEDS): %v", dir, err)
-		}
-		t.Skipf("seed policies not found at %s (set RMADESK_SEEDS to run this test)", dir)
-	}
-	return dir
-}
+// seedPacks are the packs that encode a source text in sourcesDir.
+var seedPacks = []string{"dexxon", "plextor", "webstore4", "pixfra", "minicart"}
 
 // TestEverySeedSentenceIsQuoted checks that each sentence of each source
 // policy stands in one of its pack's clause quotes. With the loader's rule
@@ -40,14 +22,10 @@ func seedsDir(t *testing.T) string {
 // proves every sentence of the source is either encoded or set aside with a
 // reason.
 func TestEverySeedSentenceIsQuoted(t *testing.T) {
-	dir := seedsDir(t)
-	for id, prefix := range seedOfPack {
+	for _, id := range seedPacks {
 		t.Run(id, func(t *testing.T) {
-			matches, err := filepath.Glob(filepath.Join(dir, prefix+"*.txt"))
-			if err != nil || len(matches) != 1 {
-				t.Fatalf("seed %s*: %v %v", prefix, matches, err)
-			}
-			src, err := os.ReadFile(matches[0])
+			file := filepath.Join(sourcesDir, id+".txt")
+			src, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +36,7 @@ func TestEverySeedSentenceIsQuoted(t *testing.T) {
 			}
 			sentences := seedSentences(string(src))
 			if len(sentences) < 10 {
-				t.Fatalf("only %d sentences found in %s", len(sentences), matches[0])
+				t.Fatalf("only %d sentences found in %s", len(sentences), file)
 			}
 			for _, s := range sentences {
 				found := false
