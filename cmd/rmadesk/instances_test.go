@@ -38,7 +38,7 @@ func startInstance(t *testing.T, args ...string) *instance {
 	if err := in.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ready := make(chan string, 1)
+	started := make(chan string, 1)
 	go func() {
 		defer close(in.done)
 		sc := bufio.NewScanner(stderr)
@@ -52,15 +52,24 @@ func startInstance(t *testing.T, args ...string) *instance {
 			in.logs = append(in.logs, rec)
 			in.mu.Unlock()
 			if rec["msg"] == "rmadesk serving" {
-				ready <- rec["addr"].(string)
+				started <- rec["addr"].(string)
 			}
 		}
 	}()
 	select {
-	case in.base = <-ready:
-	case <-time.After(60 * time.Second):
+	case in.base = <-started:
+	case <-time.After(startBound):
 		in.cmd.Process.Kill()
-		t.Fatal("instance did not start")
+		<-in.done
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		t.Fatalf("instance did not start within %s; its log:\n%v", startBound, in.logs)
+	}
+	for deadline := time.Now().Add(startBound); !ready(in.base); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			in.cmd.Process.Kill()
+			t.Fatalf("instance at %s did not answer /readyz within %s", in.base, startBound)
+		}
 	}
 	t.Cleanup(func() { in.cmd.Process.Kill(); in.cmd.Wait() })
 	return in

@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -35,8 +37,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// startBound is how long a test waits for a server to be ready: generous,
+// since a busy 2-core machine running the race detector can take many
+// seconds to migrate and seed a demo desk.
+const startBound = 2 * time.Minute
+
 // startServe runs `rmadesk serve` in-process on a loopback port and returns
-// its base URL and a function that stops it and returns its error.
+// its base URL and a function that stops it and returns its error. It
+// returns once /readyz answers 200 (and, with --demo, once the demo desk is
+// seeded); if that does not happen within startBound the test fails with
+// everything the server printed.
 func startServe(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -45,39 +55,57 @@ func startServe(t *testing.T, args ...string) (string, func() error) {
 	go func() {
 		done <- run(&env{ctx: ctx, stdin: strings.NewReader(""), stdout: out, stderr: errOut}, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...))
 	}()
+	t.Cleanup(cancel)
+	fail := func(why string) {
+		cancel()
+		t.Fatalf("serve %s\nstdout:\n%s\nstderr:\n%s", why, out.String(), errOut.String())
+	}
 	addr := regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)`)
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := addr.FindStringSubmatch(errOut.String()); m != nil {
-			stop := func() error {
-				cancel()
-				select {
-				case code := <-done:
-					if code != 0 {
-						t.Errorf("serve exited %d: %s", code, errOut.String())
-					}
-				case <-time.After(10 * time.Second):
-					t.Error("serve did not stop within 10 s")
-				}
-				return nil
+	demo := slices.Contains(args, "--demo")
+	deadline := time.Now().Add(startBound)
+	base := ""
+	for {
+		if base == "" {
+			if m := addr.FindStringSubmatch(errOut.String()); m != nil {
+				base = m[1]
 			}
-			t.Cleanup(func() { cancel() })
-			if strings.Contains(strings.Join(args, " "), "--demo") {
-				for !strings.Contains(out.String(), "docs/API.md") && time.Now().Before(deadline) {
-					time.Sleep(10 * time.Millisecond)
-				}
-			}
-			return m[1], stop
+		}
+		if base != "" && ready(base) && (!demo || strings.Contains(out.String(), "docs/API.md")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			fail(fmt.Sprintf("was not ready within %s", startBound))
 		}
 		select {
 		case code := <-done:
-			t.Fatalf("serve exited %d: %s", code, errOut.String())
-		case <-time.After(10 * time.Millisecond):
+			fail(fmt.Sprintf("exited %d before it was ready", code))
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	cancel()
-	t.Fatalf("serve did not start: %s", errOut.String())
-	return "", nil
+	stop := func() error {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d: %s", code, errOut.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop within 30 s")
+		}
+		return nil
+	}
+	return base, stop
+}
+
+// ready reports whether the server at base answers /readyz with 200.
+func ready(base string) bool {
+	c := http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(base + "/readyz")
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 func readKeys(t *testing.T, path string) map[string]string {
