@@ -201,20 +201,16 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		Version: r.Version, Created: r.Created, Updated: r.Updated,
 	}
 	if p := s.svc.Policies().Version(r.PolicyID, r.PolicyVersion); p != nil {
-		v.ReturnAddress = p.Vendor.ReturnAddress
-		if rule := p.ResolutionFor(r.Route); rule != nil {
-			v.Offered = rule.Offer
+		g := rma.GuideFor(p, r)
+		v.ReturnAddress = g.Address
+		if g.Offer != nil {
+			v.Offered = g.Offer
 		}
-		for _, in := range p.InstructionsFor(r.Route) {
+		for _, in := range g.Instructions {
 			v.Instructions = append(v.Instructions, InstructionView{Text: in.Text, Clause: in.Clause})
 		}
-		for _, l := range p.ServiceLocations {
-			if l.ID == r.Location {
-				v.ServiceLocation = &LocationView{ID: l.ID, Name: l.Name, Address: append([]string{}, l.Address...)}
-				if len(l.Address) > 0 {
-					v.ReturnAddress = l.Address
-				}
-			}
+		if l := g.Location; l != nil {
+			v.ServiceLocation = &LocationView{ID: l.ID, Name: l.Name, Address: l.Address}
 		}
 	}
 	allowed := []rma.Action{}
@@ -224,14 +220,6 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		}
 	}
 	v.AllowedActions = allowed
-	// Dexxon's address has a line for the number: fill it in.
-	if r.Number != "" {
-		addr := make([]string, len(v.ReturnAddress))
-		for i, l := range v.ReturnAddress {
-			addr[i] = strings.ReplaceAll(l, "<number>", r.Number)
-		}
-		v.ReturnAddress = addr
-	}
 	for _, n := range r.Numbers {
 		v.Numbers = append(v.Numbers, NumberView{Number: n.Number, Issued: n.Issued.String(), Expires: n.Expires.String(), Current: n.Current})
 	}

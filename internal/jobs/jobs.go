@@ -187,7 +187,7 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 	}
 	if p := r.svc.Policies().Version(rm.PolicyID, rm.PolicyVersion); p != nil {
 		f.Policy = p.Title
-		for _, in := range p.InstructionsFor(rm.Route) {
+		for _, in := range rma.GuideFor(p, rm).Instructions {
 			f.Instructions = append(f.Instructions, in.Text)
 		}
 	}

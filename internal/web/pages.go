@@ -206,29 +206,11 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	if pol := s.svc.Policies().Version(got.PolicyID, got.PolicyVersion); pol != nil {
 		d.Policy = pol
-		d.Address = pol.Vendor.ReturnAddress
-		if rule := pol.ResolutionFor(got.Route); rule != nil {
-			d.Offer = rule.Offer
-		}
-		d.Steps = pol.InstructionsFor(got.Route)
-		for i := range pol.ServiceLocations {
-			if pol.ServiceLocations[i].ID == got.Location {
-				d.Location = &pol.ServiceLocations[i]
-				if len(d.Location.Address) > 0 {
-					d.Address = d.Location.Address
-				}
-			}
-		}
+		g := rma.GuideFor(pol, got)
+		d.Address, d.Offer, d.Steps, d.Location = g.Address, g.Offer, g.Instructions, g.Location
 		if pol.Replacement != nil {
 			d.Grades = pol.Replacement.Grades
 		}
-	}
-	if got.Number != "" {
-		addr := make([]string, len(d.Address))
-		for i, l := range d.Address {
-			addr[i] = strings.ReplaceAll(l, "<number>", got.Number)
-		}
-		d.Address = addr
 	}
 	p.Title = p.T("rma.unnumbered", got.ID)
 	if got.Number != "" {
