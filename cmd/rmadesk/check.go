@@ -17,7 +17,7 @@ func runCheck(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	db, err := sf.openStore(e.ctx)
+	db, err := sf.openExisting(e.ctx)
 	if err != nil {
 		return err
 	}

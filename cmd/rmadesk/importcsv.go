@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -52,7 +53,7 @@ func runImportCSV(e *env, args []string) error {
 		in, name = f, path
 	}
 	ctx := e.ctx
-	db, err := sf.openStore(ctx)
+	db, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -79,6 +80,7 @@ func runImportCSV(e *env, args []string) error {
 	start := time.Now()
 	l := bulk.New(db, set, bulk.Options{BatchSize: *batch})
 	actor := rma.Actor{OrgID: org.ID, Role: rma.RoleRequester, Name: "import-csv"}
+	var submitErr error
 	readErr := bulk.ReadCSV(bufio.NewReaderSize(in, 1<<20), func(g *bulk.Group) error {
 		if g.Err != nil {
 			l.Refuse(g.Source(), g.Err)
@@ -86,11 +88,25 @@ func runImportCSV(e *env, args []string) error {
 		}
 		// The key makes a second import of the same file file nothing twice.
 		g.Request.IdempotencyKey = "csv:" + g.Reference
-		return l.Submit(ctx, actor, g.Request, g.Source())
+		submitErr = l.Submit(ctx, actor, g.Request, g.Source())
+		return submitErr
 	})
 	res, err := l.Close(ctx)
 	if err != nil {
 		return err
+	}
+	if readErr != nil {
+		// A file that cannot be read on is the error, and the one line says
+		// it all: a summary line first read as if the import had worked.
+		listRefusals(e, res.Failed)
+		done := "nothing was imported"
+		if n := res.Filed + res.Existing; n > 0 {
+			done = fmt.Sprintf("the %d RMAs before it were imported", n)
+		}
+		if submitErr != nil && errors.Is(readErr, submitErr) {
+			return fmt.Errorf("%s: %w (%s)", name, readErr, done)
+		}
+		return badInputf("%s: %v (%s)", name, readErr, done)
 	}
 	took := time.Since(start)
 	fmt.Fprintf(e.stdout, "imported %s: %d RMAs with %d lines in %s (%.0f lines/s)", name, res.Filed, res.Lines,
@@ -102,20 +118,23 @@ func runImportCSV(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "; %d refused", len(res.Failed))
 	}
 	fmt.Fprintln(e.stdout)
-	for i, f := range res.Failed {
-		if i == maxListedFailures {
-			fmt.Fprintf(e.stderr, "... and %d more\n", len(res.Failed)-i)
-			break
-		}
-		fmt.Fprintln(e.stderr, "refused: "+oneLine(f.String()))
-	}
-	if readErr != nil {
-		return badInputf("%s: %v (the RMAs before it were imported)", name, readErr)
-	}
+	listRefusals(e, res.Failed)
 	if len(res.Failed) > 0 {
 		return errProblemsFound
 	}
 	return nil
+}
+
+// listRefusals prints the groups import-csv refused, one line each, up to
+// maxListedFailures.
+func listRefusals(e *env, failed []bulk.Failure) {
+	for i, f := range failed {
+		if i == maxListedFailures {
+			fmt.Fprintf(e.stderr, "... and %d more\n", len(failed)-i)
+			break
+		}
+		fmt.Fprintln(e.stderr, "refused: "+oneLine(f.String()))
+	}
 }
 
 // writeSampleCSV writes an import file of n lines for the Dexxon policy:

@@ -63,6 +63,9 @@ func main() {
 }
 
 func run(e *env, args []string) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		return exitCode(e, runVersion(e, args[1:]))
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			return run(e, []string{args[1], "-h"})
@@ -84,7 +87,7 @@ func run(e *env, args []string) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "rmadesk runs an RMA and warranty-claims desk.")
-	fmt.Fprintln(w, "\nUsage: rmadesk <command> [arguments]  (rmadesk <command> -h for its flags)")
+	fmt.Fprintln(w, "\nUsage: rmadesk <command> [arguments]  (rmadesk <command> -h for its flags; rmadesk --version)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
@@ -136,16 +139,37 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; a flag error is bad input (the flag package has
-// already printed the usage).
+// parseFlags parses args with flags and arguments in any order, as people
+// type them: `policy show pixfra --clauses` as well as `policy show
+// --clauses pixfra`. The flag package alone stops at the first argument and
+// leaves the flags after it as arguments. `--` still ends the flags, so an
+// argument that starts with a dash goes after it (a flag whose value is
+// "--" is written --name=--). The arguments, in order, are fs.Args()
+// afterwards. A flag error is bad input (the flag package has already
+// printed the usage).
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return badInputf("%s", err)
 		}
-		return badInputf("%s", err)
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	// Parsing "--" and the arguments sets no flag and leaves fs.Args() as
+	// the arguments, which is where every command reads them.
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 func runVersion(e *env, args []string) error {

@@ -99,6 +99,35 @@ func (f *storeFlags) openStore(ctx context.Context) (database, error) {
 	return db, nil
 }
 
+// openExisting opens a desk that must already exist. The commands that
+// only read a desk or add to one (check, export, import-csv, apikey, user)
+// use it: opening creates and migrates, so a mistyped --data-dir or --db
+// would otherwise become an empty desk that check calls healthy. migrate,
+// serve, import and org create may make a new desk and use openStore.
+func (f *storeFlags) openExisting(ctx context.Context) (database, error) {
+	switch {
+	case strings.HasPrefix(f.db, "postgres://"), strings.HasPrefix(f.db, "postgresql://"):
+		ok, err := postgres.HasDesk(ctx, f.db)
+		if err != nil {
+			return nil, fmt.Errorf("--db: %w", err)
+		}
+		if !ok {
+			return nil, badInputf("--db: the database holds no desk (no schema); rmadesk migrate --db URL makes one")
+		}
+	case f.db == "":
+		path := filepath.Join(f.dataDir, "rmadesk.db")
+		if _, err := os.Stat(path); err != nil {
+			return nil, badInputf("--data-dir: no desk in %s (%s: %v); rmadesk migrate --data-dir DIR makes one", f.dataDir, path, errors.Unwrap(err))
+		}
+	case strings.HasPrefix(f.db, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(f.db, "sqlite:"), "//")
+		if _, err := os.Stat(path); err != nil {
+			return nil, badInputf("--db: no desk at %s (%v); rmadesk migrate --db URL makes one", path, errors.Unwrap(err))
+		}
+	}
+	return f.openStore(ctx)
+}
+
 func runServe(e *env, args []string) error {
 	fs := newFlags(e, "serve", "serve [--addr HOST:PORT] [--data-dir DIR] [--db URL] [--demo] [--dir POLICIES]")
 	var sf storeFlags
@@ -313,7 +342,7 @@ func runAPIKey(e *env, args []string) error {
 		return badInputf("--role: %q is not a role (requester, agent, technician, admin)", *role)
 	}
 	ctx := context.Background()
-	db, err := sf.openStore(ctx)
+	db, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -382,10 +411,20 @@ var demoOrgs = []struct {
 	{"minicart", "Demo Shopper at Mini Cart", "consumer", "ES", "MINICART_KEY"},
 }
 
-// seedDemo creates (once) the demo desk and requester organisations, makes
-// fresh keys (keys are shown only when made), writes them to
-// DATA_DIR/demo-keys.env for docs/API.md, and prints how to try the API.
+// seedDemo creates (once) the demo desk and requester organisations and
+// their keys, writes the keys to DATA_DIR/demo-keys.env for docs/API.md,
+// and prints how to try the API. A key is shown only when made, so the
+// file is where the demo's keys live: a key it holds that still
+// authenticates as the same organisation and role is kept, and a new one
+// is made only when none is there or it no longer works (revoked, or the
+// file is from another database). Making eight on every start left every
+// old set valid too.
 func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, base, dataDir string) error {
+	envFile := filepath.Join(dataDir, "demo-keys.env")
+	kept, err := readDemoKeys(envFile)
+	if err != nil {
+		return err
+	}
 	accounts := auth.NewAccounts(db)
 	ensure := func(n auth.NewOrg) (*rma.Org, error) {
 		o, err := accounts.OrgByName(ctx, n.Name)
@@ -401,6 +440,16 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 	var env strings.Builder
 	fmt.Fprintf(&env, "export RMADESK=%s\n", base)
 	key := func(org *rma.Org, role rma.Role, name string) (string, error) {
+		if k := kept[name]; k != "" {
+			a, err := auth.Authenticate(ctx, db, k)
+			if err == nil && a.OrgID == org.ID && a.Role == role {
+				fmt.Fprintf(&env, "export %s=%s\n", name, k)
+				return k, nil
+			}
+			if err != nil && rma.ErrorCode(err) != rma.EUNAUTHORIZED {
+				return "", err
+			}
+		}
 		k, _, err := accounts.CreateKey(ctx, rma.System, org.ID, role, name)
 		if err == nil {
 			fmt.Fprintf(&env, "export %s=%s\n", name, k)
@@ -447,7 +496,6 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 			return err
 		}
 	}
-	envFile := filepath.Join(dataDir, "demo-keys.env")
 	if err := os.WriteFile(envFile, []byte(env.String()), 0o600); err != nil {
 		return err
 	}
@@ -456,7 +504,7 @@ Organisations: Demo Desk (admin, agent, technician keys) and one requester per
 seed policy. The portal: open %[1]s and sign in as agent@demo.example,
 tech@demo.example, or a requester: dexxon@, plextor@, webstore4@, pixfra@,
 minicart@demo.example; every demo password is %[3]s.
-Fresh API keys are in %[2]s; in another shell:
+The API keys are in %[2]s (kept from one start to the next); in another shell:
 
   source %[2]s
   curl -s -H "Authorization: Bearer $DEXXON_KEY" $RMADESK/api/v1/me
@@ -467,6 +515,25 @@ Fresh API keys are in %[2]s; in another shell:
 The whole lifecycle, step by step: docs/API.md. The API's description: %[1]s/api/v1/openapi.json
 `, base, envFile, demoPassword)
 	return nil
+}
+
+// readDemoKeys reads the keys of an earlier demo start from its env file
+// ("export NAME=KEY" lines); no file is no keys.
+func readDemoKeys(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	keys := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if name, value, ok := strings.Cut(strings.TrimPrefix(line, "export "), "="); ok {
+			keys[name] = strings.TrimSpace(value)
+		}
+	}
+	return keys, nil
 }
 
 func runExport(e *env, args []string) error {
@@ -483,7 +550,7 @@ func runExport(e *env, args []string) error {
 	if _, err := os.Stat(*out); err == nil {
 		return badInputf("--out: %s exists: export into a new directory", *out)
 	}
-	db, err := sf.openStore(e.ctx)
+	db, err := sf.openExisting(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -516,6 +583,9 @@ func runImport(e *env, args []string) error {
 	}
 	defer db.Close()
 	m, err := archive.Import(e.ctx, db, filepath.Join(sf.dataDir, "files"), *in)
+	if errors.Is(err, archive.ErrNotEmpty) {
+		return badInputf("%v", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -538,7 +608,7 @@ func runUser(e *env, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
 		return badInputf("user: usage: rmadesk user create --org NAME --email ADDR --role ROLE < password")
 	}
-	fs := newFlags(e, "user create", "user create --org NAME --email ADDR --role ROLE [--name NAME] [--data-dir DIR] [--db URL] (the password on stdin)")
+	fs := newFlags(e, "user create", "user create --org NAME --email ADDR --role ROLE [--name NAME] [--data-dir DIR] [--db URL] < PASSWORD-FILE\n(the password is the first line of standard input; there is no --password flag)")
 	var sf storeFlags
 	sf.register(fs)
 	orgName := fs.String("org", "", "the organisation's `NAME`")
@@ -555,7 +625,7 @@ func runUser(e *env, args []string) error {
 	}
 	password := strings.TrimRight(line, "\r\n")
 	ctx := e.ctx
-	db, err := sf.openStore(ctx)
+	db, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -571,6 +641,11 @@ func runUser(e *env, args []string) error {
 	u, err := accounts.CreateUser(ctx, rma.System, org.ID, *email, *name, rma.Role(*role), password)
 	if err != nil {
 		var de *rma.Error
+		if errors.As(err, &de) && de.Field == "password" {
+			// There is no --password flag: a password in the arguments
+			// would be in the shell's history and the process list.
+			return badInputf("password (the first line of standard input): %s", de.Message)
+		}
 		if errors.As(err, &de) && de.Field != "" {
 			return badInputf("--%s: %s", de.Field, de.Message)
 		}

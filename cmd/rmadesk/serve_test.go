@@ -235,7 +235,7 @@ func TestOrgAndAPIKeyCommands(t *testing.T) {
 		t.Fatalf("user create: %d %s %s", code, out, errOut)
 	}
 	code, _, errOut = runCLI(t, "short\n", "user", "create", "--data-dir", dir, "--org", "Acme Distribution", "--email", "b@acme.example", "--role", "requester")
-	if code != exitBadInput || !strings.Contains(errOut, "--password: at least 10 characters") {
+	if code != exitBadInput || !strings.Contains(errOut, "password (the first line of standard input): at least 10 characters") {
 		t.Fatalf("short password: %d %s", code, errOut)
 	}
 	code, out, _ = runCLI(t, "", "migrate", "--data-dir", dir)

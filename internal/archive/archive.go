@@ -29,6 +29,11 @@ import (
 // Format names the archive layout; import refuses any other.
 const Format = "rmadesk-archive/1"
 
+// ErrNotEmpty is Import's refusal of a database that already holds records:
+// the caller named the wrong database, which is not a failure of the
+// archive or the database (the command line exits 2 for it, not 1).
+var ErrNotEmpty = errors.New("the database already holds records")
+
 // Table is one table of the desk's records. Tables are listed in the order
 // they load (a row's references load before it). Bools and Bytes name the
 // columns whose stored form differs between databases (SQLite keeps 0/1 and
@@ -228,7 +233,7 @@ func Import(ctx context.Context, db DB, filesDir, dir string) (*Manifest, error)
 			return nil, fmt.Errorf("import: %w", err)
 		}
 		if n > 0 && t.Name != "sequences" {
-			return nil, fmt.Errorf("import: the database already holds records (%d in %s): import into a new one", n, t.Name)
+			return nil, fmt.Errorf("import: %w (%d in %s): import into a new one", ErrNotEmpty, n, t.Name)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM sequences"); err != nil {

@@ -83,3 +83,20 @@ func (db *DB) Ready(ctx context.Context) error {
 	}
 	return nil
 }
+
+// HasDesk reports whether the database at url holds a desk's schema, and
+// creates nothing: Open would migrate an empty database into an empty desk,
+// and a command that only reads or adds to a desk (check, export) must
+// refuse a mistyped URL rather than report on a desk it just made.
+func HasDesk(ctx context.Context, url string) (bool, error) {
+	pool, cfg, err := openPool(url)
+	if err != nil {
+		return false, err
+	}
+	defer pool.Close()
+	var ok bool
+	if err := pool.QueryRowContext(ctx, `SELECT to_regclass('orgs') IS NOT NULL`).Scan(&ok); err != nil {
+		return false, fmt.Errorf("postgres: open %s: %w", cfg.Database, err)
+	}
+	return ok, nil
+}
