@@ -344,13 +344,7 @@ func urlEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "#", "%23", " ", "%20", "+", "%2B").Replace(s)
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
-		return "/rmas"
-	}
-	return next
-}
+// safeNext is in redirect.go.
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := &page{translator: translator{language(r)}, request: r, Flash: r.URL.Query().Get("flash")}
