@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // hostileNext are redirect targets that leave the site, or could once a
@@ -141,5 +146,100 @@ func TestOpenRedirect(t *testing.T) {
 	resp, _ = p.form(p.browser(), "/login", url.Values{"email": {"agent@desk.example"}, "password": {password}, "next": {"/rmas/1"}})
 	if resp.Header.Get("Location") != "/rmas/1" {
 		t.Errorf("POST /login with a local next: Location %q", resp.Header.Get("Location"))
+	}
+}
+
+// flashCookieValue signs a flash payload as a portal with key would, for
+// cookies the server did not make (expired, another key).
+func flashCookieValue(key []byte, expires time.Time, kind flashKind, msg string) string {
+	s := &Server{cfg: Config{SessionKey: key}}
+	payload := binary.BigEndian.AppendUint64(nil, uint64(expires.Unix()))
+	payload = append(append(payload, byte(kind)), msg...)
+	return base64.RawURLEncoding.EncodeToString(append(payload, s.flashMAC(payload)...))
+}
+
+// TestFlashFromServerOnly: the status banner says only what the server
+// left for the page, once; nothing a link or a forged cookie carries.
+func TestFlashFromServerOnly(t *testing.T) {
+	p := newPortal(t)
+	const lie = "Your account is suspended"
+	dist := p.signIn("rma@dist.example")
+	for _, path := range []string{"/?flash=Your+account+is+suspended", "/rmas?flash=Your+account+is+suspended", "/rmas/new?flash=Your+account+is+suspended"} {
+		resp, body := p.do(dist, "GET", path, nil, "")
+		if strings.Contains(body, lie) {
+			t.Errorf("GET %s (%d) shows the link's words", path, resp.StatusCode)
+		}
+	}
+	if _, body := p.do(p.browser(), "GET", "/login?flash=Your+account+is+suspended", nil, ""); strings.Contains(body, lie) {
+		t.Error("GET /login?flash= shows the link's words")
+	}
+
+	// A real action's message shows once, then not on reload.
+	form, ct := pixfraForm(t, true)
+	if resp, body := p.do(dist, "POST", "/rmas/new", form, ct); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	resp, _ := p.form(dist, "/rmas/1/messages", url.Values{"body": {"hello"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("message: %d", resp.StatusCode)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("kind", "other")
+	fw, _ := mw.CreateFormFile("file", "extra.png")
+	fw.Write(png)
+	mw.Close()
+	resp, _ = p.do(dist, "POST", "/rmas/1/documents", &buf, mw.FormDataContentType())
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/rmas/1" {
+		t.Fatalf("upload: %d %s, want 303 /rmas/1 (no message in the URL)", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var set *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == flashCookie {
+			set = c
+		}
+	}
+	if set == nil || !set.HttpOnly || set.SameSite != http.SameSiteLaxMode || set.Path != "/" || set.MaxAge <= 0 || set.MaxAge > 300 {
+		t.Fatalf("flash cookie %+v, want HttpOnly, SameSite=Lax, Path=/, short-lived", set)
+	}
+	const done = `<p class="flash" role="status">Done.</p>`
+	if _, body := p.do(dist, "GET", "/rmas/1", nil, ""); !strings.Contains(body, done) {
+		t.Errorf("the page after the upload lacks %s", done)
+	}
+	if _, body := p.do(dist, "GET", "/rmas/1", nil, ""); strings.Contains(body, done) {
+		t.Error("the message shows again on reload")
+	}
+
+	// A cookie the server did not sign as it stands shows nothing.
+	u, _ := url.Parse(p.srv.URL)
+	key := bytes.Repeat([]byte("k"), 32) // newPortal's
+	raw, _ := base64.RawURLEncoding.DecodeString(set.Value)
+	tampered := bytes.Clone(raw)
+	tampered[9] ^= 'D' ^ 'N' // "Done." becomes "None."
+	for name, value := range map[string]string{
+		"unsigned":       base64.RawURLEncoding.EncodeToString(append(binary.BigEndian.AppendUint64(nil, uint64(time.Now().Add(time.Minute).Unix())), 's', 'Y', 'o', 'u')),
+		"plain text":     lie,
+		"tampered":       base64.RawURLEncoding.EncodeToString(tampered),
+		"another key":    flashCookieValue(bytes.Repeat([]byte("x"), 32), time.Now().Add(time.Minute), flashStatus, lie),
+		"expired":        flashCookieValue(key, time.Now().Add(-time.Second), flashStatus, lie),
+		"unknown kind":   flashCookieValue(key, time.Now().Add(time.Minute), 'x', lie),
+		"session cookie": "AAAAAAAAAAEAAAAAf____wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	} {
+		dist.Jar.SetCookies(u, []*http.Cookie{{Name: flashCookie, Value: value, Path: "/"}})
+		_, body := p.do(dist, "GET", "/rmas/1", nil, "")
+		if strings.Contains(body, `class="flash"`) || strings.Contains(body, lie) || strings.Contains(body, "None.") {
+			t.Errorf("a flash cookie %s shows a message", name)
+		}
+		for _, c := range dist.Jar.Cookies(u) {
+			if c.Name == flashCookie {
+				t.Errorf("the %s flash cookie is not cleared", name)
+			}
+		}
+	}
+	// The same signature check lets the server's own through (the test's
+	// signing is the server's).
+	dist.Jar.SetCookies(u, []*http.Cookie{{Name: flashCookie, Value: flashCookieValue(key, time.Now().Add(time.Minute), flashStatus, "Signed."), Path: "/"}})
+	if _, body := p.do(dist, "GET", "/rmas/1", nil, ""); !strings.Contains(body, `role="status">Signed.</p>`) {
+		t.Error("a flash signed with the server's key is not shown")
 	}
 }

@@ -149,7 +149,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, p *page) {
 			ok++
 		}
 	}
-	redirectFlash(w, r, "/rmas", p.T("list.bulk_done", ok, failed))
+	s.redirectFlash(w, r, "/rmas", p.T("list.bulk_done", ok, failed))
 }
 
 // bulkResolution is what a bulk authorization asks for: the first offer
@@ -215,9 +215,6 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Title = p.T("rma.unnumbered", got.ID)
 	if got.Number != "" {
 		p.Title = p.T("rma.title", got.Number)
-	}
-	if r.URL.Query().Get("changed") == "1" {
-		p.Error = p.T("rma.changed")
 	}
 	p.Data = d
 	s.render(w, http.StatusOK, "detail", p)
@@ -285,10 +282,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 	to := fmt.Sprintf("/rmas/%d", id)
 	switch {
 	case err == nil:
-		redirectFlash(w, r, to, p.T("rma.done"))
+		s.redirectFlash(w, r, to, p.T("rma.done"))
 	case rma.ErrorCode(err) == rma.EPRECONDITION:
 		// Someone acted first: show what they did rather than an error.
-		http.Redirect(w, r, to+"?changed=1", http.StatusSeeOther)
+		s.setFlash(w, flashError, p.T("rma.changed"))
+		http.Redirect(w, r, to, http.StatusSeeOther)
 	default:
 		s.fail(w, r, p, err)
 	}
@@ -322,7 +320,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	redirectFlash(w, r, fmt.Sprintf("/rmas/%d", id), p.T("rma.done"))
+	s.redirectFlash(w, r, fmt.Sprintf("/rmas/%d", id), p.T("rma.done"))
 }
 
 // storeUploads reads a multipart form's files and stores them on the RMA.
@@ -462,7 +460,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, p *page) {
 		s.render(w, http.StatusUnprocessableEntity, "receiving", p)
 		return
 	}
-	redirectFlash(w, r, fmt.Sprintf("/rmas/%d", got.ID), p.T("receiving.ok", got.Number))
+	s.redirectFlash(w, r, fmt.Sprintf("/rmas/%d", got.ID), p.T("receiving.ok", got.Number))
 }
 
 func (s *Server) serials(w http.ResponseWriter, r *http.Request, p *page) {

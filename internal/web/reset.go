@@ -112,5 +112,5 @@ func (s *Server) resetSet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, p, err)
 		return
 	}
-	http.Redirect(w, r, "/login?flash="+urlEscape(p.T("reset.done")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/login", p.T("reset.done"))
 }

@@ -180,7 +180,7 @@ func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *page)) htt
 		}
 		org, _ := s.svc.Store().Org(r.Context(), actor.OrgID)
 		p := &page{translator: translator{language(r)}, Actor: actor, Org: org, User: u.Email, Path: r.URL.Path,
-			IsDesk: actor.Role.IsDesk(), Flash: r.URL.Query().Get("flash"), request: r}
+			IsDesk: actor.Role.IsDesk(), request: r}
 		if r.Method == http.MethodPost {
 			// A plain form is read here and its text checked as the API
 			// checks JSON; a multipart form is checked by its handler once
@@ -223,6 +223,7 @@ func checkForm(values map[string][]string) error {
 
 // render writes a full page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+	s.takeFlash(w, p.request, p) // the status message left for this page (flash.go)
 	var buf bytes.Buffer
 	if err := s.tmpl.ExecuteTemplate(&buf, name, p); err != nil {
 		s.cfg.Log.Error("template", "name", name, "err", err)
@@ -347,7 +348,7 @@ func urlEscape(s string) string {
 // safeNext is in redirect.go.
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	p := &page{translator: translator{language(r)}, request: r, Flash: r.URL.Query().Get("flash")}
+	p := &page{translator: translator{language(r)}, request: r}
 	p.Title = p.T("login.title")
 	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
 	s.render(w, http.StatusOK, "login", p)
@@ -417,10 +418,4 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-func redirectFlash(w http.ResponseWriter, r *http.Request, to, flash string) {
-	sep := "?"
-	if strings.Contains(to, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, to+sep+"flash="+urlEscape(flash), http.StatusSeeOther)
-}
+// redirectFlash is in flash.go.

@@ -196,10 +196,14 @@ func TestPortalFlow(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("authorize: %d", resp.StatusCode)
 	}
+	_, _ = p.do(agent, "GET", "/rmas/1", nil, "") // the page that shows "Done."
 	// The same form again, at the old version: the page says so.
 	resp, _ = p.form(agent, "/rmas/1/act/authorize", url.Values{"version": {version[1]}, "resolution": {"repair"}})
-	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "changed=1") {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/rmas/1" {
 		t.Fatalf("stale authorize: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, body := p.do(agent, "GET", "/rmas/1", nil, ""); !strings.Contains(body, "Someone changed this RMA meanwhile.") {
+		t.Fatalf("after a stale authorize the page does not say the RMA changed")
 	}
 	_, body = p.do(dist, "GET", "/rmas/1", nil, "")
 	if !regexp.MustCompile(`<h1>RMA-26-\d{5}-[A-Z]</h1>`).MatchString(body) || !strings.Contains(body, "authorized") {
