@@ -44,6 +44,9 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/jobs", Op: rma.OpAdminister, handler: s.listJobs},
 		{Method: "POST", Path: v1 + "/orgs", Op: rma.OpAdminister, handler: s.createOrg},
 		{Method: "POST", Path: v1 + "/orgs/{id}/keys", Op: rma.OpAdminister, handler: s.createKey},
+		{Method: "GET", Path: v1 + "/keys", Op: rma.OpAdminister, handler: s.listKeys},
+		{Method: "DELETE", Path: v1 + "/keys/{prefix}", Op: rma.OpAdminister, handler: s.revokeKey},
+		{Method: "DELETE", Path: v1 + "/users/{user}/sessions", Op: rma.OpAdminister, handler: s.endUserSessions},
 	}
 	for _, a := range s.transitionHandlers() {
 		rs = append(rs, Route{Method: "POST", Path: v1 + "/rmas/{id}/" + string(a.action), Op: a.action, handler: a.handle})
@@ -365,7 +368,10 @@ func (s *Server) transitionHandlers() []transitionHandler {
 			return svc.ProvideInfo(c, a, id, v, ups)
 		})},
 		{rma.ActAuthorize, withBody(func(c ctx, a rma.Actor, id int64, v int, b *AuthorizeBody) (*rma.RMA, error) {
-			return svc.Authorize(c, a, id, v, rma.AuthorizeRequest{Resolution: b.Resolution, Location: b.Location, Note: b.Note})
+			return svc.Authorize(c, a, id, v, rma.AuthorizeRequest{Resolution: b.Resolution, Location: b.Location, Note: b.Note, Override: b.OverrideReason})
+		})},
+		{rma.ActSetPreference, withBody(func(c ctx, a rma.Actor, id int64, v int, b *PreferenceBody) (*rma.RMA, error) {
+			return svc.SetPreference(c, a, id, v, b.Preference)
 		})},
 		{rma.ActReject, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ReasonBody) (*rma.RMA, error) {
 			return svc.Reject(c, a, id, v, b.Reason)

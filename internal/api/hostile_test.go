@@ -42,7 +42,7 @@ func hostileSamples() map[string]string {
 		"dates": {"purchase": "2025-03-15"}, "conditions": ["c"], "cause": "c", "documents": ["purchase_receipt"]`
 	m := map[string]string{
 		"POST /api/v1/policies/{id}/check": `{"kind": "warranty", ` + claim + `}`,
-		"POST /api/v1/rmas": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "lines": [{` + claim +
+		"POST /api/v1/rmas": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
 			`, "quantity": 1, "fault": "f", "last_invoiced_price": ` + money + `}]}`,
 		"POST /api/v1/rmas/{id}/messages": `{"body": "b"}`,
 		"POST /api/v1/rmas/{id}/charges":  `{"line": 1, "kind": "nope", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}`,
@@ -54,7 +54,8 @@ func hostileSamples() map[string]string {
 	transition := map[rma.Action]string{
 		rma.ActRequestInfo:         `{"reason": "r"}`,
 		rma.ActProvideInfo:         `{"lines": [{"line": 1, "dates": {"purchase": "2025-03-15"}, "documents": ["d"]}]}`,
-		rma.ActAuthorize:           `{"resolution": "nope", "location": "l", "note": "n"}`,
+		rma.ActAuthorize:           `{"resolution": "nope", "location": "l", "note": "n", "override_reason": "o"}`,
+		rma.ActSetPreference:       `{"preference": "p"}`,
 		rma.ActReject:              `{"reason": "r"}`,
 		rma.ActRefer:               `{"contact": "c", "reason": "r"}`,
 		rma.ActCreditWithoutReturn: `{"note": "n"}`,
@@ -65,7 +66,7 @@ func hostileSamples() map[string]string {
 		rma.ActStartEvaluation:     `{}`,
 		rma.ActEvaluate: `{"lines": [{"line": 1, "finding": "f", "condition": "c", "notes": "n",
 			"charges": [{"kind": "k", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}]}]}`,
-		rma.ActResolve: `{"outcome": "nope", "note": "n", "replacements": [{"line": 1, "serial": "s", "model": "m", "grade": "g"}]}`,
+		rma.ActResolve: `{"outcome": "nope", "note": "n", "override_reason": "o", "replacements": [{"line": 1, "serial": "s", "model": "m", "grade": "g"}]}`,
 		rma.ActCancel:  `{"reason": "r"}`,
 		rma.ActClose:   `{}`,
 	}

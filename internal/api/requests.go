@@ -21,6 +21,7 @@ type SubmitBody struct {
 	Kind         string     `json:"kind,omitempty"`
 	Reference    string     `json:"reference,omitempty"`
 	NoSubstitute bool       `json:"no_substitute,omitempty"`
+	Preference   string     `json:"preference,omitempty"`
 	Lines        []LineBody `json:"lines"`
 }
 
@@ -49,7 +50,7 @@ func (b *SubmitBody) request() (rma.SubmitRequest, error) {
 	if err != nil {
 		return rma.SubmitRequest{}, rma.Invalid("kind", "%v", err)
 	}
-	req := rma.SubmitRequest{PolicyID: b.Policy, Kind: kind, Reference: b.Reference, NoSubstitute: b.NoSubstitute}
+	req := rma.SubmitRequest{PolicyID: b.Policy, Kind: kind, Reference: b.Reference, NoSubstitute: b.NoSubstitute, Preference: b.Preference}
 	for i, lb := range b.Lines {
 		field := fmt.Sprintf("lines[%d]", i)
 		claim, err := lb.claim(field)
@@ -173,9 +174,15 @@ type ReferBody struct {
 
 // AuthorizeBody is POST .../authorize.
 type AuthorizeBody struct {
-	Resolution string `json:"resolution"`
-	Location   string `json:"location,omitempty"`
-	Note       string `json:"note,omitempty"`
+	Resolution     string `json:"resolution,omitempty"`
+	Location       string `json:"location,omitempty"`
+	Note           string `json:"note,omitempty"`
+	OverrideReason string `json:"override_reason,omitempty"`
+}
+
+// PreferenceBody is POST .../set_preference.
+type PreferenceBody struct {
+	Preference string `json:"preference"`
 }
 
 // ProvideInfoBody is POST .../provide_info.
@@ -280,9 +287,10 @@ func (b *EvaluateBody) findings() ([]rma.LineFinding, error) {
 
 // ResolveBody is POST .../resolve.
 type ResolveBody struct {
-	Outcome      string `json:"outcome"`
-	Note         string `json:"note,omitempty"`
-	Replacements []struct {
+	Outcome        string `json:"outcome"`
+	Note           string `json:"note,omitempty"`
+	OverrideReason string `json:"override_reason,omitempty"`
+	Replacements   []struct {
 		Line   int    `json:"line"`
 		Serial string `json:"serial"`
 		Model  string `json:"model,omitempty"`
@@ -291,7 +299,7 @@ type ResolveBody struct {
 }
 
 func (b *ResolveBody) request() rma.ResolveRequest {
-	req := rma.ResolveRequest{Outcome: rma.Outcome(b.Outcome), Note: b.Note}
+	req := rma.ResolveRequest{Outcome: rma.Outcome(b.Outcome), Note: b.Note, Override: b.OverrideReason}
 	for _, u := range b.Replacements {
 		req.Replacements = append(req.Replacements, rma.ReplacementUnit{LineNo: u.Line, Serial: u.Serial, Model: u.Model, Grade: u.Grade})
 	}

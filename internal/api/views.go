@@ -99,6 +99,8 @@ type RMAView struct {
 	ReturnAddress   []string          `json:"return_address"`
 	Instructions    []InstructionView `json:"instructions"`
 	NoSubstitute    bool              `json:"no_substitute"`
+	Preference      string            `json:"preference,omitempty"`         // the resolution the requester chose
+	PreferenceOf    []string          `json:"preference_choices,omitempty"` // what it may choose between, where the policy leaves it the choice
 	Reported        string            `json:"reported"`
 	Lines           []LineView        `json:"lines,omitempty"`
 	Deadlines       []DeadlineView    `json:"deadlines"`
@@ -195,13 +197,14 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		ID: r.ID, Number: r.Number, NumberExpires: dateString(r.NumberExpires), OrgID: r.OrgID, Reference: r.Reference,
 		Policy: r.PolicyID, PolicyVersion: r.PolicyVersion, Kind: r.Kind, State: r.State, AllowedActions: rma.AllowedActions(r.State),
 		Decision: r.Verdict, Route: r.Route, Resolution: r.Resolution, Outcome: r.Outcome, Reason: r.Reason,
-		ReferredTo: r.ReferredTo, NoSubstitute: r.NoSubstitute, Reported: dateString(r.Reported),
+		ReferredTo: r.ReferredTo, NoSubstitute: r.NoSubstitute, Preference: r.Preference, Reported: dateString(r.Reported),
 		Numbers: []NumberView{}, Deadlines: []DeadlineView{}, Charges: []ChargeView{}, Balance: []MoneyJSON{},
 		ReturnAddress: []string{}, Instructions: []InstructionView{}, Offered: []string{},
 		Version: r.Version, Created: r.Created, Updated: r.Updated,
 	}
 	if p := s.svc.Policies().Version(r.PolicyID, r.PolicyVersion); p != nil {
 		g := rma.GuideFor(p, r)
+		v.PreferenceOf = rma.PreferenceChoices(p, r.Route)
 		v.ReturnAddress = g.Address
 		if g.Offer != nil {
 			v.Offered = g.Offer

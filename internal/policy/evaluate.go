@@ -83,6 +83,7 @@ const (
 	CodeMissingWarrantyStart = "missing_warranty_start"
 	CodeMissingDates         = "missing_dates"
 	CodeInWarranty           = "in_warranty"
+	CodeWarrantyFallback     = "warranty_start_fallback"
 	CodeOutOfWarranty        = "out_of_warranty"
 	CodeOutsideWindow        = "outside_window"
 	CodeChargeableService    = "chargeable_service"
@@ -288,17 +289,22 @@ func (p *Policy) warrantyStatus(c *Claim, d *Decision, t *Term) bool {
 		w.Basis, w.Start, w.LastDay, w.InWarranty = win.After, start, last, open
 		w.Term = win.desc
 	} else {
-		for _, b := range p.Warranty.Start {
+		used := -1
+		for i, b := range p.Warranty.Start {
 			s := c.Dates.Get(b.Date)
 			if s.IsZero() || (b.HasEvidence && !c.Documents.Has(b.Evidence)) {
 				continue
 			}
 			w.Basis, w.Start = b.Date, s
 			w.LastDay = calendar.LastDayOfTerm(s, t.Years, t.Months)
+			used = i
 			break
 		}
 		if w.Start.IsZero() {
 			return false
+		}
+		if used > 0 {
+			p.explainFallback(c, d, used)
 		}
 		w.InWarranty = c.Dates.Reported <= w.LastDay
 	}
@@ -376,6 +382,23 @@ func windowText(prefix string, w *WarrantyStatus, window bool, reported string) 
 		b = append(b, reported...)
 	}
 	return string(b)
+}
+
+// explainFallback says why the warranty runs from a later basis than the
+// policy's first choice (Dexxon: no end-user receipt, so from Dexxon's own
+// invoice), citing the clause of the basis used.
+func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
+	var skipped []string
+	for _, b := range p.Warranty.Start[:used] {
+		switch {
+		case c.Dates.Get(b.Date).IsZero():
+			skipped = append(skipped, "no dates."+b.Date.String())
+		default:
+			skipped = append(skipped, "dates."+b.Date.String()+" without "+b.Evidence.String())
+		}
+	}
+	b := p.Warranty.Start[used]
+	d.add(CodeWarrantyFallback, b.Clause, strings.Join(skipped, ", ")+": the warranty runs from dates."+b.Date.String()+" "+d.Warranty.Start.String())
 }
 
 func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {

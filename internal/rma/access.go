@@ -22,7 +22,7 @@ const (
 )
 
 var roleActions = map[Role][]Action{
-	RoleRequester: {OpSubmit, OpRead, OpAddDocument, OpAddMessage, ActProvideInfo, ActShip, ActCancel},
+	RoleRequester: {OpSubmit, OpRead, OpAddDocument, OpAddMessage, ActProvideInfo, ActShip, ActCancel, ActSetPreference},
 	RoleTechnician: {OpRead, OpAddDocument, OpAddMessage, OpAddCharge, OpListAll, OpLookup,
 		ActReceive, ActStartEvaluation, ActEvaluate},
 	RoleAgent: {OpRead, OpAddDocument, OpAddMessage, OpAddCharge, OpListAll, OpLookup,

@@ -69,6 +69,7 @@ type RMA struct {
 	ReferredTo    string         // the service centre's contact, when referred
 	Location      string         // the service location goods go to (policy service_locations id)
 	NoSubstitute  bool           // the requester refuses a substitute model (Pixfra)
+	Preference    string         // the resolution the requester prefers where the policy leaves it the choice (Mini Cart: replace or refund)
 	Reported      calendar.Date  // the day it was filed: the engine's "today"
 	Lines         []Line
 	Numbers       []NumberRecord // every number issued, the current one last

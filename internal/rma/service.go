@@ -66,6 +66,7 @@ type SubmitRequest struct {
 	Kind           policy.Kind
 	Reference      string
 	NoSubstitute   bool
+	Preference     string // the resolution the requester prefers, where the policy leaves it the choice
 	Lines          []LineRequest
 	IdempotencyKey string
 }
@@ -154,6 +155,12 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 		})
 	}
 	r.summarise()
+	if req.Preference != "" {
+		if err := checkPreference(p, r, req.Preference); err != nil {
+			return nil, false, err
+		}
+		r.Preference = req.Preference
+	}
 	r.Location = chooseLocation(p, org, r)
 	for _, d := range p.Deadlines {
 		if d.After == "submitted" {

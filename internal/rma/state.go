@@ -46,6 +46,7 @@ const (
 	ActResolve             Action = "resolve"               // credit, replace, repair, refund, return...
 	ActCancel              Action = "cancel"                // the requester withdraws the request
 	ActClose               Action = "close"                 // nothing left to do
+	ActSetPreference       Action = "set_preference"        // the requester states or changes the resolution it prefers
 )
 
 // transitions is the whole state machine: every allowed (state, action)
@@ -59,11 +60,13 @@ var transitions = map[State]map[Action]State{
 		ActCreditWithoutReturn: CreditedWithoutReturn,
 		ActResolveRemotely:     Resolved,
 		ActCancel:              Resolved,
+		ActSetPreference:       Submitted,
 	},
 	NeedsInfo: {
-		ActProvideInfo: Submitted,
-		ActReject:      Rejected,
-		ActCancel:      Resolved,
+		ActProvideInfo:   Submitted,
+		ActReject:        Rejected,
+		ActCancel:        Resolved,
+		ActSetPreference: NeedsInfo,
 	},
 	Authorized: {
 		ActShip:    InTransit,

@@ -16,9 +16,11 @@ var allowedTransitions = []string{
 	"submitted credit_without_return credited_without_return",
 	"submitted resolve_remotely resolved",
 	"submitted cancel resolved",
+	"submitted set_preference submitted",
 	"needs_info provide_info submitted",
 	"needs_info reject rejected",
 	"needs_info cancel resolved",
+	"needs_info set_preference needs_info",
 	"authorized ship in_transit",
 	"authorized receive received",
 	"authorized expire expired",
@@ -40,7 +42,7 @@ var allowedTransitions = []string{
 var allActions = []Action{
 	ActRequestInfo, ActProvideInfo, ActAuthorize, ActReject, ActRefer, ActCreditWithoutReturn,
 	ActResolveRemotely, ActExpire, ActReissue, ActShip, ActReceive, ActStartEvaluation,
-	ActEvaluate, ActResolve, ActCancel, ActClose,
+	ActEvaluate, ActResolve, ActCancel, ActClose, ActSetPreference,
 }
 
 // TestStateMachine checks every (state, action) pair: the allowed ones lead

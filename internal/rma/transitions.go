@@ -149,11 +149,19 @@ type LineUpdate struct {
 // date. When something is still missing the RMA goes straight back to
 // needs_info, with both steps in its history.
 func (s *Service) ProvideInfo(ctx context.Context, actor Actor, id int64, ifVersion int, updates []LineUpdate) (*RMA, error) {
+	// The RMA first, then its documents: a document stored after the RMA
+	// was read moves its version, so the save below fails (EPRECONDITION)
+	// rather than record a decision blind to a document the history shows
+	// before it.
+	r, err := s.store.RMA(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	docs, err := s.store.Documents(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.transition(ctx, actor, id, ifVersion, ActProvideInfo, func(c *change) error {
+	return s.transitionLoaded(ctx, actor, r, ifVersion, ActProvideInfo, func(c *change) error {
 		for i, u := range updates {
 			l := c.r.line(u.LineNo)
 			if l == nil {
@@ -240,6 +248,10 @@ type AuthorizeRequest struct {
 	Resolution string // from the policy's offer, e.g. "return", "replace", "refund"
 	Location   string // a service location ID; default: the one chosen at submission
 	Note       string
+	// Override is the desk's written reason for authorizing another
+	// resolution than the one the requester chose where the policy leaves
+	// the choice to it; recorded on the event and shown to the requester.
+	Override string
 }
 
 // Authorize issues an RMA number valid for the policy's days: goods come back.
@@ -247,13 +259,33 @@ func (s *Service) Authorize(ctx context.Context, actor Actor, id int64, ifVersio
 	if err := optional("note", req.Note, 2000); err != nil {
 		return nil, err
 	}
+	if err := optional("override_reason", req.Override, 2000); err != nil {
+		return nil, err
+	}
+	override := strings.TrimSpace(req.Override)
 	return s.transition(ctx, actor, id, ifVersion, ActAuthorize, func(c *change) error {
+		pref := ""
+		if PreferenceChoices(c.p, c.r.Route) != nil {
+			pref = c.r.Preference
+		}
+		if req.Resolution == "" && pref != "" {
+			// The requester chose; the desk goes with it.
+			req.Resolution = pref
+		}
 		switch req.Resolution {
 		case "destroy_and_credit", "refer_to_manufacturer", "remote_fix":
 			return Invalid("resolution", "%q needs no parcel: use its own step (credit_without_return, refer, resolve_remotely)", req.Resolution)
 		}
 		if err := offered(c.p, c.r, req.Resolution); err != nil {
 			return err
+		}
+		if pref != "" && req.Resolution != pref {
+			if override == "" {
+				return Invalid("resolution", "the requester chose %s, as policy %s leaves to it [%s]: authorize that, or give a written reason for %s (override_reason)",
+					pref, c.p.ID, ruleClause(c.p.ResolutionFor(c.r.Route)), req.Resolution)
+			}
+			c.ev.Details["override_reason"] = override
+			c.ev.Details["requester_chose"] = pref
 		}
 		if req.Location != "" {
 			if !slices.ContainsFunc(c.p.ServiceLocations, func(l policy.ServiceLocation) bool { return l.ID == req.Location }) {
@@ -684,6 +716,10 @@ type ResolveRequest struct {
 	Outcome      Outcome
 	Replacements []ReplacementUnit
 	Note         string
+	// Override is the desk's written reason for an outcome the policy does
+	// not allow (goodwill, a settlement): recorded on the event and shown
+	// to the requester. Without it such an outcome is refused.
+	Override string
 }
 
 // ReplacementUnit is the unit sent in place of a line's.
@@ -699,6 +735,9 @@ type ReplacementUnit struct {
 // refund, return unrepaired, or no fault found.
 func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, ifVersion int, req ResolveRequest) (*RMA, error) {
 	if err := optional("note", req.Note, 2000); err != nil {
+		return nil, err
+	}
+	if err := optional("override_reason", req.Override, 2000); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, id, ifVersion, ActResolve, func(c *change) error {
@@ -718,9 +757,20 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, ifVersion 
 				return Invalid("outcome", "no_fault_found, but line %d was found %s", l.No, l.Finding)
 			}
 		}
+		overridden, err := c.checkOutcome(req.Outcome, strings.TrimSpace(req.Override))
+		if err != nil {
+			return err
+		}
+		if len(overridden) > 0 {
+			c.ev.Details["override_reason"] = strings.TrimSpace(req.Override)
+			c.ev.Details["policy_allows"] = strings.Join(overridden, "; ")
+		}
 		switch req.Outcome {
 		case Replaced:
 			if err := c.replace(req.Replacements); err != nil {
+				return err
+			}
+			if err := s.checkReplacementSerials(ctx, c.r, req.Replacements); err != nil {
 				return err
 			}
 		case Credited:
@@ -759,6 +809,12 @@ func (c *change) replace(units []ReplacementUnit) error {
 		if err := required(field+".serial", u.Serial, 200); err != nil {
 			return err
 		}
+		// A replacement is another unit: "the serial number will be different".
+		for _, own := range []string{l.Claim.Product.Serial, l.ReceivedSerial} {
+			if own != "" && strings.EqualFold(strings.TrimSpace(u.Serial), strings.TrimSpace(own)) {
+				return Invalid(field+".serial", "%s is the serial of line %d's own unit: a replacement is another unit, with its own serial", u.Serial, l.No)
+			}
+		}
 		if repl != nil && len(repl.Grades) > 0 && !slices.Contains(repl.Grades, u.Grade) {
 			return Invalid(field+".grade", "%q is not a grade policy %s uses (%s)", u.Grade, c.p.ID, strings.Join(repl.Grades, ", "))
 		}
@@ -783,6 +839,48 @@ func (c *change) replace(units []ReplacementUnit) error {
 	c.ev.Details["replacements"] = len(units)
 	if repl != nil && repl.OwnershipToVendor {
 		c.ev.Details["defective_units"] = "property of the vendor"
+	}
+	return nil
+}
+
+// checkReplacementSerials refuses a replacement serial that is, as far as
+// the desk knows, a live unit elsewhere: sent out as another RMA's
+// replacement, in another RMA still open, or handed back to its owner by
+// another RMA (repaired, returned unrepaired, found without fault,
+// withdrawn). The latest record of the serial decides: a unit the vendor
+// took back (replaced, refunded, credited) may come back as a serviced
+// replacement.
+func (s *Service) checkReplacementSerials(ctx context.Context, r *RMA, units []ReplacementUnit) error {
+	for i, u := range units {
+		hits, err := s.store.LinesBySerial(ctx, strings.TrimSpace(u.Serial))
+		if err != nil {
+			return err
+		}
+		for j := len(hits) - 1; j >= 0; j-- {
+			h := hits[j]
+			if h.RMAID == r.ID {
+				continue
+			}
+			live := h.AsReplacement
+			switch h.State {
+			case Resolved, Closed:
+				switch h.Outcome {
+				case Repaired, ReturnedUnrepaired, NoFaultFound, Withdrawn, RemoteFix:
+					live = true
+				}
+			case Rejected, Referred, CreditedWithoutReturn, Expired:
+			default:
+				live = true // in an open RMA
+			}
+			if live {
+				where := h.Number
+				if where == "" {
+					where = fmt.Sprintf("RMA %d", h.RMAID)
+				}
+				return Invalid(fmt.Sprintf("replacements[%d].serial", i), "%s is a live unit of %s (line %d): a replacement must be a unit the desk holds", u.Serial, where, h.Line.No)
+			}
+			break
+		}
 	}
 	return nil
 }

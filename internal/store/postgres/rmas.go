@@ -20,7 +20,7 @@ import (
 var rmaMutable = []string{
 	"number", "number_expires", "reference", "policy_id", "policy_version",
 	"kind", "state", "verdict", "route", "resolution", "outcome", "reason",
-	"referred_to", "location", "no_substitute", "reported", "updated",
+	"referred_to", "location", "no_substitute", "reported", "updated", "preference",
 }
 
 var rmaFixed = []string{"org_id", "version", "created", "idempotency_key"}
@@ -107,7 +107,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 		number, enc.Date("number_expires", r.NumberExpires), r.Reference, r.PolicyID, r.PolicyVersion,
 		enc.Name("kind", r.Kind), string(r.State), enc.Name("verdict", r.Verdict), enc.Name("route", r.Route), r.Resolution,
 		string(r.Outcome), r.Reason, r.ReferredTo, r.Location, r.NoSubstitute,
-		enc.Date("reported", r.Reported), enc.Time("updated", updated),
+		enc.Date("reported", r.Reported), enc.Time("updated", updated), r.Preference,
 	}
 	for i := range r.Lines {
 		l := &r.Lines[i]
@@ -693,7 +693,7 @@ func loadRMA(ctx context.Context, q querier, id int64) (*rma.RMA, error) {
 
 const rmaColumns = `r.id, r.number, r.number_expires, r.org_id, r.reference, r.policy_id, r.policy_version,
 	r.kind, r.state, r.verdict, r.route, r.resolution, r.outcome, r.reason, r.referred_to, r.location,
-	r.no_substitute, r.reported, r.version, r.created, r.updated`
+	r.no_substitute, r.reported, r.version, r.created, r.updated, r.preference`
 
 type scanner interface{ Scan(...any) error }
 
@@ -703,7 +703,7 @@ func scanRMA(row scanner) (*rma.RMA, error) {
 	var kind, state, verdict, route, outcome string
 	err := row.Scan(&r.ID, &number, &expires, &r.OrgID, &r.Reference, &r.PolicyID, &r.PolicyVersion,
 		&kind, &state, &verdict, &route, &r.Resolution, &outcome, &r.Reason, &r.ReferredTo, &r.Location,
-		&r.NoSubstitute, &reported, &r.Version, &created, &updated)
+		&r.NoSubstitute, &reported, &r.Version, &created, &updated, &r.Preference)
 	if err != nil {
 		return nil, err
 	}

@@ -106,6 +106,7 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 		ReferredTo:    "service@pixfra.example",
 		Location:      "nl-tilburg",
 		NoSubstitute:  true,
+		Preference:    "refund",
 		Reported:      day("2026-03-02"),
 		Lines: []rma.Line{
 			{
