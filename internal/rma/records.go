@@ -73,7 +73,10 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, id int64, files 
 	now := s.now().UTC()
 	d := &Document{RMAID: id, LineNo: nd.LineNo, Kind: nd.Kind, Filename: name, ContentType: nd.ContentType,
 		Size: size, SHA256: sum, Path: path, UploadedBy: actor.Name, Created: now}
-	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddDocument), From: r.State, To: r.State,
+	// No From or To: the store writes the event in the state the RMA is in
+	// when the document is stored, which a transition may have changed
+	// since r was read (saving the file takes a while).
+	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddDocument),
 		Details: map[string]any{"kind": nd.Kind, "filename": name, "sha256": sum, "size": size}}
 	if err := s.store.AddDocument(ctx, d, ev); err != nil {
 		return nil, err
@@ -140,7 +143,9 @@ func (s *Service) AddMessage(ctx context.Context, actor Actor, id int64, body st
 	}
 	now := s.now().UTC()
 	m := &Message{RMAID: id, Author: actor.Name, FromDesk: actor.Role.IsDesk(), Body: body, Created: now}
-	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddMessage), From: r.State, To: r.State, Details: map[string]any{"from_desk": m.FromDesk}}
+	// The store sets From and To to the RMA's state when it writes (see
+	// AddDocument).
+	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddMessage), Details: map[string]any{"from_desk": m.FromDesk}}
 	if err := s.store.AddMessage(ctx, m, ev); err != nil {
 		return nil, err
 	}

@@ -23,18 +23,29 @@ func mustExist(ctx context.Context, q querier, rmaID int64) error {
 	return err
 }
 
-// lockRMA is mustExist for a writer that appends events: it also locks the
-// RMA's row until the transaction ends, so that writers of one RMA append
-// one after the other. FOR NO KEY UPDATE is the lock SaveRMA's UPDATE
-// takes, so it queues with SaveRMA too, yet lets other transactions insert
-// rows that refer to the RMA (their foreign key checks take KEY SHARE).
-func lockRMA(ctx context.Context, tx *sql.Tx, rmaID int64) error {
-	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM rmas WHERE id = $1 FOR NO KEY UPDATE`, rmaID).Scan(&one)
+// touchRMA is the first statement of a write that adds to an RMA without
+// moving it (a document, a message): it moves the RMA's version on, and its
+// updated time (never backwards), and returns the state the RMA is in now,
+// for the write's event (issue 10, point 12).
+//
+// The UPDATE takes the RMA's row lock (FOR NO KEY UPDATE, the lock
+// SaveRMA's UPDATE takes) until the transaction ends, so writers of one RMA
+// append one after the other, and no transition can commit between this
+// read of the state and the event's insert. Under READ COMMITTED an UPDATE
+// that waited for the lock works on the row as the other writer committed
+// it, so the state returned is the state after any transition that went
+// first, never the one the caller read before it. Other transactions may
+// still insert rows that refer to the RMA (their foreign key checks take
+// KEY SHARE).
+func touchRMA(ctx context.Context, tx *sql.Tx, rmaID int64, at any) (rma.State, error) {
+	var state string
+	err := tx.QueryRowContext(ctx,
+		`UPDATE rmas SET version = version + 1, updated = CASE WHEN updated < $2 THEN $2 ELSE updated END
+		 WHERE id = $1 RETURNING state`, rmaID, at).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return rma.Errorf(rma.ENOTFOUND, "RMA %d not found", rmaID)
+		return "", rma.Errorf(rma.ENOTFOUND, "RMA %d not found", rmaID)
 	}
-	return err
+	return rma.State(state), err
 }
 
 // Events returns an RMA's history, oldest first.
@@ -91,7 +102,8 @@ func (db *DB) NextSequence(ctx context.Context, name string) (int64, error) {
 	return v, nil
 }
 
-// AddDocument stores a document's record and its event in one transaction.
+// AddDocument stores a document's record and its event in one transaction,
+// and moves the RMA's version on (see touchRMA).
 func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event) error {
 	if doc == nil {
 		return rma.Invalid("document", "missing")
@@ -112,11 +124,14 @@ func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event)
 	var id int64
 	var eventIDs []int64
 	var seqs []int
+	var state rma.State
 	err = db.write(ctx, "add document", func(tx *sql.Tx) error {
-		if err := lockRMA(ctx, tx, doc.RMAID); err != nil {
+		var err error
+		if state, err = touchRMA(ctx, tx, doc.RMAID, createdText); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx,
+		evw.inState(state)
+		err = tx.QueryRowContext(ctx,
 			`INSERT INTO documents (rma_id, line_no, kind, filename, content_type, size, sha256, path, uploaded_by, created)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			doc.RMAID, doc.LineNo, doc.Kind, doc.Filename, doc.ContentType, doc.Size, doc.SHA256, doc.Path,
@@ -132,6 +147,7 @@ func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event)
 	}
 	doc.ID, doc.Created = id, created.UTC()
 	evw.setEvents(doc.RMAID, eventIDs, seqs)
+	evw.setState(state)
 	return nil
 }
 
@@ -184,7 +200,8 @@ func (db *DB) Document(ctx context.Context, id int64) (*rma.Document, error) {
 	return &doc, nil
 }
 
-// AddMessage stores a message and its event in one transaction.
+// AddMessage stores a message and its event in one transaction, and moves
+// the RMA's version on (see touchRMA).
 func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) error {
 	if m == nil {
 		return rma.Invalid("message", "missing")
@@ -205,11 +222,14 @@ func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) err
 	var id int64
 	var eventIDs []int64
 	var seqs []int
+	var state rma.State
 	err = db.write(ctx, "add message", func(tx *sql.Tx) error {
-		if err := lockRMA(ctx, tx, m.RMAID); err != nil {
+		var err error
+		if state, err = touchRMA(ctx, tx, m.RMAID, createdText); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx,
+		evw.inState(state)
+		err = tx.QueryRowContext(ctx,
 			`INSERT INTO messages (rma_id, author, from_desk, body, created)
 			 VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			m.RMAID, m.Author, m.FromDesk, m.Body, createdText).Scan(&id)
@@ -224,6 +244,7 @@ func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) err
 	}
 	m.ID, m.Created = id, created.UTC()
 	evw.setEvents(m.RMAID, eventIDs, seqs)
+	evw.setState(state)
 	return nil
 }
 

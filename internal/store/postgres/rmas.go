@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -194,7 +195,7 @@ func encodeEvents(evs []*rma.Event) (*eventWrite, error) {
 
 // appendEvents writes the events after the RMA's last one and returns
 // their IDs and sequence numbers. The caller holds the RMA's row lock
-// (SaveRMA's UPDATE, lockRMA) or has just created the RMA: otherwise two
+// (SaveRMA's UPDATE, touchRMA) or has just created the RMA: otherwise two
 // writers could read the same last seq, and one would fail on (rma_id, seq).
 func appendEvents(ctx context.Context, tx *sql.Tx, rmaID int64, w *eventWrite) (ids []int64, seqs []int, err error) {
 	if len(w.events) == 0 {
@@ -222,6 +223,30 @@ func appendEventsAfter(ctx context.Context, tx *sql.Tx, rmaID int64, last int, w
 		ids, seqs = append(ids, id), append(seqs, seq)
 	}
 	return ids, seqs, nil
+}
+
+// Where the events' states sit in eventWrite.args (eventCols without seq).
+var (
+	eventFromArg = slices.Index(eventCols, "from_state") - 1
+	eventToArg   = slices.Index(eventCols, "to_state") - 1
+)
+
+// inState makes the events record state as both their start and their end:
+// they are events that do not move the RMA (a document, a message), written
+// in the state the RMA is in within the writing transaction, whatever state
+// the caller saw when it read the RMA.
+func (w *eventWrite) inState(state rma.State) {
+	for _, a := range w.args {
+		a[eventFromArg], a[eventToArg] = string(state), string(state)
+	}
+}
+
+// setState gives the caller's events the state they were written in, once
+// committed.
+func (w *eventWrite) setState(state rma.State) {
+	for _, ev := range w.events {
+		ev.From, ev.To = state, state
+	}
 }
 
 // setEvents records what the store gave the events, once committed.

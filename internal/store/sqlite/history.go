@@ -23,6 +23,24 @@ func mustExist(ctx context.Context, q querier, rmaID int64) error {
 	return err
 }
 
+// touchRMA is the first statement of a write that adds to an RMA without
+// moving it (a document, a message): it moves the RMA's version on, and its
+// updated time (never backwards), and returns the state the RMA is in now,
+// for the write's event. The writer runs one op at a time, so no
+// transition can commit between this read and the event's insert: the
+// event records the state the RMA really was in (issue 10, point 12), and
+// takes the next sequence number.
+func touchRMA(ctx context.Context, tx querier, rmaID int64, at any) (rma.State, error) {
+	var state string
+	err := tx.QueryRowContext(ctx,
+		`UPDATE rmas SET version = version + 1, updated = CASE WHEN updated < $2 THEN $2 ELSE updated END
+		 WHERE id = $1 RETURNING state`, rmaID, at).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", rma.Errorf(rma.ENOTFOUND, "RMA %d not found", rmaID)
+	}
+	return rma.State(state), err
+}
+
 // Events returns an RMA's history, oldest first.
 func (db *DB) Events(ctx context.Context, rmaID int64) ([]rma.Event, error) {
 	var out []rma.Event
@@ -77,7 +95,8 @@ func (db *DB) NextSequence(ctx context.Context, name string) (int64, error) {
 	return v, nil
 }
 
-// AddDocument stores a document's record and its event in one transaction.
+// AddDocument stores a document's record and its event in one transaction,
+// and moves the RMA's version on (see touchRMA).
 func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event) error {
 	if doc == nil {
 		return rma.Invalid("document", "missing")
@@ -98,11 +117,14 @@ func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event)
 	var id int64
 	var eventIDs []int64
 	var seqs []int
+	var state rma.State
 	err = db.write(ctx, "add document", func(tx querier) error {
-		if err := mustExist(ctx, tx, doc.RMAID); err != nil {
+		var err error
+		if state, err = touchRMA(ctx, tx, doc.RMAID, createdText); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx,
+		evw.inState(state)
+		err = tx.QueryRowContext(ctx,
 			`INSERT INTO documents (rma_id, line_no, kind, filename, content_type, size, sha256, path, uploaded_by, created)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			doc.RMAID, doc.LineNo, doc.Kind, doc.Filename, doc.ContentType, doc.Size, doc.SHA256, doc.Path,
@@ -118,6 +140,7 @@ func (db *DB) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Event)
 	}
 	doc.ID, doc.Created = id, created.UTC()
 	evw.setEvents(doc.RMAID, eventIDs, seqs)
+	evw.setState(state)
 	return nil
 }
 
@@ -170,7 +193,8 @@ func (db *DB) Document(ctx context.Context, id int64) (*rma.Document, error) {
 	return &doc, nil
 }
 
-// AddMessage stores a message and its event in one transaction.
+// AddMessage stores a message and its event in one transaction, and moves
+// the RMA's version on (see touchRMA).
 func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) error {
 	if m == nil {
 		return rma.Invalid("message", "missing")
@@ -191,11 +215,14 @@ func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) err
 	var id int64
 	var eventIDs []int64
 	var seqs []int
+	var state rma.State
 	err = db.write(ctx, "add message", func(tx querier) error {
-		if err := mustExist(ctx, tx, m.RMAID); err != nil {
+		var err error
+		if state, err = touchRMA(ctx, tx, m.RMAID, createdText); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx,
+		evw.inState(state)
+		err = tx.QueryRowContext(ctx,
 			`INSERT INTO messages (rma_id, author, from_desk, body, created)
 			 VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			m.RMAID, m.Author, m.FromDesk, m.Body, createdText).Scan(&id)
@@ -210,6 +237,7 @@ func (db *DB) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) err
 	}
 	m.ID, m.Created = id, created.UTC()
 	evw.setEvents(m.RMAID, eventIDs, seqs)
+	evw.setState(state)
 	return nil
 }
 
