@@ -70,9 +70,9 @@ func historyUnderConcurrentWrites(t *testing.T, h *harness) {
 
 	type call struct {
 		what, rma, method, path, key, contentType string
-		body                                 []byte
-		headers                              []string
-		want                                 int
+		body                                      []byte
+		headers                                   []string
+		want                                      int
 	}
 	var calls []call
 	for _, r := range targets {
@@ -200,7 +200,9 @@ func TestMessagesAndDocumentsMoveTheETag(t *testing.T) {
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	path := fmt.Sprintf("/api/v1/rmas/%d", rmaID)
 	for _, add := range []func(){
-		func() { h.must(http.StatusCreated, "POST", path+"/messages", h.keys["dexxon"], map[string]any{"body": "It clicks."}) },
+		func() {
+			h.must(http.StatusCreated, "POST", path+"/messages", h.keys["dexxon"], map[string]any{"body": "It clicks."})
+		},
 		func() { h.upload(h.keys["dexxon"], rmaID, "other", "photo.png", pngBytes) },
 	} {
 		before := h.etag(rmaID)
