@@ -61,11 +61,17 @@ type Store interface {
 	// per year). Values are unique; gaps are allowed.
 	NextSequence(ctx context.Context, name string) (int64, error)
 
-	// AddDocument stores a document's record and its event in one transaction.
+	// AddDocument stores a document's record and its event in one
+	// transaction, and moves the RMA's version (and updated time) on: a
+	// document is a change to the RMA, which an If-Match made before it
+	// must not overlook. The event records the state the RMA is in at that
+	// moment as both its From and To, whatever the caller put there: a
+	// transition committed since the caller read the RMA is never hidden.
 	AddDocument(ctx context.Context, d *Document, ev *Event) error
 	Documents(ctx context.Context, rmaID int64) ([]Document, error)
 	Document(ctx context.Context, id int64) (*Document, error)
-	// AddMessage stores a message and its event in one transaction.
+	// AddMessage stores a message and its event in one transaction, and
+	// moves the RMA's version on and sets the event's state as AddDocument.
 	AddMessage(ctx context.Context, m *Message, ev *Event) error
 	Messages(ctx context.Context, rmaID int64) ([]Message, error)
 

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"LinesBySerial", testLinesBySerial},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Jobs", testJobs},
+		{"ConcurrentHistory", testConcurrentHistory},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
