@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -40,6 +41,9 @@ var routeOps = map[string]struct {
 	"GET /api/v1/jobs":                      {op: rma.OpAdminister},
 	"POST /api/v1/orgs":                     {op: rma.OpAdminister},
 	"POST /api/v1/orgs/{id}/keys":           {op: rma.OpAdminister},
+	"GET /api/v1/keys":                      {op: rma.OpAdminister},
+	"DELETE /api/v1/keys/{prefix}":          {op: rma.OpAdminister},
+	"DELETE /api/v1/users/{user}/sessions":  {op: rma.OpAdminister},
 }
 
 func init() {
@@ -63,6 +67,17 @@ func TestAccessEveryRoute(t *testing.T) {
 	h := newHarness(t)
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	docID := id(h.upload(h.keys["dexxon"], rmaID, "purchase_receipt", "receipt.png", pngBytes))
+	// A key for the admin to revoke and a user to sign out: the fixture's
+	// own keys must keep working for the routes that follow.
+	accounts := auth.NewAccounts(h.db)
+	_, spare, err := accounts.CreateKey(t.Context(), rma.System, h.orgs["other"].ID, rma.RoleRequester, "spare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	person, err := accounts.CreateUser(t.Context(), rma.System, h.orgs["other"].ID, "person@other.example", "", rma.RoleRequester, "a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -86,7 +101,8 @@ func TestAccessEveryRoute(t *testing.T) {
 			t.Errorf("route %s has no access rule in routeOps", name)
 			continue
 		}
-		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123").Replace(rt.Path)
+		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123",
+			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
 			path = strings.Replace(rt.Path, "{id}", "dexxon", 1)
 		}
@@ -247,7 +263,7 @@ func TestBadRequestsWriteNothing(t *testing.T) {
 		{"unknown policy", map[string]any{"policy": "acme", "lines": []any{good}}, 422, "policy"},
 		{"no lines", map[string]any{"policy": "dexxon", "lines": []any{}}, 422, "lines"},
 		{"unknown field", map[string]any{"policy": "dexxon", "lines": []any{good}, "colour": "red"}, 422, "colour"},
-		{"wrong type", map[string]any{"policy": "dexxon", "lines": []any{map[string]any{"product": map[string]any{"category": 7}}}}, 422, "lines.product.category"},
+		{"wrong type", map[string]any{"policy": "dexxon", "lines": []any{map[string]any{"product": map[string]any{"category": 7}}}}, 422, "lines[0].product.category"},
 		{"bad money", map[string]any{"policy": "dexxon", "lines": []any{line(map[string]any{"category": "ssd"}, nil, nil, map[string]any{"last_invoiced_price": eur("1.234")})}}, 422, "lines[0].last_invoiced_price.amount"},
 		{"malformed", `{"policy": `, 400, ""},
 		{"not an object", `[]`, 422, "body"},

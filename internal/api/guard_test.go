@@ -293,3 +293,42 @@ func TestRequesterPreference(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemNamesTheFieldPath: a bad member of a line is named with the
+// line's index, as the OpenAPI document promises (point 11).
+func TestProblemNamesTheFieldPath(t *testing.T) {
+	h := newHarness(t)
+	good := func() map[string]any { return dexxonSubmission(1, "10.00") }
+	second := func(extra map[string]any) map[string]any {
+		b := good()
+		l := line(map[string]any{"category": "ssd", "model": "M", "serial": "S2"}, map[string]any{"invoice": "2025-02-01"}, nil, extra)
+		b["lines"] = append(b["lines"].([]any), l)
+		return b
+	}
+	cases := []struct {
+		name  string
+		body  map[string]any
+		field string
+	}{
+		{"unknown member of line 0", func() map[string]any {
+			b := good()
+			b["lines"].([]any)[0].(map[string]any)["colour"] = "red"
+			return b
+		}(), "lines[0].colour"},
+		{"quantity of line 1 as a string", second(map[string]any{"quantity": "2"}), "lines[1].quantity"},
+		{"unknown product member of line 1", second(map[string]any{"product": map[string]any{"category": "ssd", "size": 2}}), "lines[1].product.size"},
+		{"top-level unknown", func() map[string]any { b := good(); b["urgent"] = true; return b }(), "urgent"},
+		{"price amount as a number", second(map[string]any{"last_invoiced_price": map[string]any{"amount": 10, "currency": "EUR"}}), "lines[1].last_invoiced_price.amount"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := h.do("POST", "/api/v1/rmas", h.keys["dexxon"], c.body)
+			if resp.status != http.StatusUnprocessableEntity {
+				t.Fatalf("%d %s", resp.status, resp.body)
+			}
+			if got := str(resp.json(t), "errors", 0, "field"); got != c.field {
+				t.Fatalf("field %q, want %q: %s", got, c.field, resp.body)
+			}
+		})
+	}
+}

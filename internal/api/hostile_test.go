@@ -341,7 +341,10 @@ func (x *hostile) routeKey(rt Route) string {
 // routePath fills the route's path values with the fixture's: overrides
 // replace the named ones (raw, already escaped).
 func (x *hostile) routePath(rt Route, overrides map[string]string) string {
-	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123"}
+	// A key prefix and a user that name nothing: a hostile call must not
+	// revoke a key or end a session even when it passes (404).
+	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
+		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example"}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"
@@ -380,10 +383,10 @@ func numericPathValue(rt Route, name string) bool {
 	return name != "serial" && !strings.HasPrefix(rt.Path, v1+"/policies/")
 }
 
-// readsJSON tells whether a route reads a JSON body: every route but GETs
-// and the upload.
+// readsJSON tells whether a route reads a JSON body: every route but GETs,
+// DELETEs and the upload.
 func readsJSON(rt Route) bool {
-	return rt.Method != http.MethodGet && !strings.HasSuffix(rt.Path, "/documents")
+	return rt.Method != http.MethodGet && rt.Method != http.MethodDelete && !strings.HasSuffix(rt.Path, "/documents")
 }
 
 // TestHostileBodies sends every route that reads a JSON body the whole
@@ -460,7 +463,7 @@ func hostileBodyCases(t *testing.T, sample string, call func([]byte, ...func(*re
 	for _, p := range jsonPaths(root, nil) {
 		if obj, ok := valueAt(root, p).(map[string]any); ok && !slices.Contains(mapFields, fmt.Sprint(p[len(p)-1])) {
 			_ = obj
-			expectProblem(t, "unknown field in "+dotted(p, true), call(marshal(t, replaced(root, append(slices.Clone(p), "zz_inner"), 1))), http.StatusUnprocessableEntity, "zz_inner")
+			expectProblem(t, "unknown field in "+dotted(p, true), call(marshal(t, replaced(root, append(slices.Clone(p), "zz_inner"), 1))), http.StatusUnprocessableEntity, strings.TrimPrefix(dotted(p, true)+".zz_inner", "."))
 		}
 	}
 	// Every field with a value of the wrong JSON type, and every number
@@ -614,14 +617,11 @@ func dotted(path []any, withIndex bool) string {
 	return b.String()
 }
 
-// typeErrorField is the field a mistyped value at path is reported as.
+// typeErrorField is the field a mistyped value at path is reported as: its
+// whole path, with the index of each list item (lines[1].quantity) and the
+// key inside a map (lines[0].dates.purchase).
 func typeErrorField(path []any) string {
-	for i, p := range path {
-		if s, ok := p.(string); ok && slices.Contains(mapFields, s) && i+1 < len(path) {
-			return dotted(path[:i+1], false)
-		}
-	}
-	return dotted(path, false)
+	return dotted(path, true)
 }
 
 // wrongTypes are values of every JSON type but v's.

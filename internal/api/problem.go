@@ -130,7 +130,13 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		err := jsonError(err)
+		if br, ok := err.(*badRequest); ok && br.field != "" {
+			if path := badFieldPath(data, v); path != "" {
+				br.field = path
+			}
+		}
+		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &badRequest{status: http.StatusBadRequest, detail: "unexpected data after the JSON object"}
