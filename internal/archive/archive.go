@@ -48,10 +48,13 @@ type Table struct {
 	Identity bool
 }
 
-// Tables is the desk's schema as the archive sees it.
+// Tables is the desk's schema as the archive sees it. Portal sessions
+// (the sessions table) are not records and are not moved: a desk moved to
+// another database signs everyone out, and a session token never leaves
+// the database it was made in.
 var Tables = []Table{
 	{Name: "orgs", Key: []string{"id"}, Bools: []string{"is_desk"}, Identity: true},
-	{Name: "users", Key: []string{"id"}, Identity: true},
+	{Name: "users", Key: []string{"id"}, Bools: []string{"disabled"}, Identity: true},
 	{Name: "api_keys", Key: []string{"id"}, Identity: true},
 	{Name: "rmas", Key: []string{"id"}, Bools: []string{"no_substitute"}, Identity: true},
 	{Name: "rma_lines", Key: []string{"id"}, Bools: []string{"serial_mismatch"}, Identity: true},

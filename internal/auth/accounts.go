@@ -17,6 +17,7 @@ type AccountStore interface {
 	Orgs(ctx context.Context) ([]rma.Org, error)
 	CreateAPIKey(ctx context.Context, k *rma.APIKey) error
 	CreateUser(ctx context.Context, u *rma.User) error
+	AccountAdminStore // sessions.go
 }
 
 // Accounts manages organisations and API keys.

@@ -99,6 +99,9 @@ func SignIn(ctx context.Context, store UserStore, email, password string) (rma.A
 	if u.PasswordHash == "" || !CheckPassword(u.PasswordHash, password) {
 		return rma.Actor{}, nil, denied
 	}
+	if u.Disabled {
+		return rma.Actor{}, nil, errDisabled // told only to whoever knows the password
+	}
 	a, err := UserActor(ctx, store, u)
 	return a, u, err
 }
@@ -109,11 +112,7 @@ func UserActor(ctx context.Context, store UserStore, u *rma.User) (rma.Actor, er
 	if err != nil {
 		return rma.Actor{}, err
 	}
-	role := u.Role
-	if !org.IsDesk {
-		role = rma.RoleRequester
-	}
-	return rma.Actor{OrgID: u.OrgID, UserID: u.ID, Role: role, Name: u.Email}, nil
+	return ActorOf(u, org), nil
 }
 
 // CreateUser adds a user with a password to an organisation (admins only).

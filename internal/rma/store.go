@@ -26,14 +26,40 @@ type Store interface {
 	CreateUser(ctx context.Context, u *User) error
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserByID(ctx context.Context, id int64) (*User, error)
-	// SetPassword replaces a user's password hash.
+	// SetPassword replaces a user's password hash and ends the user's
+	// sessions, in one transaction: a new password signs every browser out.
 	SetPassword(ctx context.Context, userID int64, hash string) error
+	// SetUserDisabled disables or enables a user. Disabling ends the user's
+	// sessions in the same transaction.
+	SetUserDisabled(ctx context.Context, userID int64, disabled bool) error
+
+	// CreateSession stores a portal session (only its token's hash) and
+	// removes sessions whose absolute expiry has passed.
+	CreateSession(ctx context.Context, s *Session) error
+	// Session finds a session by its token's hash with its user and the
+	// user's organisation, in one indexed read: every signed-in request
+	// asks. ENOTFOUND when there is none (ended, or never made).
+	Session(ctx context.Context, tokenHash string) (*Session, *User, *Org, error)
+	// TouchSession moves a session's LastSeen to at, if it is earlier.
+	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
+	// DeleteSession ends one session; ending one that is gone is no error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteUserSessions ends every session of a user and returns how many
+	// there were.
+	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
 
 	// CreateAPIKey stores a key (only its hash) and sets its ID.
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	// APIKeyAndOrg finds a key that is not revoked by its public prefix,
 	// with its organisation (authentication needs both on every call).
 	APIKeyAndOrg(ctx context.Context, prefix string) (*APIKey, *Org, error)
+	// APIKeys lists keys, revoked ones too, oldest first: every
+	// organisation's (orgID 0) or one organisation's.
+	APIKeys(ctx context.Context, orgID int64) ([]APIKey, error)
+	// RevokeAPIKey marks the key with this prefix revoked at at (a key
+	// already revoked keeps its first time) and returns it; ENOTFOUND when
+	// no key has the prefix.
+	RevokeAPIKey(ctx context.Context, prefix string, at time.Time) (*APIKey, error)
 
 	// CreateRMA stores a new RMA with its lines, deadlines, charges,
 	// numbers and jobs and its first event, in one transaction; it sets the IDs and
@@ -130,6 +156,18 @@ type User struct {
 	Role         Role
 	PasswordHash string
 	Created      time.Time
+	Disabled     bool // may not sign in; has no sessions
+}
+
+// Session is a person signed in to the portal. The browser holds a random
+// token; the store keeps only its SHA-256, so a copy of the database signs
+// nobody in, and deleting the row ends the session on every instance.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	Created   time.Time
+	LastSeen  time.Time // for the idle timeout; written at most every few minutes
+	Expires   time.Time // the absolute end, however active the session is
 }
 
 // APIKey lets a machine act for an organisation with a role. The secret is

@@ -139,9 +139,9 @@ func (db *DB) CreateUser(ctx context.Context, u *rma.User) error {
 	}
 	var id int64
 	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		u.OrgID, u.Email, nameKey(u.Email), u.Name, string(u.Role), u.PasswordHash, createdText).Scan(&id)
+		`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created, disabled)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		u.OrgID, u.Email, nameKey(u.Email), u.Name, string(u.Role), u.PasswordHash, createdText, u.Disabled).Scan(&id)
 	if isUnique(err) {
 		return rma.Errorf(rma.ECONFLICT, "a user with email %q exists", u.Email)
 	}
@@ -157,22 +157,17 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*rma.User, error) 
 	if !storable(nameKey(email)) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "user %q not found", email)
 	}
-	var u rma.User
-	var role string
-	var created sql.NullString
+	var us sqlcodec.UserScan
 	err := db.pool.QueryRowContext(ctx,
-		`SELECT id, org_id, email, name, role, password_hash, created FROM users WHERE email_key = $1`,
-		nameKey(email)).Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
+		`SELECT `+sqlcodec.UserColumns+` FROM users u WHERE u.email_key = $1`,
+		nameKey(email)).Scan(us.Dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "user %q not found", email)
 	}
 	if err != nil {
 		return nil, storeError("user by email", err)
 	}
-	u.Role = rma.Role(role)
-	d := decoder{Where: fmt.Sprintf("user %d", u.ID)}
-	u.Created = d.Time("created", created)
-	return &u, d.Err
+	return us.User()
 }
 
 func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
@@ -235,34 +230,33 @@ func (db *DB) APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rm
 
 // UserByID finds a user by ID (a signed-in session carries it).
 func (db *DB) UserByID(ctx context.Context, id int64) (*rma.User, error) {
-	var u rma.User
-	var role string
-	var created sql.NullString
+	var us sqlcodec.UserScan
 	err := db.pool.QueryRowContext(ctx,
-		`SELECT id, org_id, email, name, role, password_hash, created FROM users WHERE id = $1`,
-		id).Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)
+		`SELECT `+sqlcodec.UserColumns+` FROM users u WHERE u.id = $1`,
+		id).Scan(us.Dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "user %d not found", id)
 	}
 	if err != nil {
 		return nil, storeError("user by id", err)
 	}
-	u.Role = rma.Role(role)
-	d := decoder{Where: fmt.Sprintf("user %d", u.ID)}
-	u.Created = d.Time("created", created)
-	return &u, d.Err
+	return us.User()
 }
 
-// SetPassword replaces a user's password hash.
+// SetPassword replaces a user's password hash and ends the user's
+// sessions in the same transaction: whoever held one must sign in again.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
-	res, err := db.pool.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
-	if err != nil {
-		return storeError("set password", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return storeError("set password", err)
-	} else if n == 0 {
-		return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
-	}
-	return nil
+	return db.write(ctx, "set password", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		return err
+	})
 }

@@ -35,6 +35,8 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Users", testUsers},
 		{"UserByID", testUserByID},
 		{"APIKeys", testAPIKeys},
+		{"Sessions", testSessions},
+		{"APIKeyAdmin", testAPIKeyAdmin},
 		{"CreateRMA", testCreateRMA},
 		{"Idempotency", testIdempotency},
 		{"SaveRMA", testSaveRMA},
