@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -186,24 +187,48 @@ func setDate(d *policy.Dates, f policy.DateField, v calendar.Date) {
 
 // preview decides the form's lines without filing anything. With
 // JavaScript the page asks for the verdict fragment alone (the files chosen
-// stay chosen); without, the whole form comes back with the verdict.
+// stay chosen, and are not sent); without, the whole form comes back with
+// the verdict, and the files it carries are read past, not kept: a chosen
+// file counts as that document, as the script counts it.
 func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
-	if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
-		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, p, rma.Invalid("form", "unreadable"))
+	fragment := r.Header.Get("X-Preview") == "fragment"
+	form, err := s.readFileForm(r, p, false)
+	defer form.Close()
+	if err == nil {
+		err = checkForm(form.Value)
+	}
+	if err != nil {
+		status, msg := formFailure(err)
+		if status == 0 {
+			s.fail(w, r, p, err)
 			return
 		}
-	}
-	if err := checkForm(r.Form); err != nil {
-		s.fail(w, r, p, err)
+		p.Title, p.Error = p.T("new.title"), msg
+		if d := s.formData(p, form.Get("policy"), form.Value); d.Policy != nil && !fragment {
+			p.Data = d
+			s.render(w, status, "new", p)
+			return
+		}
+		if fragment {
+			p.Data = &newData{}
+			s.renderFragment(w, status, p)
+			return
+		}
+		s.render(w, status, "error", p)
 		return
 	}
-	d := s.formData(p, r.FormValue("policy"), r.Form)
+	d := s.formData(p, form.Get("policy"), form.Value)
 	if d.Policy == nil {
 		s.fail(w, r, p, rma.Invalid("policy", "choose a policy"))
 		return
 	}
-	req, err := d.request(nil)
+	uploaded := map[string]bool{}
+	for _, f := range form.Files {
+		if k, ok := strings.CutPrefix(f.Field, "doc_"); ok {
+			uploaded[k] = true
+		}
+	}
+	req, err := d.request(uploaded)
 	if err == nil {
 		today := s.svc.Today()
 		for _, l := range req.Lines {
@@ -220,104 +245,165 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 		p.Error = err.Error()
 	}
 	p.Title, p.Data = p.T("new.title"), d
-	if r.Header.Get("X-Preview") == "fragment" {
-		var buf bytes.Buffer
-		if err := s.tmpl.ExecuteTemplate(&buf, "verdicts", p); err != nil {
-			s.fail(w, r, p, err)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = buf.WriteTo(w)
+	if fragment {
+		s.renderFragment(w, http.StatusOK, p)
 		return
 	}
 	s.render(w, http.StatusOK, "new", p)
 }
 
-// newSubmit files the RMA, then stores the files chosen in the form.
+// renderFragment writes the preview's verdicts alone.
+func (s *Server) renderFragment(w http.ResponseWriter, status int, p *page) {
+	var buf bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&buf, "verdicts", p); err != nil {
+		s.cfg.Log.Error("template", "name", "verdicts", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// formFailure is the status and message for a form that cannot be taken
+// as it is: a form error, or a domain error the form's fields caused. For
+// any other error it returns status 0 (the caller's fail reports it).
+func formFailure(err error) (int, string) {
+	var fe *formError
+	if errors.As(err, &fe) {
+		return fe.status, fe.msg
+	}
+	switch rma.ErrorCode(err) {
+	case rma.EINVALID, rma.ECONFLICT, rma.EPRECONDITION:
+		return http.StatusUnprocessableEntity, err.Error()
+	}
+	return 0, ""
+}
+
+// newSubmit files the RMA with the files chosen in the form. Every file is
+// checked first (its size, its type sniffed as rma.AddDocument checks it,
+// what it is and for which unit): a form that is refused files nothing and
+// stores nothing, so sending it again files one RMA, not two. Once the RMA
+// is filed the answer is its page, whatever happens to the files: if one
+// still cannot be stored (the disk, say), the page says so, rather than a
+// form that suggests nothing was filed.
 func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
-	// The fields come first in the form and the files last; the form is
-	// small, so it is parsed whole, files kept on disk by the multipart
-	// reader beyond 1 MiB.
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		s.fail(w, r, p, rma.Invalid("form", "send the form as multipart/form-data"))
+	form, err := s.readFileForm(r, p, true)
+	defer form.Close()
+	if err == nil {
+		err = checkForm(form.Value)
+	}
+	d := s.formData(p, form.Get("policy"), form.Value)
+	reshow := func(err error) {
+		status, msg := formFailure(err)
+		if status == 0 {
+			s.fail(w, r, p, err)
+			return
+		}
+		p.Title, p.Error = p.T("new.title"), msg
+		if d.Policy == nil {
+			s.render(w, status, "error", p)
+			return
+		}
+		p.Data = d
+		s.render(w, status, "new", p)
+	}
+	if err != nil {
+		reshow(err)
 		return
 	}
-	if err := checkForm(r.MultipartForm.Value); err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	d := s.formData(p, r.FormValue("policy"), r.MultipartForm.Value)
 	if d.Policy == nil {
-		s.fail(w, r, p, rma.Invalid("policy", "choose a policy"))
+		reshow(rma.Invalid("policy", "choose a policy"))
 		return
 	}
-	if r.FormValue("add_line") != "" {
+	if form.Get("add_line") != "" {
 		p.Title, p.Data = p.T("new.title"), d
 		s.render(w, http.StatusOK, "new", p)
 		return
 	}
 	uploaded := map[string]bool{}
-	for name, files := range r.MultipartForm.File {
-		if k, ok := strings.CutPrefix(name, "doc_"); ok && len(files) > 0 && files[0].Size > 0 {
-			uploaded[k] = true
-		}
-	}
-	req, err := d.request(uploaded)
-	if err == nil {
-		var created *rma.RMA
-		if created, _, err = s.svc.Submit(r.Context(), p.Actor, req); err == nil {
-			err = s.attachFormFiles(r, p, created.ID)
-			if err == nil && created.State == rma.NeedsInfo && len(uploaded) > 0 {
-				// The photos came with the form: decide again with them.
-				_, err = s.svc.ProvideInfo(r.Context(), p.Actor, created.ID, 0, nil)
-				if rma.ErrorCode(err) == rma.ECONFLICT {
-					err = nil
-				}
-			}
-			if err == nil {
-				http.Redirect(w, r, fmt.Sprintf("/rmas/%d", created.ID), http.StatusSeeOther)
-				return
-			}
-		}
-	}
-	p.Title, p.Data, p.Error = p.T("new.title"), d, err.Error()
-	s.render(w, http.StatusUnprocessableEntity, "new", p)
-}
-
-func (s *Server) attachFormFiles(r *http.Request, p *page, id int64) error {
-	for name, files := range r.MultipartForm.File {
-		rest, ok := strings.CutPrefix(name, "doc_")
+	for _, f := range form.Files {
+		kind, line, ok := formDocField(f.Field, len(d.Lines))
 		if !ok {
+			form.Refused = append(form.Refused, p.T("form.file_field", displayName(f.Filename)))
 			continue
 		}
-		kind, lineStr := rest, "0"
-		if i := strings.LastIndex(rest, "_"); i > 0 {
-			kind, lineStr = rest[:i], rest[i+1:]
-		}
-		line, _ := strconv.Atoi(lineStr)
-		for _, fh := range files {
-			if fh.Size == 0 {
-				continue
-			}
-			if fh.Size > s.cfg.MaxUpload {
-				return rma.Invalid(name, "%s is larger than the upload limit", fh.Filename)
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return err
-			}
-			head := make([]byte, 512)
-			n, _ := f.Read(head)
-			if _, err := f.Seek(0, 0); err != nil {
-				f.Close()
-				return err
-			}
-			_, err = s.svc.AddDocument(r.Context(), p.Actor, id, s.cfg.Files, rma.NewDocument{LineNo: line, Kind: kind, Filename: fh.Filename, ContentType: sniff(head[:n]), Content: f})
-			f.Close()
-			if err != nil {
-				return err
-			}
+		uploaded[fmt.Sprintf("%s_%d", kind, line)] = true
+	}
+	if len(form.Refused) > 0 {
+		reshow(form.refusal(p.T("new.nothing_filed")))
+		return
+	}
+	req, err := d.request(uploaded)
+	if err != nil {
+		reshow(err)
+		return
+	}
+	created, _, err := s.svc.Submit(r.Context(), p.Actor, req)
+	if err != nil {
+		reshow(err)
+		return
+	}
+	to := fmt.Sprintf("/rmas/%d", created.ID)
+	for _, f := range form.Files {
+		kind, line, _ := formDocField(f.Field, len(d.Lines))
+		if err := s.storeFormFile(r, p, created.ID, f, kind, line); err != nil {
+			s.setFlash(w, flashError, p.T("new.filed_but", displayName(f.Filename), s.userMessage(r, p, err)))
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
 		}
 	}
-	return nil
+	if created.State == rma.NeedsInfo && len(form.Files) > 0 {
+		// The photos came with the form: decide again with them.
+		_, err = s.svc.ProvideInfo(r.Context(), p.Actor, created.ID, 0, nil)
+		if err != nil && rma.ErrorCode(err) != rma.ECONFLICT {
+			s.setFlash(w, flashError, p.T("new.filed_undecided", s.userMessage(r, p, err)))
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// formDocField reads a new-RMA form's file field, doc_KIND_LINE: KIND a
+// document the policies name (or "other"), LINE one of the form's units.
+func formDocField(field string, lines int) (kind string, line int, ok bool) {
+	rest, ok := strings.CutPrefix(field, "doc_")
+	i := strings.LastIndex(rest, "_")
+	if !ok || i <= 0 {
+		return "", 0, false
+	}
+	kind = rest[:i]
+	line, err := strconv.Atoi(rest[i+1:])
+	if err != nil || line < 1 || line > lines {
+		return "", 0, false
+	}
+	if _, err := policy.ParseDocument(kind); err != nil && kind != "other" {
+		return "", 0, false
+	}
+	return kind, line, true
+}
+
+// storeFormFile stores a form's checked file on an RMA.
+func (s *Server) storeFormFile(r *http.Request, p *page, id int64, f *formFile, kind string, line int) error {
+	file, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	_, err = s.svc.AddDocument(r.Context(), p.Actor, id, s.cfg.Files, rma.NewDocument{LineNo: line, Kind: kind,
+		Filename: f.Filename, ContentType: f.ContentType, Content: file})
+	return err
+}
+
+// userMessage is what a person is told of err: the domain's message, or a
+// plain apology (and a log line) for anything else.
+func (s *Server) userMessage(r *http.Request, p *page, err error) string {
+	var e *rma.Error
+	if errors.As(err, &e) && e.Code != rma.EINTERNAL {
+		return e.Error()
+	}
+	s.cfg.Log.ErrorContext(r.Context(), "portal", "path", r.URL.Path, "err", err)
+	return p.T("error.internal")
 }

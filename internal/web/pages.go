@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"fmt"
 	"html/template"
 	"io"
@@ -190,6 +189,12 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
+	s.renderDetail(w, r, p, id, http.StatusOK)
+}
+
+// renderDetail shows RMA id's page; a form on it that is refused comes
+// back here with its message (p.Error) and status.
+func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, id int64, status int) {
 	rec, err := s.svc.Records(r.Context(), p.Actor, id)
 	if err != nil {
 		s.fail(w, r, p, err)
@@ -217,7 +222,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
 		p.Title = p.T("rma.title", got.Number)
 	}
 	p.Data = d
-	s.render(w, http.StatusOK, "detail", p)
+	s.render(w, status, "detail", p)
 }
 
 // act runs one next step from its form on the RMA page.
@@ -305,7 +310,10 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request, p *page) {
 }
 
 // upload takes one or more files (multipart field "file", kind and line
-// first), sniffing each one's type from its bytes.
+// before them), sniffing each one's type from its bytes. Every file is
+// checked before any is stored: one over the limit, of a type the desk does
+// not take, or for a line the RMA does not have, and the page comes back
+// with a message naming it, nothing stored.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, p *page) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -316,62 +324,81 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	if err := s.storeUploads(r, p, id, 0, ""); err != nil {
+	form, err := s.readFileForm(r, p, true)
+	defer form.Close()
+	if err == nil {
+		err = checkForm(form.Value)
+	}
+	var got *rma.RMA
+	if err == nil {
+		got, err = s.svc.Get(r.Context(), p.Actor, id)
+	}
+	if err == nil {
+		type doc struct {
+			kind string
+			line int
+		}
+		docs := make([]doc, len(form.Files))
+		for i, f := range form.Files {
+			kind, line, ok := uploadField(got, f)
+			if !ok {
+				form.Refused = append(form.Refused, p.T("form.file_field", displayName(f.Filename)))
+			}
+			docs[i] = doc{kind, line}
+		}
+		switch {
+		case len(form.Refused) > 0:
+			err = form.refusal(p.T("form.nothing_stored"))
+		case len(form.Files) == 0:
+			err = &formError{http.StatusUnprocessableEntity, p.T("form.no_file")}
+		}
+		if err == nil {
+			for i, f := range form.Files {
+				if err := s.storeFormFile(r, p, id, f, docs[i].kind, docs[i].line); err != nil {
+					// The files before it are stored and listed on the page.
+					s.setFlash(w, flashError, p.T("form.stored_but", displayName(f.Filename), s.userMessage(r, p, err)))
+					http.Redirect(w, r, fmt.Sprintf("/rmas/%d", id), http.StatusSeeOther)
+					return
+				}
+			}
+			s.redirectFlash(w, r, fmt.Sprintf("/rmas/%d", id), p.T("rma.done"))
+			return
+		}
+	}
+	status, msg := formFailure(err)
+	if status == 0 {
 		s.fail(w, r, p, err)
 		return
 	}
-	s.redirectFlash(w, r, fmt.Sprintf("/rmas/%d", id), p.T("rma.done"))
+	p.Error = msg
+	s.renderDetail(w, r, p, id, status)
 }
 
-// storeUploads reads a multipart form's files and stores them on the RMA.
-// Fields named "file" take the kind and line given before them; fields
-// named "doc_KIND_LINE" (the new-RMA form) carry their own.
-func (s *Server) storeUploads(r *http.Request, p *page, id int64, defaultLine int, defaultKind string) error {
-	r.Body = http.MaxBytesReader(nil, r.Body, 10*s.cfg.MaxUpload)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return rma.Invalid("file", "send the form as multipart/form-data")
+// uploadField is the kind and line of a file uploaded on the RMA page:
+// those given before it in the form, a document the policies name (or
+// "other"; none given is "other"), and no line or one of the RMA's.
+func uploadField(got *rma.RMA, f *formFile) (kind string, line int, ok bool) {
+	if f.Field != "file" {
+		return "", 0, false
 	}
-	kind, line := defaultKind, defaultLine
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return rma.Invalid("file", "the upload was cut short or is too large")
-		}
-		name := part.FormName()
-		switch {
-		case name == "kind":
-			b, _ := io.ReadAll(io.LimitReader(part, 100))
-			kind = strings.TrimSpace(string(b))
-		case name == "line":
-			b, _ := io.ReadAll(io.LimitReader(part, 20))
-			line, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-		case name == "file" || strings.HasPrefix(name, "doc_"):
-			if part.FileName() == "" {
-				continue // an empty file input
-			}
-			k, l := kind, line
-			if rest, ok := strings.CutPrefix(name, "doc_"); ok {
-				k, l = rest, defaultLine
-				if i := strings.LastIndex(rest, "_"); i > 0 {
-					k = rest[:i]
-					l, _ = strconv.Atoi(rest[i+1:])
-				}
-			}
-			br := bufio.NewReaderSize(io.LimitReader(part, s.cfg.MaxUpload+1), 512)
-			head, _ := br.Peek(512)
-			if len(head) == 0 {
-				continue
-			}
-			ct := sniff(head)
-			if _, err := s.svc.AddDocument(r.Context(), p.Actor, id, s.cfg.Files, rma.NewDocument{LineNo: l, Kind: k, Filename: part.FileName(), ContentType: ct, Content: br}); err != nil {
-				return err
-			}
-		}
+	kind = f.Kind
+	if kind == "" {
+		kind = "other"
 	}
+	if _, err := policy.ParseDocument(kind); err != nil && kind != "other" {
+		return "", 0, false
+	}
+	if f.Line != "" {
+		n, err := strconv.Atoi(f.Line)
+		if err != nil || n < 0 {
+			return "", 0, false
+		}
+		if n > 0 && !slices.ContainsFunc(got.Lines, func(l rma.Line) bool { return l.No == n }) {
+			return "", 0, false
+		}
+		line = n
+	}
+	return kind, line, true
 }
 
 // sniff names content by its first bytes; see internal/api for why.
