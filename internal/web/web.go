@@ -9,11 +9,7 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -43,13 +39,19 @@ type LabelRenderer func(ctx context.Context, r *rma.RMA, lang string) ([]byte, e
 type Config struct {
 	Files      rma.Files
 	Log        *slog.Logger
-	SessionKey []byte        // 32+ random bytes; the same on every instance
+	SessionKey []byte        // 32+ random bytes signing reset links and status messages; the same on every instance
 	Secure     bool          // cookies only over HTTPS (behind a TLS proxy)
-	SessionTTL time.Duration // default 12 hours
+	SessionTTL time.Duration // a session's absolute lifetime; default 12 hours (auth.DefaultSessionAbsolute)
 	Label      LabelRenderer // nil: no label link
 	MaxUpload  int64
 	Mail       notify.Sender // sends password-reset links; nil: none are sent
 	PublicURL  string        // where people reach the portal, for links in mail
+
+	// SessionIdle ends a session unused this long; default 2 hours
+	// (auth.DefaultSessionIdle).
+	SessionIdle time.Duration
+	// Now is the clock sessions are timed by; default time.Now.
+	Now func() time.Time
 }
 
 // Server serves the portal.
@@ -72,7 +74,13 @@ func New(svc *rma.Service, cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	if cfg.SessionTTL <= 0 {
-		cfg.SessionTTL = 12 * time.Hour
+		cfg.SessionTTL = auth.DefaultSessionAbsolute
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = auth.DefaultSessionIdle
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 25 << 20
@@ -166,23 +174,18 @@ type page struct {
 // browser to sign in and back.
 func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *page)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		userID, ok := s.session(r)
-		if !ok {
+		actor, u, org, err := s.session(r)
+		if err != nil {
+			if rma.ErrorCode(err) != rma.EUNAUTHORIZED {
+				s.fail(w, r, &page{translator: translator{language(r)}, request: r}, err)
+				return
+			}
+			if _, had := r.Cookie(sessionCookie); had == nil {
+				s.clearSession(w) // ended, expired or never ours: forget it
+			}
 			http.Redirect(w, r, "/login?next="+urlEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		u, err := s.svc.Store().UserByID(r.Context(), userID)
-		if err != nil {
-			s.clearSession(w)
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
-			return
-		}
-		actor, err := auth.UserActor(r.Context(), s.svc.Store(), u)
-		if err != nil {
-			s.fail(w, r, &page{translator: translator{language(r)}}, err)
-			return
-		}
-		org, _ := s.svc.Store().Org(r.Context(), actor.OrgID)
 		p := &page{translator: translator{language(r)}, Actor: actor, Org: org, User: u.Email, Path: r.URL.Path,
 			IsDesk: actor.Role.IsDesk(), request: r}
 		if r.Method == http.MethodPost {
@@ -262,49 +265,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 	s.render(w, status, "error", p)
 }
 
-// Sessions are a signed cookie: the user's ID and an expiry, with an HMAC.
-// Stateless, so any instance with the same key serves any session.
-
-const sessionCookie = "rmadesk_session"
-
-func (s *Server) sign(payload []byte) string {
-	m := hmac.New(sha256.New, s.cfg.SessionKey)
-	m.Write(payload)
-	return base64.RawURLEncoding.EncodeToString(append(payload, m.Sum(nil)...))
-}
-
-func (s *Server) setSession(w http.ResponseWriter, userID int64) {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(userID))
-	binary.BigEndian.PutUint64(b[8:], uint64(time.Now().Add(s.cfg.SessionTTL).Unix()))
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.sign(b[:]), Path: "/", HttpOnly: true,
-		Secure: s.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds())})
-}
-
-func (s *Server) clearSession(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.Secure,
-		SameSite: http.SameSiteLaxMode, MaxAge: -1})
-}
-
-func (s *Server) session(r *http.Request) (int64, bool) {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return 0, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
-	if err != nil || len(raw) != 16+sha256.Size {
-		return 0, false
-	}
-	m := hmac.New(sha256.New, s.cfg.SessionKey)
-	m.Write(raw[:16])
-	if !hmac.Equal(m.Sum(nil), raw[16:]) {
-		return 0, false
-	}
-	if time.Now().Unix() > int64(binary.BigEndian.Uint64(raw[8:16])) {
-		return 0, false
-	}
-	return int64(binary.BigEndian.Uint64(raw[:8])), true
-}
+// Sessions are in sessions.go.
 
 // limiter bounds sign-in attempts per address and per account: a few
 // wrong passwords are human, a stream of them is not.
@@ -371,6 +332,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, u, err := auth.SignIn(r.Context(), s.svc.Store(), email, r.PostFormValue("password"))
+	if auth.IsDisabled(err) {
+		p.Error = p.T("login.disabled")
+		s.render(w, http.StatusForbidden, "login", p)
+		return
+	}
 	if err != nil {
 		if rma.ErrorCode(err) != rma.EUNAUTHORIZED {
 			s.fail(w, r, p, err)
@@ -381,7 +347,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.perEmail.reset(email)
-	s.setSession(w, u.ID)
+	if err := s.startSession(w, r, u); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -394,6 +363,12 @@ func clientIP(r *http.Request) string {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.endSession(r); err != nil {
+		// The cookie goes anyway, but the session would live on: say so
+		// rather than pretend the browser is signed out everywhere.
+		s.fail(w, r, &page{translator: translator{language(r)}, request: r}, err)
+		return
+	}
 	s.clearSession(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
