@@ -365,3 +365,51 @@ func TestCLIDemoKeysReused(t *testing.T) {
 		t.Errorf("the new agent key: %+v %v", a, err)
 	}
 }
+
+// TestCLINamesThatLookTheSame: org create and user create refuse a name or
+// email with a character that cannot be seen, naming the flag, and take a
+// look-alike of an existing one for it (issue 10, point 20); on SQLite and
+// on PostgreSQL.
+func TestCLINamesThatLookTheSame(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			store := []string{"--data-dir", t.TempDir()}
+			if backend == "postgres" {
+				store = append(store, "--db", pgtest.URL(t))
+			}
+			cli := func(stdin string, args ...string) (int, string, string) {
+				return runCLI(t, stdin, append(args, store...)...)
+			}
+			if code, out, errOut := cli("", "org", "create", "--name", "Demo Partner for Dexxon", "--role", "partner"); code != 0 {
+				t.Fatalf("org create: %d %s %s", code, out, errOut)
+			}
+			for _, c := range []struct{ name, want string }{
+				{"Demo Partner\u200b for Dexxon", "--name: contains U+200B ZERO WIDTH SPACE"},
+				{"\uff24emo Partner for Dexxon", "exists"},
+				{"DEMO PARTNER FOR DEXXON", "exists"},
+			} {
+				code, out, errOut := cli("", "org", "create", "--name", c.name, "--role", "partner")
+				if code != exitBadInput || out != "" || !strings.Contains(errOut, c.want) {
+					t.Errorf("org create %q: exit %d %q %q; want 2 and %q", c.name, code, out, errOut, c.want)
+				}
+			}
+			// The organisation is found however its name is typed.
+			if code, out, errOut := cli("", "apikey", "create", "--org", "\uff24emo partner for dexxon", "--role", "requester"); code != 0 || !strings.HasPrefix(out, "rk_") {
+				t.Errorf("apikey create by a look-alike name: %d %q %q", code, out, errOut)
+			}
+			const pw = "a long enough password\n"
+			if code, out, errOut := cli(pw, "user", "create", "--org", "Demo Partner for Dexxon", "--email", "Jose\u0301@Demo.example", "--role", "requester"); code != 0 || !strings.Contains(out, "Jos\u00e9@Demo.example") {
+				t.Fatalf("user create with an NFD email: %d %q %q; want it stored NFC", code, out, errOut)
+			}
+			for _, c := range []struct{ email, want string }{
+				{"jos\u00e9@demo.example", "exists"},
+				{"jos\u00e9\u200b@demo.example", "--email: contains U+200B ZERO WIDTH SPACE"},
+			} {
+				code, _, errOut := cli(pw, "user", "create", "--org", "Demo Partner for Dexxon", "--email", c.email, "--role", "requester")
+				if code != exitBadInput || !strings.Contains(errOut, c.want) {
+					t.Errorf("user create %q: exit %d %q; want 2 and %q", c.email, code, errOut, c.want)
+				}
+			}
+		})
+	}
+}

@@ -44,11 +44,20 @@ func (a *Accounts) CreateOrg(ctx context.Context, actor rma.Actor, n NewOrg) (*r
 	if !rma.Can(actor.Role, rma.OpAdminister) {
 		return nil, rma.Errorf(rma.EFORBIDDEN, "role %s may not manage organisations", actor.Role)
 	}
-	name := strings.TrimSpace(n.Name)
-	if name == "" || len(name) > 200 {
-		return nil, rma.Invalid("name", "required, at most 200 characters")
+	// Names and emails are stored NFC, without invisible characters, and
+	// are unique by rma.NameKey (case, compatibility forms): an
+	// organisation cannot be made to look like another.
+	name, err := rma.CleanName("name", n.Name, 200)
+	if err != nil {
+		return nil, err
 	}
-	o := &rma.Org{Name: name, IsDesk: n.IsDesk, Country: n.Country, Email: n.Email, Created: a.now().UTC()}
+	email := strings.TrimSpace(n.Email)
+	if email != "" {
+		if email, err = rma.CleanEmail("email", email); err != nil {
+			return nil, err
+		}
+	}
+	o := &rma.Org{Name: name, IsDesk: n.IsDesk, Country: n.Country, Email: email, Created: a.now().UTC()}
 	if !n.IsDesk {
 		role, err := policy.ParseRole(n.Role)
 		if err != nil {
@@ -58,9 +67,6 @@ func (a *Accounts) CreateOrg(ctx context.Context, actor rma.Actor, n NewOrg) (*r
 	}
 	if n.Country != "" && !policy.ValidCountry(n.Country) {
 		return nil, rma.Invalid("country", "%q is not an ISO 3166-1 alpha-2 country code (upper case, e.g. NL)", n.Country)
-	}
-	if len(n.Email) > 200 || (n.Email != "" && !strings.Contains(n.Email, "@")) {
-		return nil, rma.Invalid("email", "%q is not an email address", n.Email)
 	}
 	if err := a.store.CreateOrg(ctx, o); err != nil {
 		return nil, err

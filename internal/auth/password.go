@@ -124,9 +124,16 @@ func (a *Accounts) CreateUser(ctx context.Context, actor rma.Actor, orgID int64,
 	if err != nil {
 		return nil, err
 	}
-	email = strings.TrimSpace(email)
-	if !strings.Contains(email, "@") || len(email) > 200 {
-		return nil, rma.Invalid("email", "%q is not an email address", email)
+	// Stored NFC without invisible characters; unique by rma.NameKey, so
+	// an address in another case or encoding is the same account.
+	email, err = rma.CleanEmail("email", email)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		name = ""
+	} else if name, err = rma.CleanName("name", name, 200); err != nil {
+		return nil, err
 	}
 	if _, ok := rma.ParseRole(string(role)); !ok || org.IsDesk == (role == rma.RoleRequester) {
 		return nil, rma.Invalid("role", "requester for a requester organisation; agent, technician or admin for the desk")

@@ -61,7 +61,7 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) {
 	p := &page{translator: translator{language(r)}, request: r}
 	p.Title = p.T("reset.title")
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
-	if !s.perIP.allow(clientIP(r)) || !s.perEmail.allow("reset:"+email) {
+	if !s.perIP.allow(clientIP(r)) || !s.perEmail.allow("reset:"+rma.NameKey(email)) { // one account, however typed
 		p.Error = p.T("login.limited")
 		s.render(w, http.StatusTooManyRequests, "reset", p)
 		return

@@ -326,7 +326,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 	p.Data = map[string]string{"Next": next, "Email": email}
 	ip := clientIP(r)
-	if !s.perIP.allow(ip) || !s.perEmail.allow(email) {
+	// The account limit counts every way of typing one email as one: in
+	// another case, Unicode form or with invisible characters it is the
+	// same account (rma.NameKey), and must not get five more tries.
+	account := rma.NameKey(email)
+	if !s.perIP.allow(ip) || !s.perEmail.allow(account) {
 		p.Error = p.T("login.limited")
 		s.render(w, http.StatusTooManyRequests, "login", p)
 		return
@@ -346,7 +350,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusUnauthorized, "login", p)
 		return
 	}
-	s.perEmail.reset(email)
+	s.perEmail.reset(account)
 	if err := s.startSession(w, r, u); err != nil {
 		s.fail(w, r, p, err)
 		return

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
@@ -13,9 +12,12 @@ import (
 
 // Organisations, users and API keys: the accounts RMAs belong to.
 
-// nameKey is what makes two names or emails the same: people type them in
-// any case and with stray spaces.
-func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// nameKey is what makes two names or emails the same (rma.NameKey): people
+// type them in any case, with stray spaces, in another Unicode form or with
+// look-alike characters. The key columns are unique, so two organisations
+// or accounts cannot differ only in that; migration 8 (SQLite) and 7
+// (PostgreSQL), rekey.go, gave the rows made before the key was this one.
+func nameKey(s string) string { return rma.NameKey(s) }
 
 // nullID stores an optional reference: 0 means none, which must be NULL for
 // the foreign key to allow it.

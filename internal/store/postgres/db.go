@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 //go:embed migrations/*.sql
@@ -114,6 +115,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// goMigrations are the migrations written in Go, between the SQL files'
+// versions (migrations/README.md lists them).
+func goMigrations() []*goose.Migration {
+	return []*goose.Migration{
+		goose.NewGoMigration(7, &goose.GoFunc{RunTx: sqlcodec.RekeyAccounts}, nil),
+	}
+}
+
 // provider is goose over the embedded migrations, taking the advisory lock
 // while it migrates.
 func (db *DB) provider() (*goose.Provider, error) {
@@ -127,7 +136,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db.pool, fsys, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, db.pool, fsys, goose.WithSessionLocker(locker), goose.WithGoMigrations(goMigrations()...))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: migrate %s: %w", db.name, err)
 	}

@@ -15,6 +15,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 //go:embed migrations/*.sql
@@ -126,13 +127,21 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// goMigrations are the migrations written in Go, between the SQL files'
+// versions (migrations/README.md lists them).
+func goMigrations() []*goose.Migration {
+	return []*goose.Migration{
+		goose.NewGoMigration(8, &goose.GoFunc{RunTx: sqlcodec.RekeyAccounts}, nil),
+	}
+}
+
 // provider is goose over the embedded migrations.
 func (db *DB) provider() (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.pool, fsys)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.pool, fsys, goose.WithGoMigrations(goMigrations()...))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
 	}

@@ -42,6 +42,13 @@ func testOrgs(t *testing.T, open Opener) {
 			{"same", "Dexxon", "Dexxon"},
 			{"lower case", "Dexxon", "dexxon"},
 			{"upper case with spaces", "Dexxon", " DEXXON "},
+			// Names that look the same are the same (rma.NameKey).
+			{"zero-width space", "Demo Partner for Dexxon", "Demo Partner\u200b for Dexxon"},
+			{"fullwidth letter", "Demo Partner for Dexxon", "\uff24emo Partner for Dexxon"},
+			{"NFD and NFC", "Caf\u00e9 M\u00fcller", "Cafe\u0301 Mu\u0308ller"},
+			{"two spaces", "Demo Partner", "Demo  Partner"},
+			{"no-break space", "Demo Partner", "Demo\u00a0Partner"},
+			{"full case folding", "Stra\u00dfe", "STRASSE"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				s := open(t)
@@ -62,6 +69,17 @@ func testOrgs(t *testing.T, open Opener) {
 		must(t, err)
 		if got.ID != o.ID {
 			t.Fatalf("found organisation %d, want %d", got.ID, o.ID)
+		}
+	})
+	t.Run("by a name that looks the same", func(t *testing.T) {
+		s := open(t)
+		o := mkOrg(t, s, "Caf\u00e9 Demo Partner")
+		for _, name := range []string{"cafe\u0301 demo partner", "\uff23af\u00e9 Demo\u200b Partner", "CAF\u00c9  DEMO PARTNER"} {
+			got, err := s.OrgByName(t.Context(), name)
+			must(t, err)
+			if got.ID != o.ID || got.Name != o.Name {
+				t.Fatalf("%q found %+v, want organisation %d as stored", name, got, o.ID)
+			}
 		}
 	})
 	t.Run("list in creation order", func(t *testing.T) {
@@ -121,6 +139,9 @@ func testUsers(t *testing.T, open Opener) {
 		for _, tc := range []struct{ name, first, second string }{
 			{"same", "anna@dexxon.example", "anna@dexxon.example"},
 			{"other case", "anna@dexxon.example", "ANNA@dexxon.example"},
+			{"NFD and NFC", "jos\u00e9@dexxon.example", "JOSE\u0301@dexxon.example"},
+			{"zero-width space", "anna@dexxon.example", "anna\u200b@dexxon.example"},
+			{"fullwidth letter", "anna@dexxon.example", "\uff41nna@dexxon.example"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				s := open(t)
@@ -129,6 +150,19 @@ func testUsers(t *testing.T, open Opener) {
 				// Unique across organisations too: an email signs in to one account.
 				wantCode(t, s.CreateUser(t.Context(), &rma.User{OrgID: o2.ID, Email: tc.second, Role: rma.RoleAgent}), rma.ECONFLICT)
 			})
+		}
+	})
+	t.Run("by an email typed another way", func(t *testing.T) {
+		s := open(t)
+		o := mkOrg(t, s, "Dexxon")
+		u := &rma.User{OrgID: o.ID, Email: "Jos\u00e9@Dexxon.example", Role: rma.RoleAgent}
+		must(t, s.CreateUser(t.Context(), u))
+		for _, email := range []string{"JOSE\u0301@DEXXON.EXAMPLE", " jos\u00e9@dexxon.example "} {
+			got, err := s.UserByEmail(t.Context(), email)
+			must(t, err)
+			if got.ID != u.ID || got.Email != u.Email {
+				t.Fatalf("%q found %+v", email, got)
+			}
 		}
 	})
 	t.Run("unknown organisation", func(t *testing.T) {
@@ -216,4 +250,58 @@ func testUserByID(t *testing.T, open Opener) {
 		t.Fatalf("password hash %q after SetPassword", got.PasswordHash)
 	}
 	wantCode(t, s.SetPassword(t.Context(), u.ID+1000, "x"), rma.ENOTFOUND)
+}
+
+// PreNameKeyRows writes organisations and users as a store kept them
+// before the name key was rma.NameKey (a lower-cased copy), into a
+// database migrated to just before the migration that recomputes the keys
+// (sqlcodec.RekeyAccounts); exec runs one statement. CheckNameKeysMigrated
+// then checks the store after that migration.
+func PreNameKeyRows(t *testing.T, exec func(query string, args ...any) error) {
+	t.Helper()
+	const created = "2026-01-01T00:00:00.000000000Z"
+	for _, o := range [][2]string{
+		{"\uff24exxon", "\uff44exxon"},                       // 1: fullwidth, which now is "dexxon"
+		{"Cafe\u0301 M\u00fcller", "cafe\u0301 m\u00fcller"}, // 2: NFD
+		{"Dexxon", "dexxon"},                                 // 3: newer than 1, which takes its key
+		{"Plextor", "plextor"},                               // 4: unchanged
+	} {
+		if err := exec(`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created) VALUES ($1, $2, FALSE, '', '', '', $3)`, o[0], o[1], created); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range [][2]string{
+		{"JOSE\u0301@Dexxon.example", "jose\u0301@dexxon.example"},
+		{"anna@dexxon.example", "anna@dexxon.example"},
+	} {
+		if err := exec(`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created) VALUES (1, $1, $2, '', 'agent', '', $3)`, u[0], u[1], created); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CheckNameKeysMigrated: after the migration every name and email is found
+// however it is typed; of two organisations that now have one key the
+// older is found by name and the newer still by its ID, unchanged.
+func CheckNameKeysMigrated(t *testing.T, s rma.Store) {
+	t.Helper()
+	ctx := t.Context()
+	for name, want := range map[string]int64{"DEXXON": 1, "\uff24exxon": 1, "caf\u00e9 m\u00fcller": 2, "CAFE\u0301 MU\u0308LLER": 2, "plextor": 4} {
+		o, err := s.OrgByName(ctx, name)
+		if err != nil || o.ID != want {
+			t.Errorf("OrgByName(%q) = %+v, %v; want organisation %d", name, o, err, want)
+		}
+	}
+	if o, err := s.Org(ctx, 3); err != nil || o.Name != "Dexxon" {
+		t.Errorf("the newer look-alike: %+v, %v", o, err)
+	}
+	for email, want := range map[string]int64{"jos\u00e9@dexxon.example": 1, "Jose\u0301@DEXXON.example": 1, "ANNA@dexxon.example": 2} {
+		u, err := s.UserByEmail(ctx, email)
+		if err != nil || u.ID != want {
+			t.Errorf("UserByEmail(%q) = %+v, %v; want user %d", email, u, err, want)
+		}
+	}
+	// The keys are unique still: a third Dexxon is refused.
+	wantCode(t, s.CreateOrg(ctx, &rma.Org{Name: "dexxon"}), rma.ECONFLICT)
+	must(t, s.CreateOrg(ctx, &rma.Org{Name: "Minicart"}))
 }
