@@ -12,7 +12,9 @@
 //     back as the same instant; zero times and dates stay zero;
 //   - empty lists may come back nil;
 //   - timestamps the caller leaves zero are set by the store;
-//   - organisation names and user emails are unique regardless of case.
+//   - organisation names and user emails are unique by rma.NameKey (case,
+//     Unicode form, compatibility forms, invisible characters), and are
+//     found by any name or email with the same key.
 package storetest
 
 import (
