@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,8 @@ type newData struct {
 	Kind       string
 	Reference  string
 	NoSubst    bool
+	Choices    []string // resolutions the requester may prefer, where the policy leaves it the choice
+	Preference string
 	Verdicts   []policy.Decision
 	Dates      []string
 }
@@ -82,6 +85,7 @@ func (s *Server) formData(p *page, policyID string, form map[string][]string) *n
 		}
 	}
 	if d.Policy != nil {
+		d.Choices = preferenceChoices(d.Policy)
 		for _, rule := range d.Policy.Documents {
 			if rule.Stage == policy.AtFiling {
 				d.Required = append(d.Required, rule.AnyOf[0].String())
@@ -102,7 +106,7 @@ func (s *Server) formData(p *page, policyID string, form map[string][]string) *n
 	if v := get("kind"); v == "withdrawal" {
 		d.Kind = v
 	}
-	d.Reference, d.NoSubst = get("reference"), get("no_substitute") != ""
+	d.Reference, d.NoSubst, d.Preference = get("reference"), get("no_substitute") != "", get("preference")
 	for i := 1; i <= n; i++ {
 		f := func(name string) string { return get(fmt.Sprintf("%s_%d", name, i)) }
 		l := formLine{No: i, Category: f("category"), Part: f("part"), Model: f("model"), Serial: f("serial"), Quantity: f("quantity"),
@@ -124,7 +128,7 @@ func (s *Server) formData(p *page, policyID string, form map[string][]string) *n
 // request turns the form into a submission; uploaded files count as the
 // documents they are.
 func (d *newData) request(uploaded map[string]bool) (rma.SubmitRequest, error) {
-	req := rma.SubmitRequest{PolicyID: d.Policy.ID, Reference: d.Reference, NoSubstitute: d.NoSubst}
+	req := rma.SubmitRequest{PolicyID: d.Policy.ID, Reference: d.Reference, NoSubstitute: d.NoSubst, Preference: d.Preference}
 	if d.Kind == "withdrawal" {
 		req.Kind = policy.Withdrawal
 	}
@@ -406,4 +410,19 @@ func (s *Server) userMessage(r *http.Request, p *page, err error) string {
 	}
 	s.cfg.Log.ErrorContext(r.Context(), "portal", "path", r.URL.Path, "err", err)
 	return p.T("error.internal")
+}
+
+// preferenceChoices are the resolutions a requester may state a preference
+// for on any route of pol (Mini Cart: replace or refund); which of them
+// applies is known once the claim is decided, and the service checks it.
+func preferenceChoices(pol *policy.Policy) []string {
+	var out []string
+	for _, route := range []policy.Route{policy.RouteDOA, policy.RouteWarranty, policy.RouteWithdrawal, policy.RouteChargeable} {
+		for _, c := range rma.PreferenceChoices(pol, route) {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }

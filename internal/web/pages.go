@@ -130,7 +130,8 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, p *page) {
 			var got *rma.RMA
 			if got, err = s.svc.Get(r.Context(), p.Actor, id); err == nil {
 				resolution := ""
-				if pol := s.svc.Policies().Version(got.PolicyID, got.PolicyVersion); pol != nil {
+				// With the requester's choice on record, the service takes it.
+				if pol := s.svc.Policies().Version(got.PolicyID, got.PolicyVersion); pol != nil && got.Preference == "" {
 					if rule := pol.ResolutionFor(got.Route); rule != nil {
 						resolution = bulkResolution(rule.Offer)
 					}
@@ -166,21 +167,25 @@ func bulkResolution(offer []string) string {
 
 // detailData is the RMA page.
 type detailData struct {
-	RMA        *rma.RMA
-	Policy     *policy.Policy
-	Events     []rma.Event
-	Documents  []rma.Document
-	Messages   []rma.Message
-	Actions    []rma.Action
-	Offer      []string
-	Location   *policy.ServiceLocation
-	Address    []string
-	Steps      []policy.Instruction
-	Today      calendar.Date
-	Documents2 []string // document kinds for the upload form
-	Conditions []string
-	Grades     []string
-	HasLabel   bool
+	RMA       *rma.RMA
+	Policy    *policy.Policy
+	Events    []rma.Event
+	Documents []rma.Document
+	Messages  []rma.Message
+	Actions   []rma.Action
+	Offer     []string
+	Location  *policy.ServiceLocation
+	Address   []string
+	Steps     []policy.Instruction
+	Choices   []string // what the requester may choose between, where the policy leaves it the choice
+	// The resolve form's outcomes: those the policy allows for every line,
+	// and the others, which need the desk's written reason.
+	Allowed, OnlyWithReason []rma.Outcome
+	Today                   calendar.Date
+	Documents2              []string // document kinds for the upload form
+	Conditions              []string
+	Grades                  []string
+	HasLabel                bool
 }
 
 func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
@@ -213,6 +218,8 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 		d.Policy = pol
 		g := rma.GuideFor(pol, got)
 		d.Address, d.Offer, d.Steps, d.Location = g.Address, g.Offer, g.Instructions, g.Location
+		d.Choices = rma.PreferenceChoices(pol, got.Route)
+		d.Allowed, d.OnlyWithReason = outcomeOptions(pol, got)
 		if pol.Replacement != nil {
 			d.Grades = pol.Replacement.Grades
 		}
@@ -243,7 +250,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 	case rma.ActProvideInfo:
 		_, err = s.svc.ProvideInfo(ctx, p.Actor, id, v, nil)
 	case rma.ActAuthorize:
-		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Note: f("note")})
+		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Note: f("note"), Override: f("override_reason")})
+	case rma.ActSetPreference:
+		_, err = s.svc.SetPreference(ctx, p.Actor, id, v, f("preference"))
 	case rma.ActReject:
 		_, err = s.svc.Reject(ctx, p.Actor, id, v, f("reason"))
 	case rma.ActRefer:
@@ -269,7 +278,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 		_, err = s.svc.Evaluate(ctx, p.Actor, id, v, findings)
 	case rma.ActResolve:
-		req := rma.ResolveRequest{Outcome: rma.Outcome(f("outcome")), Note: f("note")}
+		req := rma.ResolveRequest{Outcome: rma.Outcome(f("outcome")), Note: f("note"), Override: f("override_reason")}
 		for _, no := range r.PostForm["line"] {
 			if serial := f("replacement_" + no); serial != "" {
 				n, _ := strconv.Atoi(no)
@@ -507,4 +516,28 @@ func (s *Server) serials(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	p.Data = data
 	s.render(w, http.StatusOK, "serials", p)
+}
+
+// resolveOutcomes are the outcomes the resolve form offers; withdrawn and
+// remote_fix have their own steps.
+var resolveOutcomes = []rma.Outcome{rma.Credited, rma.Replaced, rma.Repaired, rma.Refunded, rma.ReturnedUnrepaired, rma.NoFaultFound}
+
+// outcomeOptions splits the resolve form's outcomes into those the policy
+// allows for every line of r and those that need a written reason.
+func outcomeOptions(pol *policy.Policy, r *rma.RMA) (allowed, withReason []rma.Outcome) {
+	for _, o := range resolveOutcomes {
+		ok := true
+		for i := range r.Lines {
+			if !slices.Contains(rma.AllowedOutcomes(pol, r, &r.Lines[i]).Allowed, o) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			allowed = append(allowed, o)
+		} else {
+			withReason = append(withReason, o)
+		}
+	}
+	return allowed, withReason
 }
