@@ -30,7 +30,7 @@ func startInstance(t *testing.T, args ...string) *instance {
 	t.Helper()
 	in := &instance{done: make(chan struct{})}
 	in.cmd = exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
-	in.cmd.Env = append(os.Environ(), "RMADESK_RUN_MAIN=1")
+	in.cmd.Env = append(os.Environ(), "RMADESK_RUN_MAIN=1", "RMADESK_METRICS_TOKEN="+testMetricsToken)
 	stderr, err := in.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +235,7 @@ func TestTwoInstancesOnePostgreSQL(t *testing.T) {
 	if len(a.notifications()) == 0 || len(b.notifications()) == 0 {
 		t.Logf("one instance ran every job (a %d, b %d): allowed, but the race was not exercised", len(a.notifications()), len(b.notifications()))
 	}
-	metrics := get(t, a.base+"/metrics")
+	_, metrics := getMetrics(t, a.base, testMetricsToken)
 	if !strings.Contains(metrics, fmt.Sprintf(`rmadesk_rmas{state="authorized"} %d`, n)) {
 		t.Errorf("metrics do not count %d authorized RMAs:\n%s", n, grep(metrics, "rmadesk_rmas"))
 	}

@@ -129,7 +129,7 @@ func (f *storeFlags) openExisting(ctx context.Context) (database, error) {
 }
 
 func runServe(e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve [--addr HOST:PORT] [--data-dir DIR] [--db URL] [--demo] [--dir POLICIES]")
+	fs := newFlags(e, "serve", "serve [--addr HOST:PORT] [--ops-addr HOST:PORT] [--data-dir DIR] [--db URL] [--demo] [--dir POLICIES]")
 	var sf storeFlags
 	sf.register(fs)
 	addr := fs.String("addr", envOr("RMADESK_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (env RMADESK_ADDR)")
@@ -140,6 +140,7 @@ func runServe(e *env, args []string) error {
 	apiBurst := fs.Int("api-burst", int(envFloat("RMADESK_API_BURST", 0)), "API calls a key may make at once before --api-rate applies; 0 is 4 × --api-rate (env RMADESK_API_BURST)")
 	apiAuthFailures := fs.Float64("api-auth-failures", envFloat("RMADESK_API_AUTH_FAILURES", 10), "failed API key checks per minute a client address may make after its first 100; negative turns the limit off (env RMADESK_API_AUTH_FAILURES)")
 	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
+	opsAddr := fs.String("ops-addr", os.Getenv("RMADESK_OPS_ADDR"), "also serve /metrics, /healthz and /readyz on `HOST:PORT`, a private address (env RMADESK_OPS_ADDR)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -185,6 +186,9 @@ func runServe(e *env, args []string) error {
 	labels := labelRenderer(svc)
 	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL"), Label: labels})
 	metrics := ops.NewMetrics(db, runner)
+	if err := metricsAccess(metrics); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return badInputf("--addr: %v", err)
@@ -214,6 +218,11 @@ func runServe(e *env, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	stopOps, err := startOps(*opsAddr, metrics, ops.Health(db), log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	log.Info("rmadesk serving", "addr", base, "data_dir", sf.dataDir, "policies", strings.Join(set.IDs(), ","))
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	jobsDone := make(chan struct{})
@@ -237,6 +246,7 @@ func runServe(e *env, args []string) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
 		serveErr = err
 	}
+	_ = stopOps(shutdown)
 	stopJobs()
 	<-jobsDone
 	if errors.Is(serveErr, http.ErrServerClosed) {
@@ -279,7 +289,8 @@ func mailSender(log *slog.Logger) (notify.Sender, error) {
 	return s, nil
 }
 
-// sessionKey is the key that signs portal sessions: RMADESK_SESSION_KEY
+// sessionKey is the key that signs the portal's password-reset links and
+// status messages (sessions are in the database): RMADESK_SESSION_KEY
 // (hex, the same on every instance), else one kept in the data directory,
 // made on first start.
 func sessionKey(dataDir string) ([]byte, error) {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -153,6 +152,7 @@ func call(t *testing.T, method, url, key, body string, headers ...string) (int, 
 // example RMA with the printed keys, stops the server gracefully, starts it
 // again on the same data directory and finds the RMA still there.
 func TestServeDemo(t *testing.T) {
+	t.Setenv("RMADESK_METRICS_TOKEN", testMetricsToken)
 	dir := t.TempDir()
 	base, stop := startServe(t, "--demo", "--data-dir", dir)
 	keys := readKeys(t, filepath.Join(dir, "demo-keys.env"))
@@ -177,7 +177,10 @@ func TestServeDemo(t *testing.T) {
 			t.Fatalf("%s: %d %v", probe, status, body)
 		}
 	}
-	metrics := get(t, base+"/metrics")
+	if status, _ := getMetrics(t, base, ""); status != http.StatusUnauthorized {
+		t.Errorf("/metrics without the token: %d, want 401", status)
+	}
+	_, metrics := getMetrics(t, base, testMetricsToken)
 	for _, want := range []string{
 		`rmadesk_http_requests_total{method="POST",route="POST /api/v1/rmas",status="201"} 1`,
 		`rmadesk_rmas{state="submitted"} 1`,
@@ -278,18 +281,4 @@ func TestAPIDocRuns(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-func get(t *testing.T, url string) string {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b strings.Builder
-	if _, err := io.Copy(&b, resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }

@@ -38,6 +38,7 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	token    string // what /metrics asks for (access.go)
 }
 
 // NewMetrics registers the collectors: requests by route and status,
@@ -57,8 +58,9 @@ func NewMetrics(store rma.Store, runner JobStats) *Metrics {
 	return m
 }
 
-// Handler serves /metrics.
-func (m *Metrics) Handler() http.Handler {
+// exposition is the Prometheus text, to whoever asks: Handler and
+// OpsHandler (access.go) decide who may.
+func (m *Metrics) exposition() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
