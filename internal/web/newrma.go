@@ -197,6 +197,7 @@ func setDate(d *policy.Dates, f policy.DateField, v calendar.Date) {
 func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 	fragment := r.Header.Get("X-Preview") == "fragment"
 	form, err := s.readFileForm(r, p, false)
+	//lint:ignore SA5001 readFileForm returns the form with its error too; Close removes what it kept
 	defer form.Close()
 	if err == nil {
 		err = checkForm(form.Value)
@@ -294,6 +295,7 @@ func formFailure(err error) (int, string) {
 // form that suggests nothing was filed.
 func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 	form, err := s.readFileForm(r, p, true)
+	//lint:ignore SA5001 readFileForm returns the form with its error too; Close removes what it kept
 	defer form.Close()
 	if err == nil {
 		err = checkForm(form.Value)

@@ -334,6 +334,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	form, err := s.readFileForm(r, p, true)
+	//lint:ignore SA5001 readFileForm returns the form with its error too; Close removes what it kept
 	defer form.Close()
 	if err == nil {
 		err = checkForm(form.Value)
