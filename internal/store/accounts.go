@@ -1,4 +1,4 @@
-package postgres
+package store
 
 import (
 	"context"
@@ -19,16 +19,7 @@ import (
 // (PostgreSQL), rekey.go, gave the rows made before the key was this one.
 func nameKey(s string) string { return rma.NameKey(s) }
 
-// nullID stores an optional reference: 0 means none, which must be NULL for
-// the foreign key to allow it.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func (db *DB) CreateOrg(ctx context.Context, o *rma.Org) error {
+func (st *Store) CreateOrg(ctx context.Context, o *rma.Org) error {
 	if o == nil {
 		return rma.Invalid("org", "missing")
 	}
@@ -46,15 +37,18 @@ func (db *DB) CreateOrg(ctx context.Context, o *rma.Org) error {
 		return enc.Err
 	}
 	var id int64
-	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText).Scan(&id)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
-	}
+	err := st.write(ctx, "create org", func(q Querier) error {
+		err := q.QueryRowContext(ctx,
+			`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText).Scan(&id)
+		if st.isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
+		}
+		return err
+	})
 	if err != nil {
-		return storeError("create org", err)
+		return err
 	}
 	o.ID, o.Created = id, created.UTC()
 	return nil
@@ -75,55 +69,55 @@ func scanOrg(row interface{ Scan(...any) error }) (*rma.Org, error) {
 	return &o, d.Err
 }
 
-func (db *DB) Org(ctx context.Context, id int64) (*rma.Org, error) {
-	o, err := scanOrg(db.pool.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
+func (st *Store) Org(ctx context.Context, id int64) (*rma.Org, error) {
+	o, err := scanOrg(st.pool().QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %d not found", id)
 	}
 	if err != nil {
-		return nil, storeError("org", err)
+		return nil, st.storeError("org", err)
 	}
 	return o, nil
 }
 
 // OrgByName finds an organisation by name in any case.
-func (db *DB) OrgByName(ctx context.Context, name string) (*rma.Org, error) {
+func (st *Store) OrgByName(ctx context.Context, name string) (*rma.Org, error) {
 	if !storable(nameKey(name)) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %q not found", name)
 	}
-	o, err := scanOrg(db.pool.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE name_key = $1`, nameKey(name)))
+	o, err := scanOrg(st.pool().QueryRowContext(ctx, `SELECT `+orgColumns+` FROM orgs WHERE name_key = $1`, nameKey(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "organisation %q not found", name)
 	}
 	if err != nil {
-		return nil, storeError("org by name", err)
+		return nil, st.storeError("org by name", err)
 	}
 	return o, nil
 }
 
 // Orgs lists every organisation in the order they were created.
-func (db *DB) Orgs(ctx context.Context) ([]rma.Org, error) {
-	rows, err := db.pool.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY id`)
+func (st *Store) Orgs(ctx context.Context) ([]rma.Org, error) {
+	rows, err := st.pool().QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs ORDER BY id`)
 	if err != nil {
-		return nil, storeError("orgs", err)
+		return nil, st.storeError("orgs", err)
 	}
 	defer rows.Close()
 	var out []rma.Org
 	for rows.Next() {
 		o, err := scanOrg(rows)
 		if err != nil {
-			return nil, storeError("orgs", err)
+			return nil, st.storeError("orgs", err)
 		}
 		out = append(out, *o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, storeError("orgs", err)
+		return nil, st.storeError("orgs", err)
 	}
 	return out, nil
 }
 
 // CreateUser stores a user; emails are unique in any case.
-func (db *DB) CreateUser(ctx context.Context, u *rma.User) error {
+func (st *Store) CreateUser(ctx context.Context, u *rma.User) error {
 	if u == nil {
 		return rma.Invalid("user", "missing")
 	}
@@ -140,39 +134,42 @@ func (db *DB) CreateUser(ctx context.Context, u *rma.User) error {
 		return enc.Err
 	}
 	var id int64
-	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created, disabled)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		u.OrgID, u.Email, nameKey(u.Email), u.Name, string(u.Role), u.PasswordHash, createdText, u.Disabled).Scan(&id)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "a user with email %q exists", u.Email)
-	}
+	err := st.write(ctx, "create user", func(q Querier) error {
+		err := q.QueryRowContext(ctx,
+			`INSERT INTO users (org_id, email, email_key, name, role, password_hash, created, disabled)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			u.OrgID, u.Email, nameKey(u.Email), u.Name, string(u.Role), u.PasswordHash, createdText, u.Disabled).Scan(&id)
+		if st.isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "a user with email %q exists", u.Email)
+		}
+		return err
+	})
 	if err != nil {
-		return storeError("create user", err)
+		return err
 	}
 	u.ID, u.Created = id, created.UTC()
 	return nil
 }
 
 // UserByEmail finds a user by email in any case.
-func (db *DB) UserByEmail(ctx context.Context, email string) (*rma.User, error) {
+func (st *Store) UserByEmail(ctx context.Context, email string) (*rma.User, error) {
 	if !storable(nameKey(email)) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "user %q not found", email)
 	}
 	var us sqlcodec.UserScan
-	err := db.pool.QueryRowContext(ctx,
+	err := st.pool().QueryRowContext(ctx,
 		`SELECT `+sqlcodec.UserColumns+` FROM users u WHERE u.email_key = $1`,
 		nameKey(email)).Scan(us.Dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "user %q not found", email)
 	}
 	if err != nil {
-		return nil, storeError("user by email", err)
+		return nil, st.storeError("user by email", err)
 	}
 	return us.User()
 }
 
-func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
+func (st *Store) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 	if k == nil {
 		return rma.Invalid("key", "missing")
 	}
@@ -190,15 +187,18 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 		return enc.Err
 	}
 	var id int64
-	err := db.pool.QueryRowContext(ctx,
-		`INSERT INTO api_keys (org_id, user_id, role, prefix, hash, name, created, revoked)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		k.OrgID, nullID(k.UserID), string(k.Role), k.Prefix, k.Hash, k.Name, createdText, revokedText).Scan(&id)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "an API key with prefix %q exists", k.Prefix)
-	}
+	err := st.write(ctx, "create api key", func(q Querier) error {
+		err := q.QueryRowContext(ctx,
+			`INSERT INTO api_keys (org_id, user_id, role, prefix, hash, name, created, revoked)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			k.OrgID, nullID(k.UserID), string(k.Role), k.Prefix, k.Hash, k.Name, createdText, revokedText).Scan(&id)
+		if st.isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "an API key with prefix %q exists", k.Prefix)
+		}
+		return err
+	})
 	if err != nil {
-		return storeError("create api key", err)
+		return err
 	}
 	k.ID, k.Created = id, created.UTC()
 	if !k.Revoked.IsZero() {
@@ -209,19 +209,19 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 
 // APIKeyAndOrg finds a key that is not revoked by its prefix, with its
 // organisation, in one query: authentication needs both on every API call.
-func (db *DB) APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error) {
+func (st *Store) APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rma.Org, error) {
 	if !storable(prefix) {
 		return nil, nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
 	}
 	var ks sqlcodec.KeyScan
-	row := db.pool.QueryRowContext(ctx, `SELECT `+sqlcodec.KeyColumns+`, `+sqlcodec.Columns("o", orgColumns)+`
+	row := st.pool().QueryRowContext(ctx, `SELECT `+sqlcodec.KeyColumns+`, `+sqlcodec.Columns("o", orgColumns)+`
 		 FROM api_keys k JOIN orgs o ON o.id = k.org_id WHERE k.prefix = $1 AND k.revoked IS NULL`, prefix)
 	o, err := scanOrg(sqlcodec.ScanAfter{Row: row, Dest: ks.Dest()})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
 	}
 	if err != nil {
-		return nil, nil, storeError("api key and org", err)
+		return nil, nil, st.storeError("api key and org", err)
 	}
 	k, err := ks.Key()
 	if err != nil {
@@ -231,25 +231,25 @@ func (db *DB) APIKeyAndOrg(ctx context.Context, prefix string) (*rma.APIKey, *rm
 }
 
 // UserByID finds a user by ID (a signed-in session carries it).
-func (db *DB) UserByID(ctx context.Context, id int64) (*rma.User, error) {
+func (st *Store) UserByID(ctx context.Context, id int64) (*rma.User, error) {
 	var us sqlcodec.UserScan
-	err := db.pool.QueryRowContext(ctx,
+	err := st.pool().QueryRowContext(ctx,
 		`SELECT `+sqlcodec.UserColumns+` FROM users u WHERE u.id = $1`,
 		id).Scan(us.Dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "user %d not found", id)
 	}
 	if err != nil {
-		return nil, storeError("user by id", err)
+		return nil, st.storeError("user by id", err)
 	}
 	return us.User()
 }
 
 // SetPassword replaces a user's password hash and ends the user's
 // sessions in the same transaction: whoever held one must sign in again.
-func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
-	return db.write(ctx, "set password", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
+func (st *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+	return st.write(ctx, "set password", func(q Querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
 		if err != nil {
 			return err
 		}
@@ -258,7 +258,7 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error 
 		} else if n == 0 {
 			return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		_, err = q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		return err
 	})
 }

@@ -1,4 +1,4 @@
-package postgres
+package store
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 )
 
 // IdempotentResponse returns the response stored for an organisation's key.
-func (db *DB) IdempotentResponse(ctx context.Context, orgID int64, key string) (*rma.StoredResponse, error) {
+func (st *Store) IdempotentResponse(ctx context.Context, orgID int64, key string) (*rma.StoredResponse, error) {
 	if !storable(key) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "no response stored for this idempotency key")
 	}
 	var r rma.StoredResponse
 	var created string
-	err := db.pool.QueryRowContext(ctx,
+	err := st.pool().QueryRowContext(ctx,
 		`SELECT method, path, request_hash, status, content_type, body, created
 		 FROM idempotency_responses WHERE org_id = $1 AND key = $2`, orgID, key).
 		Scan(&r.Method, &r.Path, &r.RequestHash, &r.Status, &r.ContentType, &r.Body, &created)
@@ -23,7 +23,7 @@ func (db *DB) IdempotentResponse(ctx context.Context, orgID int64, key string) (
 		return nil, rma.Errorf(rma.ENOTFOUND, "no response stored for this idempotency key")
 	}
 	if err != nil {
-		return nil, storeError("idempotent response", err)
+		return nil, st.storeError("idempotent response", err)
 	}
 	var dec decoder
 	r.Created = dec.Time("created", sql.NullString{String: created, Valid: true})
@@ -35,7 +35,7 @@ func (db *DB) IdempotentResponse(ctx context.Context, orgID int64, key string) (
 
 // SaveIdempotentResponse stores the response to an organisation's key; a
 // key already used is ECONFLICT and the first response stays.
-func (db *DB) SaveIdempotentResponse(ctx context.Context, orgID int64, key string, r rma.StoredResponse) error {
+func (st *Store) SaveIdempotentResponse(ctx context.Context, orgID int64, key string, r rma.StoredResponse) error {
 	created := r.Created
 	if created.IsZero() {
 		created = now()
@@ -49,15 +49,14 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, orgID int64, key strin
 	if body == nil {
 		body = []byte{}
 	}
-	_, err := db.pool.ExecContext(ctx,
-		`INSERT INTO idempotency_responses (org_id, key, method, path, request_hash, status, content_type, body, created)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		orgID, key, r.Method, r.Path, r.RequestHash, r.Status, r.ContentType, body, createdText)
-	if isUnique(err) {
-		return rma.Errorf(rma.ECONFLICT, "idempotency key already used")
-	}
-	if err != nil {
-		return storeError("save idempotent response", err)
-	}
-	return nil
+	return st.write(ctx, "save idempotent response", func(q Querier) error {
+		_, err := q.ExecContext(ctx,
+			`INSERT INTO idempotency_responses (org_id, key, method, path, request_hash, status, content_type, body, created)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			orgID, key, r.Method, r.Path, r.RequestHash, r.Status, r.ContentType, body, createdText)
+		if st.isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "idempotency key already used")
+		}
+		return err
+	})
 }

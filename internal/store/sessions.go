@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // organisation in one query on the session's primary key, so ending a
 // session (a row deleted) takes effect on every instance at once.
 
-func (db *DB) CreateSession(ctx context.Context, s *rma.Session) error {
+func (st *Store) CreateSession(ctx context.Context, s *rma.Session) error {
 	if s == nil || s.TokenHash == "" || s.UserID == 0 {
 		return rma.Invalid("session", "a token hash and a user are required")
 	}
@@ -30,7 +30,7 @@ func (db *DB) CreateSession(ctx context.Context, s *rma.Session) error {
 		return enc.Err
 	}
 	sweep := enc.Time("now", now())
-	return db.write(ctx, "create session", func(q querier) error {
+	return st.write(ctx, "create session", func(q Querier) error {
 		// Dead rows go at each sign-in, so the table holds about one
 		// absolute lifetime of sign-ins.
 		if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires < $1`, sweep); err != nil {
@@ -38,24 +38,27 @@ func (db *DB) CreateSession(ctx context.Context, s *rma.Session) error {
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created, last_seen, expires) VALUES ($1, $2, $3, $4, $5)`,
 			s.TokenHash, s.UserID, created, lastSeen, expires)
-		if isUnique(err) {
+		if st.isUnique(err) {
 			return rma.Errorf(rma.ECONFLICT, "a session with this token exists")
 		}
 		return err // a user that does not exist breaks the foreign key: ENOTFOUND
 	})
 }
 
-func (db *DB) Session(ctx context.Context, tokenHash string) (*rma.Session, *rma.User, *rma.Org, error) {
+func (st *Store) Session(ctx context.Context, tokenHash string) (*rma.Session, *rma.User, *rma.Org, error) {
+	if !storable(tokenHash) {
+		return nil, nil, nil, rma.Errorf(rma.ENOTFOUND, "no such session")
+	}
 	var ss sqlcodec.SessionScan
 	var us sqlcodec.UserScan
-	row := pooled{db}.QueryRowContext(ctx, `SELECT `+sqlcodec.SessionColumns+`, `+sqlcodec.UserColumns+`, `+sqlcodec.Columns("o", orgColumns)+`
+	row := st.pool().QueryRowContext(ctx, `SELECT `+sqlcodec.SessionColumns+`, `+sqlcodec.UserColumns+`, `+sqlcodec.Columns("o", orgColumns)+`
 		 FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id WHERE s.token_hash = $1`, tokenHash)
 	o, err := scanOrg(sqlcodec.ScanAfter{Row: row, Dest: append(ss.Dest(), us.Dest()...)})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil, rma.Errorf(rma.ENOTFOUND, "no such session")
 	}
 	if err != nil {
-		return nil, nil, nil, storeError("session", err)
+		return nil, nil, nil, st.storeError("session", err)
 	}
 	s, err := ss.Session()
 	if err != nil {
@@ -68,28 +71,34 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (*rma.Session, *rma
 	return s, u, o, nil
 }
 
-func (db *DB) TouchSession(ctx context.Context, tokenHash string, at time.Time) error {
+func (st *Store) TouchSession(ctx context.Context, tokenHash string, at time.Time) error {
+	if !storable(tokenHash) {
+		return nil
+	}
 	var enc encoder
 	atText := enc.Time("last_seen", at)
 	if enc.Err != nil {
 		return enc.Err
 	}
-	return db.write(ctx, "touch session", func(q querier) error {
+	return st.write(ctx, "touch session", func(q Querier) error {
 		_, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2 AND last_seen < $1`, atText, tokenHash)
 		return err
 	})
 }
 
-func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	return db.write(ctx, "delete session", func(q querier) error {
+func (st *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	if !storable(tokenHash) {
+		return nil
+	}
+	return st.write(ctx, "delete session", func(q Querier) error {
 		_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
 		return err
 	})
 }
 
-func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+func (st *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
 	var n int64
-	err := db.write(ctx, "delete user sessions", func(q querier) error {
+	err := st.write(ctx, "delete user sessions", func(q Querier) error {
 		res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		if err != nil {
 			return err
@@ -100,8 +109,8 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) (int, error)
 	return int(n), err
 }
 
-func (db *DB) SetUserDisabled(ctx context.Context, userID int64, disabled bool) error {
-	return db.write(ctx, "set user disabled", func(q querier) error {
+func (st *Store) SetUserDisabled(ctx context.Context, userID int64, disabled bool) error {
+	return st.write(ctx, "set user disabled", func(q Querier) error {
 		res, err := q.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID)
 		if err != nil {
 			return err
@@ -118,23 +127,23 @@ func (db *DB) SetUserDisabled(ctx context.Context, userID int64, disabled bool) 
 	})
 }
 
-func (db *DB) APIKeys(ctx context.Context, orgID int64) ([]rma.APIKey, error) {
+func (st *Store) APIKeys(ctx context.Context, orgID int64) ([]rma.APIKey, error) {
 	query := `SELECT ` + sqlcodec.KeyColumns + ` FROM api_keys k ORDER BY k.id`
 	var args []any
 	if orgID != 0 {
 		query = `SELECT ` + sqlcodec.KeyColumns + ` FROM api_keys k WHERE k.org_id = $1 ORDER BY k.id`
 		args = append(args, orgID)
 	}
-	rows, err := pooled{db}.QueryContext(ctx, query, args...)
+	rows, err := st.pool().QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, storeError("api keys", err)
+		return nil, st.storeError("api keys", err)
 	}
 	defer rows.Close()
 	var out []rma.APIKey
 	for rows.Next() {
 		var ks sqlcodec.KeyScan
 		if err := rows.Scan(ks.Dest()...); err != nil {
-			return nil, storeError("api keys", err)
+			return nil, st.storeError("api keys", err)
 		}
 		k, err := ks.Key()
 		if err != nil {
@@ -143,12 +152,15 @@ func (db *DB) APIKeys(ctx context.Context, orgID int64) ([]rma.APIKey, error) {
 		out = append(out, *k)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, storeError("api keys", err)
+		return nil, st.storeError("api keys", err)
 	}
 	return out, nil
 }
 
-func (db *DB) RevokeAPIKey(ctx context.Context, prefix string, at time.Time) (*rma.APIKey, error) {
+func (st *Store) RevokeAPIKey(ctx context.Context, prefix string, at time.Time) (*rma.APIKey, error) {
+	if !storable(prefix) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "API key %q not found", prefix)
+	}
 	var enc encoder
 	atText := enc.Time("revoked", at)
 	if at.IsZero() {
@@ -158,7 +170,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, prefix string, at time.Time) (*r
 		return nil, enc.Err
 	}
 	var k *rma.APIKey
-	err := db.write(ctx, "revoke api key", func(q querier) error {
+	err := st.write(ctx, "revoke api key", func(q Querier) error {
 		if _, err := q.ExecContext(ctx, `UPDATE api_keys SET revoked = $1 WHERE prefix = $2 AND revoked IS NULL`, atText, prefix); err != nil {
 			return err
 		}
