@@ -7,3 +7,6 @@ type (
 	encoder = sqlcodec.Encoder
 	decoder = sqlcodec.Decoder
 )
+
+// nullID stores an optional reference (0: NULL).
+var nullID = sqlcodec.NullID

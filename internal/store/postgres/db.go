@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
 	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
@@ -36,9 +37,10 @@ const writeAttempts = 4
 
 // DB is an open PostgreSQL store. It is safe for concurrent use.
 type DB struct {
-	pool  *sql.DB
-	name  string // the database's name, for messages
-	where string // the URL without its password, for Path
+	*store.Store // every rma.Store method the two databases share
+	pool         *sql.DB
+	name         string // the database's name, for messages
+	where        string // the URL without its password, for Path
 }
 
 var _ rma.Store = (*DB)(nil)
@@ -51,6 +53,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{pool: pool, name: cfg.Database, where: where(cfg)}
+	db.Store = store.New(engine{db}, dialect{})
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", db.name, err)

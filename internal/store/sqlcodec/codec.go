@@ -381,3 +381,12 @@ func DecodeCursor(s string) (created string, id int64, err error) {
 	// Re-formatted, so that the comparison is with the stored form exactly.
 	return at.UTC().Format(TimeLayout), id, nil
 }
+
+// NullID stores an optional reference: 0 means none, which must be NULL for
+// the foreign key to allow it.
+func NullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -15,6 +15,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
 	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
@@ -41,10 +42,11 @@ const maxConns = 8
 
 // DB is an open SQLite store. It is safe for concurrent use.
 type DB struct {
-	pool *sql.DB
-	path string
-	w    *writer  // every write goes through it (writer.go)
-	prep prepared // reads' statements (prepared.go)
+	*store.Store // every rma.Store method the two databases share
+	pool         *sql.DB
+	path         string
+	w            *writer  // every write goes through it (writer.go)
+	prep         prepared // reads' statements (prepared.go)
 }
 
 var _ rma.Store = (*DB)(nil)
@@ -62,6 +64,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{pool: pool, path: path}
+	db.Store = store.New(engine{db}, dialect{})
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
