@@ -155,12 +155,23 @@ func (r *Runner) work(ctx context.Context, j *rma.Job) error {
 		return err
 	case rma.JobDeadlineReminder:
 		name, _ := j.Payload["deadline"].(string)
-		event, _ := j.Payload["event"].(string)
 		rm, d, err := r.svc.DeadlineStillOpen(ctx, j.RMAID, name)
 		if err != nil || d == nil {
 			return err // met meanwhile: nothing to say
 		}
-		return r.send(ctx, j, rm, event, "desk", notify.Facts{Deadline: d.Name, Due: d.Due.String()})
+		// Reminders queued before one job did both steps carry their event.
+		event, _ := j.Payload["event"].(string)
+		var again time.Time
+		if event == "" {
+			event, again = r.svc.ReminderStep(d, r.now())
+		}
+		if err := r.send(ctx, j, rm, event, "desk", notify.Facts{Deadline: d.Name, Due: d.Due.String()}); err != nil {
+			return err
+		}
+		if !again.IsZero() {
+			return &rma.RetryLater{At: again} // the escalation, the morning after
+		}
+		return nil
 	case rma.JobNotify:
 		rm, err := r.store.RMA(ctx, j.RMAID)
 		if err != nil {
@@ -192,7 +203,9 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 		}
 	}
 	lang := "en"
-	msg := notify.NewMessage(fmt.Sprintf("rmadesk-job-%d", j.ID), to, notify.Event(event), f, lang)
+	// One job can send two messages (a reminder, then its escalation): the
+	// event is part of the message's identity.
+	msg := notify.NewMessage(fmt.Sprintf("rmadesk-job-%d-%s", j.ID, event), to, notify.Event(event), f, lang)
 	if event == rma.NoteAuthorized && r.label != nil && rm.Number != "" {
 		pdf, err := r.label(ctx, rm, lang)
 		if err != nil {

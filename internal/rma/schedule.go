@@ -42,21 +42,31 @@ func (r *RMA) notify(event, audience string, at time.Time) {
 	r.Jobs = append(r.Jobs, Job{Kind: JobNotify, RunAt: at, Payload: map[string]any{"event": event, "to": audience}})
 }
 
-// scheduleDeadlines queues, for each open deadline the vendor owes, a
-// reminder on its due day and an escalation the day after.
+// scheduleDeadlines queues, for each open deadline the vendor owes, one
+// reminder job on its due day. The same job escalates the day after
+// (ReminderStep): one row per deadline in the submission's transaction,
+// not two.
 func (s *Service) scheduleDeadlines(r *RMA, names map[string]bool) {
 	for _, d := range r.Deadlines {
 		if !names[d.Name] || !d.Met.IsZero() {
 			continue
 		}
-		for _, kind := range []struct {
-			when  time.Time
-			event string
-		}{{s.at(d.Due, morning), NoteDeadlineDue}, {s.at(d.Due.AddDays(1), morning), NoteOverdue}} {
-			r.Jobs = append(r.Jobs, Job{Kind: JobDeadlineReminder, RunAt: kind.when,
-				Payload: map[string]any{"deadline": d.Name, "due": d.Due.String(), "event": kind.event}})
-		}
+		r.Jobs = append(r.Jobs, Job{Kind: JobDeadlineReminder, RunAt: s.at(d.Due, morning),
+			Payload: map[string]any{"deadline": d.Name, "due": d.Due.String()}})
 	}
+}
+
+// ReminderStep says what a deadline reminder running at now tells the
+// desk: before the morning after the due day, that the deadline is due,
+// and to run again that morning; from then on, that it is overdue, and
+// the job is done (again is zero). A reminder that first runs late (the
+// desk was down) says only that the deadline is overdue.
+func (s *Service) ReminderStep(d *Deadline, now time.Time) (event string, again time.Time) {
+	escalate := s.at(d.Due.AddDays(1), morning)
+	if now.Before(escalate) {
+		return NoteDeadlineDue, escalate
+	}
+	return NoteOverdue, time.Time{}
 }
 
 // scheduleExpiry queues the expiry of r's current number for the first
