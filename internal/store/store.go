@@ -14,9 +14,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pressly/goose/v3"
 )
 
 // Querier is what a transaction, or the pool, offers the store's queries.
@@ -37,6 +41,13 @@ type Engine interface {
 	// retried transaction), so it must leave the caller's values alone
 	// until Write returns nil.
 	Write(ctx context.Context, op string, fn func(q Querier) error) error
+	// WriteEach runs many writes together (a bulk load), each as Write
+	// would, and returns each one's answer: errs[i] is fns[i]'s refusal,
+	// which writes nothing of it and leaves the others. A failure of the
+	// whole (the database) is every write's error. SQLite runs them as ops
+	// of one batch, each in its own savepoint; PostgreSQL in one
+	// transaction, or one by one when one of them is refused.
+	WriteEach(ctx context.Context, op string, fns []func(q Querier) error) []error
 	// Pool runs one statement outside any transaction: a single read.
 	Pool() Querier
 }
@@ -53,6 +64,20 @@ type Dialect interface {
 	Error(op string, err error) error
 	// IsUnique reports whether err is a broken unique constraint.
 	IsUnique(err error) bool
+	// InsertRows inserts the rows of several tables, in their order, and
+	// calls got for each row a set asked to return (Rows.Returning). SQLite
+	// runs one statement a table (InsertEach); PostgreSQL one statement
+	// for them all, a data-modifying CTE a table, which spares round trips.
+	InsertRows(ctx context.Context, q Querier, sets []Rows, got func(set int, id int64, n int)) error
+	// SkipLocked is the locking clause of a claim's SELECT: " FOR UPDATE
+	// SKIP LOCKED" where claims run side by side (PostgreSQL), "" where
+	// one writer runs them in turn (SQLite).
+	SkipLocked() string
+	// WalkByCreated is the FROM clause that walks the RMAs newest first by
+	// rmas_created, for a search that matches so many RMAs that sorting
+	// them would cost more (list.go); "" where the planner chooses well by
+	// itself, and the store does not count the matches to choose.
+	WalkByCreated() string
 }
 
 // Store implements rma.Store on an Engine and a Dialect.
@@ -92,3 +117,23 @@ func storable(s string) bool {
 // now is the store's clock for timestamps the caller left zero. UTC strips
 // the monotonic reading, so the value in memory equals the one read back.
 func now() time.Time { return time.Now().UTC() }
+
+// Ready reports whether the database answers and is at the schema this
+// binary expects: the migrations provider gives find nothing to apply.
+func Ready(ctx context.Context, pool *sql.DB, provider func() (*goose.Provider, error)) error {
+	if err := pool.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	p, err := provider()
+	if err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the schema version: %w", err)
+	}
+	if pending {
+		return errors.New("migrations pending: run rmadesk migrate")
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store"
 )
 
@@ -20,6 +21,43 @@ func (e engine) Write(ctx context.Context, op string, fn func(q store.Querier) e
 	return e.db.write(ctx, op, func(tx *sql.Tx) error { return fn(tx) })
 }
 
+// WriteEach runs the writes in one transaction: a bulk load pays one
+// commit. Should one be refused inside it (a key or a number taken), the
+// transaction is rolled back and the writes are run one by one, each in
+// its own transaction, so each gets its own answer; after a failure of the
+// database, the rest are not tried and get its error.
+func (e engine) WriteEach(ctx context.Context, op string, fns []func(q store.Querier) error) []error {
+	errs := make([]error, len(fns))
+	if len(fns) == 0 {
+		return errs
+	}
+	refused := false
+	err := e.db.write(ctx, op, func(tx *sql.Tx) error {
+		refused = false
+		for _, fn := range fns {
+			if err := fn(tx); err != nil {
+				refused = rma.ErrorCode(storeError(op, err)) != rma.EINTERNAL
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		return errs
+	}
+	for i, fn := range fns {
+		if !refused {
+			errs[i] = err // the database failed: the rest would too
+			continue
+		}
+		errs[i] = e.Write(ctx, op, fn)
+		if rma.ErrorCode(errs[i]) == rma.EINTERNAL {
+			refused, err = false, errs[i]
+		}
+	}
+	return errs
+}
+
 func (e engine) Pool() store.Querier { return e.db.pool }
 
 // dialect is what PostgreSQL's SQL and errors have of their own.
@@ -28,3 +66,17 @@ type dialect struct{}
 func (dialect) Name() string                     { return "postgres" }
 func (dialect) Error(op string, err error) error { return storeError(op, err) }
 func (dialect) IsUnique(err error) bool          { return isUnique(err) }
+
+// InsertRows writes every table's rows in one statement (multiinsert.go).
+func (dialect) InsertRows(ctx context.Context, q store.Querier, sets []store.Rows, got func(set int, id int64, n int)) error {
+	return insertCTE(ctx, q, sets, got)
+}
+
+// SkipLocked lets claims of several workers and instances run side by
+// side, each locking the job it takes and passing over the others'.
+func (dialect) SkipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+// WalkByCreated is empty: PostgreSQL's planner estimates from its
+// statistics how many RMAs a prefix matches, so the store neither counts
+// them first (a round trip) nor forces a plan.
+func (dialect) WalkByCreated() string { return "" }

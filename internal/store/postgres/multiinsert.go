@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/rmadesk/rmadesk/internal/store"
 	"strings"
 )
 
@@ -73,6 +74,49 @@ func (m *multiInsert) run(ctx context.Context, tx *sql.Tx, got func(tag string, 
 			return err
 		}
 		got(tag, id, n)
+	}
+	return rows.Err()
+}
+
+// insertCTE writes sets in ONE statement, as multiInsert does: each table
+// a data-modifying CTE, and the statement returns, tagged with the set's
+// index, what the sets asked to return (Dialect.InsertRows).
+func insertCTE(ctx context.Context, q store.Querier, sets []store.Rows, got func(set int, id int64, n int)) error {
+	var parts, returning []string
+	var args []any
+	for i, s := range sets {
+		if len(s.Values) == 0 {
+			continue
+		}
+		name := fmt.Sprintf("i%d", i)
+		part := fmt.Sprintf("%s AS (INSERT INTO %s (%s) VALUES %s", name, s.Table, strings.Join(s.Cols, ", "), s.Placeholders(len(args)+1))
+		args = append(args, s.Args()...)
+		if s.Returning != "" {
+			part += " RETURNING " + s.Returning
+			returning = append(returning, fmt.Sprintf("SELECT %d, %s FROM %s", i, s.Returning, name))
+		}
+		parts = append(parts, part+")")
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	if len(returning) == 0 {
+		_, err := q.ExecContext(ctx, "WITH "+strings.Join(parts, ", ")+" SELECT", args...)
+		return err
+	}
+	rows, err := q.QueryContext(ctx, "WITH "+strings.Join(parts, ", ")+" "+strings.Join(returning, " UNION ALL "), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var set int
+		var id int64
+		var n int
+		if err := rows.Scan(&set, &id, &n); err != nil {
+			return err
+		}
+		got(set, id, n)
 	}
 	return rows.Err()
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
 )
 
 // What the commands need beyond rma.Store, as the SQLite store offers it:
@@ -41,48 +40,10 @@ func where(cfg *pgx.ConnConfig) string {
 	return u.String()
 }
 
-// CountRMAsByState counts RMAs per state (the rmadesk_rmas gauge).
-func (db *DB) CountRMAsByState(ctx context.Context) (map[rma.State]int, error) {
-	rows, err := db.pool.QueryContext(ctx, `SELECT state, COUNT(*) FROM rmas GROUP BY state`)
-	if err != nil {
-		return nil, storeError("count rmas", err)
-	}
-	defer rows.Close()
-	out := map[rma.State]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, storeError("count rmas", err)
-		}
-		out[rma.State(s)] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeError("count rmas", err)
-	}
-	return out, nil
-}
-
 // Ready reports whether the database answers and is at the schema this
 // binary expects. Another instance may be migrating it: until it is done,
 // this one is not ready.
-func (db *DB) Ready(ctx context.Context) error {
-	if err := db.pool.PingContext(ctx); err != nil {
-		return fmt.Errorf("database unreachable: %w", err)
-	}
-	p, err := db.provider()
-	if err != nil {
-		return err
-	}
-	pending, err := p.HasPending(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the schema version: %w", err)
-	}
-	if pending {
-		return errors.New("migrations pending: run rmadesk migrate")
-	}
-	return nil
-}
+func (db *DB) Ready(ctx context.Context) error { return store.Ready(ctx, db.pool, db.provider) }
 
 // HasDesk reports whether the database at url holds a desk's schema, and
 // creates nothing: Open would migrate an empty database into an empty desk,

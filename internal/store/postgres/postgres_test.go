@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -620,20 +619,6 @@ func TestTextPostgreSQLCannotStore(t *testing.T) {
 	if len(page) != 0 {
 		t.Fatalf("%d RMAs stored", len(page))
 	}
-	t.Run("a failure message is made storable", func(t *testing.T) {
-		j := &rma.Job{Kind: rma.JobNotify}
-		must(t, db.EnqueueJob(ctx, j))
-		claimed, err := db.ClaimJob(ctx, "w", time.Now().Add(time.Second), time.Minute)
-		must(t, err)
-		msg := "smtp: \x00bad \xff reply " + strings.Repeat("é", 1500)
-		must(t, db.FailJob(ctx, claimed.ID, "w", msg, time.Now()))
-		queued, err := db.Jobs(ctx, rma.JobQueued, 10)
-		must(t, err)
-		got := queued[0].LastError
-		if !utf8.ValidString(got) || strings.ContainsRune(got, 0) || len(got) > maxErrorLen || !strings.HasPrefix(got, "smtp: bad \uFFFD reply éé") {
-			t.Fatalf("stored %d bytes: %.40q...", len(got), got)
-		}
-	})
 }
 
 // TestOpenErrors: a URL that cannot be used is an error that does not show

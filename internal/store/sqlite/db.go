@@ -214,15 +214,16 @@ func isUnique(err error) bool {
 // the monotonic reading, so the value in memory equals the one read back.
 func now() time.Time { return time.Now().UTC() }
 
-// querier is what both *sql.DB and *sql.Tx offer, so loaders serve either.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
+// querier is what the store's queries run on: a transaction, the
+// writer's batch, or the pool.
+type querier = store.Querier
 
 // SQL is the database handle, for the archive's table copy.
 func (db *DB) SQL() *sql.DB { return db.pool }
 
 // Dialect names the database kind for the archive.
 func (db *DB) Dialect() string { return "sqlite" }
+
+// Ready reports whether the database answers and is at the schema this
+// binary expects.
+func (db *DB) Ready(ctx context.Context) error { return store.Ready(ctx, db.pool, db.provider) }
