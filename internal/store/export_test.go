@@ -7,3 +7,17 @@ const (
 	JobColumns  = jobColumns
 	MaxErrorLen = maxErrorLen
 )
+
+var (
+	ListQuery   = listQuery
+	LoadRMA     = loadRMA
+	DenseSearch = denseSearch
+	SearchKey   = searchKey
+)
+
+// SetDenseAt sets denseAt and returns the value it had.
+func SetDenseAt(n int) int {
+	old := denseAt
+	denseAt = n
+	return old
+}

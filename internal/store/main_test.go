@@ -25,6 +25,9 @@ type DB interface {
 	rma.Store
 	SQL() *sql.DB
 	Dialect() string
+	Path() string
+	Close() error
+	CreateRMAs(ctx context.Context, rs []*rma.RMA, evs []*rma.Event, keys []string) ([]error, error)
 }
 
 func openSQLite(t *testing.T) *sqlite.DB {

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -269,20 +268,3 @@ func constraintDetail(pe *pgconn.PgError) string {
 
 // isUnique reports whether err is a broken unique constraint.
 func isUnique(err error) bool { return pgCode(err) == uniqueViolation }
-
-// storable reports whether PostgreSQL can hold s as text. A lookup by a
-// value it cannot hold finds nothing; sending the value would be an error.
-func storable(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
-}
-
-// now is the store's clock for timestamps the caller left zero. UTC strips
-// the monotonic reading, so the value in memory equals the one read back.
-func now() time.Time { return time.Now().UTC() }
-
-// querier is what both *sql.DB and *sql.Tx offer, so loaders serve either.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}

@@ -51,7 +51,7 @@ func (e engine) WriteEach(ctx context.Context, op string, fns []func(q store.Que
 			continue
 		}
 		errs[i] = e.Write(ctx, op, fn)
-		if rma.ErrorCode(errs[i]) == rma.EINTERNAL {
+		if errs[i] != nil && rma.ErrorCode(errs[i]) == rma.EINTERNAL {
 			refused, err = false, errs[i]
 		}
 	}

@@ -15,12 +15,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/rmadesk/rmadesk/internal/archive"
-	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/ops"
-	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
-	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
 
@@ -187,43 +184,6 @@ func TestTextColumnsCompareAsBytes(t *testing.T) {
 	must(t, rows.Err())
 	if n < 50 {
 		t.Fatalf("only %d text columns found", n)
-	}
-}
-
-func TestReopenKeepsData(t *testing.T) {
-	ctx := t.Context()
-	url := pgtest.URL(t)
-	db, err := Open(ctx, url)
-	must(t, err)
-	org := &rma.Org{Name: "Dexxon"}
-	must(t, db.CreateOrg(ctx, org))
-	r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: "PO-1", Number: "RMA-26-00001-C",
-		Numbers: []rma.NumberRecord{{Number: "RMA-26-00001-C", Current: true}}}
-	must(t, db.CreateRMA(ctx, r, &rma.Event{Action: "submit", To: rma.Submitted}, "k1"))
-	seq, err := db.NextSequence(ctx, "rma-2026")
-	must(t, err)
-	must(t, db.Close())
-
-	db, err = Open(ctx, url)
-	must(t, err)
-	defer db.Close()
-	got, err := db.RMAByNumber(ctx, r.Number)
-	must(t, err)
-	if got.ID != r.ID || got.Reference != "PO-1" || got.Version != 1 || !got.Created.Equal(r.Created) {
-		t.Fatalf("after reopening: %+v", got)
-	}
-	// The store's own timestamp reads back exactly, nanoseconds and all,
-	// as in SQLite (TIMESTAMPTZ would keep microseconds).
-	if got.Created != r.Created {
-		t.Fatalf("created %v, want exactly %v", got.Created, r.Created)
-	}
-	var de *rma.Error
-	err = db.CreateRMA(ctx, &rma.RMA{OrgID: org.ID, State: rma.Submitted}, nil, "k1")
-	if rma.ErrorCode(err) != rma.ECONFLICT || !errors.As(err, &de) || de.ExistingID != r.ID {
-		t.Fatalf("the idempotency key did not survive: %v", err)
-	}
-	if next, err := db.NextSequence(ctx, "rma-2026"); err != nil || next <= seq {
-		t.Fatalf("sequence after reopening: %d, %v; want more than %d", next, err, seq)
 	}
 }
 
@@ -489,90 +449,6 @@ func TestWriteRetries(t *testing.T) {
 	}
 }
 
-// TestQueryPlans checks that the list's search, overdue filter and cursor
-// can be answered from their indexes. The tables are tiny, so sequential
-// scans are switched off to ask the planner what it could do, not what is
-// cheapest for ten rows: an index the query cannot use (a collation that
-// does not match, say) still shows as a sequential scan.
-func TestQueryPlans(t *testing.T) {
-	db := openTemp(t)
-	ctx := t.Context()
-	conn, err := db.pool.Conn(ctx)
-	must(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, "SET enable_seqscan = off")
-	must(t, err)
-	for _, tc := range []struct {
-		name   string
-		filter rma.ListFilter
-		want   string
-	}{
-		{"search", rma.ListFilter{Query: "px-2"}, "search_terms_pkey"},
-		{"overdue", rma.ListFilter{Overdue: true, Today: 739000}, "deadlines_open"},
-		{"page after a cursor", rma.ListFilter{Cursor: sqlcodec.EncodeCursor(time.Now(), 10)}, "rmas_created"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			query, args, _, err := listQuery(tc.filter)
-			must(t, err)
-			rows, err := conn.QueryContext(ctx, "EXPLAIN "+query, args...)
-			must(t, err)
-			defer rows.Close()
-			var plan strings.Builder
-			for rows.Next() {
-				var line string
-				must(t, rows.Scan(&line))
-				plan.WriteString(line + "\n")
-			}
-			must(t, rows.Err())
-			if !strings.Contains(plan.String(), tc.want) {
-				t.Errorf("plan does not use %s:\n%s", tc.want, plan.String())
-			}
-			if strings.Contains(plan.String(), "Seq Scan on search_terms") || strings.Contains(plan.String(), "Seq Scan on deadlines") {
-				t.Errorf("plan scans a table:\n%s", plan.String())
-			}
-		})
-	}
-}
-
-// TestPrefixSearchIsByteOrder: search finds exactly the RMAs with a term
-// that starts with the query, for terms where a linguistic collation and
-// byte order disagree (punctuation, accents, the last code point).
-func TestPrefixSearchIsByteOrder(t *testing.T) {
-	db := openTemp(t)
-	ctx := t.Context()
-	org := &rma.Org{Name: "Dexxon"}
-	must(t, db.CreateOrg(ctx, org))
-	terms := []string{"px-2", "px-200", "px2z", "px-3", "px_2", "über", "ubers", "über-kamera", "uber",
-		"a\U0010FFFF", "a\U0010FFFFb", "b", "\uD7FFx", "\uE000", "ÿ", "z"}
-	ids := map[string]int64{}
-	for i, term := range terms {
-		r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: term,
-			Lines:   []rma.Line{{No: 1, ReceivedSerial: term}},
-			Created: time.Date(2026, 3, 2, 9, 0, i, 0, time.UTC)}
-		must(t, db.CreateRMA(ctx, r, nil, ""))
-		ids[term] = r.ID
-	}
-	for _, q := range []string{"px-2", "px", "px2", "ü", "u", "Ü", "a\U0010FFFF", "\U0010FFFF", "\uD7FF", "b", "y", "p"} {
-		var want []string
-		for _, term := range terms {
-			if strings.HasPrefix(searchKey(term), searchKey(q)) {
-				want = append(want, term)
-			}
-		}
-		page, _, err := db.ListRMAs(ctx, rma.ListFilter{Query: q, Limit: 200})
-		must(t, err)
-		var got []string
-		for _, r := range page {
-			got = append(got, r.Reference)
-		}
-		slices.Sort(got)
-		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("query %q found %q, want %q", q, got, want)
-		}
-	}
-}
-
 // TestTextPostgreSQLCannotStore: PostgreSQL's text holds neither NUL nor
 // invalid UTF-8. Writing such text is EINVALID; looking it up finds nothing
 // (it could never have been stored), as SQLite would answer.
@@ -638,106 +514,6 @@ func TestOpenErrors(t *testing.T) {
 			t.Fatalf("the error shows the password: %v", err)
 		}
 	}
-}
-
-// TestDamagedRowsAreErrors: a row that no longer decodes (edited by hand,
-// or written by a buggy version) is an error for that read, not a panic.
-func TestDamagedRowsAreErrors(t *testing.T) {
-	db := openTemp(t)
-	ctx := t.Context()
-	org := &rma.Org{Name: "Dexxon"}
-	must(t, db.CreateOrg(ctx, org))
-	for _, tc := range []struct{ name, update string }{
-		{"decision", `UPDATE rma_lines SET decision = '{"decision": "maybe"}' WHERE rma_id = $1`},
-		{"decision not JSON", `UPDATE rma_lines SET decision = 'nope' WHERE rma_id = $1`},
-		{"claim", `UPDATE rma_lines SET claim = '{"kind": 7}' WHERE rma_id = $1`},
-		{"enclosed documents", `UPDATE rma_lines SET enclosed_documents = '["passport"]' WHERE rma_id = $1`},
-		{"date", `UPDATE rmas SET reported = '2026-02-30' WHERE id = $1`},
-		{"time", `UPDATE rmas SET created = 'yesterday' WHERE id = $1`},
-		{"kind", `UPDATE rmas SET kind = 'barter' WHERE id = $1`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Lines: []rma.Line{{Quantity: 1}}}
-			must(t, db.CreateRMA(ctx, r, nil, ""))
-			_, err := db.pool.ExecContext(ctx, tc.update, r.ID)
-			must(t, err)
-			_, err = db.RMA(ctx, r.ID)
-			wantCode(t, err, rma.EINTERNAL)
-		})
-	}
-}
-
-// TestOutOfRangeEnumsAreRefused: policy's enums panic when asked for the
-// name of a value they do not have; the store refuses such a value as bad
-// input instead of letting the panic end the server.
-func TestOutOfRangeEnumsAreRefused(t *testing.T) {
-	db := openTemp(t)
-	ctx := t.Context()
-	t.Run("org role", func(t *testing.T) {
-		wantCode(t, db.CreateOrg(ctx, &rma.Org{Name: "x", Role: policy.Role(200)}), rma.EINVALID)
-	})
-	org := &rma.Org{Name: "Dexxon"}
-	must(t, db.CreateOrg(ctx, org))
-	for _, tc := range []struct {
-		name   string
-		change func(r *rma.RMA)
-	}{
-		{"kind", func(r *rma.RMA) { r.Kind = policy.Kind(9) }},
-		{"verdict", func(r *rma.RMA) { r.Verdict = policy.Verdict(42) }},
-		{"route", func(r *rma.RMA) { r.Route = policy.Route(77) }},
-		{"decision verdict", func(r *rma.RMA) { r.Lines[0].Decision.Verdict = policy.Verdict(42) }},
-		{"enclosed document", func(r *rma.RMA) { r.Lines[0].EnclosedDocuments = []policy.Document{policy.Document(99)} }},
-		{"claim role", func(r *rma.RMA) {
-			r.Lines[0].Claim.Requester.Role = policy.Role(99)
-			r.Lines[0].Claim.Dates.Reported = calendar.MustParseDate("2026-03-02")
-		}},
-		{"job without a kind", func(r *rma.RMA) { r.Jobs = []rma.Job{{}} }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Lines: []rma.Line{{Quantity: 1}}}
-			tc.change(r)
-			wantCode(t, db.CreateRMA(ctx, r, nil, ""), rma.EINVALID)
-		})
-	}
-}
-
-func TestPrefixEnd(t *testing.T) {
-	for _, tc := range []struct {
-		prefix, end string
-		ok          bool
-	}{
-		{"px-2", "px-3", true},
-		{"a\U0010FFFF", "b", true},
-		{"\U0010FFFF", "", false},
-		{"\uD7FF", "\uE000", true},
-		{"über", "übes", true},
-	} {
-		end, ok := prefixEnd(tc.prefix)
-		if end != tc.end || ok != tc.ok {
-			t.Errorf("prefixEnd(%q) = %q, %v; want %q, %v", tc.prefix, end, ok, tc.end, tc.ok)
-		}
-	}
-}
-
-// FuzzCursor: any cursor text is refused or accepted without panicking, and
-// a cursor the store made decodes to what it encoded.
-func FuzzCursor(f *testing.F) {
-	f.Add("", int64(1))
-	f.Add("MjAyNi0wMy0wMlQwOTozMDowMC4xMjM0NTYwMDBaLDQy", int64(42))
-	f.Add("!!!", int64(-3))
-	f.Fuzz(func(t *testing.T, s string, id int64) {
-		if _, _, err := sqlcodec.DecodeCursor(s); err != nil && rma.ErrorCode(err) != rma.EINVALID {
-			t.Fatalf("sqlcodec.DecodeCursor(%q): %v", s, err)
-		}
-		if id <= 0 {
-			return
-		}
-		at := time.Unix(0, id).UTC()
-		created, gotID, err := sqlcodec.DecodeCursor(sqlcodec.EncodeCursor(at, id))
-		if err != nil || gotID != id || created != at.Format(sqlcodec.TimeLayout) {
-			t.Fatalf("round trip of (%s, %d): %q, %d, %v", at, id, created, gotID, err)
-		}
-	})
 }
 
 // TestOperations: what the commands need besides rma.Store.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"time"
 
 	"github.com/pressly/goose/v3"
 	sqlite "modernc.org/sqlite"
@@ -209,10 +208,6 @@ func isUnique(err error) bool {
 	c := se.Code()
 	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
-
-// now is the store's clock for timestamps the caller left zero. UTC strips
-// the monotonic reading, so the value in memory equals the one read back.
-func now() time.Time { return time.Now().UTC() }
 
 // querier is what the store's queries run on: a transaction, the
 // writer's batch, or the pool.

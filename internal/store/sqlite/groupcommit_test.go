@@ -11,65 +11,8 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
-	"github.com/rmadesk/rmadesk/policies"
+	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
-
-// submission is what rma.Service.Submit hands the store: a real RMA, as
-// the engine decided it, with its deadlines, jobs and first event.
-type submission struct {
-	r   *rma.RMA
-	ev  *rma.Event
-	key string
-}
-
-// capture is a store whose CreateRMA keeps what it is given.
-type capture struct {
-	rma.Store
-	mu  sync.Mutex
-	got []submission
-}
-
-func (c *capture) CreateRMA(_ context.Context, r *rma.RMA, ev *rma.Event, key string) error {
-	c.mu.Lock()
-	c.got = append(c.got, submission{r, ev, key})
-	c.mu.Unlock()
-	return nil
-}
-
-// submissions makes n submissions for org, decided by the Dexxon policy as
-// the API would file them; keys are "prefix-i".
-func submissions(tb testing.TB, db *DB, org *rma.Org, n int, prefix string) []submission {
-	tb.Helper()
-	set, err := policy.LoadFS(policies.FS)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c := &capture{Store: db}
-	svc := rma.NewService(c, set)
-	actor := rma.Actor{OrgID: org.ID, Role: rma.RoleRequester, Name: "test"}
-	today := svc.Today()
-	for i := range n {
-		line := rma.LineRequest{Quantity: 1, Fault: "dead on arrival", LastInvoicedPrice: rma.Money{Cents: 8990, Currency: "EUR"}}
-		line.Claim.Product = policy.Product{Category: "ssd", Model: "DX-SSD-1TB", Serial: fmt.Sprintf("%s-SN%d", prefix, i)}
-		line.Claim.Dates.Purchase = today.AddDays(-100)
-		line.Claim.Documents = line.Claim.Documents.With(policy.PurchaseReceipt)
-		req := rma.SubmitRequest{PolicyID: "dexxon", Reference: fmt.Sprintf("%s-%d", prefix, i), Lines: []rma.LineRequest{line},
-			IdempotencyKey: fmt.Sprintf("%s-%d", prefix, i)}
-		if _, _, err := svc.Submit(tb.Context(), actor, req); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return c.got
-}
-
-func partner(tb testing.TB, db *DB) *rma.Org {
-	tb.Helper()
-	org := &rma.Org{Name: "Partner", Role: policy.Partner, Country: "NL"}
-	if err := db.CreateOrg(tb.Context(), org); err != nil {
-		tb.Fatal(err)
-	}
-	return org
-}
 
 // TestGroupCommitConcurrentCreates files many RMAs at once, a third of them
 // bound to fail (a key used before, a number another RMA holds, an
@@ -79,29 +22,29 @@ func partner(tb testing.TB, db *DB) *rma.Org {
 func TestGroupCommitConcurrentCreates(t *testing.T) {
 	db := openTemp(t)
 	ctx := t.Context()
-	org := partner(t, db)
+	org := storetest.Partner(t, db)
 	// An RMA holding a number, and keys used before, to collide with.
-	taken := submissions(t, db, org, 1, "taken")[0]
-	taken.r.Number = "RMA-26-00001-C"
-	taken.r.Numbers = []rma.NumberRecord{{Number: taken.r.Number, Current: true}}
-	if err := db.CreateRMA(ctx, taken.r, taken.ev, "used-key"); err != nil {
+	taken := storetest.Submissions(t, db, org, 1, "taken")[0]
+	taken.R.Number = "RMA-26-00001-C"
+	taken.R.Numbers = []rma.NumberRecord{{Number: taken.R.Number, Current: true}}
+	if err := db.CreateRMA(ctx, taken.R, taken.Ev, "used-key"); err != nil {
 		t.Fatal(err)
 	}
 
 	const n = 300
-	subs := submissions(t, db, org, n, "c")
+	subs := storetest.Submissions(t, db, org, n, "c")
 	want := make([]string, n) // the code each create must get, "" for success
 	for i := range subs {
 		switch i % 6 {
 		case 1:
-			subs[i].key = "used-key"
+			subs[i].Key = "used-key"
 			want[i] = rma.ECONFLICT
 		case 3:
-			subs[i].r.Number = taken.r.Number // unique numbers
-			subs[i].r.Numbers = []rma.NumberRecord{{Number: taken.r.Number, Current: true}}
+			subs[i].R.Number = taken.R.Number // unique numbers
+			subs[i].R.Numbers = []rma.NumberRecord{{Number: taken.R.Number, Current: true}}
 			want[i] = rma.ECONFLICT
 		case 5:
-			subs[i].r.OrgID = 999999 // the foreign key
+			subs[i].R.OrgID = 999999 // the foreign key
 			want[i] = rma.ENOTFOUND
 		}
 	}
@@ -114,7 +57,7 @@ func TestGroupCommitConcurrentCreates(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = db.CreateRMA(ctx, subs[i].r, subs[i].ev, subs[i].key)
+			errs[i] = db.CreateRMA(ctx, subs[i].R, subs[i].Ev, subs[i].Key)
 		}()
 	}
 	close(start)
@@ -129,15 +72,15 @@ func TestGroupCommitConcurrentCreates(t *testing.T) {
 			if errs[i] != nil {
 				t.Fatalf("create %d: %v", i, errs[i])
 			}
-			got, err := db.RMA(ctx, s.r.ID)
+			got, err := db.RMA(ctx, s.R.ID)
 			if err != nil {
 				t.Fatalf("create %d was answered but is not stored: %v", i, err)
 			}
-			if got.Reference != s.r.Reference || len(got.Lines) != 1 || got.Lines[0].ID != s.r.Lines[0].ID {
+			if got.Reference != s.R.Reference || len(got.Lines) != 1 || got.Lines[0].ID != s.R.Lines[0].ID {
 				t.Fatalf("create %d stored %+v", i, got)
 			}
-			evs, err := db.Events(ctx, s.r.ID)
-			if err != nil || len(evs) != 1 || evs[0].ID != s.ev.ID || s.ev.Seq != 1 {
+			evs, err := db.Events(ctx, s.R.ID)
+			if err != nil || len(evs) != 1 || evs[0].ID != s.Ev.ID || s.Ev.Seq != 1 {
 				t.Fatalf("create %d: events %+v, %v; want its one event", i, evs, err)
 			}
 			continue
@@ -145,11 +88,11 @@ func TestGroupCommitConcurrentCreates(t *testing.T) {
 		if code := rma.ErrorCode(errs[i]); code != want[i] {
 			t.Fatalf("create %d: got %v (%s), want %s", i, errs[i], code, want[i])
 		}
-		if s.r.ID != 0 {
-			t.Fatalf("create %d failed but its RMA got ID %d", i, s.r.ID)
+		if s.R.ID != 0 {
+			t.Fatalf("create %d failed but its RMA got ID %d", i, s.R.ID)
 		}
 		// Nothing of it was written: its serial finds nothing, nor its reference.
-		hits, err := db.LinesBySerial(ctx, s.r.Lines[0].Claim.Product.Serial)
+		hits, err := db.LinesBySerial(ctx, s.R.Lines[0].Claim.Product.Serial)
 		if err != nil || len(hits) != 0 {
 			t.Fatalf("create %d failed but left lines behind: %v, %v", i, hits, err)
 		}
@@ -170,65 +113,55 @@ func TestGroupCommitConcurrentCreates(t *testing.T) {
 	}
 }
 
-// TestGroupCommitFailingOpWritesNothing puts a failing op between two good
-// ones in one transaction: the failing op's earlier statements (an RMA row
-// it had inserted) are rolled back to its savepoint, the others commit.
+// TestGroupCommitFailingOpWritesNothing puts a failing create between two
+// good ones in one transaction: the failing one's earlier statements (its
+// RMA's row, inserted before its lines failed) are rolled back to its
+// savepoint, the others commit.
 func TestGroupCommitFailingOpWritesNothing(t *testing.T) {
 	db := openTemp(t)
 	ctx := t.Context()
-	org := partner(t, db)
-	subs := submissions(t, db, org, 3, "f")
-	// The middle one inserts its RMA and lines, then fails on its
-	// event: an event's seq is unique per RMA, and this one comes twice.
-	ev := subs[1].ev
-	runs := 0
-	bad := newOp("create rma", func(q querier) error {
-		runs++
-		c, err := newCreate(subs[1].r, ev, "")
-		if err != nil {
-			return err
-		}
-		if err := c.write(q); err != nil {
-			return err
-		}
-		_, _, err = appendEventsAfter(ctx, q, c.id, 0, c.evw) // seq 1 again
-		return err
-	})
-	var good []*create
-	var ops []*writeOp
-	for _, i := range []int{0, 2} {
-		c, err := newCreate(subs[i].r, subs[i].ev, subs[i].key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		good = append(good, c)
-		ops = append(ops, newOp("create rma", c.write))
+	org := storetest.Partner(t, db)
+	subs := storetest.Submissions(t, db, org, 3, "f")
+	// The middle one inserts its RMA, then fails on its lines: a line's
+	// number is unique per RMA, and this one comes twice.
+	bad := subs[1].R
+	bad.Lines = append(bad.Lines, bad.Lines[0])
+	bad.Lines[0].No, bad.Lines[1].No = 1, 1
+	rs, evs, keys := make([]*rma.RMA, 3), make([]*rma.Event, 3), make([]string, 3)
+	for i, s := range subs {
+		rs[i], evs[i], keys[i] = s.R, s.Ev, s.Key
 	}
-	errs := db.writeAll(ctx, []*writeOp{ops[0], bad, ops[1]})
+	batches0, ops0 := db.WriteStats()
+	errs, err := db.CreateRMAs(ctx, rs, evs, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches1, ops1 := db.WriteStats()
+	if batches1-batches0 != 1 || ops1-ops0 != 3 {
+		t.Fatalf("%d transactions of %d ops, want one transaction of 3 (each op run once)", batches1-batches0, ops1-ops0)
+	}
 	if errs[0] != nil || errs[2] != nil {
 		t.Fatalf("the good ops failed: %v, %v", errs[0], errs[2])
 	}
 	if code := rma.ErrorCode(errs[1]); code != rma.ECONFLICT {
 		t.Fatalf("the bad op: %v (%s), want %s", errs[1], code, rma.ECONFLICT)
 	}
-	if runs != 1 {
-		t.Errorf("the bad op ran %d times", runs)
+	if bad.ID != 0 {
+		t.Fatalf("the bad op's RMA got ID %d", bad.ID)
 	}
-	for _, c := range good {
-		c.stored()
-		if _, err := db.RMA(ctx, c.r.ID); err != nil {
+	for _, i := range []int{0, 2} {
+		if _, err := db.RMA(ctx, rs[i].ID); err != nil {
 			t.Fatalf("a good op's RMA is not stored: %v", err)
 		}
 	}
 	var n int
-	if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM rmas WHERE reference = $1`, subs[1].r.Reference).Scan(&n); err != nil || n != 0 {
+	if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM rmas WHERE reference = $1`, bad.Reference).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("the failed op left %d RMAs behind (%v)", n, err)
 	}
-	if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM rmas`).Scan(&n); err != nil || n != 2 {
-		t.Fatalf("%d RMAs stored, want 2 (%v)", n, err)
-	}
-	if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&n); err != nil || n != 2 {
-		t.Fatalf("%d events stored, want 2 (%v)", n, err)
+	for table, want := range map[string]int{"rmas": 2, "events": 2, "rma_lines": 2} {
+		if err := db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil || n != want {
+			t.Fatalf("%d rows in %s, want %d (%v)", n, table, want, err)
+		}
 	}
 }
 
@@ -236,11 +169,11 @@ func TestGroupCommitFailingOpWritesNothing(t *testing.T) {
 func TestGroupCommitBulk(t *testing.T) {
 	db := openTemp(t)
 	ctx := t.Context()
-	org := partner(t, db)
-	subs := submissions(t, db, org, 50, "b")
+	org := storetest.Partner(t, db)
+	subs := storetest.Submissions(t, db, org, 50, "b")
 	rs, evs, keys := make([]*rma.RMA, 50), make([]*rma.Event, 50), make([]string, 50)
 	for i, s := range subs {
-		rs[i], evs[i], keys[i] = s.r, s.ev, s.key
+		rs[i], evs[i], keys[i] = s.R, s.Ev, s.Key
 	}
 	keys[7] = keys[3] // the second use of a key within one batch
 	rs[9] = nil       // refused before the transaction
@@ -275,7 +208,7 @@ func TestGroupCommitBulk(t *testing.T) {
 // waits gets the context's error and the op never runs.
 func TestGroupCommitAbandonedOp(t *testing.T) {
 	db := openTemp(t)
-	org := partner(t, db)
+	org := storetest.Partner(t, db)
 	// Hold the writer in an op until the second caller has given up.
 	started, release := make(chan struct{}), make(chan struct{})
 	blocker := newOp("block", func(querier) error { close(started); <-release; return nil })
@@ -339,14 +272,14 @@ func BenchmarkCreateRMAs(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	org := partner(b, db)
+	org := storetest.Partner(b, db)
 	const batch = 1000
 	for b.Loop() {
 		b.StopTimer()
-		subs := submissions(b, db, org, batch, fmt.Sprint(time.Now().UnixNano()))
+		subs := storetest.Submissions(b, db, org, batch, fmt.Sprint(time.Now().UnixNano()))
 		rs, evs, keys := make([]*rma.RMA, batch), make([]*rma.Event, batch), make([]string, batch)
 		for i, s := range subs {
-			rs[i], evs[i], keys[i] = s.r, s.ev, s.key
+			rs[i], evs[i], keys[i] = s.R, s.Ev, s.Key
 		}
 		b.StartTimer()
 		errs, err := db.CreateRMAs(b.Context(), rs, evs, keys)

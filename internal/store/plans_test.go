@@ -1,4 +1,4 @@
-package sqlite
+package store_test
 
 import (
 	"context"
@@ -9,60 +9,43 @@ import (
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
 	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
+	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
+
+// The plans the databases choose for the store's queries: index ranges,
+// no table scans. go test -run Plans -v prints SQLite's (docs/BENCHMARKS.md).
+
+// SQLite's dialect walks rmas_created for a dense search
+// (Dialect.WalkByCreated).
+const sqliteWalk = "rmas r INDEXED BY rmas_created"
 
 // recorder is a querier that keeps the statements run through it.
 type recorder struct {
-	querier
+	store.Querier
 	queries []string
 	args    [][]any
 }
 
 func (r *recorder) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	r.queries, r.args = append(r.queries, q), append(r.args, args)
-	return r.querier.QueryContext(ctx, q, args...)
+	return r.Querier.QueryContext(ctx, q, args...)
 }
 
 func (r *recorder) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	r.queries, r.args = append(r.queries, q), append(r.args, args)
-	return r.querier.QueryRowContext(ctx, q, args...)
-}
-
-// explainPlan returns SQLite's plan for q, one detail a line.
-func explainPlan(t testing.TB, db *DB, q string, args ...any) string {
-	t.Helper()
-	rows, err := db.pool.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var b strings.Builder
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString(detail + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	return r.Querier.QueryRowContext(ctx, q, args...)
 }
 
 // TestQueueAndDetailPlans: the work queue's pages and an RMA's page read
 // index ranges only: no table scan, no OFFSET, no sort of more than a page.
-// go test -run TestQueueAndDetailPlans -v prints the plans (docs/BENCHMARKS.md).
 func TestQueueAndDetailPlans(t *testing.T) {
-	db := openTemp(t)
+	db := openSQLite(t)
 	ctx := t.Context()
-	org := partner(t, db)
-	subs := submissions(t, db, org, 1, "p")
-	if err := db.CreateRMA(ctx, subs[0].r, subs[0].ev, ""); err != nil {
-		t.Fatal(err)
-	}
+	org := storetest.Partner(t, db)
+	subs := storetest.Submissions(t, db, org, 1, "p")
+	must(t, db.CreateRMA(ctx, subs[0].R, subs[0].Ev, ""))
 	check := func(t *testing.T, q, plan string) {
 		t.Helper()
 		t.Logf("%s\n%s", strings.Join(strings.Fields(q), " "), plan)
@@ -86,10 +69,8 @@ func TestQueueAndDetailPlans(t *testing.T) {
 		{"queue: search by model prefix", rma.ListFilter{Query: "dx-ssd", Limit: 50}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			q, args, _, err := listQuery(tc.f, false)
-			if err != nil {
-				t.Fatal(err)
-			}
+			q, args, _, err := store.ListQuery(tc.f, "")
+			must(t, err)
 			plan := explainPlan(t, db, q, args...)
 			check(t, q, plan)
 			// A sort is allowed only as SQLite's bounded merge of one
@@ -102,8 +83,8 @@ func TestQueueAndDetailPlans(t *testing.T) {
 		})
 	}
 	t.Run("rma detail", func(t *testing.T) {
-		rec := &recorder{querier: pooled{db}}
-		if _, err := loadRMA(ctx, rec, subs[0].r.ID); err != nil {
+		rec := &recorder{Querier: db.SQL()}
+		if _, err := store.LoadRMA(ctx, rec, subs[0].R.ID); err != nil {
 			t.Fatal(err)
 		}
 		if len(rec.queries) < 5 {
@@ -119,67 +100,28 @@ func TestQueueAndDetailPlans(t *testing.T) {
 	})
 }
 
-// TestReadsDoNotExhaustThePool: many reads at once, each bringing query
-// texts not seen before (deadlines of pages of every length), finish: a
-// read transaction never waits for a second connection to prepare a
-// statement while every connection is held by such a transaction.
-func TestReadsDoNotExhaustThePool(t *testing.T) {
-	db := openTemp(t)
-	ctx := t.Context()
-	org := partner(t, db)
-	for _, s := range submissions(t, db, org, 70, "x") {
-		if err := db.CreateRMA(ctx, s.r, s.ev, s.key); err != nil {
-			t.Fatal(err)
-		}
-	}
-	done := make(chan error)
-	for limit := 1; limit <= 64; limit++ {
-		go func() {
-			_, _, err := db.ListRMAs(ctx, rma.ListFilter{Limit: limit})
-			done <- err
-		}()
-	}
-	timeout := time.After(30 * time.Second)
-	for range 64 {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-timeout:
-			t.Fatal("reads are stuck: the pool is exhausted")
-		}
-	}
-}
-
 // TestDenseSearch: a search matching many RMAs walks the created index
 // and answers the same pages, in the same order, as the sorted plan.
 func TestDenseSearch(t *testing.T) {
-	db := openTemp(t)
+	db := openSQLite(t)
 	ctx := t.Context()
-	org := partner(t, db)
-	subs := submissions(t, db, org, 30, "dense")
+	org := storetest.Partner(t, db)
+	subs := storetest.Submissions(t, db, org, 30, "dense")
 	rs, evs, keys := make([]*rma.RMA, len(subs)), make([]*rma.Event, len(subs)), make([]string, len(subs))
 	for i, s := range subs {
-		rs[i], evs[i] = s.r, s.ev
+		rs[i], evs[i] = s.R, s.Ev
 	}
-	if errs, err := db.CreateRMAs(ctx, rs, evs, keys); err != nil {
-		t.Fatal(err)
-	} else {
-		for _, err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+	errs, err := db.CreateRMAs(ctx, rs, evs, keys)
+	must(t, err)
+	for _, err := range errs {
+		must(t, err)
 	}
 	pages := func(query string) (ids []int64) {
 		t.Helper()
 		f := rma.ListFilter{Query: query, Limit: 4}
 		for {
 			page, next, err := db.ListRMAs(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			must(t, err)
 			for _, r := range page {
 				ids = append(ids, r.ID)
 			}
@@ -191,14 +133,11 @@ func TestDenseSearch(t *testing.T) {
 	}
 	for _, q := range []string{"dx-ssd", "dense-sn1", "dense-sn29", "nothing"} {
 		sorted := pages(q)
-		old := denseAt
-		denseAt = 2
-		dense, err := denseSearch(ctx, pooled{db}, q)
+		old := store.SetDenseAt(2)
+		dense, err := store.DenseSearch(ctx, db.SQL(), q)
 		walked := pages(q)
-		denseAt = old
-		if err != nil {
-			t.Fatal(err)
-		}
+		store.SetDenseAt(old)
+		must(t, err)
 		if want := len(sorted) >= 2; dense != want {
 			t.Errorf("%q: dense %v with %d matches", q, dense, len(sorted))
 		}
@@ -214,14 +153,77 @@ func TestDenseSearch(t *testing.T) {
 		t.Errorf("dense-sn1: %d RMAs, want 11", n)
 	}
 
-	q, args, _, err := listQuery(rma.ListFilter{Query: "dx-ssd", States: []rma.State{rma.Submitted}, Limit: 50}, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, args, _, err := store.ListQuery(rma.ListFilter{Query: "dx-ssd", States: []rma.State{rma.Submitted}, Limit: 50}, sqliteWalk)
+	must(t, err)
 	plan := explainPlan(t, db, q, args...)
 	t.Logf("%s\n%s", q, plan)
 	if !strings.Contains(plan, "SCAN r USING INDEX rmas_created") || strings.Contains(plan, "TEMP B-TREE") ||
 		!strings.Contains(plan, "SEARCH t EXISTS USING COVERING INDEX search_terms_rma") {
 		t.Errorf("dense plan:\n%s", plan)
 	}
+}
+
+// TestQueryPlans checks that the list's search and overdue filters and the
+// cursor read indexes, not whole tables, on both databases. PostgreSQL's
+// tables are tiny, so sequential scans are switched off to ask the planner
+// what it could do, not what is cheapest for ten rows: an index the query
+// cannot use (a collation that does not match, say) still shows as a
+// sequential scan.
+func TestQueryPlans(t *testing.T) {
+	cases := []struct {
+		name           string
+		filter         rma.ListFilter
+		sqlite, pgPlan string
+	}{
+		{"search", rma.ListFilter{Query: "px-2"}, "SEARCH search_terms USING", "search_terms_pkey"},
+		{"overdue", rma.ListFilter{Overdue: true, Today: 739000}, "SEARCH d USING COVERING INDEX deadlines_open", "deadlines_open"},
+		{"page after a cursor", rma.ListFilter{Cursor: sqlcodec.EncodeCursor(time.Now(), 10)}, "SEARCH r USING", "rmas_created"},
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		db := openSQLite(t)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				query, args, _, err := store.ListQuery(tc.filter, "")
+				must(t, err)
+				p := explainPlan(t, db, query, args...)
+				if !strings.Contains(p, tc.sqlite) {
+					t.Errorf("plan lacks %q:\n%s", tc.sqlite, p)
+				}
+				if strings.Contains(p, "SCAN search_terms") || strings.Contains(p, "SCAN d") {
+					t.Errorf("plan scans a table:\n%s", p)
+				}
+			})
+		}
+	})
+	t.Run("postgres", func(t *testing.T) {
+		db := openPostgres(t)
+		ctx := t.Context()
+		conn, err := db.SQL().Conn(ctx)
+		must(t, err)
+		defer conn.Close()
+		_, err = conn.ExecContext(ctx, "SET enable_seqscan = off")
+		must(t, err)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				query, args, _, err := store.ListQuery(tc.filter, "")
+				must(t, err)
+				rows, err := conn.QueryContext(ctx, "EXPLAIN "+query, args...)
+				must(t, err)
+				defer rows.Close()
+				var plan strings.Builder
+				for rows.Next() {
+					var line string
+					must(t, rows.Scan(&line))
+					plan.WriteString(line + "\n")
+				}
+				must(t, rows.Err())
+				if !strings.Contains(plan.String(), tc.pgPlan) {
+					t.Errorf("plan does not use %s:\n%s", tc.pgPlan, plan.String())
+				}
+				if strings.Contains(plan.String(), "Seq Scan on search_terms") || strings.Contains(plan.String(), "Seq Scan on deadlines") {
+					t.Errorf("plan scans a table:\n%s", plan.String())
+				}
+			})
+		}
+	})
 }

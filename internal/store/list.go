@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -20,22 +20,28 @@ const (
 // without lines, numbers or charges. Pages are cut by keyset, never by
 // OFFSET: the cursor names the last row shown, so RMAs filed while someone
 // pages neither repeat a row nor hide one.
-func (db *DB) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, string, error) {
-	if _, _, _, err := listQuery(f, false); err != nil {
+func (st *Store) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, string, error) {
+	if _, _, _, err := listQuery(f, ""); err != nil {
 		return nil, "", err // a bad filter, before any read
 	}
 	var page []rma.RMA
 	var next string
-	err := db.read(ctx, "list rmas", func(tx querier) error {
-		dense, err := denseSearch(ctx, tx, f.Query)
+	err := st.read(ctx, "list rmas", func(q Querier) error {
+		walk := st.d.WalkByCreated()
+		if walk != "" {
+			dense, err := denseSearch(ctx, q, f.Query)
+			if err != nil {
+				return err
+			}
+			if !dense {
+				walk = ""
+			}
+		}
+		query, args, limit, err := listQuery(f, walk)
 		if err != nil {
 			return err
 		}
-		query, args, limit, err := listQuery(f, dense)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, query, args...)
+		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -60,7 +66,7 @@ func (db *DB) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, string
 		for i := range page {
 			ids[i] = page[i].ID
 		}
-		deadlines, err := loadDeadlines(ctx, tx, ids)
+		deadlines, err := loadDeadlines(ctx, q, ids)
 		if err != nil {
 			return err
 		}
@@ -75,8 +81,6 @@ func (db *DB) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, string
 	return page, next, nil
 }
 
-// listQuery builds the page's query from the filter. Every condition is a
-// parameter; only the parameter numbers are formatted into the text.
 // denseAt is the number of RMAs matching a search from which the page is
 // found by walking the RMAs newest first instead of sorting the matches.
 var denseAt = 1000 // a variable for the tests
@@ -85,24 +89,25 @@ var denseAt = 1000 // a variable for the tests
 // them all for one page would cost more than walking the RMAs newest
 // first until the page is full. After a recall, a search for the model
 // matches 100,000 RMAs: sorting them took 1.8 s a page with 1,100,000 RMAs
-// on the bench machine. A search for a serial or a number matches a few,
-// and walking a million RMAs to find them would be the slow way.
-func denseSearch(ctx context.Context, tx querier, query string) (bool, error) {
-	q := searchKey(query)
-	if q == "" {
+// on the bench machine (SQLite). A search for a serial or a number matches
+// a few, and walking a million RMAs to find them would be the slow way.
+// Only asked where the dialect has a way to walk (Dialect.WalkByCreated).
+func denseSearch(ctx context.Context, q Querier, query string) (bool, error) {
+	key := searchKey(query)
+	if key == "" || !storable(key) {
 		return false, nil
 	}
 	var args []any
-	cond := termRange(q, func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) })
+	cond := termRange(key, func(v string) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) })
 	var n int
-	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE "+cond+" LIMIT "+strconv.Itoa(denseAt)+")", args...).Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE "+cond+" LIMIT "+strconv.Itoa(denseAt)+") AS m", args...).Scan(&n)
 	return n >= denseAt, err
 }
 
 // termRange is the condition on search_terms.term for a prefix: a range of
 // the term index, [q, the next string after every string that starts
 // with q).
-func termRange(q string, arg func(any) string) string {
+func termRange(q string, arg func(string) string) string {
 	cond := "term >= " + arg(q)
 	if end, ok := prefixEnd(q); ok {
 		cond += " AND term < " + arg(end)
@@ -110,9 +115,12 @@ func termRange(q string, arg func(any) string) string {
 	return cond
 }
 
-// listQuery builds a page's query. dense (see denseSearch) walks the
-// RMAs by the created index and checks each for a matching term.
-func listQuery(f rma.ListFilter, dense bool) (query string, args []any, limit int, err error) {
+// listQuery builds a page's query from the filter. Every condition is a
+// parameter; only the parameter numbers are formatted into the text. With
+// walk (Dialect.WalkByCreated, for a search denseSearch found dense) the
+// query walks the RMAs by the created index and checks each for a matching
+// term.
+func listQuery(f rma.ListFilter, walk string) (query string, args []any, limit int, err error) {
 	limit = f.Limit
 	switch {
 	case limit == 0:
@@ -125,18 +133,27 @@ func listQuery(f rma.ListFilter, dense bool) (query string, args []any, limit in
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	// text is arg for a value compared with stored text. A value that a
+	// database cannot hold as text (NUL, invalid UTF-8) matches no row, and
+	// is not sent: PostgreSQL would refuse the query.
+	text := func(s string) string {
+		if !storable(s) {
+			return "NULL"
+		}
+		return arg(s)
+	}
 	if f.OrgID != 0 {
 		where = append(where, "r.org_id = "+arg(f.OrgID))
 	}
 	if len(f.States) > 0 {
 		ps := make([]string, len(f.States))
 		for i, s := range f.States {
-			ps[i] = arg(string(s))
+			ps[i] = text(string(s))
 		}
 		where = append(where, "r.state IN ("+strings.Join(ps, ", ")+")")
 	}
 	if f.PolicyID != "" {
-		where = append(where, "r.policy_id = "+arg(f.PolicyID))
+		where = append(where, "r.policy_id = "+text(f.PolicyID))
 	}
 	if f.Overdue {
 		if f.Today.IsZero() {
@@ -153,11 +170,11 @@ func listQuery(f rma.ListFilter, dense bool) (query string, args []any, limit in
 	}
 	from := "rmas r"
 	if q := searchKey(f.Query); q != "" {
-		cond := termRange(q, arg)
-		if dense {
+		cond := termRange(q, text)
+		if walk != "" {
 			// search_terms_rma is (rma_id) and holds the key (term, rma_id):
 			// one seek per RMA walked answers it.
-			from = "rmas r INDEXED BY rmas_created"
+			from = walk
 			where = append(where, "EXISTS (SELECT 1 FROM search_terms t WHERE t.rma_id = r.id AND "+cond+")")
 		} else {
 			where = append(where, "r.id IN (SELECT rma_id FROM search_terms WHERE "+cond+")")

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Reading an RMA: its row and each table of what it holds.
+
+func loadRMA(ctx context.Context, q Querier, id int64) (*rma.RMA, error) {
+	r, err := scanRMA(q.QueryRowContext(ctx, `SELECT `+rmaColumns+` FROM rmas r WHERE r.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rma.Errorf(rma.ENOTFOUND, "RMA %d not found", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Lines, err = loadLines(ctx, q, id); err != nil {
+		return nil, err
+	}
+	if r.Numbers, err = loadNumbers(ctx, q, id); err != nil {
+		return nil, err
+	}
+	deadlines, err := loadDeadlines(ctx, q, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	r.Deadlines = deadlines[id]
+	if r.Charges, err = loadCharges(ctx, q, id); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+const rmaColumns = `r.id, r.number, r.number_expires, r.org_id, r.reference, r.policy_id, r.policy_version,
+	r.kind, r.state, r.verdict, r.route, r.resolution, r.outcome, r.reason, r.referred_to, r.location,
+	r.no_substitute, r.reported, r.version, r.created, r.updated, r.preference`
+
+type scanner interface{ Scan(...any) error }
+
+func scanRMA(row scanner) (*rma.RMA, error) {
+	var r rma.RMA
+	var number, expires, reported, created, updated sql.NullString
+	var kind, state, verdict, route, outcome string
+	err := row.Scan(&r.ID, &number, &expires, &r.OrgID, &r.Reference, &r.PolicyID, &r.PolicyVersion,
+		&kind, &state, &verdict, &route, &r.Resolution, &outcome, &r.Reason, &r.ReferredTo, &r.Location,
+		&r.NoSubstitute, &reported, &r.Version, &created, &updated, &r.Preference)
+	if err != nil {
+		return nil, err
+	}
+	d := decoder{Where: fmt.Sprintf("rma %d", r.ID)}
+	r.Number = number.String
+	r.NumberExpires = d.Date("number_expires", expires)
+	d.Text("kind", kind, &r.Kind)
+	r.State = rma.State(state)
+	d.Text("verdict", verdict, &r.Verdict)
+	d.Text("route", route, &r.Route)
+	r.Outcome = rma.Outcome(outcome)
+	r.Reported = d.Date("reported", reported)
+	r.Created = d.Time("created", created)
+	r.Updated = d.Time("updated", updated)
+	return &r, d.Err
+}
+
+const lineColumns = `l.id, l.rma_id, l.line_no, l.claim, l.quantity, l.fault, l.price_cents, l.price_currency,
+	l.decision, l.received_serial, l.received_model, l.serial_mismatch, l.missing_accessories,
+	l.enclosed_documents, l.finding, l.finding_condition, l.evaluation_notes,
+	l.replacement_serial, l.replacement_model, l.replacement_grade, l.replacement_warranty_end`
+
+// scanLine reads lineColumns.
+func scanLine(row scanner) (rma.Line, error) { return scanLineAfter(row, nil) }
+
+// scanLineAfter reads the columns before, then lineColumns, then after, for
+// queries that select a line with more.
+func scanLineAfter(row scanner, before []any, after ...any) (rma.Line, error) {
+	var l rma.Line
+	var rmaID int64
+	var claim, accessories, enclosed, warrantyEnd sql.NullString
+	var decision, finding string
+	dest := []any{&l.ID, &rmaID, &l.No, &claim, &l.Quantity, &l.Fault, &l.LastInvoicedPrice.Cents, &l.LastInvoicedPrice.Currency,
+		&decision, &l.ReceivedSerial, &l.ReceivedModel, &l.SerialMismatch, &accessories,
+		&enclosed, &finding, &l.FindingCondition, &l.EvaluationNotes,
+		&l.ReplacementSerial, &l.ReplacementModel, &l.ReplacementGrade, &warrantyEnd}
+	dest = append(append(before, dest...), after...)
+	if err := row.Scan(dest...); err != nil {
+		return l, err
+	}
+	d := decoder{Where: fmt.Sprintf("rma %d line %d", rmaID, l.No)}
+	l.Claim = d.Claim("claim", claim)
+	l.Decision = d.Decision("decision", decision)
+	l.MissingAccessories = d.Strings("missing_accessories", accessories)
+	l.EnclosedDocuments = d.Documents("enclosed_documents", enclosed)
+	l.Finding = rma.Finding(finding)
+	l.ReplacementWarrantyEnd = d.Date("replacement_warranty_end", warrantyEnd)
+	return l, d.Err
+}
+
+func loadLines(ctx context.Context, q Querier, rmaID int64) ([]rma.Line, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+lineColumns+` FROM rma_lines l WHERE l.rma_id = $1 ORDER BY l.line_no`, rmaID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rma.Line
+	for rows.Next() {
+		l, err := scanLine(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func loadNumbers(ctx context.Context, q Querier, rmaID int64) ([]rma.NumberRecord, error) {
+	rows, err := q.QueryContext(ctx,
+		`SELECT number, issued, expires, is_current FROM rma_numbers WHERE rma_id = $1 ORDER BY position`, rmaID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rma.NumberRecord
+	d := decoder{Where: fmt.Sprintf("rma %d", rmaID)}
+	for rows.Next() {
+		var n rma.NumberRecord
+		var issued, expires sql.NullString
+		if err := rows.Scan(&n.Number, &issued, &expires, &n.Current); err != nil {
+			return nil, err
+		}
+		n.Issued = d.Date("number issued", issued)
+		n.Expires = d.Date("number expires", expires)
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, d.Err
+}
+
+// loadDeadlines loads the deadlines of several RMAs in one query, so a page
+// of a list costs two queries however long it is.
+func loadDeadlines(ctx context.Context, q Querier, rmaIDs []int64) (map[int64][]rma.Deadline, error) {
+	out := map[int64][]rma.Deadline{}
+	if len(rmaIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(rmaIDs))
+	for i, id := range rmaIDs {
+		args[i] = id
+	}
+	rows, err := q.QueryContext(ctx,
+		`SELECT rma_id, name, owner, due, met, clause, description FROM deadlines
+		 WHERE rma_id IN (`+params(1, len(args))+`) ORDER BY rma_id, position`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var dl rma.Deadline
+		var due, met sql.NullString
+		if err := rows.Scan(&id, &dl.Name, &dl.Owner, &due, &met, &dl.Clause, &dl.Text); err != nil {
+			return nil, err
+		}
+		d := decoder{Where: fmt.Sprintf("rma %d deadline %q", id, dl.Name)}
+		dl.Due = d.Date("due", due)
+		dl.Met = d.Time("met", met)
+		if d.Err != nil {
+			return nil, d.Err
+		}
+		out[id] = append(out[id], dl)
+	}
+	return out, rows.Err()
+}
+
+func loadCharges(ctx context.Context, q Querier, rmaID int64) ([]rma.Charge, error) {
+	rows, err := q.QueryContext(ctx,
+		`SELECT id, line_no, kind, basis, description, quantity, amount_cents, currency, clause, created
+		 FROM charges WHERE rma_id = $1 ORDER BY id`, rmaID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rma.Charge
+	d := decoder{Where: fmt.Sprintf("rma %d charges", rmaID)}
+	for rows.Next() {
+		var c rma.Charge
+		var created sql.NullString
+		if err := rows.Scan(&c.ID, &c.LineNo, &c.Kind, &c.Basis, &c.Description, &c.Quantity,
+			&c.Amount.Cents, &c.Amount.Currency, &c.Clause, &created); err != nil {
+			return nil, err
+		}
+		c.Created = d.Time("created", created)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, d.Err
+}

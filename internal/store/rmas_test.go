@@ -1,0 +1,267 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
+	"github.com/rmadesk/rmadesk/internal/store/pgtest"
+	"github.com/rmadesk/rmadesk/internal/store/postgres"
+	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+)
+
+func wantCode(t testing.TB, err error, want string) {
+	t.Helper()
+	if got := rma.ErrorCode(err); err == nil || got != want {
+		t.Fatalf("got %v (%s), want %s", err, got, want)
+	}
+}
+
+// TestReopenKeepsData: what a store wrote is there when the database is
+// opened again: the RMA, its number, its idempotency key, a sequence.
+func TestReopenKeepsData(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T) func() (DB, error) // a new database, and how to open it
+	}{
+		{"sqlite", func(t *testing.T) func() (DB, error) {
+			path := filepath.Join(t.TempDir(), "desk.db")
+			return func() (DB, error) { return sqlite.Open(t.Context(), path) }
+		}},
+		{"postgres", func(t *testing.T) func() (DB, error) {
+			url := pgtest.URL(t)
+			return func() (DB, error) { return postgres.Open(t.Context(), url) }
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			open := tc.open(t)
+			db, err := open()
+			must(t, err)
+			org := &rma.Org{Name: "Dexxon"}
+			must(t, db.CreateOrg(ctx, org))
+			r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: "PO-1", Number: "RMA-26-00001-C",
+				Numbers: []rma.NumberRecord{{Number: "RMA-26-00001-C", Current: true}}}
+			must(t, db.CreateRMA(ctx, r, &rma.Event{Action: "submit", To: rma.Submitted}, "k1"))
+			seq, err := db.NextSequence(ctx, "rma-2026")
+			must(t, err)
+			path := db.Path()
+			must(t, db.Close())
+
+			db, err = open()
+			must(t, err)
+			defer db.Close()
+			if db.Path() != path {
+				t.Fatalf("Path() = %q, want %q", db.Path(), path)
+			}
+			got, err := db.RMAByNumber(ctx, r.Number)
+			must(t, err)
+			if got.ID != r.ID || got.Reference != "PO-1" || got.Version != 1 || !got.Created.Equal(r.Created) {
+				t.Fatalf("after reopening: %+v", got)
+			}
+			// The store's own timestamp reads back exactly, nanoseconds and
+			// all (PostgreSQL's TIMESTAMPTZ would keep microseconds).
+			if got.Created != r.Created {
+				t.Fatalf("created %v, want exactly %v", got.Created, r.Created)
+			}
+			var de *rma.Error
+			err = db.CreateRMA(ctx, &rma.RMA{OrgID: org.ID, State: rma.Submitted}, nil, "k1")
+			if rma.ErrorCode(err) != rma.ECONFLICT || !errors.As(err, &de) || de.ExistingID != r.ID {
+				t.Fatalf("the idempotency key did not survive: %v", err)
+			}
+			if next, err := db.NextSequence(ctx, "rma-2026"); err != nil || next <= seq {
+				t.Fatalf("sequence after reopening: %d, %v; want more than %d", next, err, seq)
+			}
+		})
+	}
+}
+
+// TestDamagedRowsAreErrors: a row that no longer decodes (edited by hand,
+// or written by a buggy version) is an error for that read, not a panic.
+func TestDamagedRowsAreErrors(t *testing.T) {
+	eachDB(t, func(t *testing.T, db DB) {
+		ctx := t.Context()
+		org := &rma.Org{Name: "Dexxon"}
+		must(t, db.CreateOrg(ctx, org))
+		for _, tc := range []struct{ name, update string }{
+			{"decision", `UPDATE rma_lines SET decision = '{"decision": "maybe"}' WHERE rma_id = $1`},
+			{"decision not JSON", `UPDATE rma_lines SET decision = 'nope' WHERE rma_id = $1`},
+			{"claim", `UPDATE rma_lines SET claim = '{"kind": 7}' WHERE rma_id = $1`},
+			{"enclosed documents", `UPDATE rma_lines SET enclosed_documents = '["passport"]' WHERE rma_id = $1`},
+			{"date", `UPDATE rmas SET reported = '2026-02-30' WHERE id = $1`},
+			{"time", `UPDATE rmas SET created = 'yesterday' WHERE id = $1`},
+			{"kind", `UPDATE rmas SET kind = 'barter' WHERE id = $1`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Lines: []rma.Line{{Quantity: 1}}}
+				must(t, db.CreateRMA(ctx, r, nil, ""))
+				_, err := db.SQL().ExecContext(ctx, tc.update, r.ID)
+				must(t, err)
+				_, err = db.RMA(ctx, r.ID)
+				wantCode(t, err, rma.EINTERNAL)
+			})
+		}
+	})
+}
+
+// TestOutOfRangeEnumsAreRefused: policy's enums panic when asked for the
+// name of a value they do not have; the store refuses such a value as bad
+// input instead of letting the panic end the server.
+func TestOutOfRangeEnumsAreRefused(t *testing.T) {
+	eachDB(t, func(t *testing.T, db DB) {
+		ctx := t.Context()
+		t.Run("org role", func(t *testing.T) {
+			wantCode(t, db.CreateOrg(ctx, &rma.Org{Name: "x", Role: policy.Role(200)}), rma.EINVALID)
+		})
+		org := &rma.Org{Name: "Dexxon"}
+		must(t, db.CreateOrg(ctx, org))
+		for _, tc := range []struct {
+			name   string
+			change func(r *rma.RMA)
+		}{
+			{"kind", func(r *rma.RMA) { r.Kind = policy.Kind(9) }},
+			{"verdict", func(r *rma.RMA) { r.Verdict = policy.Verdict(42) }},
+			{"route", func(r *rma.RMA) { r.Route = policy.Route(77) }},
+			{"decision verdict", func(r *rma.RMA) { r.Lines[0].Decision.Verdict = policy.Verdict(42) }},
+			{"enclosed document", func(r *rma.RMA) { r.Lines[0].EnclosedDocuments = []policy.Document{policy.Document(99)} }},
+			{"claim role", func(r *rma.RMA) {
+				r.Lines[0].Claim.Requester.Role = policy.Role(99)
+				r.Lines[0].Claim.Dates.Reported = calendar.MustParseDate("2026-03-02")
+			}},
+			{"job without a kind", func(r *rma.RMA) { r.Jobs = []rma.Job{{}} }},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Lines: []rma.Line{{Quantity: 1}}}
+				tc.change(r)
+				wantCode(t, db.CreateRMA(ctx, r, nil, ""), rma.EINVALID)
+			})
+		}
+	})
+}
+
+// TestCreateRMAs: a batch is stored whole; a batch with refusals in it is
+// stored but for them, each refusal with its own answer: a key used in an
+// earlier batch or earlier in the same one, an organisation that does not
+// exist, a missing RMA.
+func TestCreateRMAs(t *testing.T) {
+	eachDB(t, func(t *testing.T, db DB) {
+		ctx := t.Context()
+		org := &rma.Org{Name: "Partner", Role: policy.Partner, Country: "NL"}
+		must(t, db.CreateOrg(ctx, org))
+		batch := func(prefix string, n int) ([]*rma.RMA, []*rma.Event, []string) {
+			rs, evs, keys := make([]*rma.RMA, n), make([]*rma.Event, n), make([]string, n)
+			for i := range rs {
+				rs[i] = &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: fmt.Sprintf("%s-%d", prefix, i),
+					Lines: []rma.Line{{Quantity: 1, ReceivedSerial: fmt.Sprintf("%s-SN%d", prefix, i)}},
+					Jobs:  []rma.Job{{Kind: rma.JobNotify}}}
+				evs[i] = &rma.Event{Action: "submit", To: rma.Submitted}
+				keys[i] = fmt.Sprintf("%s-%d", prefix, i)
+			}
+			return rs, evs, keys
+		}
+
+		rs, evs, keys := batch("a", 20)
+		errs, err := db.CreateRMAs(ctx, rs, evs, keys)
+		must(t, err)
+		for i, e := range errs {
+			if e != nil || rs[i].ID == 0 || evs[i].Seq != 1 || evs[i].RMAID != rs[i].ID || len(rs[i].Jobs) != 0 || rs[i].Lines[0].ID == 0 {
+				t.Fatalf("item %d: %v, ID %d, event seq %d", i, e, rs[i].ID, evs[i].Seq)
+			}
+		}
+
+		rs2, evs2, keys2 := batch("b", 10)
+		keys2[4] = keys[2] // filed in the first batch
+		keys2[7] = keys2[3]
+		rs2[6].OrgID = 999999
+		rs2[8] = nil
+		errs, err = db.CreateRMAs(ctx, rs2, evs2, keys2)
+		must(t, err)
+		for i, e := range errs {
+			var de *rma.Error
+			switch i {
+			case 4:
+				if !errors.As(e, &de) || de.Code != rma.ECONFLICT || de.ExistingID != rs[2].ID {
+					t.Fatalf("item 4: %v, want the conflict naming RMA %d", e, rs[2].ID)
+				}
+			case 7:
+				if !errors.As(e, &de) || de.Code != rma.ECONFLICT || de.ExistingID != rs2[3].ID {
+					t.Fatalf("item 7: %v, want the conflict naming RMA %d", e, rs2[3].ID)
+				}
+			case 6:
+				wantCode(t, e, rma.ENOTFOUND)
+			case 8:
+				wantCode(t, e, rma.EINVALID)
+			default:
+				if e != nil || rs2[i].ID == 0 {
+					t.Fatalf("item %d: %v (ID %d)", i, e, rs2[i].ID)
+				}
+			}
+			if e != nil && i != 8 && (rs2[i].ID != 0 || len(rs2[i].Jobs) != 1 || evs2[i].ID != 0) {
+				t.Fatalf("item %d was refused but changed: %+v, %+v", i, rs2[i], evs2[i])
+			}
+		}
+		page, _, err := db.ListRMAs(ctx, rma.ListFilter{Limit: 100})
+		must(t, err)
+		if len(page) != 26 {
+			t.Fatalf("%d RMAs stored, want 26", len(page))
+		}
+		// Nothing of a refused item was written.
+		for _, i := range []int{4, 6, 7} {
+			hits, err := db.LinesBySerial(ctx, fmt.Sprintf("b-SN%d", i))
+			if err != nil || len(hits) != 0 {
+				t.Fatalf("item %d was refused but left lines: %v, %v", i, hits, err)
+			}
+		}
+		counts, err := db.JobCounts(ctx)
+		must(t, err)
+		if counts[rma.JobQueued] != 26 {
+			t.Fatalf("%d jobs queued, want 26", counts[rma.JobQueued])
+		}
+	})
+}
+
+// TestPrefixSearchIsByteOrder: search finds exactly the RMAs with a term
+// that starts with the query, for terms where a linguistic collation and
+// byte order disagree (punctuation, accents, the last code point).
+func TestPrefixSearchIsByteOrder(t *testing.T) {
+	eachDB(t, func(t *testing.T, db DB) {
+		ctx := t.Context()
+		org := &rma.Org{Name: "Dexxon"}
+		must(t, db.CreateOrg(ctx, org))
+		terms := []string{"px-2", "px-200", "px2z", "px-3", "px_2", "über", "ubers", "über-kamera", "uber",
+			"a\U0010FFFF", "a\U0010FFFFb", "b", "\uD7FFx", "\uE000", "ÿ", "z"}
+		for i, term := range terms {
+			r := &rma.RMA{OrgID: org.ID, State: rma.Submitted, Reference: term,
+				Lines:   []rma.Line{{No: 1, ReceivedSerial: term}},
+				Created: time.Date(2026, 3, 2, 9, 0, i, 0, time.UTC)}
+			must(t, db.CreateRMA(ctx, r, nil, ""))
+		}
+		for _, q := range []string{"px-2", "px", "px2", "ü", "u", "Ü", "a\U0010FFFF", "\U0010FFFF", "\uD7FF", "b", "y", "p"} {
+			var want []string
+			for _, term := range terms {
+				if strings.HasPrefix(store.SearchKey(term), store.SearchKey(q)) {
+					want = append(want, term)
+				}
+			}
+			page, _, err := db.ListRMAs(ctx, rma.ListFilter{Query: q, Limit: 200})
+			must(t, err)
+			var got []string
+			for _, r := range page {
+				got = append(got, r.Reference)
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("query %q found %q, want %q", q, got, want)
+			}
+		}
+	})
+}
