@@ -9,6 +9,37 @@
 // PostgreSQL's pooled READ COMMITTED transactions, retried when they fail
 // to serialize. A new table is added once here, with one migration per
 // database.
+//
+// The files: accounts.go, sessions.go and idempotency.go (organisations,
+// users, keys, portal sessions, stored responses); rmas.go (creating and
+// saving an RMA, encoded before its transaction), load.go (reading one),
+// events.go (appending to its history), history.go (events, documents,
+// messages, sequences, the serial lookup), list.go (pages and search),
+// jobs.go (the durable work queue), rows.go (Rows, what Dialect.InsertRows
+// writes), migrate.go (goose over a database's migrations, readiness).
+//
+// Conventions both databases keep, because they are fixed by the
+// conformance suite in internal/store/storetest and by the data:
+//
+//   - Queries use $1-style parameters, which SQLite reads by number as
+//     PostgreSQL does, so one text serves both.
+//   - Timestamps are stored as TEXT, RFC 3339 in UTC with nine fixed
+//     fractional digits (internal/store/sqlcodec), so they sort as text and
+//     keep nanoseconds; dates (calendar.Date) as TEXT "YYYY-MM-DD". Zero
+//     times and dates are NULL.
+//   - Timestamps the caller leaves zero (Created, Updated, Event.At...) are
+//     set from the store's clock; the ones the caller sets are kept.
+//   - A line's claim is kept in the claim's JSON contract and its decision as
+//     the decision's JSON; both are checked before they are written, so a
+//     stored RMA can always be read back.
+//   - List cursors are opaque: base64url of the last row's (created, id).
+//   - Searching by a prefix of a number, serial or model reads the
+//     search_terms table, one lower-cased row per term and RMA.
+//   - Text neither database can hold (a NUL, invalid UTF-8) is never
+//     looked up (storable): such a lookup finds nothing.
+//   - A write's fn may run more than once (PostgreSQL retries) and, on
+//     SQLite, runs in the writer's goroutine: it sets its results afresh
+//     and leaves the caller's values alone until Write returns nil.
 package store
 
 import (
@@ -20,7 +51,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/pressly/goose/v3"
+	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
 // Querier is what a transaction, or the pool, offers the store's queries.
@@ -31,7 +62,7 @@ type Querier interface {
 }
 
 // Engine runs the store's work on one database. Its errors already speak
-// the domain's vocabulary (Dialect.Error).
+// the domain's vocabulary (DomainError).
 type Engine interface {
 	// Read runs fn in a read-only transaction: the queries that load one
 	// RMA see one snapshot while writers commit.
@@ -56,14 +87,12 @@ type Engine interface {
 type Dialect interface {
 	// Name is "sqlite" or "postgres".
 	Name() string
-	// Error gives a database error the domain's vocabulary: a broken
-	// unique constraint is ECONFLICT, a broken foreign key ENOTFOUND (the
-	// record referred to does not exist), text the database cannot keep
-	// EINVALID; a domain error passes through; anything else is an outage
-	// and keeps its cause for the log.
-	Error(op string, err error) error
-	// IsUnique reports whether err is a broken unique constraint.
-	IsUnique(err error) bool
+	// Classify gives a database error its domain code: ECONFLICT for a
+	// broken unique constraint (detail names the columns, "table.column"),
+	// ENOTFOUND for a broken foreign key (the record referred to does not
+	// exist), EINVALID for text the database cannot keep; "" for anything
+	// else, an outage (DomainError).
+	Classify(err error) (code, detail string)
 	// InsertRows inserts the rows of several tables, in their order, and
 	// calls got for each row a set asked to return (Rows.Returning). SQLite
 	// runs one statement a table (InsertEach); PostgreSQL one statement
@@ -101,10 +130,36 @@ func (s *Store) write(ctx context.Context, op string, fn func(q Querier) error) 
 func (s *Store) pool() Querier { return s.e.Pool() }
 
 // storeError gives an error of a pooled statement the domain's vocabulary.
-func (s *Store) storeError(op string, err error) error { return s.d.Error(op, err) }
+func (s *Store) storeError(op string, err error) error { return DomainError(s.d, op, err) }
 
 // isUnique reports whether err is a broken unique constraint.
-func (s *Store) isUnique(err error) bool { return err != nil && s.d.IsUnique(err) }
+func (s *Store) isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	code, _ := s.d.Classify(err)
+	return code == rma.ECONFLICT
+}
+
+// DomainError gives err the domain's vocabulary (Engine's errors speak
+// it): a domain error passes through, a database error d classifies is
+// that code's *rma.Error, and anything else is an outage, which keeps its
+// cause for the log.
+func DomainError(d Dialect, op string, err error) error {
+	var de *rma.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	switch code, detail := d.Classify(err); code {
+	case rma.ECONFLICT:
+		return rma.Errorf(rma.ECONFLICT, "%s: a unique value is taken (%s)", op, detail)
+	case rma.ENOTFOUND:
+		return rma.Errorf(rma.ENOTFOUND, "%s: refers to a record that does not exist", op)
+	case rma.EINVALID:
+		return rma.Errorf(rma.EINVALID, "%s: text with a NUL character or invalid UTF-8 cannot be stored", op)
+	}
+	return fmt.Errorf("%s: %s: %w", d.Name(), op, err)
+}
 
 // storable reports whether a database can hold s as text. The desk never
 // stores text with a NUL or invalid UTF-8 (its input checks refuse it), so
@@ -117,23 +172,3 @@ func storable(s string) bool {
 // now is the store's clock for timestamps the caller left zero. UTC strips
 // the monotonic reading, so the value in memory equals the one read back.
 func now() time.Time { return time.Now().UTC() }
-
-// Ready reports whether the database answers and is at the schema this
-// binary expects: the migrations provider gives find nothing to apply.
-func Ready(ctx context.Context, pool *sql.DB, provider func() (*goose.Provider, error)) error {
-	if err := pool.PingContext(ctx); err != nil {
-		return fmt.Errorf("database unreachable: %w", err)
-	}
-	p, err := provider()
-	if err != nil {
-		return err
-	}
-	pending, err := p.HasPending(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the schema version: %w", err)
-	}
-	if pending {
-		return errors.New("migrations pending: run rmadesk migrate")
-	}
-	return nil
-}

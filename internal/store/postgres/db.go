@@ -6,7 +6,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store"
-	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 //go:embed migrations/*.sql
@@ -117,28 +115,16 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// goMigrations are the migrations written in Go, between the SQL files'
-// versions (migrations/README.md lists them).
-func goMigrations() []*goose.Migration {
-	return []*goose.Migration{
-		goose.NewGoMigration(7, &goose.GoFunc{RunTx: sqlcodec.RekeyAccounts}, nil),
-	}
-}
-
 // provider is goose over the embedded migrations, taking the advisory lock
-// while it migrates.
+// while it migrates; the accounts are rekeyed at version 7.
 func (db *DB) provider() (*goose.Provider, error) {
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return nil, fmt.Errorf("postgres: migrate: %w", err)
-	}
 	// Probe for the lock every second (goose's default is every 5), for up
 	// to 5 minutes: a long migration on a big database holds it that long.
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db.pool, fsys, goose.WithSessionLocker(locker), goose.WithGoMigrations(goMigrations()...))
+	p, err := store.Migrations(goose.DialectPostgres, db.pool, migrations, 7, goose.WithSessionLocker(locker))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: migrate %s: %w", db.name, err)
 	}
@@ -228,27 +214,23 @@ func retryable(err error) bool {
 	return c == serializationFailure || c == deadlockDetected
 }
 
-// storeError gives err the domain's vocabulary: a domain error passes
-// through, a broken unique constraint is ECONFLICT, a broken foreign key
-// ENOTFOUND (the record referred to does not exist), text PostgreSQL cannot
-// keep EINVALID. Anything else is an outage and keeps its cause for the log.
-func storeError(op string, err error) error {
-	var de *rma.Error
-	if errors.As(err, &de) {
-		return err
-	}
+// storeError gives err the domain's vocabulary (store.DomainError).
+func storeError(op string, err error) error { return store.DomainError(dialect{}, op, err) }
+
+// classify is dialect.Classify: PostgreSQL's SQLSTATE codes.
+func classify(err error) (code, detail string) {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case uniqueViolation:
-			return rma.Errorf(rma.ECONFLICT, "%s: a unique value is taken (%s)", op, constraintDetail(pe))
+			return rma.ECONFLICT, constraintDetail(pe)
 		case foreignKeyViolation:
-			return rma.Errorf(rma.ENOTFOUND, "%s: refers to a record that does not exist", op)
+			return rma.ENOTFOUND, ""
 		case badCharacter, untranslatable:
-			return rma.Errorf(rma.EINVALID, "%s: text with a NUL character or invalid UTF-8 cannot be stored", op)
+			return rma.EINVALID, ""
 		}
 	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
+	return "", ""
 }
 
 // constraintDetail names the columns whose value was taken, as
@@ -265,6 +247,3 @@ func constraintDetail(pe *pgconn.PgError) string {
 	}
 	return pe.ConstraintName
 }
-
-// isUnique reports whether err is a broken unique constraint.
-func isUnique(err error) bool { return pgCode(err) == uniqueViolation }

@@ -63,9 +63,8 @@ func (e engine) Pool() store.Querier { return e.db.pool }
 // dialect is what PostgreSQL's SQL and errors have of their own.
 type dialect struct{}
 
-func (dialect) Name() string                     { return "postgres" }
-func (dialect) Error(op string, err error) error { return storeError(op, err) }
-func (dialect) IsUnique(err error) bool          { return isUnique(err) }
+func (dialect) Name() string                             { return "postgres" }
+func (dialect) Classify(err error) (code, detail string) { return classify(err) }
 
 // InsertRows writes every table's rows in one statement (multiinsert.go).
 func (dialect) InsertRows(ctx context.Context, q store.Querier, sets []store.Rows, got func(set int, id int64, n int)) error {

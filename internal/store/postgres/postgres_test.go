@@ -17,6 +17,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/archive"
 	"github.com/rmadesk/rmadesk/internal/ops"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
@@ -138,7 +139,7 @@ func TestMigrationsConcurrently(t *testing.T) {
 	// goose records version 0 when it creates its table, then one row per
 	// migration: the files and the Go migrations, numbered without gaps.
 	want := []int64{0}
-	for i := range len(entries) + len(goMigrations()) {
+	for i := range len(entries) + store.GoMigrations {
 		want = append(want, int64(i+1))
 	}
 	if got := appliedVersions(t, dbs[0]); !slices.Equal(got, want) {

@@ -6,7 +6,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/pressly/goose/v3"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store"
-	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 //go:embed migrations/*.sql
@@ -129,21 +127,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// goMigrations are the migrations written in Go, between the SQL files'
-// versions (migrations/README.md lists them).
-func goMigrations() []*goose.Migration {
-	return []*goose.Migration{
-		goose.NewGoMigration(8, &goose.GoFunc{RunTx: sqlcodec.RekeyAccounts}, nil),
-	}
-}
-
-// provider is goose over the embedded migrations.
+// provider is goose over the embedded migrations; the accounts are
+// rekeyed at version 8.
 func (db *DB) provider() (*goose.Provider, error) {
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.pool, fsys, goose.WithGoMigrations(goMigrations()...))
+	p, err := store.Migrations(goose.DialectSQLite3, db.pool, migrations, 8)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
 	}
@@ -165,25 +152,21 @@ func (db *DB) read(ctx context.Context, op string, fn func(q querier) error) err
 	return nil
 }
 
-// storeError gives err the domain's vocabulary: a domain error passes
-// through, a broken unique constraint is ECONFLICT, a broken foreign key
-// ENOTFOUND (the record referred to does not exist). Anything else is an
-// outage and keeps its cause for the log.
-func storeError(op string, err error) error {
-	var de *rma.Error
-	if errors.As(err, &de) {
-		return err
-	}
+// storeError gives err the domain's vocabulary (store.DomainError).
+func storeError(op string, err error) error { return store.DomainError(dialect{}, op, err) }
+
+// classify is dialect.Classify: SQLite's constraint errors.
+func classify(err error) (code, detail string) {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return rma.Errorf(rma.ECONFLICT, "%s: a unique value is taken (%s)", op, constraintDetail(se))
+			return rma.ECONFLICT, constraintDetail(se)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return rma.Errorf(rma.ENOTFOUND, "%s: refers to a record that does not exist", op)
+			return rma.ENOTFOUND, ""
 		}
 	}
-	return fmt.Errorf("sqlite: %s: %w", op, err)
+	return "", ""
 }
 
 // constraintDetail keeps the "table.column" part of SQLite's message, which
@@ -197,16 +180,6 @@ func constraintDetail(se *sqlite.Error) string {
 		msg = msg[:i]
 	}
 	return msg
-}
-
-// isUnique reports whether err is a broken unique constraint.
-func isUnique(err error) bool {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return false
-	}
-	c := se.Code()
-	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
 // querier is what the store's queries run on: a transaction, the

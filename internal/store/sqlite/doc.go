@@ -1,7 +1,9 @@
-// Package sqlite keeps the desk's records in one SQLite file: it implements
-// rma.Store with modernc.org/sqlite (pure Go, no cgo) through database/sql,
-// and owns the schema and its migrations (migrations/, embedded, applied by
-// goose when the file is opened).
+// Package sqlite runs the desk's store (internal/store, written once for
+// both databases) on one SQLite file, with modernc.org/sqlite (pure Go, no
+// cgo) through database/sql. It owns what is SQLite's own: opening the
+// file, the schema and its migrations (migrations/, embedded, applied by
+// goose when the file is opened), the store's Engine and its Dialect
+// (engine.go).
 //
 // The file is opened in WAL mode with synchronous=FULL, so a committed
 // change survives a power cut, and readers never wait for the writer.
@@ -15,21 +17,9 @@
 // transaction so they see one snapshot; reads run prepared statements
 // (prepared.go).
 //
-// Conventions the Postgres store shares, because they are fixed by the
-// conformance suite in internal/store/storetest and by the data:
-//
-//   - Timestamps are stored as TEXT, RFC 3339 in UTC with nine fixed
-//     fractional digits, so they sort as text and keep nanoseconds; dates
-//     (calendar.Date) as TEXT "YYYY-MM-DD". Zero times and dates are NULL.
-//   - Timestamps the caller leaves zero (Created, Updated, Event.At...) are
-//     set from the store's clock; the ones the caller sets are kept.
-//   - A line's claim is kept in the claim's JSON contract and its decision as
-//     the decision's JSON; both are checked before they are written, so a
-//     stored RMA can always be read back.
-//   - List cursors are opaque: base64url of the last row's (created, id).
-//   - Searching by a prefix of a number, serial or model reads the
-//     search_terms table, one lower-cased row per term and RMA.
-//
-// Queries use $1-style parameters, which SQLite reads by number as
-// PostgreSQL does, so a query can move between the two stores unchanged.
+// What its dialect says: a new RMA's rows go in a statement a table (SQLite
+// has no data-modifying CTEs, and a statement in the writer's process
+// costs no round trip); a claim needs no locking clause, since the one
+// writer runs claims in turn; a search that matches many RMAs walks
+// rmas_created (INDEXED BY), which SQLite's planner would not choose.
 package sqlite

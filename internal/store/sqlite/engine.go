@@ -34,9 +34,8 @@ func (e engine) Pool() store.Querier { return pooled(e) }
 // dialect is what SQLite's SQL and errors have of their own.
 type dialect struct{}
 
-func (dialect) Name() string                     { return "sqlite" }
-func (dialect) Error(op string, err error) error { return storeError(op, err) }
-func (dialect) IsUnique(err error) bool          { return isUnique(err) }
+func (dialect) Name() string                             { return "sqlite" }
+func (dialect) Classify(err error) (code, detail string) { return classify(err) }
 
 // InsertRows runs a statement a table: in the writer's process they cost
 // no round trip, and SQLite has no data-modifying CTEs.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
 	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
 
@@ -58,8 +59,8 @@ func TestMigrationsApplyOnce(t *testing.T) {
 	}
 	// goose records version 0 when it creates its table, then one row per
 	// migration: the files and the Go migrations.
-	if len(first) != len(entries)+len(goMigrations())+1 || first[0] != 0 {
-		t.Fatalf("applied %v for %d migration files and %d in Go", first, len(entries), len(goMigrations()))
+	if len(first) != len(entries)+store.GoMigrations+1 || first[0] != 0 {
+		t.Fatalf("applied %v for %d migration files and %d in Go", first, len(entries), store.GoMigrations)
 	}
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
