@@ -274,7 +274,7 @@ func (st *Store) LinesBySerial(ctx context.Context, serial string) ([]rma.Serial
 	// Three arms, each an index lookup; an OR across the three columns could
 	// make the planner scan the table. "<> ''" (serial is never empty here)
 	// lets SQLite use its partial indexes of received and replacement
-	// serials (PostgreSQL's index every value).
+	// serials (PostgreSQL's indexes hold every value).
 	const hitColumns = `r.id AS hit_rma, r.number, r.state, r.outcome, r.policy_id, r.policy_version, r.reported, r.created AS hit_created, ` + lineColumns
 	rows, err := st.pool().QueryContext(ctx,
 		`SELECT `+hitColumns+`, FALSE AS as_replacement FROM rma_lines l JOIN rmas r ON r.id = l.rma_id

@@ -38,13 +38,8 @@ var deadlineCols = []string{"position", "name", "owner", "due", "met", "clause",
 var chargeCols = []string{"line_no", "kind", "basis", "description", "quantity", "amount_cents", "currency", "clause", "created"}
 
 var (
-	// A key already used inserts nothing (and returns no id) rather than
-	// failing: the transaction stays usable to read the RMA that has it,
-	// and, on PostgreSQL, an insert racing the key's holder waits for it
-	// to commit. A NULL key never conflicts.
-	insertRMASQL = insertSQL("rmas", append(append([]string{}, rmaMutable...), rmaFixed...)) +
-		" ON CONFLICT (org_id, idempotency_key) DO NOTHING RETURNING id"
-	updateRMASQL = fmt.Sprintf("UPDATE rmas SET %s, version = $%d WHERE id = $%d AND version = $%d",
+	rmaInsertCols = append(append([]string{}, rmaMutable...), rmaFixed...)
+	updateRMASQL  = fmt.Sprintf("UPDATE rmas SET %s, version = $%d WHERE id = $%d AND version = $%d",
 		setList(rmaMutable), len(rmaMutable)+1, len(rmaMutable)+2, len(rmaMutable)+3)
 	lineInsertCols = append([]string{"rma_id"}, lineCols...)
 	insertLineSQL  = insertSQL("rma_lines", lineInsertCols) + " RETURNING id"
@@ -313,9 +308,17 @@ func newCreate(r *rma.RMA, ev *rma.Event, idempotencyKey string) (*create, error
 // together (Dialect.InsertRows: one statement on PostgreSQL).
 func (st *Store) insertRMA(ctx context.Context, q Querier, c *create) error {
 	r, w := c.r, c.w
-	args := append(append([]any{}, w.rma...), r.OrgID, 1, c.createdText, c.key)
-	err := q.QueryRowContext(ctx, insertRMASQL, args...).Scan(&c.id)
-	if errors.Is(err, sql.ErrNoRows) {
+	// A key already used inserts nothing (and returns no id) rather than
+	// failing: the transaction stays usable to read the RMA that has it,
+	// and, on PostgreSQL, an insert racing the key's holder waits for it
+	// to commit. A NULL key never conflicts.
+	row := Rows{Table: "rmas", Cols: rmaInsertCols, Values: [][]any{append(append([]any{}, w.rma...), r.OrgID, 1, c.createdText, c.key)},
+		Returning: "id, version", OnConflict: "(org_id, idempotency_key) DO NOTHING"}
+	c.id = 0
+	if err := st.d.InsertRows(ctx, q, []Rows{row}, func(_ int, id int64, _ int) { c.id = id }); err != nil {
+		return err
+	}
+	if c.id == 0 {
 		// Only the key can have stopped the insert. Its holder has
 		// committed (on PostgreSQL the insert waited for it if it had not,
 		// and each statement at READ COMMITTED sees what is committed), or
@@ -326,9 +329,7 @@ func (st *Store) insertRMA(ctx context.Context, q Querier, c *create) error {
 		}
 		return &rma.Error{Code: rma.ECONFLICT, Message: fmt.Sprintf("idempotency key %q was already used for RMA %d", c.key, existing), ExistingID: existing}
 	}
-	if err != nil {
-		return err
-	}
+	var err error
 	if c.chargeIDs, err = insertCharges(ctx, q, c.id, w); err != nil {
 		return err
 	}

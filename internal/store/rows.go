@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +19,20 @@ type Rows struct {
 	// line_no"), since neither database promises to return rows in the
 	// order they were given.
 	Returning string
+	// OnConflict, when set, is the conflict target and action, as both
+	// databases write them: "(org_id, idempotency_key) DO NOTHING". A row
+	// the action skips returns nothing.
+	OnConflict string
+}
+
+// Text is the set's INSERT statement, its parameters numbered on from
+// from, without RETURNING.
+func (s Rows) Text(from int) string {
+	text := fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", s.Table, strings.Join(s.Cols, ", "), s.Placeholders(from))
+	if s.OnConflict != "" {
+		text += " ON CONFLICT " + s.OnConflict
+	}
+	return text
 }
 
 // Placeholders is "($from, ..., $k), (...)": one group a row, numbered on
@@ -43,57 +57,73 @@ func (s Rows) Args() []any {
 	return args
 }
 
-// insertTexts caches InsertEach's statements by table, row count and
-// returning columns: SQLite's writer prepares each text once.
+// insertTexts caches InsertEach's statements by table and row count:
+// SQLite's writer prepares each text once.
 var insertTexts sync.Map
 
+func (s Rows) insertText(rows int) string {
+	key := s.Table + "/" + strconv.Itoa(rows) + "/" + s.OnConflict
+	text, ok := insertTexts.Load(key)
+	if !ok {
+		some := s
+		some.Values = s.Values[:rows]
+		text, _ = insertTexts.LoadOrStore(key, some.Text(1))
+	}
+	return text.(string)
+}
+
 // InsertEach inserts sets one statement a table: an INSERT of all its
-// rows. It is Dialect.InsertRows for a database without data-modifying
-// CTEs (SQLite), where a statement costs no round trip.
+// rows. It is Dialect.InsertRows for SQLite, which has no data-modifying
+// CTEs and where a statement costs no round trip. A set that returns is
+// inserted a row at a time, its ID the row's rowid (LastInsertId): SQLite
+// runs RETURNING through a temporary table, which costs more than the
+// statements do. A row its conflict action skips inserts nothing and
+// returns nothing.
 func InsertEach(ctx context.Context, q Querier, sets []Rows, got func(set int, id int64, n int)) error {
 	for i, s := range sets {
 		if len(s.Values) == 0 {
 			continue
 		}
-		key := s.Table + "/" + strconv.Itoa(len(s.Values)) + "/" + s.Returning
-		text, ok := insertTexts.Load(key)
-		if !ok {
-			t := fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", s.Table, strings.Join(s.Cols, ", "), s.Placeholders(1))
-			if s.Returning != "" {
-				t += " RETURNING " + s.Returning
-			}
-			text, _ = insertTexts.LoadOrStore(key, t)
-		}
 		if s.Returning == "" {
-			if _, err := q.ExecContext(ctx, text.(string), s.Args()...); err != nil {
+			if _, err := q.ExecContext(ctx, s.insertText(len(s.Values)), s.Args()...); err != nil {
 				return err
 			}
 			continue
 		}
-		rows, err := q.QueryContext(ctx, text.(string), s.Args()...)
-		if err != nil {
-			return err
+		id, col, ok := strings.Cut(s.Returning, ", ")
+		at := slices.Index(s.Cols, col)
+		if !ok || id != "id" || at < 0 {
+			panic(fmt.Sprintf("store: %s returns %q, not \"id, \" and one of its columns", s.Table, s.Returning))
 		}
-		if err := ScanReturned(rows, func(id int64, n int) { got(i, id, n) }); err != nil {
-			return err
+		for _, row := range s.Values {
+			res, err := q.ExecContext(ctx, s.insertText(1), row...)
+			if err != nil {
+				return err
+			}
+			if s.OnConflict != "" {
+				if n, err := res.RowsAffected(); err != nil || n == 0 {
+					if err != nil {
+						return err
+					}
+					continue // skipped: its LastInsertId would be another row's
+				}
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			n, ok := row[at].(int)
+			if !ok {
+				var n64 int64
+				if n64, ok = row[at].(int64); !ok {
+					panic(fmt.Sprintf("store: %s.%s is %T, not an integer", s.Table, col, row[at]))
+				}
+				n = int(n64)
+			}
+			got(i, id, n)
 		}
 	}
 	return nil
-}
-
-// ScanReturned reads rows of (id, n), as Rows.Returning gives them, and
-// closes rows.
-func ScanReturned(rows *sql.Rows, got func(id int64, n int)) error {
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return err
-		}
-		got(id, n)
-	}
-	return rows.Err()
 }
 
 // insertSQL is "INSERT INTO table (a, b) VALUES ($1, $2)".

@@ -3,55 +3,65 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"github.com/rmadesk/rmadesk/internal/store"
 	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/store"
 )
 
 // insertCTE writes rows into several tables in ONE statement
 // (Dialect.InsertRows): each table is a data-modifying CTE (INSERT ...
 // VALUES, so every parameter takes its column's type), and the statement
-// returns, tagged with the set's index, what the sets asked to return. A
-// new RMA's lines, numbers, deadlines, search terms, jobs and first event
-// were one round trip each; now they are one together, which spares
-// PostgreSQL the per-statement work as much as the network.
+// returns what the sets asked to return, each row tagged with its set's
+// index; rows for one table are its INSERT alone. A new RMA's lines,
+// numbers, deadlines, search terms, jobs and first event were one round
+// trip each; now they are one together, which spares PostgreSQL the
+// per-statement work as much as the network.
 //
 // Every CTE runs to completion whether or not the final SELECT reads it,
 // and the foreign-key checks of the rows run at the statement's end, when
 // the RMA's row (inserted by an earlier statement of the transaction) is
 // there to be found.
 func insertCTE(ctx context.Context, q store.Querier, sets []store.Rows, got func(set int, id int64, n int)) error {
-	var parts, returning []string
+	var ctes, selects []string
 	var args []any
+	single := "" // the statement when one set has rows: its INSERT alone
 	for i, s := range sets {
 		if len(s.Values) == 0 {
 			continue
 		}
 		name := fmt.Sprintf("i%d", i)
-		part := fmt.Sprintf("%s AS (INSERT INTO %s (%s) VALUES %s", name, s.Table, strings.Join(s.Cols, ", "), s.Placeholders(len(args)+1))
+		insert := s.Text(len(args) + 1)
 		args = append(args, s.Args()...)
+		single = insert
 		if s.Returning != "" {
-			part += " RETURNING " + s.Returning
-			returning = append(returning, fmt.Sprintf("SELECT %d, %s FROM %s", i, s.Returning, name))
+			insert += " RETURNING " + s.Returning
+			single = insert + fmt.Sprintf(", %d", i)
+			selects = append(selects, fmt.Sprintf("SELECT %s, %d FROM %s", s.Returning, i, name))
 		}
-		parts = append(parts, part+")")
+		ctes = append(ctes, name+" AS ("+insert+")")
 	}
-	if len(parts) == 0 {
+	query := single
+	switch {
+	case len(ctes) == 0:
 		return nil
+	case len(ctes) > 1 && len(selects) == 0:
+		query = "WITH " + strings.Join(ctes, ", ") + " SELECT"
+	case len(ctes) > 1:
+		query = "WITH " + strings.Join(ctes, ", ") + " " + strings.Join(selects, " UNION ALL ")
 	}
-	if len(returning) == 0 {
-		_, err := q.ExecContext(ctx, "WITH "+strings.Join(parts, ", ")+" SELECT", args...)
+	if len(selects) == 0 {
+		_, err := q.ExecContext(ctx, query, args...)
 		return err
 	}
-	rows, err := q.QueryContext(ctx, "WITH "+strings.Join(parts, ", ")+" "+strings.Join(returning, " UNION ALL "), args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var set int
 		var id int64
-		var n int
-		if err := rows.Scan(&set, &id, &n); err != nil {
+		var n, set int
+		if err := rows.Scan(&id, &n, &set); err != nil {
 			return err
 		}
 		got(set, id, n)
