@@ -233,9 +233,9 @@ func classify(err error) (code, detail string) {
 	return "", ""
 }
 
-// constraintDetail names the columns whose value was taken, as
-// "table.column" like the SQLite store's messages, read from the "Key
-// (a, b)=(...)" of PostgreSQL's detail without the values themselves.
+// constraintDetail names the columns whose value was taken as
+// "table.column", as SQLite's messages do, read from the "Key (a,
+// b)=(...)" of PostgreSQL's detail without the values themselves.
 func constraintDetail(pe *pgconn.PgError) string {
 	cols, ok := strings.CutPrefix(pe.Detail, "Key (")
 	if i := strings.Index(cols, ")="); ok && i > 0 && pe.TableName != "" {

@@ -14,9 +14,9 @@ import (
 	"github.com/rmadesk/rmadesk/internal/store"
 )
 
-// What the commands need beyond rma.Store, as the SQLite store offers it:
-// the archive's handle and dialect, readiness and the RMA gauge of
-// internal/ops, and where the store is.
+// What the commands need beyond rma.Store, as SQLite's DB offers it: the
+// archive's handle and dialect, readiness (the RMA gauge of internal/ops
+// is the shared store's), and where the store is.
 
 // SQL is the database handle, for the archive's table copy.
 func (db *DB) SQL() *sql.DB { return db.pool }
