@@ -21,3 +21,6 @@ func SetDenseAt(n int) int {
 	denseAt = n
 	return old
 }
+
+// BulkLoads counts the batches CreateRMAs loaded with the engine's Bulk.
+func (st *Store) BulkLoads() int64 { return st.bulkLoads.Load() }

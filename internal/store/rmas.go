@@ -45,7 +45,8 @@ var (
 	insertLineSQL  = insertSQL("rma_lines", lineInsertCols) + " RETURNING id"
 	updateLineSQL  = fmt.Sprintf("UPDATE rma_lines SET %s WHERE id = $%d AND rma_id = $%d",
 		setList(lineCols), len(lineCols)+1, len(lineCols)+2)
-	insertChargeSQL = insertSQL("charges", append([]string{"rma_id"}, chargeCols...)) + " RETURNING id"
+	chargeInsertCols = append([]string{"rma_id"}, chargeCols...)
+	insertChargeSQL  = insertSQL("charges", chargeInsertCols) + " RETURNING id"
 )
 
 // rmaWrite is an RMA encoded into column values before its transaction
@@ -248,6 +249,18 @@ func (st *Store) CreateRMAs(ctx context.Context, rs []*rma.RMA, evs []*rma.Event
 		creates = append(creates, c)
 		fns = append(fns, func(q Querier) error { return st.insertRMA(ctx, q, c) })
 		at = append(at, i)
+	}
+	if b, ok := st.e.(Bulk); ok && len(creates) > 1 {
+		// PostgreSQL loads the batch with COPY; a refusal anywhere in it
+		// stores nothing, and the items are written as below, each with
+		// its own answer.
+		if st.bulkCreate(ctx, b, creates) == nil {
+			st.bulkLoads.Add(1)
+			for _, c := range creates {
+				c.stored()
+			}
+			return errs, nil
+		}
 	}
 	for j, err := range st.e.WriteEach(ctx, "create rma", fns) {
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
 
 func wantCode(t testing.TB, err error, want string) {
@@ -264,4 +265,68 @@ func TestPrefixSearchIsByteOrder(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestBulkLoad: on PostgreSQL a batch of new RMAs goes in with COPY (IDs
+// reserved first), and what is stored is what the one-by-one path stores:
+// every RMA reads back as filed, with its line, deadline, event, search
+// terms and jobs. A batch with a refusal in it is written one by one.
+func TestBulkLoad(t *testing.T) {
+	db := openPostgres(t)
+	ctx := t.Context()
+	org := storetest.Partner(t, db)
+	subs := storetest.Submissions(t, db, org, 40, "bulk")
+	rs, evs, keys := make([]*rma.RMA, len(subs)), make([]*rma.Event, len(subs)), make([]string, len(subs))
+	for i, s := range subs {
+		rs[i], evs[i], keys[i] = s.R, s.Ev, s.Key
+	}
+	jobsPer := len(rs[0].Jobs)
+	errs, err := db.CreateRMAs(ctx, rs, evs, keys)
+	must(t, err)
+	if n := db.Store.BulkLoads(); n != 1 {
+		t.Fatalf("%d bulk loads, want the batch in one", n)
+	}
+	for i, r := range rs {
+		if errs[i] != nil {
+			t.Fatalf("item %d: %v", i, errs[i])
+		}
+		got, err := db.RMA(ctx, r.ID)
+		must(t, err)
+		if got.Reference != r.Reference || len(got.Lines) != 1 || got.Lines[0].ID != r.Lines[0].ID ||
+			got.Lines[0].Claim.Product.Serial != r.Lines[0].Claim.Product.Serial || len(got.Deadlines) != len(r.Deadlines) ||
+			got.Version != 1 || got.Deadlines[0].Due != r.Deadlines[0].Due {
+			t.Fatalf("item %d reads back as %+v, filed as %+v", i, got, r)
+		}
+		hist, err := db.Events(ctx, r.ID)
+		must(t, err)
+		if len(hist) != 1 || hist[0].ID != evs[i].ID || hist[0].Seq != 1 || evs[i].RMAID != r.ID {
+			t.Fatalf("item %d's history %+v, event %+v", i, hist, evs[i])
+		}
+		hits, err := db.LinesBySerial(ctx, r.Lines[0].Claim.Product.Serial)
+		if err != nil || len(hits) != 1 || hits[0].RMAID != r.ID {
+			t.Fatalf("item %d by serial: %v %v", i, hits, err)
+		}
+	}
+	counts, err := db.JobCounts(ctx)
+	must(t, err)
+	if counts[rma.JobQueued] != len(rs)*jobsPer {
+		t.Fatalf("%d jobs queued, want %d", counts[rma.JobQueued], len(rs)*jobsPer)
+	}
+	// The same keys again, with one new: the load is refused as a whole,
+	// and each item gets its own answer.
+	again := storetest.Submissions(t, db, org, 41, "bulk")
+	rs, evs, keys = make([]*rma.RMA, len(again)), make([]*rma.Event, len(again)), make([]string, len(again))
+	for i, s := range again {
+		rs[i], evs[i], keys[i] = s.R, s.Ev, s.Key
+	}
+	errs, err = db.CreateRMAs(ctx, rs, evs, keys)
+	must(t, err)
+	for i, e := range errs {
+		if (i < 40) != (rma.ErrorCode(e) == rma.ECONFLICT) || (i == 40 && e != nil) {
+			t.Fatalf("item %d: %v", i, e)
+		}
+	}
+	if n := db.Store.BulkLoads(); n != 1 {
+		t.Fatalf("%d bulk loads: a refused batch must be written one by one", n)
+	}
 }

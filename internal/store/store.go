@@ -48,6 +48,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -113,6 +114,8 @@ type Dialect interface {
 type Store struct {
 	e Engine
 	d Dialect
+
+	bulkLoads atomic.Int64 // batches CreateRMAs loaded with the engine's Bulk, for tests
 }
 
 // New makes the store over e and d.
