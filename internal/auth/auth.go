@@ -89,5 +89,5 @@ func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, e
 	if org.IsDesk && role == rma.RoleRequester {
 		return rma.Actor{}, denied
 	}
-	return rma.Actor{OrgID: k.OrgID, UserID: k.UserID, KeyID: k.ID, Role: role, Name: org.Name + " (key " + prefix + ")"}, nil
+	return rma.Actor{OrgID: k.OrgID, UserID: k.UserID, KeyID: k.ID, Role: role, Name: org.Name + " (key " + prefix + ")", Org: org}, nil
 }

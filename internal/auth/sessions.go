@@ -140,7 +140,7 @@ func ActorOf(u *rma.User, org *rma.Org) rma.Actor {
 	if !org.IsDesk {
 		role = rma.RoleRequester
 	}
-	return rma.Actor{OrgID: u.OrgID, UserID: u.ID, Role: role, Name: u.Email}
+	return rma.Actor{OrgID: u.OrgID, UserID: u.ID, Role: role, Name: u.Email, Org: org}
 }
 
 // errDisabled is a sign-in refused because the account is disabled: said

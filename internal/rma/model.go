@@ -39,6 +39,11 @@ type Actor struct {
 	KeyID  int64 // 0 for a signed-in user
 	Role   Role
 	Name   string // for the history: "anna@dexxon.example", "key rk_ab12", "system"
+	// Org is the organisation as authentication read it with the key or
+	// session, in the same request; nil when the caller did not. A use
+	// case that needs the organisation's role or country takes it from
+	// here instead of reading it again.
+	Org *Org
 }
 
 // System is the actor of background work (expiry, reminders).

@@ -92,9 +92,12 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 	if err := authorize(actor, nil, OpSubmit); err != nil {
 		return nil, false, err
 	}
-	org, err := s.store.Org(ctx, actor.OrgID)
-	if err != nil {
-		return nil, false, err
+	org := actor.Org
+	if org == nil || org.ID != actor.OrgID {
+		var err error
+		if org, err = s.store.Org(ctx, actor.OrgID); err != nil {
+			return nil, false, err
+		}
 	}
 	if org.IsDesk {
 		return nil, false, Errorf(EFORBIDDEN, "the desk files no RMAs of its own; use a requester organisation's key")

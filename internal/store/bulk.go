@@ -17,8 +17,9 @@ type Bulk interface {
 
 // Loader writes new rows in bulk inside a Bulk transaction.
 type Loader interface {
-	// IDs reserves n new values of table's id column.
-	IDs(table string, n int) ([]int64, error)
+	// IDs reserves counts[table] new values of each table's id column,
+	// ascending a table.
+	IDs(counts map[string]int) (map[string][]int64, error)
 	// Copy writes rows, each in cols' order, into table.
 	Copy(table string, cols []string, rows [][]any) error
 }
@@ -26,98 +27,90 @@ type Loader interface {
 // errBulkShort is a Loader that gave fewer IDs than asked for.
 var errBulkShort = errors.New("bulk load: fewer IDs than asked for")
 
-// bulkCreate writes every create in cs with the engine's bulk loader: IDs
-// reserved first (the rows name their RMA, and the caller learns its IDs),
-// then one COPY a table. Any refusal inside it (an idempotency key or a
-// number taken, even by another item of the batch) rolls the whole load
-// back: the caller then writes the items one by one, each with its own
-// answer. On success every create has its IDs, as insertRMA gives them.
-func (st *Store) bulkCreate(ctx context.Context, b Bulk, cs []*create) error {
-	type result struct {
-		id                 int64
-		lineIDs, chargeIDs []int64
-		eventIDs           []int64
+// bulkResult is what a bulk write gives one create, applied once it has
+// committed.
+type bulkResult struct {
+	id                 int64
+	lineIDs, chargeIDs []int64
+	eventIDs           []int64
+}
+
+// idCounts are the IDs a bulk write of cs needs, by table.
+func idCounts(cs []*create) map[string]int {
+	n := map[string]int{"rmas": len(cs)}
+	for _, c := range cs {
+		n["rma_lines"] += len(c.w.lines)
+		n["charges"] += len(c.w.charges)
+		n["events"] += len(c.evw.args)
 	}
-	var got []result
-	err := b.Bulk(ctx, "create rmas", func(l Loader) error {
-		var nLines, nCharges, nEvents int
-		for _, c := range cs {
-			nLines += len(c.w.lines)
-			nCharges += len(c.w.charges)
-			nEvents += len(c.evw.args)
+	return n
+}
+
+// bulkTables lays cs out as rows a table, in an order the foreign keys
+// allow, each row with the ID reserved for it (ids, by table; consumed).
+func bulkTables(cs []*create, ids map[string][]int64) ([]Rows, []bulkResult, error) {
+	for table, n := range idCounts(cs) {
+		if len(ids[table]) != n {
+			return nil, nil, errBulkShort
 		}
-		ids := map[string][]int64{}
-		for table, n := range map[string]int{"rmas": len(cs), "rma_lines": nLines, "charges": nCharges, "events": nEvents} {
-			if n == 0 {
-				continue
-			}
-			got, err := l.IDs(table, n)
-			if err != nil {
-				return err
-			}
-			if len(got) != n {
-				return errBulkShort
-			}
-			ids[table] = got
-		}
-		take := func(table string, n int) []int64 {
-			out := ids[table][:n:n]
-			ids[table] = ids[table][n:]
-			return out
-		}
-		got = make([]result, len(cs))
-		tables := map[string]*Rows{}
-		var order []string
-		add := func(set Rows, idCol []int64) {
-			t := tables[set.Table]
-			if t == nil {
-				cols := set.Cols
-				if idCol != nil {
-					cols = append([]string{"id"}, cols...)
-				}
-				t = &Rows{Table: set.Table, Cols: cols}
-				tables[set.Table] = t
-				order = append(order, set.Table)
-			}
-			for i, row := range set.Values {
-				if idCol != nil {
-					row = append([]any{idCol[i]}, row...)
-				}
-				t.Values = append(t.Values, row)
-			}
-		}
-		for i, c := range cs {
-			r, w := c.r, c.w
-			res := &got[i]
-			res.id = take("rmas", 1)[0]
-			add(Rows{Table: "rmas", Cols: rmaInsertCols,
-				Values: [][]any{append(append([]any{}, w.rma...), r.OrgID, 1, c.createdText, c.key)}}, []int64{res.id})
-			res.lineIDs = take("rma_lines", len(w.lines))
-			add(Rows{Table: "rma_lines", Cols: lineInsertCols, Values: withRMA(res.id, w.lines)}, res.lineIDs)
-			res.chargeIDs = take("charges", len(w.charges))
-			add(Rows{Table: "charges", Cols: chargeInsertCols, Values: withRMA(res.id, w.charges)}, res.chargeIDs)
-			for _, set := range w.children(res.id) {
-				add(set, nil)
-			}
-			res.eventIDs = take("events", len(c.evw.args))
-			events := make([][]any, len(c.evw.args))
-			for j, args := range c.evw.args {
-				events[j] = append([]any{res.id, j + 1}, args...) // a new RMA's first events
-			}
-			add(Rows{Table: "events", Cols: eventInsertCols, Values: events}, res.eventIDs)
-		}
-		for _, table := range order {
-			if t := tables[table]; len(t.Values) > 0 {
-				if err := l.Copy(t.Table, t.Cols, t.Values); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
+	take := func(table string, n int) []int64 {
+		out := ids[table][:n:n]
+		ids[table] = ids[table][n:]
+		return out
+	}
+	got := make([]bulkResult, len(cs))
+	tables := map[string]*Rows{}
+	var order []string
+	add := func(set Rows, idCol []int64) {
+		t := tables[set.Table]
+		if t == nil {
+			cols := set.Cols
+			if idCol != nil {
+				cols = append([]string{"id"}, cols...)
+			}
+			t = &Rows{Table: set.Table, Cols: cols}
+			tables[set.Table] = t
+			order = append(order, set.Table)
+		}
+		for i, row := range set.Values {
+			if idCol != nil {
+				row = append([]any{idCol[i]}, row...)
+			}
+			t.Values = append(t.Values, row)
+		}
+	}
+	for i, c := range cs {
+		r, w := c.r, c.w
+		res := &got[i]
+		res.id = take("rmas", 1)[0]
+		add(Rows{Table: "rmas", Cols: rmaInsertCols,
+			Values: [][]any{append(append([]any{}, w.rma...), r.OrgID, 1, c.createdText, c.key)}}, []int64{res.id})
+		res.lineIDs = take("rma_lines", len(w.lines))
+		add(Rows{Table: "rma_lines", Cols: lineInsertCols, Values: withRMA(res.id, w.lines)}, res.lineIDs)
+		res.chargeIDs = take("charges", len(w.charges))
+		add(Rows{Table: "charges", Cols: chargeInsertCols, Values: withRMA(res.id, w.charges)}, res.chargeIDs)
+		for _, set := range w.children(res.id) {
+			add(set, nil)
+		}
+		res.eventIDs = take("events", len(c.evw.args))
+		events := make([][]any, len(c.evw.args))
+		for j, args := range c.evw.args {
+			events[j] = append([]any{res.id, j + 1}, args...) // a new RMA's first events
+		}
+		add(Rows{Table: "events", Cols: eventInsertCols, Values: events}, res.eventIDs)
+	}
+	out := make([]Rows, 0, len(order))
+	for _, table := range order {
+		if t := tables[table]; len(t.Values) > 0 {
+			out = append(out, *t)
+		}
+	}
+	return out, got, nil
+}
+
+// applyBulk gives each create what the committed bulk write gave it.
+func applyBulk(cs []*create, got []bulkResult) {
 	for i, c := range cs {
 		res := got[i]
 		c.id, c.lineIDs, c.chargeIDs = res.id, res.lineIDs, res.chargeIDs
@@ -126,5 +119,36 @@ func (st *Store) bulkCreate(ctx context.Context, b Bulk, cs []*create) error {
 			c.evw.seqs[j] = j + 1
 		}
 	}
+}
+
+// bulkCreate writes every create in cs with the engine's bulk loader: IDs
+// reserved first (the rows name their RMA, and the caller learns its IDs),
+// then one COPY a table. Any refusal inside it (an idempotency key or a
+// number taken, even by another item of the batch) rolls the whole load
+// back: the caller then writes the items one by one, each with its own
+// answer. On success every create has its IDs, as insertRMA gives them.
+func (st *Store) bulkCreate(ctx context.Context, b Bulk, cs []*create) error {
+	var got []bulkResult
+	err := b.Bulk(ctx, "create rmas", func(l Loader) error {
+		ids, err := l.IDs(idCounts(cs))
+		if err != nil {
+			return err
+		}
+		tables, res, err := bulkTables(cs, ids)
+		if err != nil {
+			return err
+		}
+		got = res
+		for _, t := range tables {
+			if err := l.Copy(t.Table, t.Cols, t.Values); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	applyBulk(cs, got)
 	return nil
 }

@@ -24,3 +24,6 @@ func SetDenseAt(n int) int {
 
 // BulkLoads counts the batches CreateRMAs loaded with the engine's Bulk.
 func (st *Store) BulkLoads() int64 { return st.bulkLoads.Load() }
+
+// CreateBatches counts the batches of submissions written together.
+func (st *Store) CreateBatches() int64 { return st.batches.Load() }

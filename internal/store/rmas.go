@@ -220,7 +220,12 @@ func (st *Store) CreateRMA(ctx context.Context, r *rma.RMA, ev *rma.Event, idemp
 	if err != nil {
 		return err
 	}
-	if err := st.write(ctx, "create rma", func(q Querier) error { return st.insertRMA(ctx, q, c) }); err != nil {
+	if rsv, ok := st.d.(IDReserver); ok {
+		err = st.createBatched(rsv, c) // batch.go
+	} else {
+		err = st.write(ctx, "create rma", func(q Querier) error { return st.insertRMA(ctx, q, c) })
+	}
+	if err != nil {
 		return err
 	}
 	c.stored()

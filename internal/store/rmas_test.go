@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -328,5 +329,57 @@ func TestBulkLoad(t *testing.T) {
 	}
 	if n := db.Store.BulkLoads(); n != 1 {
 		t.Fatalf("%d bulk loads: a refused batch must be written one by one", n)
+	}
+}
+
+// TestSubmissionsWrittenTogether: on PostgreSQL, submissions that arrive
+// at once are written in shared transactions; each caller still gets its
+// own truth: a key used twice at the same instant has one winner, and the
+// loser is told which RMA holds it.
+func TestSubmissionsWrittenTogether(t *testing.T) {
+	db := openPostgres(t)
+	ctx := t.Context()
+	org := storetest.Partner(t, db)
+	subs := storetest.Submissions(t, db, org, 60, "together")
+	for i := 40; i < 60; i++ {
+		subs[i].Key = subs[i-20].Key // twenty keys sent twice
+	}
+	errs := make([]error, len(subs))
+	var wg sync.WaitGroup
+	for i, s := range subs {
+		wg.Go(func() { errs[i] = db.CreateRMA(ctx, s.R, s.Ev, s.Key) })
+	}
+	wg.Wait()
+	holder := map[string]int64{}
+	for i, s := range subs {
+		if errs[i] == nil {
+			if holder[s.Key] != 0 {
+				t.Fatalf("key %s won twice", s.Key)
+			}
+			holder[s.Key] = s.R.ID
+		}
+	}
+	for i, s := range subs {
+		var de *rma.Error
+		switch {
+		case errs[i] == nil:
+			got, err := db.RMA(ctx, s.R.ID)
+			must(t, err)
+			if got.Reference != s.R.Reference || got.Lines[0].ID != s.R.Lines[0].ID || s.Ev.Seq != 1 || s.Ev.RMAID != s.R.ID {
+				t.Fatalf("item %d reads back as %+v", i, got)
+			}
+		case errors.As(errs[i], &de) && de.Code == rma.ECONFLICT && de.ExistingID == holder[s.Key]:
+			if s.R.ID != 0 {
+				t.Fatalf("item %d lost but has an ID", i)
+			}
+		default:
+			t.Fatalf("item %d: %v (holder %d)", i, errs[i], holder[s.Key])
+		}
+	}
+	if len(holder) != 40 {
+		t.Fatalf("%d keys held, want 40", len(holder))
+	}
+	if db.Store.CreateBatches() == 0 {
+		t.Fatal("no batch was written together")
 	}
 }

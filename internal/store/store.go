@@ -115,7 +115,9 @@ type Store struct {
 	e Engine
 	d Dialect
 
-	bulkLoads atomic.Int64 // batches CreateRMAs loaded with the engine's Bulk, for tests
+	creates   createBatcher // submissions written together (batch.go)
+	bulkLoads atomic.Int64  // batches CreateRMAs loaded with the engine's Bulk, for tests
+	batches   atomic.Int64  // batches of submissions written together, for tests
 }
 
 // New makes the store over e and d.
