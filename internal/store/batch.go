@@ -5,22 +5,15 @@ import (
 	"sync"
 )
 
-// IDReserver is a dialect that reserves new rows' IDs ahead of the rows
-// (PostgreSQL's identity sequences), so that the RMAs of many submissions,
-// their lines and events can go in as one statement, without reading IDs
-// back between tables.
-type IDReserver interface {
-	ReserveIDs(ctx context.Context, q Querier, counts map[string]int) (map[string][]int64, error)
-}
-
-// Group commit of submissions, where the dialect reserves IDs.
+// Group commit of submissions, where the engine loads in bulk.
 //
 // On PostgreSQL a submission alone costs a transaction of its own: BEGIN,
 // the RMA's row, its other rows, COMMIT, each a round trip and a piece of
 // server work, and a WAL flush to wait for. Submissions that arrive while
 // others are being written wait, and are then written together: one
-// transaction, one statement for all their rows, one flush, as SQLite's
-// writer does for every write. Up to maxCreateFlushers such transactions
+// transaction, their IDs reserved in one round trip and their rows copied
+// in a statement a table (bulk.go), one flush, as SQLite's writer does for
+// every write. Up to maxCreateFlushers such transactions
 // run at once, so the server's cores stay busy; an idle desk writes a lone
 // submission at once. Should a batch be refused as a whole (an idempotency
 // key taken, even by another item of it), its items are written one by
@@ -45,14 +38,14 @@ type pendingCreate struct {
 
 // createBatched writes c with the submissions arriving with it; on nil, c
 // has what the transaction gave it.
-func (st *Store) createBatched(rsv IDReserver, c *create) error {
+func (st *Store) createBatched(bulk Bulk, c *create) error {
 	p := &pendingCreate{c: c, done: make(chan error, 1)}
 	b := &st.creates
 	b.mu.Lock()
 	b.pending = append(b.pending, p)
 	if b.running < maxCreateFlushers {
 		b.running++
-		go st.flushCreates(rsv)
+		go st.flushCreates(bulk)
 	}
 	b.mu.Unlock()
 	// Once queued, a submission is written whatever its caller does: the
@@ -61,7 +54,7 @@ func (st *Store) createBatched(rsv IDReserver, c *create) error {
 }
 
 // flushCreates writes what is pending, batch after batch, until nothing is.
-func (st *Store) flushCreates(rsv IDReserver) {
+func (st *Store) flushCreates(bulk Bulk) {
 	b := &st.creates
 	for {
 		b.mu.Lock()
@@ -81,43 +74,24 @@ func (st *Store) flushCreates(rsv IDReserver) {
 		batch := b.pending[:n:n]
 		b.pending = b.pending[n:]
 		b.mu.Unlock()
-		st.writeCreates(rsv, batch)
+		st.writeCreates(bulk, batch)
 	}
 }
 
-func (st *Store) writeCreates(rsv IDReserver, batch []*pendingCreate) {
+func (st *Store) writeCreates(bulk Bulk, batch []*pendingCreate) {
 	ctx := context.Background()
-	cs := make([]*create, len(batch))
-	for i, p := range batch {
-		cs[i] = p.c
-	}
-	var err error
-	if b, ok := st.e.(Bulk); ok && len(cs) > 1 {
-		err = st.bulkCreate(ctx, b, cs)
-	} else {
-		var got []bulkResult
-		err = st.write(ctx, "create rmas", func(q Querier) error {
-			ids, err := rsv.ReserveIDs(ctx, q, idCounts(cs))
-			if err != nil {
-				return err
-			}
-			tables, res, err := bulkTables(cs, ids)
-			if err != nil {
-				return err
-			}
-			got = res
-			return st.d.InsertRows(ctx, q, tables, nil)
-		})
-		if err == nil {
-			applyBulk(cs, got)
+	if len(batch) > 1 {
+		cs := make([]*create, len(batch))
+		for i, p := range batch {
+			cs[i] = p.c
 		}
-	}
-	if err == nil {
-		for _, p := range batch {
-			p.done <- nil
+		if st.bulkCreate(ctx, bulk, cs) == nil {
+			for _, p := range batch {
+				p.done <- nil
+			}
+			st.batches.Add(1)
+			return
 		}
-		st.batches.Add(1)
-		return
 	}
 	// Each on its own, side by side, so each gets its own answer.
 	var wg sync.WaitGroup

@@ -220,8 +220,8 @@ func (st *Store) CreateRMA(ctx context.Context, r *rma.RMA, ev *rma.Event, idemp
 	if err != nil {
 		return err
 	}
-	if rsv, ok := st.d.(IDReserver); ok {
-		err = st.createBatched(rsv, c) // batch.go
+	if bulk, ok := st.e.(Bulk); ok {
+		err = st.createBatched(bulk, c) // batch.go
 	} else {
 		err = st.write(ctx, "create rma", func(q Querier) error { return st.insertRMA(ctx, q, c) })
 	}

@@ -287,6 +287,9 @@ func TestBulkLoad(t *testing.T) {
 	if n := db.Store.BulkLoads(); n != 1 {
 		t.Fatalf("%d bulk loads, want the batch in one", n)
 	}
+	if last, first := rs[len(rs)-1].ID, rs[0].ID; last-first != int64(len(rs)-1) {
+		t.Fatalf("IDs %d to %d for %d RMAs: the load drew IDs it did not use", first, last, len(rs))
+	}
 	for i, r := range rs {
 		if errs[i] != nil {
 			t.Fatalf("item %d: %v", i, errs[i])
@@ -340,15 +343,29 @@ func TestSubmissionsWrittenTogether(t *testing.T) {
 	db := openPostgres(t)
 	ctx := t.Context()
 	org := storetest.Partner(t, db)
+	// One at a time, a submission is written alone and draws one ID:
+	// nothing tried and rolled back first.
+	alone := storetest.Submissions(t, db, org, 3, "alone")
+	for _, s := range alone {
+		must(t, db.CreateRMA(ctx, s.R, s.Ev, s.Key))
+	}
+	if alone[1].R.ID != alone[0].R.ID+1 || alone[2].R.ID != alone[1].R.ID+1 {
+		t.Fatalf("IDs %d, %d, %d: a lone submission wasted IDs", alone[0].R.ID, alone[1].R.ID, alone[2].R.ID)
+	}
 	subs := storetest.Submissions(t, db, org, 60, "together")
 	for i := 40; i < 60; i++ {
 		subs[i].Key = subs[i-20].Key // twenty keys sent twice
 	}
 	errs := make([]error, len(subs))
 	var wg sync.WaitGroup
+	start := make(chan struct{})
 	for i, s := range subs {
-		wg.Go(func() { errs[i] = db.CreateRMA(ctx, s.R, s.Ev, s.Key) })
+		wg.Go(func() {
+			<-start // all at the same instant
+			errs[i] = db.CreateRMA(ctx, s.R, s.Ev, s.Key)
+		})
 	}
+	close(start)
 	wg.Wait()
 	holder := map[string]int64{}
 	for i, s := range subs {

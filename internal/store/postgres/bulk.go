@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -50,7 +49,7 @@ type loader struct {
 }
 
 func (l loader) IDs(counts map[string]int) (map[string][]int64, error) {
-	return reserveIDs(l.ctx, pgxQuerier{l.tx}, counts)
+	return reserveIDs(l.ctx, l.tx, counts)
 }
 
 func (l loader) Copy(table string, cols []string, rows [][]any) error {
@@ -58,47 +57,11 @@ func (l loader) Copy(table string, cols []string, rows [][]any) error {
 	return err
 }
 
-// ReserveIDs takes counts[table] values from each table's identity
-// sequence, in one round trip (store.IDReserver): a batch of submissions
-// then names its rows' IDs itself and goes in as one statement. IDs come
-// back ascending a table, as the rows would have drawn them.
-func (dialect) ReserveIDs(ctx context.Context, q store.Querier, counts map[string]int) (map[string][]int64, error) {
-	return reserveIDs(ctx, sqlQuerier{q}, counts)
-}
-
-// rowsQuerier is the one query reserveIDs runs, on database/sql or on pgx.
-type rowsQuerier interface {
-	query(ctx context.Context, sql string, args ...any) (scanRows, error)
-}
-
-type scanRows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-	Close()
-}
-
-type sqlQuerier struct{ q store.Querier }
-
-func (s sqlQuerier) query(ctx context.Context, sql string, args ...any) (scanRows, error) {
-	rows, err := s.q.QueryContext(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return sqlRows{rows}, nil
-}
-
-type sqlRows struct{ *sql.Rows }
-
-func (r sqlRows) Close() { r.Rows.Close() }
-
-type pgxQuerier struct{ tx pgx.Tx }
-
-func (p pgxQuerier) query(ctx context.Context, sql string, args ...any) (scanRows, error) {
-	return p.tx.Query(ctx, sql, args...)
-}
-
-func reserveIDs(ctx context.Context, q rowsQuerier, counts map[string]int) (map[string][]int64, error) {
+// reserveIDs takes counts[table] values from each table's identity
+// sequence, in one round trip: a bulk load then names its rows' IDs
+// itself. IDs come back ascending a table, as the rows would have drawn
+// them.
+func reserveIDs(ctx context.Context, tx pgx.Tx, counts map[string]int) (map[string][]int64, error) {
 	tables := make([]string, 0, len(counts))
 	ns := make([]int64, 0, len(counts))
 	for table, n := range counts {
@@ -110,7 +73,7 @@ func reserveIDs(ctx context.Context, q rowsQuerier, counts map[string]int) (map[
 	if len(tables) == 0 {
 		return out, nil
 	}
-	rows, err := q.query(ctx, `SELECT v.t, nextval(pg_get_serial_sequence(v.t, 'id'))
+	rows, err := tx.Query(ctx, `SELECT v.t, nextval(pg_get_serial_sequence(v.t, 'id'))
 		FROM unnest($1::text[], $2::bigint[]) AS v(t, n) CROSS JOIN LATERAL generate_series(1, v.n)
 		ORDER BY 1, 2`, tables, ns)
 	if err != nil {
