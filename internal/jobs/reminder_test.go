@@ -6,10 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/jobs"
 	"github.com/rmadesk/rmadesk/internal/notify"
-	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -20,23 +18,7 @@ import (
 func TestOneReminderJobEscalates(t *testing.T) {
 	d := newDesk(t)
 	ctx := context.Background()
-	org, err := auth.NewAccounts(d.db).CreateOrg(ctx, rma.System, auth.NewOrg{Name: "Partner", Role: "partner", Country: "NL", Email: "rma@partner.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	partner := rma.Actor{OrgID: org.ID, Role: rma.RoleRequester, Name: "partner"}
-	submit := func() *rma.RMA {
-		c, err := policy.ParseClaim([]byte(`{"requester": {"role": "partner"}, "product": {"category": "ssd"},
-			"dates": {"purchase": "2025-06-01", "reported": "2026-03-02"}, "documents": ["purchase_receipt"]}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, _, err := d.svc.Submit(ctx, partner, rma.SubmitRequest{PolicyID: "dexxon", Lines: []rma.LineRequest{{Claim: c}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	submit := d.dexxonPartner(t)
 	late := submit()
 	// The submission's jobs: its notification and one reminder per vendor
 	// deadline (Dexxon has one).

@@ -26,10 +26,7 @@ func (st *Store) CreateOrg(ctx context.Context, o *rma.Org) error {
 	if nameKey(o.Name) == "" {
 		return rma.Invalid("name", "required")
 	}
-	created := o.Created
-	if created.IsZero() {
-		created = now()
-	}
+	created := orNow(o.Created)
 	var enc encoder
 	createdText := enc.Time("created", created)
 	role := enc.Name("role", o.Role)
@@ -124,10 +121,7 @@ func (st *Store) CreateUser(ctx context.Context, u *rma.User) error {
 	if nameKey(u.Email) == "" {
 		return rma.Invalid("email", "required")
 	}
-	created := u.Created
-	if created.IsZero() {
-		created = now()
-	}
+	created := orNow(u.Created)
 	var enc encoder
 	createdText := enc.Time("created", created)
 	if enc.Err != nil {
@@ -176,10 +170,7 @@ func (st *Store) CreateAPIKey(ctx context.Context, k *rma.APIKey) error {
 	if k.Prefix == "" {
 		return rma.Invalid("prefix", "required")
 	}
-	created := k.Created
-	if created.IsZero() {
-		created = now()
-	}
+	created := orNow(k.Created)
 	var enc encoder
 	createdText := enc.Time("created", created)
 	revokedText := enc.Time("revoked", k.Revoked)
@@ -249,16 +240,25 @@ func (st *Store) UserByID(ctx context.Context, id int64) (*rma.User, error) {
 // sessions in the same transaction: whoever held one must sign in again.
 func (st *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
 	return st.write(ctx, "set password", func(q Querier) error {
-		res, err := q.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
-		if err != nil {
+		if err := updateUser(ctx, q, userID, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
-		}
-		_, err = q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		return err
 	})
+}
+
+// updateUser runs update (its $2 is the user's ID) on one user, or says
+// there is no such user.
+func updateUser(ctx context.Context, q Querier, userID int64, update string, value any) error {
+	res, err := q.ExecContext(ctx, update, value, userID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
+	}
+	return nil
 }

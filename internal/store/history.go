@@ -112,10 +112,7 @@ func (st *Store) AddDocument(ctx context.Context, doc *rma.Document, ev *rma.Eve
 	if doc == nil {
 		return rma.Invalid("document", "missing")
 	}
-	created := doc.Created
-	if created.IsZero() {
-		created = now()
-	}
+	created := orNow(doc.Created)
 	id, err := st.attach(ctx, "add document", doc.RMAID, created, ev, func(createdText any) Rows {
 		return Rows{Table: "documents",
 			Cols: []string{"rma_id", "line_no", "kind", "filename", "content_type", "size", "sha256", "path", "uploaded_by", "created"},
@@ -218,10 +215,7 @@ func (st *Store) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) 
 	if m == nil {
 		return rma.Invalid("message", "missing")
 	}
-	created := m.Created
-	if created.IsZero() {
-		created = now()
-	}
+	created := orNow(m.Created)
 	id, err := st.attach(ctx, "add message", m.RMAID, created, ev, func(createdText any) Rows {
 		return Rows{Table: "messages", Cols: []string{"rma_id", "author", "from_desk", "body", "created"},
 			Values: [][]any{{m.RMAID, m.Author, m.FromDesk, m.Body, createdText}}, Returning: "id, rma_id"}

@@ -36,10 +36,7 @@ func (st *Store) IdempotentResponse(ctx context.Context, orgID int64, key string
 // SaveIdempotentResponse stores the response to an organisation's key; a
 // key already used is ECONFLICT and the first response stays.
 func (st *Store) SaveIdempotentResponse(ctx context.Context, orgID int64, key string, r rma.StoredResponse) error {
-	created := r.Created
-	if created.IsZero() {
-		created = now()
-	}
+	created := orNow(r.Created)
 	var enc encoder
 	createdText := enc.Time("created", created)
 	if enc.Err != nil {

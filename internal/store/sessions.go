@@ -111,18 +111,13 @@ func (st *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, err
 
 func (st *Store) SetUserDisabled(ctx context.Context, userID int64, disabled bool) error {
 	return st.write(ctx, "set user disabled", func(q Querier) error {
-		res, err := q.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled, userID)
-		if err != nil {
+		if err := updateUser(ctx, q, userID, `UPDATE users SET disabled = $1 WHERE id = $2`, disabled); err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return rma.Errorf(rma.ENOTFOUND, "user %d not found", userID)
+		if !disabled {
+			return nil
 		}
-		if disabled {
-			_, err = q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
-		}
+		_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		return err
 	})
 }

@@ -174,6 +174,14 @@ func storable(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
+// orNow is t, or the store's clock when the caller left t zero.
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return now()
+	}
+	return t
+}
+
 // now is the store's clock for timestamps the caller left zero. UTC strips
 // the monotonic reading, so the value in memory equals the one read back.
 func now() time.Time { return time.Now().UTC() }
