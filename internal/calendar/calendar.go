@@ -14,15 +14,24 @@ import (
 // Calendar is one country's public holidays and working days. Calendars come
 // from Lookup; they are immutable and safe for concurrent use.
 //
-// Holiday data exists for a range of years (see Covers). Outside it a
-// Calendar knows no holidays and treats Monday to Friday as working days,
-// which is the best guess available rather than an error, because a deadline
-// computation far in the future should still produce a date.
+// Holiday data exists for a range of years (see Years and Covers). Outside
+// it a Calendar knows no holidays and treats Monday to Friday as working
+// days, which is the best guess available rather than an error, because a
+// deadline computation far in the future should still produce a date;
+// callers that must not guess ask Covers first.
 type Calendar struct {
 	code   string
 	source string
-	first  Date // first covered day, 1 January of the first year
-	last   Date // last covered day, 31 December of the last year
+	first  Date // first day of the tables, 1 January of the first year
+	last   Date // last day of the tables, 31 December of the last year
+
+	// through is the last day whose answer is known. For a calendar kept
+	// from notices it is 30 December of the last year: the next year's
+	// notice may make 31 December a day off (the notice for 2023 did).
+	through Date
+	// notices marks a calendar kept from yearly notices (China's): a desk
+	// may add the next years as calendar files (Set.Add).
+	notices bool
 
 	// build produces the day entries; it runs once, on first use, so that
 	// importing the package stays free.
@@ -68,45 +77,39 @@ func (b bitset) set(i int)         { b[i>>6] |= 1 << (uint(i) & 63) }
 func (b bitset) clear(i int)       { b[i>>6] &^= 1 << (uint(i) & 63) }
 func (b bitset) has(i uint32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 
-// registry lists the calendars in Codes order. Constructing them does no
-// work: their tables are built on first use.
+// registry lists the built-in calendars in Codes order. Constructing them
+// does no work: their tables are built on first use.
 var registry = []*Calendar{
-	newCalendar("BE", beSource, beFirstYear, beLastYear, buildBE),
-	newCalendar("CN", cnSource, cnFirstYear, cnLastYear, buildCN),
-	newCalendar("DE", deSource, deFirstYear, deLastYear, buildDE),
-	newCalendar("NL", nlSource, nlFirstYear, nlLastYear, buildNL),
+	newCalendar("BE", beSource, beFirstYear, beLastYear, false, buildBE),
+	newCalendar("CN", cnSource, cnFirstYear, cnLastYear, true, buildCN),
+	newCalendar("DE", deSource, deFirstYear, deLastYear, false, buildDE),
+	newCalendar("NL", nlSource, nlFirstYear, nlLastYear, false, buildNL),
 }
 
-func newCalendar(code, source string, firstYear, lastYear int, build func() ([]dayEntry, error)) *Calendar {
-	return &Calendar{
-		code:   code,
-		source: source,
-		first:  DateOf(firstYear, time.January, 1),
-		last:   DateOf(lastYear, time.December, 31),
-		build:  build,
+func newCalendar(code, source string, firstYear, lastYear int, notices bool, build func() ([]dayEntry, error)) *Calendar {
+	c := &Calendar{
+		code:    code,
+		source:  source,
+		first:   DateOf(firstYear, time.January, 1),
+		last:    DateOf(lastYear, time.December, 31),
+		notices: notices,
+		build:   build,
 	}
+	c.through = c.last
+	if notices {
+		c.through = c.last - 1
+	}
+	return c
 }
 
-// Lookup returns the calendar for an upper-case ISO 3166-1 alpha-2 country
-// code such as "CN" or "NL". It does not fold case: codes come from our own
-// data, and a lower-case one there is a bug to surface, not to paper over.
-func Lookup(code string) (*Calendar, bool) {
-	for _, c := range registry {
-		if c.code == code {
-			return c, true
-		}
-	}
-	return nil, false
-}
+// Lookup returns the built-in calendar for an upper-case ISO 3166-1
+// alpha-2 country code such as "CN" or "NL". It does not fold case: codes
+// come from our own data, and a lower-case one there is a bug to surface,
+// not to paper over. A desk's calendar files are in a Set (LoadFS).
+func Lookup(code string) (*Calendar, bool) { return builtin.Lookup(code) }
 
 // Codes returns the known country codes, sorted. The slice is the caller's.
-func Codes() []string {
-	codes := make([]string, len(registry))
-	for i, c := range registry {
-		codes[i] = c.code
-	}
-	return codes
-}
+func Codes() []string { return builtin.Codes() }
 
 // Code returns the calendar's ISO 3166-1 alpha-2 country code.
 func (c *Calendar) Code() string { return c.code }
@@ -115,10 +118,24 @@ func (c *Calendar) Code() string { return c.code }
 // showing next to a computed deadline.
 func (c *Calendar) Source() string { return c.source }
 
-// Covers reports whether holiday data exists for d's year. Answers for
+// Years returns the first and the last year the calendar's data covers.
+// For a calendar kept from notices the last year's 31 December is not
+// covered (see Covers).
+func (c *Calendar) Years() (first, last int) {
+	first, _, _ = c.first.YMD()
+	last, _, _ = c.last.YMD()
+	return first, last
+}
+
+// CoveredThrough returns the last day Covers is true for.
+func (c *Calendar) CoveredThrough() Date { return c.through }
+
+// Covers reports whether the calendar's data decides d. Answers for
 // uncovered dates are a weekday-only guess; callers that must not guess
-// check this first.
-func (c *Calendar) Covers(d Date) bool { return d >= c.first && d <= c.last }
+// check this first. For China that is 1 January of the first year to 30
+// December of the last: the notice for the next year may make 31 December
+// a day off, as the notice for 2023 did with 31 December 2022.
+func (c *Calendar) Covers(d Date) bool { return d >= c.first && d <= c.through }
 
 // IsHoliday reports whether d is an official public holiday or official day
 // off. For China that is every day of an official days-off block, weekends

@@ -64,7 +64,10 @@ func TestCovers(t *testing.T) {
 	}{
 		{"CN", "2019-12-31", false},
 		{"CN", "2020-01-01", true},
-		{"CN", "2026-12-31", true},
+		{"CN", "2026-12-30", true},
+		// The notice for 2027 may make 31 December 2026 a day off, as the
+		// notice for 2023 did with 31 December 2022.
+		{"CN", "2026-12-31", false},
 		{"CN", "2027-01-01", false},
 		{"NL", "1990-01-01", true},
 		{"NL", "1989-12-31", false},

@@ -10,7 +10,13 @@
 // The package is pure: holiday data is compiled in (China's from the State
 // Council notices in data/cn.txt, the Netherlands', Belgium's and Germany's
 // from github.com/rickar/cal/v2), nothing reads a file, the network or the
-// clock at run time, and each calendar's lookup tables are built on first use
-// so that importing the package costs nothing. After that, the day queries
-// are O(1) bit tests and do not allocate.
+// clock at run time except the calendar files a caller hands it (LoadFS, an
+// fs.FS: the years a desk adds to China's calendar), and each calendar's
+// lookup tables are built on first use so that importing the package costs
+// nothing. After that, the day queries are O(1) bit tests and do not
+// allocate.
+//
+// Every calendar knows the days its data covers (Calendar.Covers); outside
+// them its answers are a weekday-only guess, and callers that must not
+// guess (the warranty roll-forward) ask first.
 package calendar
