@@ -46,6 +46,7 @@ func commands() []command {
 		{"apikey", "create, list and revoke API keys", runAPIKeys},
 		{"user", "create, disable, enable or sign out a portal user (password on stdin)", runUsers},
 		{"policy", "list, show, lint and check return policies", runPolicy},
+		{"calendar", "list the holiday calendars and the days they cover (--calendars DIR adds a desk's files)", runCalendar},
 		{"bench", "measure throughput and latency under load (starts its own desk, or drives one at --url)", runBench},
 		{"import-csv", "file RMAs in bulk from a CSV file, one line per RMA line", runImportCSV},
 		{"version", "print the version", runVersion},

@@ -27,7 +27,8 @@ Subcommands:
                          decide a claim (JSON, from stdin by default) by the
                          version in force on its reported date
 
---dir DIR loads the packs from DIR instead of the embedded ones.`
+--dir DIR loads the packs from DIR instead of the embedded ones; --calendars DIR
+adds the desk's calendar files in DIR (rmadesk calendar list).`
 
 func runPolicy(e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -72,6 +73,7 @@ func packs(dir string) (*policy.Set, error) {
 // version of it), or a YAML file.
 type policyRef struct {
 	ref, version, dir string
+	calendars         string // the desk's calendar files (--calendars)
 }
 
 // resolve finds the policy. For a pack ID without a version it takes the
@@ -92,9 +94,18 @@ func (r policyRef) resolve(day calendar.Date) (*policy.Policy, error) {
 		if err != nil {
 			return nil, badInputf("--policy: %v", err)
 		}
+		if r.calendars != "" {
+			cals, err := deskCalendars(r.calendars)
+			if err != nil {
+				return nil, err
+			}
+			if p, err = p.WithCalendars(cals); err != nil {
+				return nil, badInputf("--calendars: %v", err)
+			}
+		}
 		return p, nil
 	}
-	set, err := packs(r.dir)
+	set, err := packsWithCalendars(r.dir, r.calendars)
 	if err != nil {
 		return nil, err
 	}
@@ -119,15 +130,16 @@ func looksLikeFile(ref string) bool {
 }
 
 func runPolicyList(e *env, args []string) error {
-	fs := newFlags(e, "policy list", "policy list [--dir DIR]")
+	fs := newFlags(e, "policy list", "policy list [--dir DIR] [--calendars DIR]")
 	dir := fs.String("dir", "", "load policy packs from `DIR` instead of the embedded ones")
+	cals := calendarsFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return badInputf("policy list: unexpected argument %q", fs.Arg(0))
 	}
-	set, err := packs(*dir)
+	set, err := packsWithCalendars(*dir, *cals)
 	if err != nil {
 		return err
 	}
@@ -140,9 +152,10 @@ func runPolicyList(e *env, args []string) error {
 }
 
 func runPolicyShow(e *env, args []string) error {
-	fs := newFlags(e, "policy show", "policy show [--dir DIR] [--version V] [--clauses] ID|FILE")
+	fs := newFlags(e, "policy show", "policy show [--dir DIR] [--calendars DIR] [--version V] [--clauses] ID|FILE")
 	var r policyRef
 	fs.StringVar(&r.dir, "dir", "", "load policy packs from `DIR` instead of the embedded ones")
+	calendarsVar(fs, &r.calendars)
 	fs.StringVar(&r.version, "version", "", "show version `V` (default: the latest)")
 	quotes := fs.Bool("clauses", false, "print each clause with its quoted text")
 	if err := parseFlags(fs, args); err != nil {
@@ -203,11 +216,12 @@ func runPolicyLint(e *env, args []string) error {
 }
 
 func runPolicyCheck(e *env, args []string) error {
-	fs := newFlags(e, "policy check", "policy check --policy ID|FILE [--version V] [--json] [--claim FILE] [--dir DIR]")
+	fs := newFlags(e, "policy check", "policy check --policy ID|FILE [--version V] [--json] [--claim FILE] [--dir DIR] [--calendars DIR]")
 	var r policyRef
 	fs.StringVar(&r.ref, "policy", "", "the policy: a pack `ID` or a YAML file")
 	fs.StringVar(&r.version, "version", "", "use version `V` of the pack (default: the version in force on the claim's reported date)")
 	fs.StringVar(&r.dir, "dir", "", "load policy packs from `DIR` instead of the embedded ones")
+	calendarsVar(fs, &r.calendars)
 	asJSON := fs.Bool("json", false, "print the decision as JSON")
 	claimFile := fs.String("claim", "-", "read the claim from `FILE` (- for stdin)")
 	if err := parseFlags(fs, args); err != nil {

@@ -129,12 +129,13 @@ func (f *storeFlags) openExisting(ctx context.Context) (database, error) {
 }
 
 func runServe(e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve [--addr HOST:PORT] [--ops-addr HOST:PORT] [--data-dir DIR] [--db URL] [--demo] [--dir POLICIES]")
+	fs := newFlags(e, "serve", "serve [--addr HOST:PORT] [--ops-addr HOST:PORT] [--data-dir DIR] [--db URL] [--demo] [--dir POLICIES] [--calendars DIR]")
 	var sf storeFlags
 	sf.register(fs)
 	addr := fs.String("addr", envOr("RMADESK_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (env RMADESK_ADDR)")
 	demo := fs.Bool("demo", false, "create demo organisations and keys for the five seed policies, and print how to try them")
 	dir := fs.String("dir", os.Getenv("RMADESK_POLICIES"), "load policy packs from `DIR` instead of the embedded ones (env RMADESK_POLICIES)")
+	calendarsDir := calendarsFlag(fs)
 	logFormat := fs.String("log-format", envOr("RMADESK_LOG_FORMAT", "text"), "log as `text` or json (env RMADESK_LOG_FORMAT)")
 	apiRate := fs.Float64("api-rate", envFloat("RMADESK_API_RATE", 0), "API calls per second each key (or keyless client address) may make; 0 is unlimited (env RMADESK_API_RATE)")
 	apiBurst := fs.Int("api-burst", int(envFloat("RMADESK_API_BURST", 0)), "API calls a key may make at once before --api-rate applies; 0 is 4 × --api-rate (env RMADESK_API_BURST)")
@@ -165,7 +166,7 @@ func runServe(e *env, args []string) error {
 		return badInputf("serve: unexpected argument %q", fs.Arg(0))
 	}
 	ctx := e.ctx
-	set, err := packs(*dir)
+	set, err := packsWithCalendars(*dir, *calendarsDir)
 	if err != nil {
 		return err
 	}
