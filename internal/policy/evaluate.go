@@ -52,6 +52,14 @@ type Reason struct {
 	Code   string `json:"code"`
 	Clause string `json:"clause"`
 	Text   string `json:"text"`
+	// How Text was composed, so that a face can say it in another
+	// language (Policy.ReasonText): Msg names the engine's wording, Args
+	// are its values (dates, numbers, names from the format's vocabulary,
+	// never English prose), Key names the pack's text it carries. A reason
+	// stored before they were kept has none, and is shown as Text.
+	Msg  string   `json:"msg,omitempty"`
+	Args []string `json:"args,omitempty"`
+	Key  string   `json:"key,omitempty"`
 }
 
 // MarshalJSON writes empty lists as [] rather than null, so clients can
@@ -117,6 +125,7 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		// applying rules the requester could not have known.
 		d.raise(Review)
 		d.add(CodePolicyNotInForce, "", "the claim was reported on "+c.Dates.Reported.String()+", before version "+p.Version+" of this policy took effect on "+p.EffectiveFrom.String())
+		d.said(CodePolicyNotInForce, "", c.Dates.Reported.String(), p.Version, p.EffectiveFrom.String())
 	}
 	p.checkScope(&c, &d)
 	var route Route
@@ -135,6 +144,13 @@ func (p *Policy) Evaluate(c Claim) Decision {
 
 func (d *Decision) add(code, clause, text string) {
 	d.Reasons = append(d.Reasons, Reason{Code: code, Clause: clause, Text: text})
+}
+
+// said records how the reason just added was composed (Reason.Msg, Key,
+// Args), for its translations (say.go).
+func (d *Decision) said(msg, key string, args ...string) {
+	r := &d.Reasons[len(d.Reasons)-1]
+	r.Msg, r.Key, r.Args = msg, key, args
 }
 
 // raise makes v the verdict unless a more severe one is already given.
@@ -162,6 +178,7 @@ func (p *Policy) checkRequester(c *Claim, d *Decision) bool {
 	for _, rf := range p.Requesters.Refusals {
 		if rf.Roles.Has(role) {
 			d.add(CodeRequesterNotEligible, rf.Clause, rf.Text)
+			d.said("", rf.Key)
 			return false
 		}
 	}
@@ -171,6 +188,7 @@ func (p *Policy) checkRequester(c *Claim, d *Decision) bool {
 	}
 	d.add(CodeRequesterNotEligible, p.Requesters.Clause,
 		"requester role "+role.String()+" may not file under this policy (only "+strings.Join(names, ", ")+")")
+	d.said(CodeRequesterNotEligible, "", append([]string{role.String()}, names...)...)
 	return false
 }
 
@@ -185,6 +203,7 @@ func (p *Policy) checkScope(c *Claim, d *Decision) {
 	if !inAnyRegion(p.Scope.Regions, c.Requester.Country) {
 		d.raise(p.Scope.Otherwise)
 		d.add(CodeRegionNotServed, p.Scope.Clause, c.Requester.Country+": "+p.Scope.Text)
+		d.said(CodeRegionNotServed, "scope", c.Requester.Country)
 	}
 }
 
@@ -194,6 +213,7 @@ func (d *Decision) addMissingCountry(clause string) {
 	}
 	d.raise(NeedsInfo)
 	d.add(CodeMissingCountry, clause, "requester.country is needed: the policy depends on where the requester is")
+	d.said(CodeMissingCountry, "")
 }
 
 // term finds the warranty term for a category and part; compile guarantees
@@ -232,11 +252,13 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 	if t == nil {
 		d.raise(Review)
 		d.add("no_warranty_term", p.Warranty.Clause, "no warranty term matches category "+c.Product.Category+" part "+c.Product.Part)
+		d.said("no_warranty_term", "", c.Product.Category, c.Product.Part)
 		return RouteWarranty
 	}
 	if !t.Covered {
 		d.raise(Reject)
 		d.add(CodePartNotCovered, t.Clause, t.Text)
+		d.said("", t.Key)
 		return RouteNone
 	}
 	known := p.warrantyStatus(c, d, t)
@@ -257,6 +279,7 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 			prefix = "within the window: "
 		}
 		d.add(CodeInWarranty, t.Clause, windowText(prefix, w, t.Within != nil, ""))
+		d.said(windowMsg(CodeInWarranty, t), "", windowArgs(t, w, "")...)
 		return RouteWarranty
 	}
 	if p.uncertain(c, d) {
@@ -268,8 +291,10 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 		code, prefix = CodeOutsideWindow, "outside the window: "
 	}
 	d.add(code, t.Clause, windowText(prefix, w, t.Within != nil, c.Dates.Reported.String()))
+	d.said(windowMsg(code, t), "", windowArgs(t, w, c.Dates.Reported.String())...)
 	if p.OutOfWarranty.Route == RouteChargeable {
 		d.add(CodeChargeableService, p.OutOfWarranty.Clause, p.OutOfWarranty.Text)
+		d.said("", "out_of_warranty")
 		return RouteChargeable
 	}
 	d.raise(Reject)
@@ -339,6 +364,7 @@ func (p *Policy) rollForward(c *Claim, d *Decision, rf *RollForward) {
 		if p.uncertain(c, d) {
 			d.raise(Review)
 			d.add(CodeCalendarNotCovered, rf.Clause, "the "+rf.Calendar.Code()+" holiday calendar has no data for "+last.String()+": a person must check whether the last day moves")
+			d.said(CodeCalendarNotCovered, "", rf.Calendar.Code(), last.String())
 		}
 		return
 	}
@@ -362,6 +388,7 @@ func (p *Policy) rollForward(c *Claim, d *Decision, rf *RollForward) {
 	b = moved.AppendFormat(b)
 	b = append(b, ", is the last day"...)
 	d.add(CodeHolidayExtended, rf.Clause, string(b))
+	d.said(CodeHolidayExtended, "", last.String(), rf.Calendar.Code(), rf.Calendar.HolidayName(last), moved.String())
 }
 
 // windowText explains a warranty window in one line, with one allocation.
@@ -399,6 +426,17 @@ func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
 	}
 	b := p.Warranty.Start[used]
 	d.add(CodeWarrantyFallback, b.Clause, strings.Join(skipped, ", ")+": the warranty runs from dates."+b.Date.String()+" "+d.Warranty.Start.String())
+	// Args: the date used and its day, then each date skipped, as
+	// "field" (not given) or "field/document" (given without its evidence).
+	args := []string{b.Date.String(), d.Warranty.Start.String()}
+	for _, s := range p.Warranty.Start[:used] {
+		if c.Dates.Get(s.Date).IsZero() {
+			args = append(args, s.Date.String())
+		} else {
+			args = append(args, s.Date.String()+"/"+s.Evidence.String())
+		}
+	}
+	d.said(CodeWarrantyFallback, "", args...)
 }
 
 func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
@@ -409,6 +447,7 @@ func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
 			fields = append(fields, "dates."+w.After.String())
 		}
 		d.add(CodeMissingDates, t.Clause, "the window runs from "+strings.Join(fields, " or ")+"; the claim gives none")
+		d.said(CodeMissingDates, "", windowFields(t.Within)...)
 		return
 	}
 	var options []string
@@ -423,6 +462,16 @@ func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
 		d.MissingDocuments = append(d.MissingDocuments, doc)
 	}
 	d.add(CodeMissingWarrantyStart, p.Warranty.Clause, "the warranty starts from "+strings.Join(options, ", else ")+"; the claim gives none of these")
+	// Args: each date the warranty may start from, "field" or "field/document".
+	args := make([]string, 0, len(p.Warranty.Start))
+	for _, b := range p.Warranty.Start {
+		if b.HasEvidence {
+			args = append(args, b.Date.String()+"/"+b.Evidence.String())
+		} else {
+			args = append(args, b.Date.String())
+		}
+	}
+	d.said(CodeMissingWarrantyStart, "", args...)
 }
 
 // evidenceToAskFor picks the one document that would let the warranty
@@ -460,12 +509,14 @@ func (p *Policy) evalDOA(c *Claim, d *Decision) bool {
 		if c.Conditions.Has(cr.Condition) {
 			met = false
 			d.add(CodeDOAConditionsNotMet, cr.Clause, "reported within the DOA window, but the unit has "+cr.Condition.String()+fallback)
+			d.said(CodeDOAConditionsNotMet+".condition", "", cr.Condition.String())
 		}
 	}
 	for i := range doa.Documents {
 		if r := &doa.Documents[i]; !r.satisfiedBy(c.Documents) {
 			met = false
 			d.add(CodeDOAConditionsNotMet, r.Clause, "reported within the DOA window, but without "+r.describe()+fallback)
+			d.said(CodeDOAConditionsNotMet+".document", "", docNames(r.AnyOf)...)
 		}
 	}
 	if !met {
@@ -480,6 +531,7 @@ func (p *Policy) evalDOA(c *Claim, d *Decision) bool {
 	b = last.AppendFormat(b)
 	b = append(b, ')')
 	d.add(CodeDOA, doa.Clause, string(b))
+	d.said(CodeDOA, "", itoa(w.Days), w.After.String(), start.String(), last.String())
 	return true
 }
 
@@ -496,11 +548,13 @@ func (p *Policy) evalWithdrawal(c *Claim, d *Decision) Route {
 	if wd == nil {
 		d.raise(Reject)
 		d.add(CodeWithdrawalNotOffered, "", "this policy offers no right of withdrawal; file a defect claim instead")
+		d.said(CodeWithdrawalNotOffered, "")
 		return RouteNone
 	}
 	if !wd.Roles.Has(c.Requester.Role) {
 		d.raise(Reject)
 		d.add(CodeRequesterNotEligible, wd.Clause, wd.Text)
+		d.said("", "withdrawal")
 		return RouteNone
 	}
 	w, start, last, open, found := openWindow(wd.Within, &c.Dates)
@@ -511,16 +565,19 @@ func (p *Policy) evalWithdrawal(c *Claim, d *Decision) Route {
 			fields = append(fields, "dates."+w.After.String())
 		}
 		d.add(CodeMissingDates, wd.Clause, "the withdrawal period runs from "+strings.Join(fields, " or ")+"; the claim gives none")
+		d.said(CodeMissingDates+".withdrawal", "", windowFields(wd.Within)...)
 		return RouteWithdrawal
 	}
 	d.Window = WindowStatus{Name: "withdrawal", Basis: w.After, Start: start, LastDay: last, Open: open}
 	text := "withdrawal period of " + w.desc + " " + start.String() + ", last day " + last.String()
 	if open {
 		d.add(CodeWithinWithdrawal, wd.Clause, text)
+		d.said("withdrawal_window", "", itoa(w.Days), w.After.String(), start.String(), last.String())
 		return RouteWithdrawal
 	}
 	d.raise(Reject)
 	d.add(CodeOutsideWindow, wd.Clause, text+", reported "+c.Dates.Reported.String())
+	d.said("withdrawal_window", "", itoa(w.Days), w.After.String(), start.String(), last.String(), c.Dates.Reported.String())
 	return RouteNone
 }
 
@@ -538,6 +595,11 @@ func (p *Policy) applyExclusions(c *Claim, d *Decision, route Route) Route {
 			continue
 		}
 		d.add(e.Code(), e.Clause, e.Text)
+		if e.Key != "" {
+			d.said("", e.Key)
+		} else {
+			d.said("exclusion."+e.Effect.String(), "", e.Code())
+		}
 		switch e.Effect {
 		case Void:
 			d.raise(Reject)
@@ -582,6 +644,7 @@ func (p *Policy) checkDocuments(c *Claim, d *Decision, route Route) {
 			text += ": " + r.Note
 		}
 		d.add(CodeMissingDocuments, r.Clause, text)
+		d.said(CodeMissingDocuments, r.Key, docNames(r.AnyOf)...)
 	}
 }
 

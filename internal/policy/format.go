@@ -73,6 +73,7 @@ type refusalYAML struct {
 	Text   string   `yaml:"text"`
 	Clause string   `yaml:"clause"`
 }
+	Key    string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type warrantyYAML struct {
 	Clause      string           `yaml:"clause"`
@@ -97,6 +98,7 @@ type termYAML struct {
 	Text     string       `yaml:"text"`
 	Clause   string       `yaml:"clause"`
 }
+	Key      string       `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type windowYAML struct {
 	Days  int    `yaml:"days"`
@@ -148,6 +150,7 @@ type exclusionYAML struct {
 	Text      string   `yaml:"text"`
 	Clause    string   `yaml:"clause"`
 }
+	Key       string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type documentYAML struct {
 	Document       string   `yaml:"document"`
@@ -159,6 +162,7 @@ type documentYAML struct {
 	Note           string   `yaml:"note"`
 	Clause         string   `yaml:"clause"`
 }
+	Key            string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type rmaNumberYAML struct {
 	ValidDays     int    `yaml:"valid_days"`
@@ -190,6 +194,7 @@ type shippingYAML struct {
 	Text      string   `yaml:"text"`
 	Clause    string   `yaml:"clause"`
 }
+	Key       string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type feeYAML struct {
 	Kind     string   `yaml:"kind"`
@@ -201,6 +206,7 @@ type feeYAML struct {
 	Text     string   `yaml:"text"`
 	Clause   string   `yaml:"clause"`
 }
+	Key      string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type resolutionYAML struct {
 	Routes   []string `yaml:"routes"`
@@ -210,6 +216,7 @@ type resolutionYAML struct {
 	Text     string   `yaml:"text"`
 	Clause   string   `yaml:"clause"`
 }
+	Key      string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type replacementYAML struct {
 	Grades            []string `yaml:"grades"`
@@ -237,6 +244,7 @@ type instructionYAML struct {
 
 type notEnforcedYAML struct {
 	Clause string `yaml:"clause"`
+	Key    string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Reason string `yaml:"reason"`
 }
 

@@ -85,6 +85,9 @@ func Load(name string, data []byte) (*Policy, error) {
 	}
 	c := &compiler{}
 	p := c.compile(&raw)
+	if len(c.issues) == 0 {
+		c.assignTextKeys(&raw, p) // texts.go
+	}
 	if len(c.issues) > 0 {
 		issues := make([]Issue, 0, len(c.issues))
 		for _, pi := range c.issues {
@@ -226,23 +229,41 @@ func positioned(name string, n ast.Node, keyPath, msg string) Issue {
 
 // LoadFS loads every *.yaml and *.yml file at the top of fsys, in name
 // order, into a Set. One directory may hold several versions of a policy.
+// A file named PACK.LANG.yaml beside PACK.yaml is the pack's texts in
+// another language, loaded with it.
 func LoadFS(fsys fs.FS) (*Set, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
-	var ps []*Policy
+	var names []string
 	for _, e := range entries {
 		if e.IsDir() || (path.Ext(e.Name()) != ".yaml" && path.Ext(e.Name()) != ".yml") {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, e.Name())
+		names = append(names, e.Name())
+	}
+	// A pack's translations (pixfra.nl.yaml beside pixfra.yaml) are loaded
+	// with it: translations.go.
+	files, translations := translationFiles(names)
+	var ps []*Policy
+	for _, name := range files {
+		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		p, err := Load(e.Name(), data)
+		p, err := Load(name, data)
 		if err != nil {
 			return nil, err
+		}
+		for _, tn := range translations[name] {
+			data, err := fs.ReadFile(fsys, tn)
+			if err != nil {
+				return nil, err
+			}
+			if err := Translate(p, tn, data); err != nil {
+				return nil, err
+			}
 		}
 		ps = append(ps, p)
 	}

@@ -41,6 +41,9 @@ type Policy struct {
 	clauses map[string]*Clause
 }
 
+
+	texts        []TextKey               // every text a translation may give, in file order (texts.go)
+	translations map[string]*Translation // by language
 // Clause is a passage of the source policy, quoted, that rules cite by ID.
 type Clause struct {
 	ID      string
@@ -103,6 +106,7 @@ type Refusal struct {
 	Text   string
 	Clause string
 }
+	Key    string // its text's key, for translations (texts.go)
 
 // Warranty is the warranty (or fixed return window) for defects.
 type Warranty struct {
@@ -133,6 +137,7 @@ type Term struct {
 	Text     string   // shown when the part is not covered
 	Clause   string
 	length   string // "2 years", precomputed for explanations
+	Key      string   // its text's key, for translations (texts.go)
 }
 
 // Length describes the term ("3 years", "1 year 6 months").
@@ -217,6 +222,7 @@ type Exclusion struct {
 	Text         string
 	Clause       string
 }
+	Key          string // its text's key, for translations (texts.go)
 
 // Code is the reason code the exclusion gives: the condition's or cause's name.
 func (e *Exclusion) Code() string {
@@ -265,6 +271,7 @@ type DocumentRule struct {
 	Note           string
 	Clause         string
 }
+	Key            string // its text's key, for translations (texts.go)
 
 func (r *DocumentRule) appliesTo(route Route, country string) bool {
 	if !r.Routes.Matches(route) {
@@ -324,6 +331,7 @@ type Deadline struct {
 	Text     string
 	Clause   string
 }
+	Key      string // its text's key, for translations (texts.go)
 
 // Due returns the last day of the deadline for an event on day from.
 func (d *Deadline) Due(from calendar.Date) calendar.Date {
@@ -347,6 +355,7 @@ type ShippingRule struct {
 	Text      string
 	Clause    string
 }
+	Key       string // its text's key, for translations (texts.go)
 
 // Fee is a charge the policy allows.
 type Fee struct {
@@ -359,6 +368,7 @@ type Fee struct {
 	Text     string
 	Clause   string
 }
+	Key      string // its text's key, for translations (texts.go)
 
 // ResolutionRule is what the vendor offers on some routes.
 type ResolutionRule struct {
@@ -369,6 +379,7 @@ type ResolutionRule struct {
 	Text     string
 	Clause   string
 }
+	Key      string // its text's key, for translations (texts.go)
 
 // Replacement says what a replacement unit may be.
 type Replacement struct {
@@ -390,6 +401,7 @@ type ServiceLocation struct {
 	Clause     string
 }
 
+	Key        string // its text's key, for translations (texts.go)
 // Instruction is something the requester must do, shown with the
 // authorization and on the return label.
 type Instruction struct {
@@ -401,6 +413,7 @@ type Instruction struct {
 // NotEnforced is a passage of the source that the engine does not decide on,
 // with the reason (a statement of liability, advice, a web page's navigation).
 type NotEnforced struct {
+	Key    string // its text's key, for translations (texts.go)
 	Clause string
 	Reason string
 }
