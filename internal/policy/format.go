@@ -71,9 +71,9 @@ type requestersYAML struct {
 type refusalYAML struct {
 	Roles  []string `yaml:"roles"`
 	Text   string   `yaml:"text"`
+	Key    string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause string   `yaml:"clause"`
 }
-	Key    string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type warrantyYAML struct {
 	Clause      string           `yaml:"clause"`
@@ -96,9 +96,9 @@ type termYAML struct {
 	Months   int          `yaml:"months"`
 	Within   []windowYAML `yaml:"within"`
 	Text     string       `yaml:"text"`
+	Key      string       `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause   string       `yaml:"clause"`
 }
-	Key      string       `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type windowYAML struct {
 	Days  int    `yaml:"days"`
@@ -148,9 +148,9 @@ type exclusionYAML struct {
 	Effect    string   `yaml:"effect"`
 	Routes    []string `yaml:"routes"`
 	Text      string   `yaml:"text"`
+	Key       string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause    string   `yaml:"clause"`
 }
-	Key       string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type documentYAML struct {
 	Document       string   `yaml:"document"`
@@ -160,9 +160,9 @@ type documentYAML struct {
 	Regions        []string `yaml:"regions"`
 	OutsideRegions []string `yaml:"outside_regions"`
 	Note           string   `yaml:"note"`
+	Key            string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause         string   `yaml:"clause"`
 }
-	Key            string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type rmaNumberYAML struct {
 	ValidDays     int    `yaml:"valid_days"`
@@ -192,9 +192,9 @@ type shippingYAML struct {
 	PaidBy    string   `yaml:"paid_by"`
 	Terms     string   `yaml:"terms"`
 	Text      string   `yaml:"text"`
+	Key       string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause    string   `yaml:"clause"`
 }
-	Key       string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type feeYAML struct {
 	Kind     string   `yaml:"kind"`
@@ -204,9 +204,9 @@ type feeYAML struct {
 	Routes   []string `yaml:"routes"`
 	Findings []string `yaml:"findings"`
 	Text     string   `yaml:"text"`
+	Key      string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause   string   `yaml:"clause"`
 }
-	Key      string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type resolutionYAML struct {
 	Routes   []string `yaml:"routes"`
@@ -214,9 +214,9 @@ type resolutionYAML struct {
 	ChosenBy string   `yaml:"chosen_by"`
 	Credit   string   `yaml:"credit"`
 	Text     string   `yaml:"text"`
+	Key      string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause   string   `yaml:"clause"`
 }
-	Key      string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 
 type replacementYAML struct {
 	Grades            []string `yaml:"grades"`
@@ -239,12 +239,12 @@ type locationYAML struct {
 type instructionYAML struct {
 	Text   string   `yaml:"text"`
 	Routes []string `yaml:"routes"`
+	Key    string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause string   `yaml:"clause"`
 }
 
 type notEnforcedYAML struct {
 	Clause string `yaml:"clause"`
-	Key    string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Reason string `yaml:"reason"`
 }
 

@@ -39,11 +39,11 @@ type Policy struct {
 	Calendar         *calendar.Calendar // the desk's working days, for deadlines; may be nil
 
 	clauses map[string]*Clause
-}
-
 
 	texts        []TextKey               // every text a translation may give, in file order (texts.go)
 	translations map[string]*Translation // by language
+}
+
 // Clause is a passage of the source policy, quoted, that rules cite by ID.
 type Clause struct {
 	ID      string
@@ -104,9 +104,9 @@ type Requesters struct {
 type Refusal struct {
 	Roles  RoleSet
 	Text   string
+	Key    string // its text's key, for translations (texts.go)
 	Clause string
 }
-	Key    string // its text's key, for translations (texts.go)
 
 // Warranty is the warranty (or fixed return window) for defects.
 type Warranty struct {
@@ -135,9 +135,9 @@ type Term struct {
 	Months   int
 	Within   []Window // a fixed window instead of a term: any one open window suffices
 	Text     string   // shown when the part is not covered
+	Key      string   // its text's key, for translations (texts.go)
 	Clause   string
 	length   string // "2 years", precomputed for explanations
-	Key      string   // its text's key, for translations (texts.go)
 }
 
 // Length describes the term ("3 years", "1 year 6 months").
@@ -220,9 +220,9 @@ type Exclusion struct {
 	Effect       Effect
 	Routes       RouteSet // the routes it applies on; empty: all
 	Text         string
+	Key          string // its text's key, for translations (texts.go)
 	Clause       string
 }
-	Key          string // its text's key, for translations (texts.go)
 
 // Code is the reason code the exclusion gives: the condition's or cause's name.
 func (e *Exclusion) Code() string {
@@ -269,9 +269,9 @@ type DocumentRule struct {
 	Regions        []*Region // only for requesters in one of these
 	OutsideRegions []*Region // only for requesters outside all of these
 	Note           string
+	Key            string // its text's key, for translations (texts.go)
 	Clause         string
 }
-	Key            string // its text's key, for translations (texts.go)
 
 func (r *DocumentRule) appliesTo(route Route, country string) bool {
 	if !r.Routes.Matches(route) {
@@ -329,9 +329,9 @@ type Deadline struct {
 	Calendar *calendar.Calendar
 	Owner    string // "vendor" or "requester": who must act
 	Text     string
+	Key      string // its text's key, for translations (texts.go)
 	Clause   string
 }
-	Key      string // its text's key, for translations (texts.go)
 
 // Due returns the last day of the deadline for an event on day from.
 func (d *Deadline) Due(from calendar.Date) calendar.Date {
@@ -353,9 +353,9 @@ type ShippingRule struct {
 	PaidBy    Payer
 	Terms     string // an Incoterm such as DDP, when the policy names one
 	Text      string
+	Key       string // its text's key, for translations (texts.go)
 	Clause    string
 }
-	Key       string // its text's key, for translations (texts.go)
 
 // Fee is a charge the policy allows.
 type Fee struct {
@@ -366,9 +366,9 @@ type Fee struct {
 	Routes   RouteSet
 	Findings []string
 	Text     string
+	Key      string // its text's key, for translations (texts.go)
 	Clause   string
 }
-	Key      string // its text's key, for translations (texts.go)
 
 // ResolutionRule is what the vendor offers on some routes.
 type ResolutionRule struct {
@@ -377,9 +377,9 @@ type ResolutionRule struct {
 	ChosenBy string   // "vendor" or "requester"
 	Credit   string   // what a credit is worth: "last_invoiced_price", "purchase_price"
 	Text     string
+	Key      string // its text's key, for translations (texts.go)
 	Clause   string
 }
-	Key      string // its text's key, for translations (texts.go)
 
 // Replacement says what a replacement unit may be.
 type Replacement struct {
@@ -398,22 +398,22 @@ type ServiceLocation struct {
 	Address    []string
 	Regions    []*Region
 	Categories []string
+	Key        string // its text's key, for translations (texts.go)
 	Clause     string
 }
 
-	Key        string // its text's key, for translations (texts.go)
 // Instruction is something the requester must do, shown with the
 // authorization and on the return label.
 type Instruction struct {
 	Text   string
 	Routes RouteSet
+	Key    string // its text's key, for translations (texts.go)
 	Clause string
 }
 
 // NotEnforced is a passage of the source that the engine does not decide on,
 // with the reason (a statement of liability, advice, a web page's navigation).
 type NotEnforced struct {
-	Key    string // its text's key, for translations (texts.go)
 	Clause string
 	Reason string
 }
