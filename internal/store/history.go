@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 // Events, documents, messages, sequences and the serial index: what
@@ -58,30 +59,19 @@ func (st *Store) Events(ctx context.Context, rmaID int64) ([]rma.Event, error) {
 		if err := mustExist(ctx, q, rmaID); err != nil {
 			return err
 		}
-		rows, err := q.QueryContext(ctx,
-			`SELECT id, seq, at, actor, action, from_state, to_state, details
-			 FROM events WHERE rma_id = $1 ORDER BY seq`, rmaID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		d := decoder{Where: fmt.Sprintf("rma %d events", rmaID)}
-		for rows.Next() {
-			ev := rma.Event{RMAID: rmaID}
+		var err error
+		out, err = collect(ctx, q, func(row scanner) (ev rma.Event, err error) {
 			var at, details sql.NullString
 			var from, to string
-			if err := rows.Scan(&ev.ID, &ev.Seq, &at, &ev.Actor, &ev.Action, &from, &to, &details); err != nil {
-				return err
-			}
+			err = row.Scan(&ev.ID, &ev.Seq, &at, &ev.Actor, &ev.Action, &from, &to, &details)
+			ev.RMAID, ev.From, ev.To = rmaID, rma.State(from), rma.State(to)
 			ev.At = d.Time("at", at)
-			ev.From, ev.To = rma.State(from), rma.State(to)
-			ev.Details = d.Details("details", details)
-			out = append(out, ev)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return d.Err
+			ev.Details = sqlcodec.JSON[map[string]any](&d, "details", details)
+			return ev, err
+		}, `SELECT id, seq, at, actor, action, from_state, to_state, details
+			 FROM events WHERE rma_id = $1 ORDER BY seq`, rmaID)
+		return errors.Join(err, d.Err)
 	})
 	return out, err
 }
@@ -181,19 +171,9 @@ func (st *Store) Documents(ctx context.Context, rmaID int64) ([]rma.Document, er
 		if err := mustExist(ctx, q, rmaID); err != nil {
 			return err
 		}
-		rows, err := q.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE rma_id = $1 ORDER BY id`, rmaID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			doc, err := scanDocument(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, doc)
-		}
-		return rows.Err()
+		var err error
+		out, err = collect(ctx, q, scanDocument, `SELECT `+documentColumns+` FROM documents WHERE rma_id = $1 ORDER BY id`, rmaID)
+		return err
 	})
 	return out, err
 }
@@ -234,26 +214,15 @@ func (st *Store) Messages(ctx context.Context, rmaID int64) ([]rma.Message, erro
 		if err := mustExist(ctx, q, rmaID); err != nil {
 			return err
 		}
-		rows, err := q.QueryContext(ctx,
-			`SELECT id, author, from_desk, body, created FROM messages WHERE rma_id = $1 ORDER BY id`, rmaID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		d := decoder{Where: fmt.Sprintf("rma %d messages", rmaID)}
-		for rows.Next() {
-			m := rma.Message{RMAID: rmaID}
+		var err error
+		out, err = collect(ctx, q, func(row scanner) (m rma.Message, err error) {
 			var created sql.NullString
-			if err := rows.Scan(&m.ID, &m.Author, &m.FromDesk, &m.Body, &created); err != nil {
-				return err
-			}
-			m.Created = d.Time("created", created)
-			out = append(out, m)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return d.Err
+			err = row.Scan(&m.ID, &m.Author, &m.FromDesk, &m.Body, &created)
+			m.RMAID, m.Created = rmaID, d.Time("created", created)
+			return m, err
+		}, `SELECT id, author, from_desk, body, created FROM messages WHERE rma_id = $1 ORDER BY id`, rmaID)
+		return errors.Join(err, d.Err)
 	})
 	return out, err
 }

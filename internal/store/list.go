@@ -41,19 +41,7 @@ func (st *Store) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, str
 		if err != nil {
 			return err
 		}
-		rows, err := q.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRMA(rows)
-			if err != nil {
-				return err
-			}
-			page = append(page, *r)
-		}
-		if err := rows.Err(); err != nil {
+		if page, err = collect(ctx, q, scanRMA, query, args...); err != nil {
 			return err
 		}
 		// One row more than the page was asked for says whether a next page exists.

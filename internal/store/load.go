@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 // Reading an RMA: its row and each table of what it holds.
@@ -33,7 +35,7 @@ func loadRMA(ctx context.Context, q Querier, id int64) (*rma.RMA, error) {
 	if r.Charges, err = loadCharges(ctx, q, id); err != nil {
 		return nil, err
 	}
-	return r, nil
+	return &r, nil
 }
 
 const rmaColumns = `r.id, r.number, r.number_expires, r.org_id, r.reference, r.policy_id, r.policy_version,
@@ -42,15 +44,14 @@ const rmaColumns = `r.id, r.number, r.number_expires, r.org_id, r.reference, r.p
 
 type scanner interface{ Scan(...any) error }
 
-func scanRMA(row scanner) (*rma.RMA, error) {
-	var r rma.RMA
+func scanRMA(row scanner) (r rma.RMA, err error) {
 	var number, expires, reported, created, updated sql.NullString
 	var kind, state, verdict, route, outcome string
-	err := row.Scan(&r.ID, &number, &expires, &r.OrgID, &r.Reference, &r.PolicyID, &r.PolicyVersion,
+	err = row.Scan(&r.ID, &number, &expires, &r.OrgID, &r.Reference, &r.PolicyID, &r.PolicyVersion,
 		&kind, &state, &verdict, &route, &r.Resolution, &outcome, &r.Reason, &r.ReferredTo, &r.Location,
 		&r.NoSubstitute, &reported, &r.Version, &created, &updated, &r.Preference)
 	if err != nil {
-		return nil, err
+		return r, err
 	}
 	d := decoder{Where: fmt.Sprintf("rma %d", r.ID)}
 	r.Number = number.String
@@ -63,7 +64,7 @@ func scanRMA(row scanner) (*rma.RMA, error) {
 	r.Reported = d.Date("reported", reported)
 	r.Created = d.Time("created", created)
 	r.Updated = d.Time("updated", updated)
-	return &r, d.Err
+	return r, d.Err
 }
 
 const lineColumns = `l.id, l.rma_id, l.line_no, l.claim, l.quantity, l.fault, l.price_cents, l.price_currency,
@@ -92,53 +93,27 @@ func scanLineAfter(row scanner, before []any, after ...any) (rma.Line, error) {
 	d := decoder{Where: fmt.Sprintf("rma %d line %d", rmaID, l.No)}
 	l.Claim = d.Claim("claim", claim)
 	l.Decision = d.Decision("decision", decision)
-	l.MissingAccessories = d.Strings("missing_accessories", accessories)
-	l.EnclosedDocuments = d.Documents("enclosed_documents", enclosed)
+	l.MissingAccessories = sqlcodec.JSON[[]string](&d, "missing_accessories", accessories)
+	l.EnclosedDocuments = sqlcodec.JSON[[]policy.Document](&d, "enclosed_documents", enclosed)
 	l.Finding = rma.Finding(finding)
 	l.ReplacementWarrantyEnd = d.Date("replacement_warranty_end", warrantyEnd)
 	return l, d.Err
 }
 
 func loadLines(ctx context.Context, q Querier, rmaID int64) ([]rma.Line, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+lineColumns+` FROM rma_lines l WHERE l.rma_id = $1 ORDER BY l.line_no`, rmaID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rma.Line
-	for rows.Next() {
-		l, err := scanLine(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return collect(ctx, q, scanLine, `SELECT `+lineColumns+` FROM rma_lines l WHERE l.rma_id = $1 ORDER BY l.line_no`, rmaID)
 }
 
 func loadNumbers(ctx context.Context, q Querier, rmaID int64) ([]rma.NumberRecord, error) {
-	rows, err := q.QueryContext(ctx,
-		`SELECT number, issued, expires, is_current FROM rma_numbers WHERE rma_id = $1 ORDER BY position`, rmaID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rma.NumberRecord
 	d := decoder{Where: fmt.Sprintf("rma %d", rmaID)}
-	for rows.Next() {
-		var n rma.NumberRecord
+	out, err := collect(ctx, q, func(row scanner) (n rma.NumberRecord, err error) {
 		var issued, expires sql.NullString
-		if err := rows.Scan(&n.Number, &issued, &expires, &n.Current); err != nil {
-			return nil, err
-		}
+		err = row.Scan(&n.Number, &issued, &expires, &n.Current)
 		n.Issued = d.Date("number issued", issued)
 		n.Expires = d.Date("number expires", expires)
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, d.Err
+		return n, err
+	}, `SELECT number, issued, expires, is_current FROM rma_numbers WHERE rma_id = $1 ORDER BY position`, rmaID)
+	return out, errors.Join(err, d.Err)
 }
 
 // loadDeadlines loads the deadlines of several RMAs in one query, so a page
@@ -152,53 +127,36 @@ func loadDeadlines(ctx context.Context, q Querier, rmaIDs []int64) (map[int64][]
 	for i, id := range rmaIDs {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx,
-		`SELECT rma_id, name, owner, due, met, clause, description FROM deadlines
-		 WHERE rma_id IN (`+params(1, len(args))+`) ORDER BY rma_id, position`, args...)
-	if err != nil {
-		return nil, err
+	type row struct {
+		id int64
+		rma.Deadline
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var dl rma.Deadline
+	rows, err := collect(ctx, q, func(sc scanner) (r row, err error) {
 		var due, met sql.NullString
-		if err := rows.Scan(&id, &dl.Name, &dl.Owner, &due, &met, &dl.Clause, &dl.Text); err != nil {
-			return nil, err
+		if err := sc.Scan(&r.id, &r.Name, &r.Owner, &due, &met, &r.Clause, &r.Text); err != nil {
+			return r, err
 		}
-		d := decoder{Where: fmt.Sprintf("rma %d deadline %q", id, dl.Name)}
-		dl.Due = d.Date("due", due)
-		dl.Met = d.Time("met", met)
-		if d.Err != nil {
-			return nil, d.Err
-		}
-		out[id] = append(out[id], dl)
+		d := decoder{Where: fmt.Sprintf("rma %d deadline %q", r.id, r.Name)}
+		r.Due = d.Date("due", due)
+		r.Met = d.Time("met", met)
+		return r, d.Err
+	}, `SELECT rma_id, name, owner, due, met, clause, description FROM deadlines
+		 WHERE rma_id IN (`+params(1, len(args))+`) ORDER BY rma_id, position`, args...)
+	for _, r := range rows {
+		out[r.id] = append(out[r.id], r.Deadline)
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 func loadCharges(ctx context.Context, q Querier, rmaID int64) ([]rma.Charge, error) {
-	rows, err := q.QueryContext(ctx,
-		`SELECT id, line_no, kind, basis, description, quantity, amount_cents, currency, clause, created
-		 FROM charges WHERE rma_id = $1 ORDER BY id`, rmaID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rma.Charge
 	d := decoder{Where: fmt.Sprintf("rma %d charges", rmaID)}
-	for rows.Next() {
-		var c rma.Charge
+	out, err := collect(ctx, q, func(row scanner) (c rma.Charge, err error) {
 		var created sql.NullString
-		if err := rows.Scan(&c.ID, &c.LineNo, &c.Kind, &c.Basis, &c.Description, &c.Quantity,
-			&c.Amount.Cents, &c.Amount.Currency, &c.Clause, &created); err != nil {
-			return nil, err
-		}
+		err = row.Scan(&c.ID, &c.LineNo, &c.Kind, &c.Basis, &c.Description, &c.Quantity,
+			&c.Amount.Cents, &c.Amount.Currency, &c.Clause, &created)
 		c.Created = d.Time("created", created)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, d.Err
+		return c, err
+	}, `SELECT id, line_no, kind, basis, description, quantity, amount_cents, currency, clause, created
+		 FROM charges WHERE rma_id = $1 ORDER BY id`, rmaID)
+	return out, errors.Join(err, d.Err)
 }

@@ -158,3 +158,23 @@ func withRMA(id int64, rows [][]any) [][]any {
 	}
 	return out
 }
+
+// collect runs query and scans each row it returns with scan: the loop a
+// list of the store would otherwise write again. A scan that fails (or a
+// row that will not decode) ends it with that error.
+func collect[T any](ctx context.Context, q Querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

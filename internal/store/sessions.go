@@ -129,24 +129,18 @@ func (st *Store) APIKeys(ctx context.Context, orgID int64) ([]rma.APIKey, error)
 		query = `SELECT ` + sqlcodec.KeyColumns + ` FROM api_keys k WHERE k.org_id = $1 ORDER BY k.id`
 		args = append(args, orgID)
 	}
-	rows, err := st.pool().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, st.storeError("api keys", err)
-	}
-	defer rows.Close()
-	var out []rma.APIKey
-	for rows.Next() {
+	out, err := collect(ctx, st.pool(), func(row scanner) (rma.APIKey, error) {
 		var ks sqlcodec.KeyScan
-		if err := rows.Scan(ks.Dest()...); err != nil {
-			return nil, st.storeError("api keys", err)
+		if err := row.Scan(ks.Dest()...); err != nil {
+			return rma.APIKey{}, err
 		}
 		k, err := ks.Key()
 		if err != nil {
-			return nil, err
+			return rma.APIKey{}, err
 		}
-		out = append(out, *k)
-	}
-	if err := rows.Err(); err != nil {
+		return *k, nil
+	}, query, args...)
+	if err != nil {
 		return nil, st.storeError("api keys", err)
 	}
 	return out, nil

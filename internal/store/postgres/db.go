@@ -136,7 +136,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 // runs fn again in a new transaction, so fn must set its results rather
 // than add to them, and leave the caller's values alone until write has
 // returned.
-func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+func (db *DB) write(ctx context.Context, op string, fn func(store.Querier) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.writeOnce(ctx, fn)
 		if err == nil {
@@ -159,7 +159,7 @@ func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) erro
 	}
 }
 
-func (db *DB) writeOnce(ctx context.Context, fn func(*sql.Tx) error) error {
+func (db *DB) writeOnce(ctx context.Context, fn func(store.Querier) error) error {
 	// The isolation level is explicit: with a server default of
 	// SERIALIZABLE, a stale SaveRMA would fail to serialize instead of
 	// finding the version moved.
@@ -177,7 +177,7 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*sql.Tx) error) error {
 // read runs fn in a read-only REPEATABLE READ transaction, so that the
 // several queries that load one RMA see the same snapshot even while a
 // writer commits. A read-only transaction never fails to serialize.
-func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+func (db *DB) read(ctx context.Context, op string, fn func(store.Querier) error) error {
 	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return storeError(op, err)

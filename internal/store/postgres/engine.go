@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store"
@@ -14,11 +13,11 @@ import (
 type engine struct{ db *DB }
 
 func (e engine) Read(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	return e.db.read(ctx, op, func(tx *sql.Tx) error { return fn(tx) })
+	return e.db.read(ctx, op, fn)
 }
 
 func (e engine) Write(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	return e.db.write(ctx, op, func(tx *sql.Tx) error { return fn(tx) })
+	return e.db.write(ctx, op, fn)
 }
 
 // WriteEach runs the writes in one transaction: a bulk load pays one
@@ -32,7 +31,7 @@ func (e engine) WriteEach(ctx context.Context, op string, fns []func(q store.Que
 		return errs
 	}
 	refused := false
-	err := e.db.write(ctx, op, func(tx *sql.Tx) error {
+	err := e.db.write(ctx, op, func(tx store.Querier) error {
 		refused = false
 		for _, fn := range fns {
 			if err := fn(tx); err != nil {

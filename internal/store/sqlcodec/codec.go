@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -178,41 +179,19 @@ func (d *Decoder) Date(field string, s sql.NullString) calendar.Date {
 	return v
 }
 
-func (d *Decoder) Strings(field string, s sql.NullString) []string {
+// JSON reads a JSON column into a T; NULL, and an empty list or map, read
+// as T's zero value (nil), as the domain makes them.
+func JSON[T any](d *Decoder, field string, s sql.NullString) T {
+	var out T
 	if !s.Valid {
-		return nil
+		return out
 	}
-	var out []string
 	if err := json.Unmarshal([]byte(s.String), &out); err != nil {
 		d.Fail(field, err)
 	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-func (d *Decoder) Documents(field string, s sql.NullString) []policy.Document {
-	if !s.Valid {
-		return nil
-	}
-	var out []policy.Document
-	if err := json.Unmarshal([]byte(s.String), &out); err != nil {
-		d.Fail(field, err)
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-func (d *Decoder) Details(field string, s sql.NullString) map[string]any {
-	if !s.Valid {
-		return nil
-	}
-	var out map[string]any
-	if err := json.Unmarshal([]byte(s.String), &out); err != nil {
-		d.Fail(field, err)
+	if v := reflect.ValueOf(out); (v.Kind() == reflect.Slice || v.Kind() == reflect.Map) && v.Len() == 0 {
+		var zero T
+		return zero
 	}
 	return out
 }

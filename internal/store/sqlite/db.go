@@ -140,7 +140,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 // read runs fn in a read-only transaction, so that the several queries that
 // load one RMA see the same snapshot even while a writer commits. Its
 // statements run prepared (prepared.go).
-func (db *DB) read(ctx context.Context, op string, fn func(q querier) error) error {
+func (db *DB) read(ctx context.Context, op string, fn func(q store.Querier) error) error {
 	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return storeError(op, err)
@@ -181,10 +181,6 @@ func constraintDetail(se *sqlite.Error) string {
 	}
 	return msg
 }
-
-// querier is what the store's queries run on: a transaction, the
-// writer's batch, or the pool.
-type querier = store.Querier
 
 // SQL is the database handle, for the archive's table copy.
 func (db *DB) SQL() *sql.DB { return db.pool }

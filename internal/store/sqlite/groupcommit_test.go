@@ -11,6 +11,7 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store"
 	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
 
@@ -211,7 +212,7 @@ func TestGroupCommitAbandonedOp(t *testing.T) {
 	org := storetest.Partner(t, db)
 	// Hold the writer in an op until the second caller has given up.
 	started, release := make(chan struct{}), make(chan struct{})
-	blocker := newOp("block", func(querier) error { close(started); <-release; return nil })
+	blocker := newOp("block", func(store.Querier) error { close(started); <-release; return nil })
 	if err := db.w.enqueue(t.Context(), blocker); err != nil {
 		t.Fatal(err)
 	}

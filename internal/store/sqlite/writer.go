@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
-	"time"
+
+	"github.com/rmadesk/rmadesk/internal/store"
 )
 
 // Group commit.
@@ -59,13 +59,13 @@ const (
 // savepoint; err is its answer, given once the batch has committed.
 type writeOp struct {
 	name  string
-	fn    func(q querier) error
+	fn    func(q store.Querier) error
 	state atomic.Int32
 	err   error
 	done  chan struct{}
 }
 
-func newOp(name string, fn func(q querier) error) *writeOp {
+func newOp(name string, fn func(q store.Querier) error) *writeOp {
 	return &writeOp{name: name, fn: fn, done: make(chan struct{})}
 }
 
@@ -191,11 +191,7 @@ func (w *writer) run(batch []*writeOp) {
 	}
 	w.batches.Add(1)
 	w.ops.Add(int64(len(live)))
-	t0 := time.Now()
 	w.attempt(live)
-	if debugWriter {
-		fmt.Fprintf(os.Stderr, "batch %d ops: %s\n", len(live), time.Since(t0))
-	}
 }
 
 // attempt runs ops in one transaction, each in its own savepoint, and
@@ -249,8 +245,6 @@ func (w *writer) attempt(live []*writeOp) {
 		failAll(err)
 	}
 }
-
-var debugWriter = os.Getenv("RMADESK_DEBUG_WRITER") != ""
 
 // call runs an op's fn; a panic is the op's error, not the writer's end.
 func (w *writer) call(op *writeOp) (err error) {
@@ -323,7 +317,7 @@ func (t writeTx) QueryRowContext(_ context.Context, query string, args ...any) *
 // write runs fn as one op of a group-committed batch and returns once the
 // batch has committed (or fn failed). fn must leave the caller's values
 // alone: the caller applies its results after write returns nil.
-func (db *DB) write(ctx context.Context, op string, fn func(q querier) error) error {
+func (db *DB) write(ctx context.Context, op string, fn func(q store.Querier) error) error {
 	o := newOp(op, fn)
 	if err := db.w.enqueue(ctx, o); err != nil {
 		return storeError(op, err)
