@@ -44,6 +44,11 @@ var routeOps = map[string]struct {
 	"GET /api/v1/keys":                      {op: rma.OpAdminister},
 	"DELETE /api/v1/keys/{prefix}":          {op: rma.OpAdminister},
 	"DELETE /api/v1/users/{user}/sessions":  {op: rma.OpAdminister},
+	"PUT /api/v1/orgs/{id}/address":         {op: rma.OpAdminister},
+	"GET /api/v1/locations":                 {op: rma.OpListAll},
+	"POST /api/v1/locations":                {op: rma.OpAdminister},
+	"GET /api/v1/locations/{code}":          {op: rma.OpListAll},
+	"PATCH /api/v1/locations/{code}":        {op: rma.OpAdminister},
 }
 
 func init() {
@@ -78,6 +83,12 @@ func TestAccessEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A service location for the location routes to read and change.
+	station, err := h.svc.CreateLocation(t.Context(), rma.Actor{Role: rma.RoleAdmin, Name: "test"}, rma.NewLocation{Code: "pixfra-eu", Name: "Pixfra Europe",
+		Address: rma.Address{Street: "Industrieweg 44", Postcode: "5145 PV", City: "Waalwijk", Country: "NL"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -101,7 +112,7 @@ func TestAccessEveryRoute(t *testing.T) {
 			t.Errorf("route %s has no access rule in routeOps", name)
 			continue
 		}
-		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123",
+		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123", "{code}", station.Code,
 			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
 			path = strings.Replace(rt.Path, "{id}", "dexxon", 1)

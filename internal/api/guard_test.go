@@ -72,7 +72,7 @@ func TestWarrantyFallbackExplained(t *testing.T) {
 			map[string]any{"category": "thermal-camera", "model": "PX-1", "serial": "PX1"},
 			map[string]any{"manufactured": "2025-01-10"},
 			[]string{"label_photo", "appearance_photo", "purchase_receipt", "shipping_document"},
-			map[string]any{"fault": "no image"})}},
+			map[string]any{"fault": "no image", "part_number": "1.0.01.08.00001"})}},
 			"warranty-start", "no dates.invoice: the warranty runs from dates.manufactured 2025-01-10"},
 	}
 	for _, c := range cases {

@@ -47,6 +47,11 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/keys", Op: rma.OpAdminister, handler: s.listKeys},
 		{Method: "DELETE", Path: v1 + "/keys/{prefix}", Op: rma.OpAdminister, handler: s.revokeKey},
 		{Method: "DELETE", Path: v1 + "/users/{user}/sessions", Op: rma.OpAdminister, handler: s.endUserSessions},
+		{Method: "PUT", Path: v1 + "/orgs/{id}/address", Op: rma.OpAdminister, handler: s.setOrgAddress},
+		{Method: "GET", Path: v1 + "/locations", Op: rma.OpListAll, handler: s.listLocations},
+		{Method: "POST", Path: v1 + "/locations", Op: rma.OpAdminister, handler: s.createLocation},
+		{Method: "GET", Path: v1 + "/locations/{code}", Op: rma.OpListAll, handler: s.getLocation},
+		{Method: "PATCH", Path: v1 + "/locations/{code}", Op: rma.OpAdminister, handler: s.updateLocation},
 	}
 	for _, a := range s.transitionHandlers() {
 		rs = append(rs, Route{Method: "POST", Path: v1 + "/rmas/{id}/" + string(a.action), Op: a.action, handler: a.handle})
@@ -698,7 +703,11 @@ func (s *Server) serial(w http.ResponseWriter, r *http.Request, actor rma.Actor)
 }
 
 func orgView(o rma.Org) map[string]any {
-	return map[string]any{"id": o.ID, "name": o.Name, "desk": o.IsDesk, "role": roleName(&o), "country": o.Country, "email": o.Email}
+	v := map[string]any{"id": o.ID, "name": o.Name, "desk": o.IsDesk, "role": roleName(&o), "country": o.Country, "email": o.Email}
+	if !o.Address.IsZero() {
+		v["address"] = o.Address
+	}
+	return v
 }
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {

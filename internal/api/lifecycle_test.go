@@ -175,15 +175,15 @@ func lifecyclePlextorDOAReplacedWithOriginalWarranty(t *testing.T, h *harness) {
 func pixfraSubmission(docs []string) map[string]any {
 	return map[string]any{"policy": "pixfra", "no_substitute": true, "lines": []any{line(
 		map[string]any{"category": "thermal-camera", "part": "device", "model": "Arc A435", "serial": "PXF22A0917"},
-		map[string]any{"invoice": "2025-06-01"}, docs, map[string]any{"fault": "no image"})}}
+		map[string]any{"invoice": "2025-06-01"}, docs, map[string]any{"fault": "no image", "part_number": "1.0.01.08.43501"})}}
 }
 
 func lifecyclePixfraNumberExpiredAndReissued(t *testing.T, h *harness) {
 	rmaID := id(h.submit(h.keys["pixfra"], pixfraSubmission([]string{"vendor_invoice", "purchase_receipt", "shipping_document", "label_photo", "appearance_photo"})))
 	r := h.act(h.keys["agent"], rmaID, "authorize", map[string]any{"resolution": "repair"})
 	first := str(r, "number")
-	if r["number_expires"] != "2026-04-01" || str(r, "service_location", "id") != "designated-station" {
-		t.Fatalf("30 natural days and the designated station: %v", r)
+	if r["number_expires"] != "2026-04-01" || str(r, "service_location", "id") != "pixfra-eu" {
+		t.Fatalf("30 natural days and the station of the distributor's region (DE): %v", r)
 	}
 	// Too early to expire.
 	h.must(http.StatusConflict, "POST", fmt.Sprintf("/api/v1/rmas/%d/expire", rmaID), h.keys["agent"], nil, "If-Match", h.etag(rmaID))

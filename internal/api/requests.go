@@ -41,6 +41,7 @@ type LineBody struct {
 	Cause             string            `json:"cause,omitempty"`
 	Documents         []string          `json:"documents,omitempty"`
 	Quantity          int               `json:"quantity,omitempty"`
+	PartNumber        string            `json:"part_number,omitempty"` // beside product.serial and product.model; a policy may require it
 	Fault             string            `json:"fault,omitempty"`
 	LastInvoicedPrice *MoneyJSON        `json:"last_invoiced_price,omitempty"`
 }
@@ -61,7 +62,7 @@ func (b *SubmitBody) request() (rma.SubmitRequest, error) {
 		if err != nil {
 			return rma.SubmitRequest{}, err
 		}
-		req.Lines = append(req.Lines, rma.LineRequest{Claim: claim, Quantity: lb.Quantity, Fault: lb.Fault, LastInvoicedPrice: price})
+		req.Lines = append(req.Lines, rma.LineRequest{Claim: claim, Quantity: lb.Quantity, PartNumber: lb.PartNumber, Fault: lb.Fault, LastInvoicedPrice: price})
 	}
 	return req, nil
 }
@@ -224,6 +225,7 @@ type ReceiveBody struct {
 		Line               int    `json:"line"`
 		Serial             string `json:"serial,omitempty"`
 		Model              string `json:"model,omitempty"`
+		PartNumber         string `json:"part_number,omitempty"` // read off the unit's label; compared with the reservation
 		MissingAccessories []struct {
 			Name  string     `json:"name"`
 			Price *MoneyJSON `json:"price,omitempty"`
@@ -240,7 +242,7 @@ func (b *ReceiveBody) lines() ([]rma.ReceivedLine, error) {
 		if err != nil {
 			return nil, err
 		}
-		rl := rma.ReceivedLine{LineNo: l.Line, Serial: l.Serial, Model: l.Model, Enclosed: docs}
+		rl := rma.ReceivedLine{LineNo: l.Line, Serial: l.Serial, Model: l.Model, PartNumber: l.PartNumber, Enclosed: docs}
 		for j, a := range l.MissingAccessories {
 			price, err := parseMoney(fmt.Sprintf("%s.missing_accessories[%d].price", field, j), a.Price)
 			if err != nil {

@@ -96,6 +96,7 @@ type RMAView struct {
 	Reason          string            `json:"reason,omitempty"`
 	ReferredTo      string            `json:"referred_to,omitempty"`
 	ServiceLocation *LocationView     `json:"service_location,omitempty"`
+	ShipTo          *ShipToView       `json:"ship_to,omitempty"` // the desk's location as copied at authorization
 	ReturnAddress   []string          `json:"return_address"`
 	Instructions    []InstructionView `json:"instructions"`
 	NoSubstitute    bool              `json:"no_substitute"`
@@ -137,6 +138,7 @@ type LineView struct {
 	No                int              `json:"no"`
 	Claim             policy.Claim     `json:"claim"`
 	Quantity          int              `json:"quantity"`
+	PartNumber        string           `json:"part_number,omitempty"`
 	Fault             string           `json:"fault,omitempty"`
 	LastInvoicedPrice *MoneyJSON       `json:"last_invoiced_price,omitempty"`
 	Decision          policy.Decision  `json:"decision"`
@@ -152,6 +154,8 @@ type ReceivedView struct {
 	Serial             string            `json:"serial,omitempty"`
 	Model              string            `json:"model,omitempty"`
 	SerialMismatch     bool              `json:"serial_mismatch"`
+	PartNumber         string            `json:"part_number,omitempty"`
+	PartMismatch       bool              `json:"part_mismatch"` // the part number is not the one reserved: flagged, not refused
 	MissingAccessories []string          `json:"missing_accessories"`
 	EnclosedDocuments  []policy.Document `json:"enclosed_documents"`
 }
@@ -215,6 +219,7 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		if l := g.Location; l != nil {
 			v.ServiceLocation = &LocationView{ID: l.ID, Name: l.Name, Address: l.Address}
 		}
+		v.ShipTo = shipToView(g.ShipTo)
 	}
 	allowed := []rma.Action{}
 	for _, a := range v.AllowedActions {
@@ -227,14 +232,15 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		v.Numbers = append(v.Numbers, NumberView{Number: n.Number, Issued: n.Issued.String(), Expires: n.Expires.String(), Current: n.Current})
 	}
 	for _, l := range r.Lines {
-		lv := LineView{No: l.No, Claim: l.Claim, Quantity: l.Quantity, Fault: l.Fault, Decision: l.Decision,
+		lv := LineView{No: l.No, Claim: l.Claim, Quantity: l.Quantity, PartNumber: l.PartNumber, Fault: l.Fault, Decision: l.Decision,
 			Finding: l.Finding, FindingCondition: l.FindingCondition, EvaluationNotes: l.EvaluationNotes}
 		if l.LastInvoicedPrice.Currency != "" {
 			m := moneyView(l.LastInvoicedPrice)
 			lv.LastInvoicedPrice = &m
 		}
-		if l.ReceivedSerial != "" || l.ReceivedModel != "" || len(l.MissingAccessories) > 0 || r.State == rma.Received || r.State == rma.InEvaluation || r.State == rma.Resolved {
+		if l.ReceivedSerial != "" || l.ReceivedModel != "" || l.ReceivedPartNumber != "" || len(l.MissingAccessories) > 0 || r.State == rma.Received || r.State == rma.InEvaluation || r.State == rma.Resolved {
 			lv.Received = &ReceivedView{Serial: l.ReceivedSerial, Model: l.ReceivedModel, SerialMismatch: l.SerialMismatch,
+				PartNumber: l.ReceivedPartNumber, PartMismatch: l.PartMismatch,
 				MissingAccessories: nonNil(l.MissingAccessories), EnclosedDocuments: nonNilDocs(l.EnclosedDocuments)}
 		}
 		if l.ReplacementSerial != "" {

@@ -56,8 +56,9 @@ var Tables = []Table{
 	{Name: "orgs", Key: []string{"id"}, Bools: []string{"is_desk"}, Identity: true},
 	{Name: "users", Key: []string{"id"}, Bools: []string{"disabled"}, Identity: true},
 	{Name: "api_keys", Key: []string{"id"}, Identity: true},
+	{Name: "service_locations", Key: []string{"id"}, Bools: []string{"active"}, Identity: true},
 	{Name: "rmas", Key: []string{"id"}, Bools: []string{"no_substitute"}, Identity: true},
-	{Name: "rma_lines", Key: []string{"id"}, Bools: []string{"serial_mismatch"}, Identity: true},
+	{Name: "rma_lines", Key: []string{"id"}, Bools: []string{"serial_mismatch", "part_mismatch"}, Identity: true},
 	{Name: "rma_numbers", Key: []string{"id"}, Bools: []string{"is_current"}, Identity: true},
 	{Name: "deadlines", Key: []string{"id"}, Identity: true},
 	{Name: "charges", Key: []string{"id"}, Identity: true},
@@ -68,6 +69,10 @@ var Tables = []Table{
 	{Name: "search_terms", Key: []string{"term", "rma_id"}},
 	{Name: "idempotency_responses", Key: []string{"org_id", "key"}, Bytes: []string{"body"}},
 	{Name: "jobs", Key: []string{"id"}, Identity: true},
+	{Name: "suppliers", Key: []string{"org_id"}},
+	{Name: "supplier_rmas", Key: []string{"id"}, Identity: true},
+	{Name: "supplier_rma_lines", Key: []string{"id"}, Identity: true},
+	{Name: "supplier_events", Key: []string{"id"}, Identity: true},
 }
 
 // DB is a store's database as the archive needs it.

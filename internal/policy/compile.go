@@ -96,6 +96,10 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 	for i := range f.ServiceLocations {
 		p.ServiceLocations = append(p.ServiceLocations, c.location(fmt.Sprintf("service_locations[%d]", i), &f.ServiceLocations[i]))
 	}
+	if f.Supplier != nil {
+		p.Supplier = c.supplier(f.Supplier) // supplier.go
+	}
+	p.LineFields = c.lineFields(f.LineFields)
 	for i, in := range f.Instructions {
 		path := fmt.Sprintf("instructions[%d]", i)
 		c.nonEmpty(path+".text", in.Text)
@@ -745,14 +749,23 @@ func (c *compiler) location(path string, l *locationYAML) ServiceLocation {
 		c.errorf(path+".id", "required: lower-case letters, digits, '-' or '_'")
 	}
 	c.nonEmpty(path+".name", l.Name)
-	return ServiceLocation{
+	loc := ServiceLocation{
 		ID:         l.ID,
 		Name:       l.Name,
 		Address:    l.Address,
 		Regions:    c.regionRefs(path+".regions", l.Regions),
 		Categories: l.Categories,
+		Routes:     c.routes(path+".routes", l.Routes),
+		Location:   l.Location,
 		Clause:     c.clause(path, l.Clause),
 	}
+	loc.Countries = c.countries(path+".countries", l.Countries, &loc.countries)
+	if loc.Location == "" {
+		loc.Location = l.ID
+	} else if !idPattern.MatchString(loc.Location) {
+		c.errorf(path+".location", "%q: lower-case letters, digits, '-' or '_'", loc.Location)
+	}
+	return loc
 }
 
 // checkCoherence checks rules against each other: what each alone cannot.

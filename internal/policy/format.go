@@ -28,6 +28,8 @@ type fileYAML struct {
 	Resolutions      []resolutionYAML   `yaml:"resolutions"`
 	Replacement      *replacementYAML   `yaml:"replacement"`
 	ServiceLocations []locationYAML     `yaml:"service_locations"`
+	Supplier         *supplierYAML      `yaml:"supplier"`
+	LineFields       []lineFieldYAML    `yaml:"required_line_fields"`
 	Instructions     []instructionYAML  `yaml:"instructions"`
 	NotEnforced      []notEnforcedYAML  `yaml:"not_enforced"`
 	Calendar         string             `yaml:"calendar"`
@@ -232,7 +234,10 @@ type locationYAML struct {
 	Name       string   `yaml:"name"`
 	Address    []string `yaml:"address"`
 	Regions    []string `yaml:"regions"`
+	Countries  []string `yaml:"countries"`
 	Categories []string `yaml:"categories"`
+	Routes     []string `yaml:"routes"`
+	Location   string   `yaml:"location"` // the desk's location code; default: id
 	Clause     string   `yaml:"clause"`
 }
 
@@ -254,4 +259,11 @@ type defaultChoiceYML struct {
 	Topic  string `yaml:"topic"`
 	Choice string `yaml:"choice"`
 	Why    string `yaml:"why"`
+}
+
+// lineFieldYAML is a field every line must carry (issue 12: Pixfra's part
+// number).
+type lineFieldYAML struct {
+	Field  string `yaml:"field"`
+	Clause string `yaml:"clause"`
 }

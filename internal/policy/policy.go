@@ -33,6 +33,8 @@ type Policy struct {
 	Resolutions      []ResolutionRule
 	Replacement      *Replacement
 	ServiceLocations []ServiceLocation
+	Supplier         *SupplierRules
+	LineFields       []LineField // fields every line must carry (lines.go)
 	Instructions     []Instruction
 	NotEnforced      []NotEnforced
 	Defaults         []DefaultChoice    // choices made where the source is silent
@@ -397,7 +399,11 @@ type ServiceLocation struct {
 	Name       string
 	Address    []string
 	Regions    []*Region
+	Countries  []string // requester countries it serves, besides Regions
 	Categories []string
+	Routes     RouteSet // the routes it serves; empty: all
+	Location   string   // the desk's service location code goods go to (default: ID)
+	countries  countrySet
 	Key        string // its text's key, for translations (texts.go)
 	Clause     string
 }

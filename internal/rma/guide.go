@@ -26,7 +26,8 @@ func FillNumber(text, number string) string {
 type Guide struct {
 	Instructions []policy.Instruction
 	Location     *policy.ServiceLocation // the service location chosen at authorization, if any
-	Address      []string                // the location's address, else the vendor's return address
+	ShipTo       *ShipTo                 // the desk's location copied at authorization, if any
+	Address      []string                // ShipTo's lines, else the policy location's address, else the vendor's return address
 	Offer        []string                // the resolutions the policy offers on the route
 	ChosenBy     string                  // who chooses among Offer: "vendor" or "requester"
 }
@@ -48,6 +49,15 @@ func GuideFor(p *policy.Policy, r *RMA) Guide {
 			if len(l.Address) > 0 {
 				g.Address = l.Address
 			}
+		}
+	}
+	if r.ShipTo != nil {
+		// The desk's address as copied at authorization wins over the
+		// policy's: it is what the label was printed with.
+		g.ShipTo = r.ShipTo
+		g.Address = r.ShipTo.Lines()
+		if r.Number != "" {
+			g.Address = append(g.Address[:1:1], append([]string{"RMA " + r.Number}, g.Address[1:]...)...)
 		}
 	}
 	return g

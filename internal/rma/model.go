@@ -16,7 +16,12 @@ type Org struct {
 	Role    policy.Role // for requester organisations
 	Country string      // ISO 3166-1 alpha-2
 	Email   string      // where notifications go
+	Address Address     // the postal address: the sender on a requester's labels
 	Created time.Time
+
+	// Supplier: the desk sends units back to it (supplier.go); it files no
+	// RMAs and has no keys. Its role is stored as "supplier".
+	Supplier bool
 }
 
 // Role is what a user or API key may do.
@@ -73,6 +78,7 @@ type RMA struct {
 	Reason        string         // why rejected, referred, or what information is needed
 	ReferredTo    string         // the service centre's contact, when referred
 	Location      string         // the service location goods go to (policy service_locations id)
+	ShipTo        *ShipTo        // the desk's location as copied at authorization; nil: the policy's address
 	NoSubstitute  bool           // the requester refuses a substitute model (Pixfra)
 	Preference    string         // the resolution the requester prefers where the policy leaves it the choice (Mini Cart: replace or refund)
 	Reported      calendar.Date  // the day it was filed: the engine's "today"
@@ -84,6 +90,10 @@ type RMA struct {
 	Version       int   // bumped by every change: the ETag
 	Created       time.Time
 	Updated       time.Time
+
+	// Supplier is every time a line went to a supplier, oldest first: read
+	// with the RMA, written only by the supplier RMA's steps (supplier.go).
+	Supplier []SupplierLine
 }
 
 // Line is one unit (or a quantity of one article) in an RMA.
@@ -92,6 +102,7 @@ type Line struct {
 	No                int // 1-based position in the RMA
 	Claim             policy.Claim
 	Quantity          int
+	PartNumber        string // the part number (PN) as reserved; a policy may require it
 	Fault             string // the requester's description
 	LastInvoicedPrice Money  // what a credit is worth (Dexxon)
 	Decision          policy.Decision
@@ -100,6 +111,8 @@ type Line struct {
 	ReceivedSerial     string
 	ReceivedModel      string
 	SerialMismatch     bool     // the unit is not the one authorised (Pixfra flags it)
+	ReceivedPartNumber string   // the part number read off the unit received
+	PartMismatch       bool     // its part number differs from the reservation's: flagged, not refused
 	MissingAccessories []string // charged where the policy says
 	EnclosedDocuments  []policy.Document
 

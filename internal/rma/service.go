@@ -77,6 +77,7 @@ type SubmitRequest struct {
 type LineRequest struct {
 	Claim             policy.Claim
 	Quantity          int
+	PartNumber        string
 	Fault             string
 	LastInvoicedPrice Money
 }
@@ -139,6 +140,9 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 		if lr.LastInvoicedPrice.Cents < 0 {
 			return nil, false, Invalid(field+".last_invoiced_price", "must not be negative")
 		}
+		if err := checkLineFields(p, field, lr); err != nil {
+			return nil, false, err
+		}
 		c := lr.Claim
 		c.Kind = req.Kind
 		c.Requester = policy.Requester{Role: org.Role, Country: org.Country}
@@ -153,7 +157,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 			c.Product.Part = policy.DefaultPart
 		}
 		r.Lines = append(r.Lines, Line{
-			No: i + 1, Claim: c, Quantity: lr.Quantity, Fault: lr.Fault,
+			No: i + 1, Claim: c, Quantity: lr.Quantity, Fault: lr.Fault, PartNumber: strings.TrimSpace(lr.PartNumber),
 			LastInvoicedPrice: lr.LastInvoicedPrice, Decision: p.Evaluate(c),
 		})
 	}
@@ -254,38 +258,17 @@ func missingSummary(r *RMA) string {
 	return strings.Join(parts, "; ")
 }
 
-// chooseLocation picks the first service location whose regions include the
-// requester's country and whose categories include the first line's.
+// chooseLocation picks the policy's first location rule that serves the
+// requester's country, the first line's category and the RMA's route.
 func chooseLocation(p *policy.Policy, org *Org, r *RMA) string {
 	category := ""
 	if len(r.Lines) > 0 {
 		category = r.Lines[0].Claim.Product.Category
 	}
-	for _, l := range p.ServiceLocations {
-		if len(l.Regions) > 0 {
-			in := false
-			for _, reg := range l.Regions {
-				in = in || reg.Contains(org.Country)
-			}
-			if !in {
-				continue
-			}
-		}
-		if len(l.Categories) > 0 && !containsFold(l.Categories, category) {
-			continue
-		}
+	if l := p.LocationFor(org.Country, category, r.Route); l != nil {
 		return l.ID
 	}
 	return ""
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // Get loads an RMA the actor may see.
@@ -305,7 +288,8 @@ func (s *Service) History(ctx context.Context, actor Actor, id int64) ([]Event, 
 	if _, err := s.Get(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	return s.store.Events(ctx, id)
+	evs, err := s.store.Events(ctx, id)
+	return visibleTo(actor, evs), err // no supplier's name or money for a requester (supplier.go)
 }
 
 // Records are an RMA with everything recorded on it, as its page shows it.
@@ -328,6 +312,7 @@ func (s *Service) Records(ctx context.Context, actor Actor, id int64) (*Records,
 	if rec.Events, err = s.store.Events(ctx, id); err != nil {
 		return nil, err
 	}
+	rec.Events = visibleTo(actor, rec.Events)
 	if rec.Documents, err = s.store.Documents(ctx, id); err != nil {
 		return nil, err
 	}

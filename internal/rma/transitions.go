@@ -38,6 +38,19 @@ func (s *Service) transition(ctx context.Context, actor Actor, id int64, ifVersi
 }
 
 func (s *Service) transitionLoaded(ctx context.Context, actor Actor, r *RMA, ifVersion int, action Action, step func(c *change) error) (*RMA, error) {
+	c, err := s.prepare(actor, r, ifVersion, action, step)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SaveRMA(ctx, r, r.Version, c.events()...); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// prepare checks a transition as transitionLoaded does and applies it to r
+// in memory; the caller saves it (alone, or with a supplier RMA's step).
+func (s *Service) prepare(actor Actor, r *RMA, ifVersion int, action Action, step func(c *change) error) (*change, error) {
 	if err := authorize(actor, r, action); err != nil {
 		return nil, err
 	}
@@ -63,11 +76,15 @@ func (s *Service) transitionLoaded(ctx context.Context, actor Actor, r *RMA, ifV
 	}
 	c.meetDeadlines(action)
 	r.Updated = now
-	events := append([]*Event{c.ev}, c.extra...)
-	if err := s.store.SaveRMA(ctx, r, r.Version, events...); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return c, nil
+}
+
+// events are the change's event and the further ones, in order.
+func (c *change) events() []*Event { return append([]*Event{c.ev}, c.extra...) }
+
+// save is the change as another record's transaction saves it.
+func (c *change) save() RMASave {
+	return RMASave{RMA: c.r, ExpectVersion: c.r.Version, Events: c.events()}
 }
 
 // meetDeadlines closes the deadlines an action fulfils: a first answer from
@@ -287,11 +304,19 @@ func (s *Service) Authorize(ctx context.Context, actor Actor, id int64, ifVersio
 			c.ev.Details["override_reason"] = override
 			c.ev.Details["requester_chose"] = pref
 		}
-		if req.Location != "" {
-			if !slices.ContainsFunc(c.p.ServiceLocations, func(l policy.ServiceLocation) bool { return l.ID == req.Location }) {
-				return Invalid("location", "unknown service location %q", req.Location)
-			}
-			c.r.Location = req.Location
+		// Where the goods go: the agent's choice, else the policy's rules
+		// for this requester, product and route; the desk's address is
+		// copied onto the RMA (location.go).
+		code, to, err := s.shipTo(ctx, c.p, c.r, req.Location)
+		if err != nil {
+			return err
+		}
+		c.r.Location, c.r.ShipTo = code, to
+		if code != "" {
+			c.ev.Details["location"] = code
+		}
+		if strings.TrimSpace(req.Location) != "" {
+			c.ev.Details["location_chosen_by"] = "agent"
 		}
 		c.r.Resolution = req.Resolution
 		// Drawn only once the caller may authorize and the RMA can be.
@@ -487,6 +512,7 @@ type ReceivedLine struct {
 	LineNo             int
 	Serial             string
 	Model              string
+	PartNumber         string // read off the unit's label
 	MissingAccessories []Accessory
 	Enclosed           policy.DocumentSet
 }
@@ -548,6 +574,9 @@ func (s *Service) Receive(ctx context.Context, actor Actor, number string, ifID 
 				(rl.Model != "" && l.Claim.Product.Model != "" && !strings.EqualFold(rl.Model, l.Claim.Product.Model))
 			if l.SerialMismatch {
 				mismatches = append(mismatches, strconv.Itoa(l.No))
+			}
+			if err := receivePartNumber(c, field, l, rl.PartNumber); err != nil {
+				return err
 			}
 			l.MissingAccessories = nil
 			for j, a := range rl.MissingAccessories {
@@ -767,6 +796,9 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, ifVersion 
 		}
 		switch req.Outcome {
 		case Replaced:
+			if len(req.Replacements) == 0 {
+				req.Replacements = c.r.supplierReplacements() // the units the supplier sent (supplier.go)
+			}
 			if err := c.replace(req.Replacements); err != nil {
 				return err
 			}

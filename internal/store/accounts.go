@@ -35,13 +35,8 @@ func (st *Store) CreateOrg(ctx context.Context, o *rma.Org) error {
 	}
 	var id int64
 	err := st.write(ctx, "create org", func(q Querier) error {
-		err := q.QueryRowContext(ctx,
-			`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText).Scan(&id)
-		if st.isUnique(err) {
-			return rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
-		}
+		var err error
+		id, err = st.insertOrg(ctx, q, o, role, createdText)
 		return err
 	})
 	if err != nil {
@@ -51,17 +46,45 @@ func (st *Store) CreateOrg(ctx context.Context, o *rma.Org) error {
 	return nil
 }
 
-const orgColumns = `id, name, is_desk, role, country, email, created`
+// supplierRole is the role column of a supplier's organisation (Org.Supplier).
+const supplierRole = "supplier"
+
+// insertOrg writes o's row in the transaction q: CreateOrg, and
+// CreateSupplier with the supplier's own row (suppliers.go).
+func (st *Store) insertOrg(ctx context.Context, q Querier, o *rma.Org, role string, createdText any) (int64, error) {
+	if o.Supplier {
+		role = supplierRole
+	}
+	var id int64
+	err := q.QueryRowContext(ctx,
+		`INSERT INTO orgs (name, name_key, is_desk, role, country, email, created,
+		   street, postcode, city, region, address_country, contact, phone, address_note)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		append([]any{o.Name, nameKey(o.Name), o.IsDesk, role, o.Country, o.Email, createdText}, addressArgs(o.Address)...)...).Scan(&id)
+	if st.isUnique(err) {
+		return 0, rma.Errorf(rma.ECONFLICT, "an organisation named %q exists", o.Name)
+	}
+	return id, err
+}
+
+const orgColumns = `id, name, is_desk, role, country, email, created,
+	street, postcode, city, region, address_country, contact, phone, address_note`
 
 func scanOrg(row interface{ Scan(...any) error }) (*rma.Org, error) {
 	var o rma.Org
 	var role string
 	var created sql.NullString
-	if err := row.Scan(&o.ID, &o.Name, &o.IsDesk, &role, &o.Country, &o.Email, &created); err != nil {
+	a := &o.Address
+	if err := row.Scan(&o.ID, &o.Name, &o.IsDesk, &role, &o.Country, &o.Email, &created,
+		&a.Street, &a.Postcode, &a.City, &a.Region, &a.Country, &a.Contact, &a.Phone, &a.Note); err != nil {
 		return nil, err
 	}
 	d := decoder{Where: fmt.Sprintf("org %d", o.ID)}
-	o.Role = d.Role("role", role)
+	if role == supplierRole {
+		o.Supplier = true
+	} else {
+		o.Role = d.Role("role", role)
+	}
 	o.Created = d.Time("created", created)
 	return &o, d.Err
 }

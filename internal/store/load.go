@@ -35,21 +35,24 @@ func loadRMA(ctx context.Context, q Querier, id int64) (*rma.RMA, error) {
 	if r.Charges, err = loadCharges(ctx, q, id); err != nil {
 		return nil, err
 	}
+	if r.Supplier, err = loadSupplierLines(ctx, q, id); err != nil { // suppliers.go
+		return nil, err
+	}
 	return &r, nil
 }
 
 const rmaColumns = `r.id, r.number, r.number_expires, r.org_id, r.reference, r.policy_id, r.policy_version,
 	r.kind, r.state, r.verdict, r.route, r.resolution, r.outcome, r.reason, r.referred_to, r.location,
-	r.no_substitute, r.reported, r.version, r.created, r.updated, r.preference`
+	r.no_substitute, r.reported, r.version, r.created, r.updated, r.preference, r.ship_to`
 
 type scanner interface{ Scan(...any) error }
 
 func scanRMA(row scanner) (r rma.RMA, err error) {
-	var number, expires, reported, created, updated sql.NullString
+	var number, expires, reported, created, updated, shipTo sql.NullString
 	var kind, state, verdict, route, outcome string
 	err = row.Scan(&r.ID, &number, &expires, &r.OrgID, &r.Reference, &r.PolicyID, &r.PolicyVersion,
 		&kind, &state, &verdict, &route, &r.Resolution, &outcome, &r.Reason, &r.ReferredTo, &r.Location,
-		&r.NoSubstitute, &reported, &r.Version, &created, &updated, &r.Preference)
+		&r.NoSubstitute, &reported, &r.Version, &created, &updated, &r.Preference, &shipTo)
 	if err != nil {
 		return r, err
 	}
@@ -64,13 +67,15 @@ func scanRMA(row scanner) (r rma.RMA, err error) {
 	r.Reported = d.Date("reported", reported)
 	r.Created = d.Time("created", created)
 	r.Updated = d.Time("updated", updated)
+	r.ShipTo = decodeShipTo(&d, shipTo)
 	return r, d.Err
 }
 
 const lineColumns = `l.id, l.rma_id, l.line_no, l.claim, l.quantity, l.fault, l.price_cents, l.price_currency,
 	l.decision, l.received_serial, l.received_model, l.serial_mismatch, l.missing_accessories,
 	l.enclosed_documents, l.finding, l.finding_condition, l.evaluation_notes,
-	l.replacement_serial, l.replacement_model, l.replacement_grade, l.replacement_warranty_end`
+	l.replacement_serial, l.replacement_model, l.replacement_grade, l.replacement_warranty_end,
+	l.part_number, l.received_part_number, l.part_mismatch`
 
 // scanLine reads lineColumns.
 func scanLine(row scanner) (rma.Line, error) { return scanLineAfter(row, nil) }
@@ -85,7 +90,8 @@ func scanLineAfter(row scanner, before []any, after ...any) (rma.Line, error) {
 	dest := []any{&l.ID, &rmaID, &l.No, &claim, &l.Quantity, &l.Fault, &l.LastInvoicedPrice.Cents, &l.LastInvoicedPrice.Currency,
 		&decision, &l.ReceivedSerial, &l.ReceivedModel, &l.SerialMismatch, &accessories,
 		&enclosed, &finding, &l.FindingCondition, &l.EvaluationNotes,
-		&l.ReplacementSerial, &l.ReplacementModel, &l.ReplacementGrade, &warrantyEnd}
+		&l.ReplacementSerial, &l.ReplacementModel, &l.ReplacementGrade, &warrantyEnd,
+		&l.PartNumber, &l.ReceivedPartNumber, &l.PartMismatch}
 	dest = append(append(before, dest...), after...)
 	if err := row.Scan(dest...); err != nil {
 		return l, err

@@ -19,7 +19,7 @@ import (
 var rmaMutable = []string{
 	"number", "number_expires", "reference", "policy_id", "policy_version",
 	"kind", "state", "verdict", "route", "resolution", "outcome", "reason",
-	"referred_to", "location", "no_substitute", "reported", "updated", "preference",
+	"referred_to", "location", "no_substitute", "reported", "updated", "preference", "ship_to",
 }
 
 var rmaFixed = []string{"org_id", "version", "created", "idempotency_key"}
@@ -29,6 +29,7 @@ var lineCols = []string{
 	"decision", "received_serial", "received_model", "serial_mismatch", "missing_accessories",
 	"enclosed_documents", "finding", "finding_condition", "evaluation_notes",
 	"replacement_serial", "replacement_model", "replacement_grade", "replacement_warranty_end",
+	"part_number", "received_part_number", "part_mismatch",
 }
 
 var numberCols = []string{"position", "number", "issued", "expires", "is_current"}
@@ -78,7 +79,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 		number, enc.Date("number_expires", r.NumberExpires), r.Reference, r.PolicyID, r.PolicyVersion,
 		enc.Name("kind", r.Kind), string(r.State), enc.Name("verdict", r.Verdict), enc.Name("route", r.Route), r.Resolution,
 		string(r.Outcome), r.Reason, r.ReferredTo, r.Location, r.NoSubstitute,
-		enc.Date("reported", r.Reported), enc.Time("updated", updated), r.Preference,
+		enc.Date("reported", r.Reported), enc.Time("updated", updated), r.Preference, encodeShipTo(&enc, r.ShipTo),
 	}
 	for i := range r.Lines {
 		l := &r.Lines[i]
@@ -97,6 +98,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 			string(l.Finding), l.FindingCondition, l.EvaluationNotes,
 			l.ReplacementSerial, l.ReplacementModel, l.ReplacementGrade,
 			enc.Date(f+"replacement_warranty_end", l.ReplacementWarrantyEnd),
+			l.PartNumber, l.ReceivedPartNumber, l.PartMismatch,
 		})
 	}
 	for i, n := range r.Numbers {
@@ -168,6 +170,7 @@ func searchTerms(r *rma.RMA) []string {
 		add(l.ReceivedModel)
 		add(l.ReplacementSerial)
 		add(l.ReplacementModel)
+		add(l.PartNumber)
 	}
 	return out
 }
@@ -385,87 +388,114 @@ func (c *create) stored() {
 // replaced; charges without an ID are added and stored charges left as
 // they are. See rma.Store.
 func (st *Store) SaveRMA(ctx context.Context, r *rma.RMA, expectVersion int, evs ...*rma.Event) error {
-	if r == nil {
-		return rma.Invalid("rma", "missing")
-	}
-	updated := r.Updated
-	if updated.IsZero() {
-		updated = now()
-	}
-	w, err := encodeRMA(r, updated, now())
+	sv, err := newSave(r, expectVersion, evs)
 	if err != nil {
 		return err
 	}
-	evw, err := encodeEvents(evs)
-	if err != nil {
+	if err := st.write(ctx, "save rma", func(q Querier) error { return st.saveIn(ctx, q, sv) }); err != nil {
 		return err
 	}
+	sv.saved()
+	return nil
+}
 
-	lineIDs := make([]int64, len(r.Lines))
-	var chargeIDs []int64
-	err = st.write(ctx, "save rma", func(q Querier) error {
-		// On PostgreSQL the UPDATE locks the RMA's row: a second writer of
-		// the same version waits here, then finds the version moved and
-		// writes nothing. The lock also keeps the events' sequence to one
-		// writer. On SQLite the one writer runs one write at a time.
-		args := append(append([]any{}, w.rma...), expectVersion+1, r.ID, expectVersion)
-		res, err := q.ExecContext(ctx, updateRMASQL, args...)
+// save is one RMA's SaveRMA encoded for its transaction, and what the
+// transaction gave it; a supplier RMA's step saves several in its own
+// (suppliers.go). saveIn may run more than once: it sets its results afresh.
+type save struct {
+	r             *rma.RMA
+	expectVersion int
+	updated       time.Time
+	w             *rmaWrite
+	evw           *eventWrite
+
+	lineIDs, chargeIDs []int64
+}
+
+func newSave(r *rma.RMA, expectVersion int, evs []*rma.Event) (*save, error) {
+	if r == nil {
+		return nil, rma.Invalid("rma", "missing")
+	}
+	sv := &save{r: r, expectVersion: expectVersion, updated: r.Updated}
+	if sv.updated.IsZero() {
+		sv.updated = now()
+	}
+	var err error
+	if sv.w, err = encodeRMA(r, sv.updated, now()); err != nil {
+		return nil, err
+	}
+	if sv.evw, err = encodeEvents(evs); err != nil {
+		return nil, err
+	}
+	return sv, nil
+}
+
+// saveIn writes sv in the transaction q.
+func (st *Store) saveIn(ctx context.Context, q Querier, sv *save) error {
+	r, w, expectVersion := sv.r, sv.w, sv.expectVersion
+	sv.lineIDs = make([]int64, len(r.Lines))
+	// On PostgreSQL the UPDATE locks the RMA's row: a second writer of
+	// the same version waits here, then finds the version moved and
+	// writes nothing. The lock also keeps the events' sequence to one
+	// writer. On SQLite the one writer runs one write at a time.
+	args := append(append([]any{}, w.rma...), expectVersion+1, r.ID, expectVersion)
+	res, err := q.ExecContext(ctx, updateRMASQL, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		var current int
+		err := q.QueryRowContext(ctx, `SELECT version FROM rmas WHERE id = $1`, r.ID).Scan(&current)
+		if errors.Is(err, sql.ErrNoRows) {
+			return rma.Errorf(rma.ENOTFOUND, "RMA %d not found", r.ID)
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			var current int
-			err := q.QueryRowContext(ctx, `SELECT version FROM rmas WHERE id = $1`, r.ID).Scan(&current)
-			if errors.Is(err, sql.ErrNoRows) {
-				return rma.Errorf(rma.ENOTFOUND, "RMA %d not found", r.ID)
+		return rma.Errorf(rma.EPRECONDITION, "RMA %d is at version %d, not %d: it changed since it was read", r.ID, current, expectVersion)
+	}
+	for i, l := range w.lines {
+		id := r.Lines[i].ID
+		if id == 0 {
+			if err := q.QueryRowContext(ctx, insertLineSQL, append([]any{r.ID}, l...)...).Scan(&id); err != nil {
+				return err
 			}
+		} else {
+			res, err := q.ExecContext(ctx, updateLineSQL, append(append([]any{}, l...), id, r.ID)...)
 			if err != nil {
 				return err
 			}
-			return rma.Errorf(rma.EPRECONDITION, "RMA %d is at version %d, not %d: it changed since it was read", r.ID, current, expectVersion)
-		}
-		for i, l := range w.lines {
-			id := r.Lines[i].ID
-			if id == 0 {
-				if err := q.QueryRowContext(ctx, insertLineSQL, append([]any{r.ID}, l...)...).Scan(&id); err != nil {
-					return err
-				}
-			} else {
-				res, err := q.ExecContext(ctx, updateLineSQL, append(append([]any{}, l...), id, r.ID)...)
-				if err != nil {
-					return err
-				}
-				if n, err := res.RowsAffected(); err != nil {
-					return err
-				} else if n == 0 {
-					return rma.Invalid(fmt.Sprintf("lines[%d]", i), "line %d is not a line of RMA %d", id, r.ID)
-				}
-			}
-			lineIDs[i] = id
-		}
-		for _, table := range []string{"rma_numbers", "deadlines", "search_terms"} {
-			if _, err := q.ExecContext(ctx, "DELETE FROM "+table+" WHERE rma_id = $1", r.ID); err != nil {
+			if n, err := res.RowsAffected(); err != nil {
 				return err
+			} else if n == 0 {
+				return rma.Invalid(fmt.Sprintf("lines[%d]", i), "line %d is not a line of RMA %d", id, r.ID)
 			}
 		}
-		if chargeIDs, err = insertCharges(ctx, q, r.ID, w); err != nil {
+		sv.lineIDs[i] = id
+	}
+	for _, table := range []string{"rma_numbers", "deadlines", "search_terms"} {
+		if _, err := q.ExecContext(ctx, "DELETE FROM "+table+" WHERE rma_id = $1", r.ID); err != nil {
 			return err
 		}
-		return st.appendEvents(ctx, q, r.ID, evw, w.children(r.ID), nil)
-	})
-	if err != nil {
+	}
+	if sv.chargeIDs, err = insertCharges(ctx, q, r.ID, w); err != nil {
 		return err
 	}
-	r.Version, r.Updated = expectVersion+1, updated.UTC()
+	return st.appendEvents(ctx, q, r.ID, sv.evw, w.children(r.ID), nil)
+}
+
+// saved gives the RMA and its events what the committed transaction gave them.
+func (sv *save) saved() {
+	r := sv.r
+	r.Version, r.Updated = sv.expectVersion+1, sv.updated.UTC()
 	r.Jobs = nil
 	for i := range r.Lines {
-		r.Lines[i].ID, r.Lines[i].No = lineIDs[i], w.lineNos[i]
+		r.Lines[i].ID, r.Lines[i].No = sv.lineIDs[i], sv.w.lineNos[i]
 	}
-	w.setCharges(r, chargeIDs)
-	evw.setEvents(r.ID)
-	return nil
+	sv.w.setCharges(r, sv.chargeIDs)
+	sv.evw.setEvents(r.ID)
 }
 
 // RMA loads one RMA with everything it holds: one query per table.

@@ -105,9 +105,12 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 		Reason:        "label photo was unreadable",
 		ReferredTo:    "service@pixfra.example",
 		Location:      "nl-tilburg",
-		NoSubstitute:  true,
-		Preference:    "refund",
-		Reported:      day("2026-03-02"),
+		ShipTo: &rma.ShipTo{Code: "nl-tilburg", Name: "Pixfra Benelux repair station", Address: rma.Address{
+			Street: "Ringbaan-Oost 102", Postcode: "5013 CD", City: "Tilburg", Region: "Noord-Brabant", Country: "NL",
+			Contact: "RMA intake", Phone: "+31 13 555 0142", Note: "Dock 4, weekdays 8:00-16:30"}},
+		NoSubstitute: true,
+		Preference:   "refund",
+		Reported:     day("2026-03-02"),
 		Lines: []rma.Line{
 			{
 				No:                     1,
@@ -128,6 +131,9 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 				ReplacementModel:       "PX-435",
 				ReplacementGrade:       "revised",
 				ReplacementWarrantyEnd: day("2026-05-04"),
+				PartNumber:             "1.0.01.08.43501",
+				ReceivedPartNumber:     "1.0.01.08.43502",
+				PartMismatch:           true,
 			},
 			{
 				No:       2,

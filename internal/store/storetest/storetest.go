@@ -53,6 +53,10 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Jobs", testJobs},
 		{"ConcurrentHistory", testConcurrentHistory},
+		{"Suppliers", testSuppliers},
+		{"SupplierRMAs", testSupplierRMAs},
+		{"Clock", testClock},
+		{"Locations", testLocations},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
