@@ -6,7 +6,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -129,64 +128,6 @@ func (db *DB) provider() (*goose.Provider, error) {
 		return nil, fmt.Errorf("postgres: migrate %s: %w", db.name, err)
 	}
 	return p, nil
-}
-
-// write runs fn in one READ COMMITTED transaction and commits it, or rolls
-// it back if fn or the commit fails. A deadlock or serialization failure
-// runs fn again in a new transaction, so fn must set its results rather
-// than add to them, and leave the caller's values alone until write has
-// returned.
-func (db *DB) write(ctx context.Context, op string, fn func(store.Querier) error) error {
-	for attempt := 1; ; attempt++ {
-		err := db.writeOnce(ctx, fn)
-		if err == nil {
-			return nil
-		}
-		if !retryable(err) {
-			return storeError(op, err)
-		}
-		if attempt == writeAttempts {
-			return rma.Errorf(rma.EPRECONDITION, "%s: the records changed concurrently %d times in a row; try again", op, attempt)
-		}
-		// A short random pause, growing with each attempt, so that the
-		// transactions that collided do not collide again in step.
-		pause := time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond
-		select {
-		case <-ctx.Done():
-			return storeError(op, ctx.Err())
-		case <-time.After(pause):
-		}
-	}
-}
-
-func (db *DB) writeOnce(ctx context.Context, fn func(store.Querier) error) error {
-	// The isolation level is explicit: with a server default of
-	// SERIALIZABLE, a stale SaveRMA would fail to serialize instead of
-	// finding the version moved.
-	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
-// read runs fn in a read-only REPEATABLE READ transaction, so that the
-// several queries that load one RMA see the same snapshot even while a
-// writer commits. A read-only transaction never fails to serialize.
-func (db *DB) read(ctx context.Context, op string, fn func(store.Querier) error) error {
-	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	if err != nil {
-		return storeError(op, err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return storeError(op, err)
-	}
-	return nil
 }
 
 // SQLSTATE codes the store maps to the domain.

@@ -2,6 +2,9 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"math/rand/v2"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store"
@@ -12,12 +15,62 @@ import (
 // retried when they fail to serialize, single statements on the pool.
 type engine struct{ db *DB }
 
-func (e engine) Read(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	return e.db.read(ctx, op, fn)
+// Write runs fn in one READ COMMITTED transaction and commits it, or rolls
+// it back if fn or the commit fails. A deadlock or serialization failure
+// runs fn again in a new transaction, so fn must set its results rather
+// than add to them, and leave the caller's values alone until write has
+// returned.
+func (e engine) Write(ctx context.Context, op string, fn func(q store.Querier) error) error {
+	for attempt := 1; ; attempt++ {
+		err := e.writeOnce(ctx, fn)
+		if err == nil {
+			return nil
+		}
+		if !retryable(err) {
+			return storeError(op, err)
+		}
+		if attempt == writeAttempts {
+			return rma.Errorf(rma.EPRECONDITION, "%s: the records changed concurrently %d times in a row; try again", op, attempt)
+		}
+		// A short random pause, growing with each attempt, so that the
+		// transactions that collided do not collide again in step.
+		pause := time.Duration(attempt) * time.Duration(5+rand.IntN(20)) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return storeError(op, ctx.Err())
+		case <-time.After(pause):
+		}
+	}
 }
 
-func (e engine) Write(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	return e.db.write(ctx, op, fn)
+func (e engine) writeOnce(ctx context.Context, fn func(store.Querier) error) error {
+	// The isolation level is explicit: with a server default of
+	// SERIALIZABLE, a stale SaveRMA would fail to serialize instead of
+	// finding the version moved.
+	tx, err := e.db.pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Read runs fn in a read-only REPEATABLE READ transaction, so that the
+// several queries that load one RMA see the same snapshot even while a
+// writer commits. A read-only transaction never fails to serialize.
+func (e engine) Read(ctx context.Context, op string, fn func(q store.Querier) error) error {
+	tx, err := e.db.pool.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return storeError(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return storeError(op, err)
+	}
+	return nil
 }
 
 // WriteEach runs the writes in one transaction: a bulk load pays one
@@ -31,7 +84,7 @@ func (e engine) WriteEach(ctx context.Context, op string, fns []func(q store.Que
 		return errs
 	}
 	refused := false
-	err := e.db.write(ctx, op, func(tx store.Querier) error {
+	err := e.Write(ctx, op, func(tx store.Querier) error {
 		refused = false
 		for _, fn := range fns {
 			if err := fn(tx); err != nil {

@@ -420,7 +420,7 @@ func TestSynchronousCommitStaysOn(t *testing.T) {
 func TestWriteRetries(t *testing.T) {
 	db := openTemp(t)
 	calls := 0
-	err := db.write(t.Context(), "test", func(tx store.Querier) error {
+	err := engine{db}.Write(t.Context(), "test", func(tx store.Querier) error {
 		calls++
 		if calls < 3 {
 			return &pgconn.PgError{Code: deadlockDetected}
@@ -431,7 +431,7 @@ func TestWriteRetries(t *testing.T) {
 		t.Fatalf("got %v after %d runs, want success after 3", err, calls)
 	}
 	calls = 0
-	err = db.write(t.Context(), "test", func(tx store.Querier) error {
+	err = engine{db}.Write(t.Context(), "test", func(tx store.Querier) error {
 		calls++
 		return &pgconn.PgError{Code: serializationFailure}
 	})
@@ -440,7 +440,7 @@ func TestWriteRetries(t *testing.T) {
 		t.Fatalf("%d runs, want %d", calls, writeAttempts)
 	}
 	calls = 0
-	err = db.write(t.Context(), "test", func(tx store.Querier) error {
+	err = engine{db}.Write(t.Context(), "test", func(tx store.Querier) error {
 		calls++
 		return &pgconn.PgError{Code: uniqueViolation}
 	})

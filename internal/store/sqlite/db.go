@@ -137,21 +137,6 @@ func (db *DB) provider() (*goose.Provider, error) {
 	return p, nil
 }
 
-// read runs fn in a read-only transaction, so that the several queries that
-// load one RMA see the same snapshot even while a writer commits. Its
-// statements run prepared (prepared.go).
-func (db *DB) read(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return storeError(op, err)
-	}
-	defer tx.Rollback()
-	if err := fn(readTx{tx: tx, db: db}); err != nil {
-		return storeError(op, err)
-	}
-	return nil
-}
-
 // storeError gives err the domain's vocabulary (store.DomainError).
 func storeError(op string, err error) error { return store.DomainError(dialect{}, op, err) }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/rmadesk/rmadesk/internal/store"
 )
@@ -11,12 +12,30 @@ import (
 // writer (writer.go), single statements pooled and prepared.
 type engine struct{ db *DB }
 
+// Read runs fn in a read-only transaction, so that the several queries that
+// load one RMA see the same snapshot even while a writer commits. Its
+// statements run prepared (prepared.go).
 func (e engine) Read(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	return e.db.read(ctx, op, fn)
+	tx, err := e.db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return storeError(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(readTx{tx: tx, db: e.db}); err != nil {
+		return storeError(op, err)
+	}
+	return nil
 }
 
+// Write runs fn as one op of a group-committed batch and returns once the
+// batch has committed (or fn failed). fn must leave the caller's values
+// alone: the caller applies its results after write returns nil.
 func (e engine) Write(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	return e.db.write(ctx, op, fn)
+	o := newOp(op, fn)
+	if err := e.db.w.enqueue(ctx, o); err != nil {
+		return storeError(op, err)
+	}
+	return o.wait(ctx)
 }
 
 // WriteEach runs the writes as ops of one batch (with whatever else is
@@ -26,7 +45,20 @@ func (e engine) WriteEach(ctx context.Context, op string, fns []func(q store.Que
 	for i, fn := range fns {
 		ops[i] = newOp(op, fn)
 	}
-	return e.db.writeAll(ctx, ops)
+	errs := make([]error, len(ops))
+	if len(ops) == 0 {
+		return errs
+	}
+	if err := e.db.w.enqueue(ctx, ops...); err != nil {
+		for i, op := range ops {
+			errs[i] = storeError(op.name, err)
+		}
+		return errs
+	}
+	for i, op := range ops {
+		errs[i] = op.wait(ctx)
+	}
+	return errs
 }
 
 func (e engine) Pool() store.Querier { return pooled(e) }

@@ -314,36 +314,6 @@ func (t writeTx) QueryRowContext(_ context.Context, query string, args ...any) *
 	return st.QueryRowContext(t.w.ctx, args...)
 }
 
-// write runs fn as one op of a group-committed batch and returns once the
-// batch has committed (or fn failed). fn must leave the caller's values
-// alone: the caller applies its results after write returns nil.
-func (db *DB) write(ctx context.Context, op string, fn func(q store.Querier) error) error {
-	o := newOp(op, fn)
-	if err := db.w.enqueue(ctx, o); err != nil {
-		return storeError(op, err)
-	}
-	return o.wait(ctx)
-}
-
-// writeAll runs ops in one transaction (with whatever else is queued), each
-// in its own savepoint, and returns each op's answer.
-func (db *DB) writeAll(ctx context.Context, ops []*writeOp) []error {
-	errs := make([]error, len(ops))
-	if len(ops) == 0 {
-		return errs
-	}
-	if err := db.w.enqueue(ctx, ops...); err != nil {
-		for i, op := range ops {
-			errs[i] = storeError(op.name, err)
-		}
-		return errs
-	}
-	for i, op := range ops {
-		errs[i] = op.wait(ctx)
-	}
-	return errs
-}
-
 // WriteStats counts the writer's transactions and the ops they held since
 // Open: ops/batches is the mean batch.
 func (db *DB) WriteStats() (batches, ops int64) { return db.w.batches.Load(), db.w.ops.Load() }
