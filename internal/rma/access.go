@@ -19,16 +19,22 @@ const (
 	OpListAll     Action = "list_all"   // the desk's queue across organisations
 	OpLookup      Action = "lookup"     // serial lookup, receiving by number
 	OpAdminister  Action = "administer" // organisations, users, keys
+	// Suppliers and supplier RMAs are the desk's business: a requester
+	// never sees them, only what the policy makes its own (that a unit is
+	// at the supplier, and the verdict).
+	OpReadSuppliers   Action = "read_suppliers"
+	OpManageSuppliers Action = "manage_suppliers"
 )
 
 var roleActions = map[Role][]Action{
 	RoleRequester: {OpSubmit, OpRead, OpAddDocument, OpAddMessage, ActProvideInfo, ActShip, ActCancel, ActSetPreference},
 	RoleTechnician: {OpRead, OpAddDocument, OpAddMessage, OpAddCharge, OpListAll, OpLookup,
-		ActReceive, ActStartEvaluation, ActEvaluate},
+		ActReceive, ActStartEvaluation, ActEvaluate, OpReadSuppliers},
 	RoleAgent: {OpRead, OpAddDocument, OpAddMessage, OpAddCharge, OpListAll, OpLookup,
 		ActRequestInfo, ActProvideInfo, ActAuthorize, ActReject, ActRefer, ActCreditWithoutReturn,
 		ActResolveRemotely, ActExpire, ActReissue, ActShip, ActReceive, ActStartEvaluation,
-		ActEvaluate, ActResolve, ActCancel, ActClose},
+		ActEvaluate, ActResolve, ActCancel, ActClose,
+		OpReadSuppliers, OpManageSuppliers, ActForwardToSupplier, ActShipToSupplier, ActSupplierVerdict},
 }
 
 // Can reports whether role may perform action (on an RMA it may see).

@@ -82,6 +82,9 @@ func AllowedOutcomes(p *policy.Policy, r *RMA, l *Line) OutcomeRule {
 		return OutcomeRule{Allowed: offerOutcomes(rule), Clause: ruleClause(rule),
 			Why: fmt.Sprintf("line %d is withdrawn: the policy offers %s", l.No, offerText(rule))}
 	}
+	if rule, ok := supplierOutcomes(p, r, l); ok {
+		return rule // back from the supplier: its verdict decides, as the policy says (supplier.go)
+	}
 	switch {
 	case l.Finding == NoFault:
 		rule := OutcomeRule{Allowed: []Outcome{NoFaultFound},

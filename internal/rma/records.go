@@ -224,7 +224,7 @@ func (s *Service) AddCharge(ctx context.Context, actor Actor, id int64, ifVersio
 		if l == nil {
 			return nil, Invalid("line", "no line %d in this RMA", lineNo)
 		}
-		finding = string(l.Finding)
+		finding = r.ChargeFinding(l) // not_covered once the supplier says so (supplier.go)
 	}
 	if err := optional("description", cr.Description, 2000); err != nil {
 		return nil, err

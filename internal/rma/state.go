@@ -19,12 +19,13 @@ const (
 	InTransit             State = "in_transit"
 	Received              State = "received"
 	InEvaluation          State = "in_evaluation"
+	AtSupplier            State = "at_supplier" // lines went to the desk's supplier, which decides whether they are covered
 	Resolved              State = "resolved"
 	Closed                State = "closed"
 )
 
 // States lists every state, in life order.
-var States = []State{Submitted, NeedsInfo, Rejected, Authorized, CreditedWithoutReturn, Referred, Expired, InTransit, Received, InEvaluation, Resolved, Closed}
+var States = []State{Submitted, NeedsInfo, Rejected, Authorized, CreditedWithoutReturn, Referred, Expired, InTransit, Received, InEvaluation, AtSupplier, Resolved, Closed}
 
 // Action is a step that moves an RMA from one state to another.
 type Action string
@@ -47,6 +48,10 @@ const (
 	ActCancel              Action = "cancel"                // the requester withdraws the request
 	ActClose               Action = "close"                 // nothing left to do
 	ActSetPreference       Action = "set_preference"        // the requester states or changes the resolution it prefers
+	ActForwardToSupplier   Action = "forward_to_supplier"   // evaluated lines go to a supplier in a supplier RMA
+	ActShipToSupplier      Action = "ship_to_supplier"      // the supplier RMA's parcel left
+	ActSupplierVerdict     Action = "supplier_verdict"      // the supplier's verdict on forwarded lines
+	ActBackFromSupplier    Action = "back_from_supplier"    // every forwarded line has its verdict: the desk resolves
 )
 
 // transitions is the whole state machine: every allowed (state, action)
@@ -87,8 +92,18 @@ var transitions = map[State]map[Action]State{
 		ActStartEvaluation: InEvaluation,
 	},
 	InEvaluation: {
-		ActEvaluate: InEvaluation,
-		ActResolve:  Resolved,
+		ActEvaluate:          InEvaluation,
+		ActResolve:           Resolved,
+		ActForwardToSupplier: AtSupplier,
+	},
+	// While lines are at a supplier the RMA waits; the verdict of its last
+	// line brings it back to evaluation, where it resolves as the policy's
+	// supplier rules say (supplier.go).
+	AtSupplier: {
+		ActForwardToSupplier: AtSupplier,
+		ActShipToSupplier:    AtSupplier,
+		ActSupplierVerdict:   AtSupplier,
+		ActBackFromSupplier:  InEvaluation,
 	},
 	Rejected:              {ActClose: Closed},
 	CreditedWithoutReturn: {ActClose: Closed},

@@ -33,6 +33,11 @@ var allowedTransitions = []string{
 	"received start_evaluation in_evaluation",
 	"in_evaluation evaluate in_evaluation",
 	"in_evaluation resolve resolved",
+	"in_evaluation forward_to_supplier at_supplier",
+	"at_supplier forward_to_supplier at_supplier",
+	"at_supplier ship_to_supplier at_supplier",
+	"at_supplier supplier_verdict at_supplier",
+	"at_supplier back_from_supplier in_evaluation",
 	"rejected close closed",
 	"credited_without_return close closed",
 	"referred close closed",
@@ -43,6 +48,7 @@ var allActions = []Action{
 	ActRequestInfo, ActProvideInfo, ActAuthorize, ActReject, ActRefer, ActCreditWithoutReturn,
 	ActResolveRemotely, ActExpire, ActReissue, ActShip, ActReceive, ActStartEvaluation,
 	ActEvaluate, ActResolve, ActCancel, ActClose, ActSetPreference,
+	ActForwardToSupplier, ActShipToSupplier, ActSupplierVerdict, ActBackFromSupplier,
 }
 
 // TestStateMachine checks every (state, action) pair: the allowed ones lead

@@ -15,6 +15,7 @@ import (
 // else is an outage.
 type Store interface {
 	JobStore
+	SupplierStore // supplier.go
 
 	// CreateOrg stores a new organisation and sets its ID.
 	CreateOrg(ctx context.Context, o *Org) error

@@ -68,7 +68,9 @@ func diffValue(path string, w, g reflect.Value, out *[]string) {
 
 // writeOnly fields are written by a store and never read back: RMA.Jobs
 // is the change's outbox (the job suite checks the jobs themselves).
-var writeOnly = map[string]bool{"RMA.Jobs": true}
+// RMA.Supplier is the other way round: read with the RMA, written only by
+// a supplier RMA's steps (the supplier suite, suppliers.go, checks it).
+var writeOnly = map[string]bool{"RMA.Jobs": true, "RMA.Supplier": true}
 
 // zeroFields lists the fields of v that are zero in every element they
 // occur in. The round-trip fixture must have none: then a field added to
