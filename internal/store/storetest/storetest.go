@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"SupplierRMAs", testSupplierRMAs},
 		{"Clock", testClock},
 		{"Locations", testLocations},
+		{"Languages", testLanguages}, // languages.go
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
