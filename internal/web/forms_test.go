@@ -116,7 +116,7 @@ func pixfraFields(serial string) []formPart {
 	var parts []formPart
 	for _, kv := range [][2]string{
 		{"policy", "pixfra"}, {"lines", "1"}, {"kind", "defect"}, {"reference", "PO-77"},
-		{"category_1", "thermal-camera"}, {"part_1", "device"}, {"model_1", "Arc A435"}, {"serial_1", serial}, {"quantity_1", "1"},
+		{"category_1", "thermal-camera"}, {"part_1", "device"}, {"model_1", "Arc A435"}, {"serial_1", serial}, {"part_number_1", "1.0.01.08.43501"}, {"quantity_1", "1"},
 		{"fault_1", "no image"}, {"date_invoice_1", "2025-06-01"},
 		{"has_vendor_invoice_1", "1"}, {"has_purchase_receipt_1", "1"}, {"has_shipping_document_1", "1"},
 	} {

@@ -44,7 +44,7 @@ func TestHostileFormText(t *testing.T) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range map[string]string{"policy": "pixfra", "lines": "1", "kind": "defect", "reference": "PO-\x07",
-		"category_1": "thermal-camera", "model_1": "Arc A435", "serial_1": "PXF2", "quantity_1": "1"} {
+		"category_1": "thermal-camera", "model_1": "Arc A435", "serial_1": "PXF2", "part_number_1": "1.0.01.08.43502", "quantity_1": "1"} {
 		_ = mw.WriteField(k, v)
 	}
 	mw.Close()

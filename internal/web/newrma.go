@@ -44,6 +44,7 @@ type formLine struct {
 	Part       string
 	Model      string
 	Serial     string
+	PartNumber string
 	Quantity   string
 	Fault      string
 	Dates      map[string]string
@@ -109,7 +110,7 @@ func (s *Server) formData(p *page, policyID string, form map[string][]string) *n
 	d.Reference, d.NoSubst, d.Preference = get("reference"), get("no_substitute") != "", get("preference")
 	for i := 1; i <= n; i++ {
 		f := func(name string) string { return get(fmt.Sprintf("%s_%d", name, i)) }
-		l := formLine{No: i, Category: f("category"), Part: f("part"), Model: f("model"), Serial: f("serial"), Quantity: f("quantity"),
+		l := formLine{No: i, Category: f("category"), Part: f("part"), Model: f("model"), Serial: f("serial"), PartNumber: f("part_number"), Quantity: f("quantity"),
 			Fault: f("fault"), Cause: f("cause"), Dates: map[string]string{}, Documents: map[string]bool{}, Conditions: map[string]bool{}}
 		for _, dt := range formDates {
 			l.Dates[dt] = f("date_" + dt)
@@ -169,7 +170,7 @@ func (d *newData) request(uploaded map[string]bool) (rma.SubmitRequest, error) {
 				return req, rma.Invalid(field+".quantity", "must be a whole number")
 			}
 		}
-		req.Lines = append(req.Lines, rma.LineRequest{Claim: c, Quantity: qty, Fault: l.Fault})
+		req.Lines = append(req.Lines, rma.LineRequest{Claim: c, Quantity: qty, PartNumber: l.PartNumber, Fault: l.Fault})
 	}
 	return req, nil
 }

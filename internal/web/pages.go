@@ -186,6 +186,8 @@ type detailData struct {
 	Conditions              []string
 	Grades                  []string
 	HasLabel                bool
+	Locations               []rma.Location // the desk's active service locations, for the authorize form
+	PolicyLocation          string         // the location the policy's rules choose, shown as the default
 }
 
 func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
@@ -224,6 +226,9 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 			d.Grades = pol.Replacement.Grades
 		}
 	}
+	if slices.Contains(d.Actions, rma.ActAuthorize) {
+		d.Locations, d.PolicyLocation = s.authorizeLocations(r, p, got)
+	}
 	p.Title = p.T("rma.unnumbered", got.ID)
 	if got.Number != "" {
 		p.Title = p.T("rma.title", got.Number)
@@ -250,7 +255,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 	case rma.ActProvideInfo:
 		_, err = s.svc.ProvideInfo(ctx, p.Actor, id, v, nil)
 	case rma.ActAuthorize:
-		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Note: f("note"), Override: f("override_reason")})
+		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Location: f("location"), Note: f("note"), Override: f("override_reason")})
 	case rma.ActSetPreference:
 		_, err = s.svc.SetPreference(ctx, p.Actor, id, v, f("preference"))
 	case rma.ActReject:

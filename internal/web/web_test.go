@@ -132,7 +132,7 @@ func pixfraForm(t *testing.T, withPhotos bool) (*bytes.Buffer, string) {
 	mw := multipart.NewWriter(&buf)
 	for k, v := range map[string]string{
 		"policy": "pixfra", "lines": "1", "kind": "defect", "reference": "PO-77",
-		"category_1": "thermal-camera", "part_1": "device", "model_1": "Arc A435", "serial_1": "PXF1", "quantity_1": "1",
+		"category_1": "thermal-camera", "part_1": "device", "model_1": "Arc A435", "serial_1": "PXF1", "part_number_1": "1.0.01.08.43501", "quantity_1": "1",
 		"fault_1": "no image", "date_invoice_1": "2025-06-01",
 		"has_vendor_invoice_1": "1", "has_purchase_receipt_1": "1", "has_shipping_document_1": "1",
 	} {
