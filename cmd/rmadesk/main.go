@@ -47,6 +47,7 @@ func commands() []command {
 		{"user", "create, disable, enable or sign out a portal user (password on stdin)", runUsers},
 		{"policy", "list, show, lint and check return policies", runPolicy},
 		{"calendar", "list the holiday calendars and the days they cover (--calendars DIR adds a desk's files)", runCalendar},
+		{"clock", "show the desk's date, or move a demo desk's date forward (a test clock)", runClock},
 		{"bench", "measure throughput and latency under load (starts its own desk, or drives one at --url)", runBench},
 		{"import-csv", "file RMAs in bulk from a CSV file, one line per RMA line", runImportCSV},
 		{"version", "print the version", runVersion},

@@ -133,7 +133,7 @@ func runServe(e *env, args []string) error {
 	var sf storeFlags
 	sf.register(fs)
 	addr := fs.String("addr", envOr("RMADESK_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (env RMADESK_ADDR)")
-	demo := fs.Bool("demo", false, "create demo organisations and keys for the five seed policies, and print how to try them")
+	demo := fs.Bool("demo", false, "create demo organisations and keys for the five seed policies, and print how to try them; the desk's date may be moved forward (rmadesk clock advance)")
 	dir := fs.String("dir", os.Getenv("RMADESK_POLICIES"), "load policy packs from `DIR` instead of the embedded ones (env RMADESK_POLICIES)")
 	calendarsDir := calendarsFlag(fs)
 	logFormat := fs.String("log-format", envOr("RMADESK_LOG_FORMAT", "text"), "log as `text` or json (env RMADESK_LOG_FORMAT)")
@@ -179,13 +179,24 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := rma.NewService(db, set)
+	clock, err := deskClock(ctx, db, *demo, log)
+	if err != nil {
+		return err
+	}
+	svc := rma.NewService(db, set, rma.WithClock(clock.Now))
 	sender, err := mailSender(log)
 	if err != nil {
 		return err
 	}
 	labels := labelRenderer(svc)
-	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL"), Label: labels})
+	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL"), Label: labels, Now: clock.Now})
+	if *runJobs {
+		clock.AfterAdvance(func(ctx context.Context) (int, error) {
+			// The jobs that fell due run before the move is answered; a
+			// caller that hangs up does not cut one short.
+			return runner.RunDue(context.WithoutCancel(ctx))
+		})
+	}
 	metrics := ops.NewMetrics(db, runner)
 	if err := metricsAccess(metrics); err != nil {
 		return err
@@ -206,13 +217,13 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
-		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels})
+		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock})
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler: rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log,
-			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures}).Handler(), portal.Handler()),
+			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures, Clock: clock}).Handler(), portal.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,
@@ -226,6 +237,7 @@ func runServe(e *env, args []string) error {
 	}
 	log.Info("rmadesk serving", "addr", base, "data_dir", sf.dataDir, "policies", strings.Join(set.IDs(), ","))
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	go clock.Watch(jobsCtx, clockRefresh) // a move made through another instance
 	jobsDone := make(chan struct{})
 	if *runJobs {
 		go func() { defer close(jobsDone); runner.Run(jobsCtx) }()

@@ -39,6 +39,8 @@ var routeOps = map[string]struct {
 	"GET /api/v1/serials/{serial}":          {op: rma.OpLookup},
 	"GET /api/v1/orgs":                      {op: rma.OpAdminister},
 	"GET /api/v1/jobs":                      {op: rma.OpAdminister},
+	"GET /api/v1/clock":                     {op: rma.OpRead},
+	"POST /api/v1/clock/advance":            {op: rma.OpAdminister},
 	"POST /api/v1/orgs":                     {op: rma.OpAdminister},
 	"POST /api/v1/orgs/{id}/keys":           {op: rma.OpAdminister},
 	"GET /api/v1/keys":                      {op: rma.OpAdminister},

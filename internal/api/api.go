@@ -34,6 +34,7 @@ type Server struct {
 	mux       *http.ServeMux
 	limits    limits
 	handler   http.Handler // mux behind the rate limits
+	clock     *rma.DeskClock
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -65,6 +66,10 @@ type Config struct {
 	// (10 a minute, 100 at once); a negative rate, unlimited.
 	AuthFailuresPerMinute float64
 	AuthFailureBurst      int
+
+	// Clock is the desk's clock, which the service reads too; nil: the
+	// wall clock, never moved (clock.go).
+	Clock *rma.DeskClock
 }
 
 // New builds the API server.
@@ -77,7 +82,11 @@ func New(svc *rma.Service, cfg Config) *Server {
 		s.maxUpload = 25 << 20
 	}
 	s.limits = newLimits(cfg)
-	s.routes = s.routeTable()
+	s.clock = cfg.Clock
+	if s.clock == nil {
+		s.clock = rma.NewDeskClock(nil, false, nil)
+	}
+	s.routes = append(s.routeTable(), s.clockRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

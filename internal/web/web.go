@@ -52,6 +52,9 @@ type Config struct {
 	SessionIdle time.Duration
 	// Now is the clock sessions are timed by; default time.Now.
 	Now func() time.Time
+	// Clock is the desk's clock, for the header's note when a demo desk's
+	// date was moved (clock.go); the service reads it for the date itself.
+	Clock *rma.DeskClock
 }
 
 // Server serves the portal.
@@ -167,6 +170,7 @@ type page struct {
 	Path    string
 	IsDesk  bool
 	Data    any
+	Desk    *deskDate // the desk's date, in the header (clock.go)
 	request *http.Request
 }
 
@@ -187,7 +191,7 @@ func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *page)) htt
 			return
 		}
 		p := &page{translator: translator{language(r)}, Actor: actor, Org: org, User: u.Email, Path: r.URL.Path,
-			IsDesk: actor.Role.IsDesk(), request: r}
+			IsDesk: actor.Role.IsDesk(), Desk: s.deskDate(), request: r}
 		if r.Method == http.MethodPost {
 			// A plain form is read here and its text checked as the API
 			// checks JSON; a multipart form is checked by its handler once
