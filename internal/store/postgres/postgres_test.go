@@ -145,7 +145,7 @@ func TestMigrationsConcurrently(t *testing.T) {
 	if got := appliedVersions(t, dbs[0]); !slices.Equal(got, want) {
 		t.Fatalf("applied %v, want %v", got, want)
 	}
-	wantTables := []string{"api_keys", "charges", "deadlines", "documents", "events", "goose_db_version",
+	wantTables := []string{"api_keys", "charges", "deadlines", "desk_clock", "documents", "events", "goose_db_version",
 		"idempotency_responses", "jobs", "messages", "orgs", "rma_lines", "rma_numbers", "rmas",
 		"search_terms", "sequences", "sessions", "users"}
 	if got := tables(t, dbs[1]); !slices.Equal(got, wantTables) {
