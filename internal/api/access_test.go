@@ -47,6 +47,8 @@ var routeOps = map[string]struct {
 	"DELETE /api/v1/keys/{prefix}":          {op: rma.OpAdminister},
 	"DELETE /api/v1/users/{user}/sessions":  {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/address":         {op: rma.OpAdminister},
+	"PUT /api/v1/orgs/{id}/language":        {op: rma.OpAdminister},
+	"PUT /api/v1/users/{user}/language":     {op: rma.OpAdminister},
 	"GET /api/v1/locations":                 {op: rma.OpListAll},
 	"POST /api/v1/locations":                {op: rma.OpAdminister},
 	"GET /api/v1/locations/{code}":          {op: rma.OpListAll},

@@ -48,6 +48,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "DELETE", Path: v1 + "/keys/{prefix}", Op: rma.OpAdminister, handler: s.revokeKey},
 		{Method: "DELETE", Path: v1 + "/users/{user}/sessions", Op: rma.OpAdminister, handler: s.endUserSessions},
 		{Method: "PUT", Path: v1 + "/orgs/{id}/address", Op: rma.OpAdminister, handler: s.setOrgAddress},
+		{Method: "PUT", Path: v1 + "/orgs/{id}/language", Op: rma.OpAdminister, handler: s.setOrgLanguage},
+		{Method: "PUT", Path: v1 + "/users/{user}/language", Op: rma.OpAdminister, handler: s.setUserLanguage},
 		{Method: "GET", Path: v1 + "/locations", Op: rma.OpListAll, handler: s.listLocations},
 		{Method: "POST", Path: v1 + "/locations", Op: rma.OpAdminister, handler: s.createLocation},
 		{Method: "GET", Path: v1 + "/locations/{code}", Op: rma.OpListAll, handler: s.getLocation},
@@ -71,9 +73,15 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, actor rma.Actor) err
 	if err != nil {
 		return err
 	}
+	orgLang, userLang, err := s.languagesOf(r, org.ID, actor.UserID)
+	if err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"org":  map[string]any{"id": org.ID, "name": org.Name, "desk": org.IsDesk, "role": roleName(org), "country": org.Country},
+		"org":  map[string]any{"id": org.ID, "name": org.Name, "desk": org.IsDesk, "role": roleName(org), "country": org.Country, "language": orgLang},
 		"role": actor.Role, "name": actor.Name,
+		// The language the caller's emails go in: its user's, else its organisation's, else English.
+		"language": rma.RecipientLanguage(orgLang, userLang),
 	})
 	return nil
 }
@@ -715,9 +723,15 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, actor rma.Acto
 	if err != nil {
 		return err
 	}
+	langs, err := s.orgLanguages(r)
+	if err != nil {
+		return err
+	}
 	out := []map[string]any{}
 	for _, o := range orgs {
-		out = append(out, orgView(o))
+		v := orgView(o)
+		v["language"] = langs[o.ID]
+		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"orgs": out})
 	return nil
