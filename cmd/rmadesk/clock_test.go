@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +172,58 @@ func portalPage(t *testing.T, c *http.Client, url string) string {
 		t.Fatalf("GET %s: %d", url, resp.StatusCode)
 	}
 	return string(b)
+}
+
+// TestReadmeClockRuns runs the README's test-clock section against a fresh
+// demo desk, with this test binary standing in for `go run ./cmd/rmadesk`,
+// so the minute it promises stays true.
+func TestReadmeClockRuns(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "sed", "jq"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is needed to run the README's clock section: %v", tool, err)
+			}
+			t.Skipf("%s not installed: the README's clock section not run", tool)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Watch a Pixfra number expire")
+	if !ok {
+		t.Fatal("README.md has no section on the test clock")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(section, -1)
+	if len(blocks) != 1 {
+		t.Fatalf("%d sh blocks in the clock section, want 1", len(blocks))
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	_, stop := startServe(t, "--demo", "--data-dir", dir)
+	defer stop()
+	script := strings.NewReplacer("rmadesk-data/demo-keys.env", filepath.Join(dir, "demo-keys.env"),
+		"go run ./cmd/rmadesk", "RMADESK_RUN_MAIN=1 '"+self+"'").Replace(blocks[0][1])
+	cmd := exec.Command("bash", "-c", "set -euo pipefail\n"+script)
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the README's clock section failed: %v\n%s", err, out)
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	moved := addDays(today, 31)
+	lines := regexp.MustCompile(`(?m)^(authorized|expired): (RMA-\d\d-\d{5}-[A-Z]) valid until (\S+)$`).FindAllStringSubmatch(string(out), -1)
+	if len(lines) != 3 || !strings.Contains(string(out), "desk date "+moved+" (test clock: 31 days 0 hours ahead); ") {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+	first, lapsed, second := lines[0], lines[1], lines[2]
+	if first[1] != "authorized" || first[3] != addDays(today, 30) ||
+		lapsed[1] != "expired" || lapsed[2] != first[2] ||
+		second[1] != "authorized" || second[2] == first[2] || second[3] != addDays(moved, 30) {
+		t.Fatalf("the number did not lapse and come back as the README says:\n%s", out)
+	}
 }
