@@ -28,22 +28,18 @@ func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang 
 		if p == nil {
 			return nil, fmt.Errorf("RMA %d: policy %s %s not loaded", r.ID, r.PolicyID, r.PolicyVersion)
 		}
+		// Where it goes: the desk's location as copied at authorization,
+		// else the policy's address (rma.GuideFor, as every face shows it).
 		l := label.Label{Number: r.Number, Expires: r.NumberExpires.String(), Reference: r.Reference, Policy: p.Title,
-			Vendor: p.Vendor.Name, ReturnAddress: p.Vendor.ReturnAddress, Labels: label.EnglishStrings()}
+			Vendor: p.Vendor.Name, ReturnAddress: rma.GuideFor(p, r).Address, Labels: label.EnglishStrings()}
 		if lang == "nl" {
 			l.Labels = dutchLabel
 		}
-		for _, loc := range p.ServiceLocations {
-			if loc.ID == r.Location && len(loc.Address) > 0 {
-				l.ReturnAddress = loc.Address
-			}
+		org, err := svc.Store().Org(ctx, r.OrgID)
+		if err != nil {
+			return nil, err
 		}
-		if org, err := svc.Store().Org(ctx, r.OrgID); err == nil {
-			l.From = []string{org.Name}
-			if org.Country != "" {
-				l.From = append(l.From, org.Country)
-			}
-		}
+		l.From = senderLines(org)
 		for _, in := range p.InstructionsFor(r.Route) {
 			l.Instructions = append(l.Instructions, in.Text)
 			// A policy that asks for a note inside the parcel (Mini Cart)
@@ -54,7 +50,7 @@ func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang 
 		}
 		for _, ln := range r.Lines {
 			l.Lines = append(l.Lines, label.Line{No: ln.No, Product: ln.Claim.Product.Category, Model: ln.Claim.Product.Model,
-				Serial: ln.Claim.Product.Serial, Quantity: ln.Quantity, Fault: ln.Fault})
+				Serial: ln.Claim.Product.Serial, PartNumber: ln.PartNumber, Quantity: ln.Quantity, Fault: ln.Fault})
 		}
 		var buf bytes.Buffer
 		if err := label.Render(&buf, l); err != nil {
@@ -62,4 +58,28 @@ func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang 
 		}
 		return buf.Bytes(), nil
 	}
+}
+
+// senderLines are the requester as the sender on a label: its name and
+// postal address (the courier returns an undeliverable parcel there), or
+// its name and country while it has no address.
+func senderLines(org *rma.Org) []string {
+	out := []string{org.Name}
+	if org.Address.IsZero() {
+		if org.Country != "" {
+			out = append(out, rma.CountryName(org.Country))
+		}
+		return out
+	}
+	a := org.Address
+	out = append(out, a.Street, strings.TrimSpace(a.Postcode+" "+a.City))
+	country := rma.CountryName(a.Country)
+	if a.Region != "" {
+		country = a.Region + ", " + country
+	}
+	out = append(out, country)
+	if a.Phone != "" {
+		out = append(out, "Tel. "+a.Phone)
+	}
+	return out
 }

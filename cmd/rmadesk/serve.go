@@ -388,8 +388,14 @@ func runAPIKey(e *env, args []string) error {
 }
 
 func runOrg(e *env, args []string) error {
+	if len(args) > 0 && args[0] == "address" {
+		return runOrgAddress(e, args[1:]) // locations.go
+	}
+	if len(args) > 0 && args[0] == "language" {
+		return runOrgLanguage(e, args[1:]) // languages.go
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return badInputf("org: usage: rmadesk org create --name NAME (--desk | --role ROLE --country CC)")
+		return badInputf("org: usage: rmadesk org create --name NAME (--desk | --role ROLE --country CC) | org address --org NAME ...")
 	}
 	fs := newFlags(e, "org create", "org create --name NAME (--desk | --role ROLE [--country CC]) [--email ADDR]")
 	var sf storeFlags
@@ -519,6 +525,9 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 		if err := user(org, d.policy+"@demo.example", rma.RoleRequester); err != nil {
 			return err
 		}
+	}
+	if err := seedDemoAddresses(ctx, db, set); err != nil { // demoaddresses.go
+		return err
 	}
 	if err := os.WriteFile(envFile, []byte(env.String()), 0o600); err != nil {
 		return err

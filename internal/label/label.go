@@ -48,12 +48,15 @@ type Label struct {
 
 // Line is one product being returned.
 type Line struct {
-	No       int
-	Product  string
-	Model    string
-	Serial   string
-	Quantity int
-	Fault    string
+	No      int
+	Product string
+	Model   string
+	Serial  string
+	// PartNumber is the unit's part number (PN), printed with the model:
+	// the receiving bench compares both with the reservation.
+	PartNumber string
+	Quantity   int
+	Fault      string
 }
 
 // Strings are the fixed words on the label and slip.

@@ -22,7 +22,7 @@ const (
 	labelNumberMax  = 26.0 // the RMA number in text
 	labelBarHeight  = 15 * mmPt
 	labelQRMax      = 26 * mmPt
-	labelFromLines  = 3 // the sender is organisation and country; more is cut
+	labelFromLines  = 5 // the sender: organisation, street, postcode and city, country, phone; more is cut
 	lineSpacing     = 1.22
 	labelBlockSpace = 6.0
 )

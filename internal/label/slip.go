@@ -284,7 +284,11 @@ func (sl *slip) lines() {
 		if no == 0 {
 			no = i + 1
 		}
-		rows[i] = []string{fmt.Sprint(no), ln.Product, ln.Model, ln.Serial, quantity(ln.Quantity), ln.Fault}
+		model := ln.Model
+		if ln.PartNumber != "" {
+			model = strings.TrimSpace(model + " PN " + ln.PartNumber)
+		}
+		rows[i] = []string{fmt.Sprint(no), ln.Product, model, ln.Serial, quantity(ln.Quantity), ln.Fault}
 	}
 	sl.table(sl.lineColumns(), rows)
 }

@@ -192,7 +192,23 @@ func WritePolicy(w io.Writer, p *Policy) error {
 		row("replacement", "grades "+strings.Join(r.Grades, ", ")+"; warranty "+r.Warranty+"; other model "+r.OtherModel, strings.Join(append([]string{r.Clause}, r.AlsoCites...), ", "))
 	}
 	for _, l := range p.ServiceLocations {
-		row("service location", l.Name, l.Clause)
+		row("service location", l.Name+": "+l.Describe(), l.Clause)
+	}
+	for _, f := range p.LineFields {
+		row("line field", f.Field+" required on every line", f.Clause)
+	}
+	if sp := p.Supplier; sp != nil {
+		row("supplier", "forwards lines found "+strings.Join(sp.ForwardFindings(), ", "), sp.Clause)
+		for _, v := range sp.Verdicts {
+			how := strings.Join(v.Offer, ", ")
+			if v.Charged {
+				how += "; a repair is charged"
+			}
+			if v.ContactRequester {
+				how += "; the requester is contacted"
+			}
+			row("supplier verdict", v.Verdict+": "+how, v.Clause)
+		}
 	}
 	for _, in := range p.Instructions {
 		row("instruction", in.Text, in.Clause)

@@ -97,3 +97,30 @@ func (p *Policy) LocationFor(country, category string, route Route) *ServiceLoca
 	}
 	return nil
 }
+
+// Describe says whom a location rule serves and where it sends the goods,
+// for policy show: "location pixfra-eu; regions europe".
+func (l *ServiceLocation) Describe() string {
+	parts := []string{"location " + l.Location}
+	var where []string
+	for _, r := range l.Regions {
+		where = append(where, r.ID)
+	}
+	where = append(where, l.Countries...)
+	if len(where) > 0 {
+		parts = append(parts, "for "+strings.Join(where, ", "))
+	} else {
+		parts = append(parts, "for any country")
+	}
+	if len(l.Categories) > 0 {
+		parts = append(parts, "categories "+strings.Join(l.Categories, ", "))
+	}
+	if l.Routes != 0 {
+		var names []string
+		for _, r := range l.Routes.Routes() {
+			names = append(names, r.String())
+		}
+		parts = append(parts, "routes "+strings.Join(names, ", "))
+	}
+	return strings.Join(parts, "; ")
+}

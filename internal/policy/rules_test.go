@@ -204,7 +204,7 @@ func TestInstructions(t *testing.T) {
 		{"dexxon", policy.RouteWarranty, []string{"RMA number clearly on the outside", "complete, with all its accessories", "purchase receipt or the original invoice", "DDP", "without an RMA number", "Curieweg 15"}},
 		{"minicart", policy.RouteWarranty, []string{"Contact Mini Cart before", "all its accessories", "order number", "express services", "refuse a delivery"}},
 		{"minicart", policy.RouteWithdrawal, []string{"Contact Mini Cart before", "order number", "express services", "refuse a delivery"}},
-		{"pixfra", policy.RouteWarranty, []string{"Apply for the RMA number", "serial number and part number", "label SN and PN", "designated in writing", "Back up", "private information", "factory settings", "substituted model"}},
+		{"pixfra", policy.RouteWarranty, []string{"Apply for the RMA number", "serial number and part number", "label SN and PN", "repair service station on your RMA's label", "Back up", "private information", "factory settings", "substituted model"}},
 		{"plextor", policy.RouteDOA, []string{"Request an RMA number first", "strictly", "copy of the purchase invoice", "pro-forma"}},
 		{"webstore4", policy.RouteWithdrawal, []string{"Wait for WebStore4", "factory settings", "outer box", "postage", "return number"}},
 	}

@@ -57,7 +57,7 @@ func GuideFor(p *policy.Policy, r *RMA) Guide {
 		g.ShipTo = r.ShipTo
 		g.Address = r.ShipTo.Lines()
 		if r.Number != "" {
-			g.Address = append(g.Address[:1:1], append([]string{"RMA " + r.Number}, g.Address[1:]...)...)
+			g.Address = append(g.Address[:1:1], append([]string{r.Number}, g.Address[1:]...)...)
 		}
 	}
 	return g
