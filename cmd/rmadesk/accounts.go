@@ -29,6 +29,8 @@ func runUsers(e *env, args []string) error {
 		return runUser(e, args)
 	case "disable", "enable", "signout":
 		return runUserAccess(e, args[0], args[1:])
+	case "language":
+		return runUserLanguage(e, args[1:]) // languages.go
 	}
 	return badInputf("user: unknown subcommand %q (create, disable, enable, signout)", args[0])
 }

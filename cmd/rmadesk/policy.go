@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -191,6 +192,15 @@ func runPolicyLint(e *env, args []string) error {
 	}
 	bad := 0
 	for _, name := range fs.Args() {
+		if pack, lang, ok := policy.TranslationOf(filepath.Base(name), fileBeside(name)); ok {
+			// A pack's texts in another language: checked against the pack (policytexts.go).
+			n, err := lintTranslation(e, filepath.Join(filepath.Dir(name), pack), name, lang)
+			if err != nil {
+				return err
+			}
+			bad += n
+			continue
+		}
 		data, err := os.ReadFile(name)
 		if err != nil {
 			return badInputf("policy lint: %v", err)
@@ -207,6 +217,11 @@ func runPolicyLint(e *env, args []string) error {
 			return err
 		default:
 			fmt.Fprintf(e.stdout, "%s: ok (%s %s, %d clauses)\n", name, p.ID, p.Version, len(p.Clauses))
+			n, err := lintTranslationsOf(e, p, name)
+			if err != nil {
+				return err
+			}
+			bad += n
 		}
 	}
 	if bad > 0 {

@@ -93,6 +93,11 @@ func runDecisionCases(t *testing.T, id string, cases []decisionCase) {
 				if r.Text == "" {
 					t.Errorf("reason %s has no text", r.Code)
 				}
+				// Every reason of every case can be said in Dutch: the
+				// engine's wording and the pack's text (texts.go, say.go).
+				if nl, ok := p.ReasonText("nl", r); !ok || nl == "" {
+					t.Errorf("reason %s (wording %q, key %q) has no Dutch: %q", r.Code, r.Msg, r.Key, r.Text)
+				}
 			}
 			coverDecision(p, &claim, &d)
 			explain := func() string {

@@ -76,6 +76,7 @@ func Translate(p *Policy, name string, data []byte) error {
 	var issues []Issue
 	fields := map[string]string{}
 	var texts *ast.MappingNode
+	hasTexts := false
 	for _, kv := range body.Values {
 		key := kv.Key.String()
 		switch key {
@@ -87,6 +88,7 @@ func Translate(p *Policy, name string, data []byte) error {
 			}
 			fields[key] = s
 		case "texts":
+			hasTexts = true
 			m, ok := kv.Value.(*ast.MappingNode)
 			if !ok {
 				issues = append(issues, issue(kv.Value, key, "must be a mapping of text keys to texts"))
@@ -98,7 +100,7 @@ func Translate(p *Policy, name string, data []byte) error {
 		}
 	}
 	for _, k := range []string{"id", "version", "lang", "texts"} {
-		if _, ok := fields[k]; !ok && (k != "texts" || texts == nil) {
+		if _, ok := fields[k]; !ok && (k != "texts" || !hasTexts) {
 			issues = append(issues, Issue{File: name, Path: k, Msg: "required"})
 		}
 	}
