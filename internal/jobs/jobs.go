@@ -198,9 +198,11 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 	}
 	if p := r.svc.Policies().Version(rm.PolicyID, rm.PolicyVersion); p != nil {
 		f.Policy = p.Title
-		for _, in := range rma.GuideFor(p, rm).Instructions {
+		g := rma.GuideFor(p, rm)
+		for _, in := range g.Instructions {
 			f.Instructions = append(f.Instructions, in.Text)
 		}
+		f.ReturnAddress = g.Address
 	}
 	lang := "en"
 	// One job can send two messages (a reminder, then its escalation): the

@@ -69,7 +69,7 @@ func (d *desk) authorizedPixfra(t *testing.T) *rma.RMA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := d.svc.Submit(context.Background(), d.requester, rma.SubmitRequest{PolicyID: "pixfra", Lines: []rma.LineRequest{{Claim: c}}})
+	r, _, err := d.svc.Submit(context.Background(), d.requester, rma.SubmitRequest{PolicyID: "pixfra", Lines: []rma.LineRequest{{Claim: c, PartNumber: "1.0.01.08.43501"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

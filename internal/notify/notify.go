@@ -102,6 +102,7 @@ type Facts struct {
 	Due       string
 
 	Instructions  []string // what the requester must do (authorized): the policy's instructions for the route
+	ReturnAddress []string // where the parcel goes (authorized): the service location's name and full address, lines
 	LabelAttached bool     // the return label PDF is attached to the message
 	PortalURL     string   // a link to the RMA's page on the portal
 	Desk          string   // the desk's name, for the signature; "rmadesk" when empty

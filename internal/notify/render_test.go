@@ -29,6 +29,7 @@ func fullFacts() Facts {
 		Deadline:      "evaluation",
 		Due:           "2026-04-03",
 		Instructions:  []string{"Return the product complete, with all its accessories.", "Enclose a copy of the invoice."},
+		ReturnAddress: []string{"Dexxon Data Media and Storage B.V.", "RMA-2026-0042", "Curieweg 15", "2408 BZ Alphen aan den Rijn", "Netherlands"},
 		LabelAttached: true,
 		PortalURL:     "https://rma.example.com/rmas/42?tab=history&x=1",
 		Desk:          "Dexxon Returns",
@@ -47,7 +48,7 @@ func keyFacts(ev Event, f Facts, lang string) []string {
 	case NeedsInfo, Rejected:
 		return []string{f.Number, f.Reason}
 	case Authorized:
-		return append([]string{f.Number, date(f.Expires)}, f.Instructions...)
+		return append(append([]string{f.Number, date(f.Expires)}, f.Instructions...), f.ReturnAddress...)
 	case ExpiresSoon, NumberExpired:
 		return []string{f.Number, date(f.Expires)}
 	case Resolved:
