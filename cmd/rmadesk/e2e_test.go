@@ -88,6 +88,7 @@ func TestPortalEndToEnd(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("part_1"), "device"),
 		chromedp.SendKeys(chromedp.ID("model_1"), "Arc A435"),
 		chromedp.SendKeys(chromedp.ID("serial_1"), serial),
+		chromedp.SendKeys(chromedp.ID("part_number_1"), "1.0.01.08.43501"),
 		chromedp.SendKeys(chromedp.ID("fault_1"), "No thermal image after power-on; the shutter clicks."),
 		chromedp.SetValue(chromedp.ID("date_invoice_1"), invoiced),
 		chromedp.Click(chromedp.CSS(`input[name="has_vendor_invoice_1"]`)),
