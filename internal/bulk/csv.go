@@ -25,6 +25,7 @@ import (
 //	no_substitute  true or false (default): the requester wants no substitute unit
 //	category       required: the product category (ssd, camera, ...)
 //	model, serial, part
+//	part_number    the unit's part number (PN); required by some policies (Pixfra)
 //	purchase, invoice, shipped, delivered, manufactured   dates, YYYY-MM-DD
 //	conditions     policy conditions, separated by ";"
 //	cause          the cause, if the requester states one
@@ -36,7 +37,7 @@ import (
 //
 // kind, policy and no_substitute belong to the RMA: every line of one
 // reference must repeat the same value (or leave it empty after the first).
-var CSVColumns = []string{"reference", "policy", "kind", "no_substitute", "category", "model", "serial", "part",
+var CSVColumns = []string{"reference", "policy", "kind", "no_substitute", "category", "model", "serial", "part", "part_number",
 	"purchase", "invoice", "shipped", "delivered", "manufactured", "conditions", "cause", "documents",
 	"quantity", "fault", "price", "currency"}
 
@@ -241,7 +242,7 @@ func addLine(g *Group, get func(string) string, line int) error {
 		}
 		c.Documents = c.Documents.With(doc)
 	}
-	lr := rma.LineRequest{Claim: c, Fault: get("fault")}
+	lr := rma.LineRequest{Claim: c, PartNumber: get("part_number"), Fault: get("fault")}
 	if v := get("quantity"); v != "" {
 		if lr.Quantity, err = strconv.Atoi(v); err != nil {
 			return bad("quantity", "%q is not a whole number", v)
