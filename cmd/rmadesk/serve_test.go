@@ -276,7 +276,9 @@ func TestAPIDocRuns(t *testing.T) {
 	if err != nil {
 		t.Fatalf("docs/API.md failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{"RMA number RMA-", "in_transit", "received", "in_evaluation", "credited", "application/pdf", "closed", "\nclose\n"} {
+	for _, want := range []string{"RMA number RMA-", "in_transit", "received", "in_evaluation", "credited", "application/pdf", "closed", "\nclose\n",
+		"pixfra-eu: Pixfra Europe Repair Station, Industrieweg 44, 5145 PV Waalwijk", "alphen: Dexxon Data Media and Storage B.V., Curieweg 15, 2408 BZ Alphen aan den Rijn",
+		"\npixfra-eu\n", "\nreceived\ntrue\n", "flag_part_mismatch: 1.0.01.08.43501 -> 1.0.01.08.43777"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
