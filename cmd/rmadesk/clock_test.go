@@ -120,6 +120,22 @@ func demoClock(t *testing.T, dir string, args []string) {
 	}
 	stop()
 
+	// An archive carries the moved date with the records dated by it.
+	archive, moved2 := filepath.Join(t.TempDir(), "archive"), t.TempDir()
+	if code, out, errOut := runCLI(t, "", append([]string{"export", "--out", archive}, args...)...); code != 0 ||
+		!regexp.MustCompile(`(?m)^  desk_clock\s+1\s`).MatchString(out) {
+		t.Fatalf("export: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, "", "import", "--in", archive, "--data-dir", moved2); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	copied, stopCopy := startServe(t, "--demo", "--data-dir", moved2)
+	status, clock, _ = call(t, "GET", copied+"/api/v1/clock", keys["ADMIN_KEY"], "")
+	stopCopy()
+	if status != http.StatusOK || clock["today"] != moved || clock["moved"] != true {
+		t.Fatalf("the imported demo desk's clock: %d %v", status, clock)
+	}
+
 	// The same database without --demo: real time, and no move.
 	base, stop = startServe(t, args...)
 	defer stop()
