@@ -187,8 +187,13 @@ func (r *Runner) work(ctx context.Context, j *rma.Job) error {
 // send composes the message about rm for the audience and delivers it.
 // With no address on file there is nobody to tell: the job is done.
 func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audience string, f notify.Facts) error {
-	to, err := r.address(ctx, rm, audience)
+	to, orgID, err := r.address(ctx, rm, audience)
 	if err != nil || to == "" {
+		return err
+	}
+	// The recipient's language: the organisation's the address is (language.go).
+	lang, err := r.language(ctx, orgID)
+	if err != nil {
 		return err
 	}
 	f.RMAID, f.Number, f.Reference, f.Policy, f.State = rm.ID, rm.Number, rm.Reference, rm.PolicyID, string(rm.State)
@@ -197,14 +202,15 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 		f.PortalURL = fmt.Sprintf("%s/rmas/%d", r.publicURL, rm.ID)
 	}
 	if p := r.svc.Policies().Version(rm.PolicyID, rm.PolicyVersion); p != nil {
-		f.Policy = p.Title
+		f.Policy, _ = p.Text(lang, "title")
 		g := rma.GuideFor(p, rm)
 		for _, in := range g.Instructions {
-			f.Instructions = append(f.Instructions, in.Text)
+			// In the recipient's language where the pack has it, else the pack's own.
+			text, _ := p.Say(lang, in.Key, in.Text)
+			f.Instructions = append(f.Instructions, rma.FillNumber(text, rm.Number))
 		}
 		f.ReturnAddress = g.Address
 	}
-	lang := "en"
 	// One job can send two messages (a reminder, then its escalation): the
 	// event is part of the message's identity.
 	msg := notify.NewMessage(fmt.Sprintf("rmadesk-job-%d-%s", j.ID, event), to, notify.Event(event), f, lang)
@@ -220,22 +226,24 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 	return r.sender.Send(ctx, msg)
 }
 
-func (r *Runner) address(ctx context.Context, rm *rma.RMA, audience string) (string, error) {
+// address is where a message for the audience goes, and the organisation
+// whose address it is.
+func (r *Runner) address(ctx context.Context, rm *rma.RMA, audience string) (string, int64, error) {
 	if audience != "desk" {
 		org, err := r.store.Org(ctx, rm.OrgID)
 		if err != nil {
-			return "", err
+			return "", 0, err
 		}
-		return org.Email, nil
+		return org.Email, org.ID, nil
 	}
 	orgs, err := r.store.Orgs(ctx)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	for _, o := range orgs {
 		if o.IsDesk && o.Email != "" {
-			return o.Email, nil
+			return o.Email, o.ID, nil
 		}
 	}
-	return "", nil
+	return "", 0, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -215,5 +216,44 @@ func TestDutchPolicyTextsFallBack(t *testing.T) {
 				t.Errorf("reason %s: no Dutch %q", r.Code, dutch)
 			}
 		}
+	}
+}
+
+// TestResetMailLanguage: a password-reset mail goes in the user's language,
+// else the organisation's, else the language of the page it was asked
+// from.
+func TestResetMailLanguage(t *testing.T) {
+	p := newPortal(t)
+	ctx := context.Background()
+	st := p.svc.Store()
+	ls := st.(rma.LanguageStore)
+	u, err := st.UserByEmail(ctx, "rma@dist.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(acceptLanguage string) string {
+		t.Helper()
+		before := len(p.outbox.Sent())
+		resp, _ := p.form(p.browser(), "/reset", url.Values{"email": {"rma@dist.example"}}, "Accept-Language", acceptLanguage)
+		sent := p.outbox.Sent()
+		if resp.StatusCode != http.StatusOK || len(sent) != before+1 {
+			t.Fatalf("reset: %d, %d mails", resp.StatusCode, len(sent)-before)
+		}
+		return sent[len(sent)-1].Subject
+	}
+	if got := ask("nl"); !strings.HasPrefix(got, "Wachtwoord opnieuw instellen") {
+		t.Errorf("no language set, Dutch page: %q", got)
+	}
+	if err := ls.SetOrgLanguage(ctx, u.OrgID, "nl"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask("en"); !strings.HasPrefix(got, "Wachtwoord opnieuw instellen") {
+		t.Errorf("the organisation reads Dutch, English page: %q", got)
+	}
+	if err := ls.SetUserLanguage(ctx, u.ID, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask("nl"); !strings.HasPrefix(got, "Reset your password") {
+		t.Errorf("the user reads English, Dutch page: %q", got)
 	}
 }

@@ -70,7 +70,7 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) {
 		expires := time.Now().Add(resetTTL)
 		link := strings.TrimRight(s.cfg.PublicURL, "/") + "/reset/" + s.resetToken(u, expires)
 		msg := notify.NewMessage("reset-"+u.Email+"-"+expires.Format("20060102150405"), u.Email, notify.PasswordReset,
-			notify.Facts{ResetURL: link, ResetExpires: expires.UTC().Format("2006-01-02 15:04 UTC")}, p.lang)
+			notify.Facts{ResetURL: link, ResetExpires: expires.UTC().Format("2006-01-02 15:04 UTC")}, s.mailLanguage(r, u, p.lang)) // languages.go
 		if err := s.cfg.Mail.Send(r.Context(), msg); err != nil {
 			s.cfg.Log.WarnContext(r.Context(), "password reset mail", "err", err)
 		}
