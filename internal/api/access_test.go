@@ -53,6 +53,17 @@ var routeOps = map[string]struct {
 	"POST /api/v1/locations":                {op: rma.OpAdminister},
 	"GET /api/v1/locations/{code}":          {op: rma.OpListAll},
 	"PATCH /api/v1/locations/{code}":        {op: rma.OpAdminister},
+	// Supplier steps: the desk's business (supplier_test.go).
+	"GET /api/v1/suppliers":                       {op: rma.OpReadSuppliers},
+	"POST /api/v1/suppliers":                      {op: rma.OpManageSuppliers},
+	"GET /api/v1/suppliers/{supplier}":            {op: rma.OpReadSuppliers},
+	"GET /api/v1/suppliers/{supplier}/prediction": {op: rma.OpReadSuppliers},
+	"GET /api/v1/supplier-rmas":                   {op: rma.OpReadSuppliers},
+	"POST /api/v1/supplier-rmas":                  {op: rma.ActForwardToSupplier},
+	"GET /api/v1/supplier-rmas/{sid}":             {op: rma.OpReadSuppliers},
+	"GET /api/v1/supplier-rmas/{sid}/events":      {op: rma.OpReadSuppliers},
+	"POST /api/v1/supplier-rmas/{sid}/ship":       {op: rma.ActShipToSupplier},
+	"POST /api/v1/supplier-rmas/{sid}/verdicts":   {op: rma.ActSupplierVerdict},
 }
 
 func init() {
@@ -93,6 +104,8 @@ func TestAccessEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A supplier and a supplier RMA for the supplier routes.
+	supplierID, supplierRMAID := supplierFixture(h)
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -117,6 +130,7 @@ func TestAccessEveryRoute(t *testing.T) {
 			continue
 		}
 		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123", "{code}", station.Code,
+			"{supplier}", fmt.Sprint(supplierID), "{sid}", fmt.Sprint(supplierRMAID),
 			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
 			path = strings.Replace(rt.Path, "{id}", "dexxon", 1)

@@ -55,6 +55,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/locations/{code}", Op: rma.OpListAll, handler: s.getLocation},
 		{Method: "PATCH", Path: v1 + "/locations/{code}", Op: rma.OpAdminister, handler: s.updateLocation},
 	}
+	rs = append(rs, s.supplierRoutes()...) // suppliers.go
 	for _, a := range s.transitionHandlers() {
 		rs = append(rs, Route{Method: "POST", Path: v1 + "/rmas/{id}/" + string(a.action), Op: a.action, handler: a.handle})
 	}
@@ -89,6 +90,9 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, actor rma.Actor) err
 func roleName(o *rma.Org) string {
 	if o.IsDesk {
 		return ""
+	}
+	if o.Supplier {
+		return "supplier"
 	}
 	return o.Role.String()
 }

@@ -50,6 +50,11 @@ func hostileSamples() map[string]string {
 			"missing_accessories": [{"name": "n", "price": ` + money + `}], "enclosed_documents": ["d"]}]}`,
 		"POST /api/v1/orgs":           `{"name": "", "role": "r", "country": "c", "email": "e"}`,
 		"POST /api/v1/orgs/{id}/keys": `{"role": "nope", "name": "n"}`,
+		"POST /api/v1/suppliers": `{"name": "", "country": "c", "rma_email": "e", "policy": "p", "claim_role": "r", "response_days": 1,
+			"address": {"street": "s", "postcode": "p", "city": "c", "region": "r", "country": "c", "contact": "c", "phone": "p", "note": "n"}}`,
+		"POST /api/v1/supplier-rmas":                `{"supplier": 0, "reference": "r", "due": "d", "note": "n", "lines": [{"rma": 1, "line": 1}]}`,
+		"POST /api/v1/supplier-rmas/{sid}/ship":     `{"carrier": "", "tracking": "t", "shipped": "s", "reference": "r"}`,
+		"POST /api/v1/supplier-rmas/{sid}/verdicts": `{"lines": [{"rma": 1, "line": 1, "verdict": "nope", "remedy": "r", "replacement_serial": "s", "credit": ` + money + `, "charge": ` + money + `, "notes": "n"}]}`,
 	}
 	transition := map[rma.Action]string{
 		rma.ActRequestInfo:         `{"reason": "r"}`,
@@ -85,6 +90,8 @@ var mapFields = []string{"dates"}
 type hostile struct {
 	*harness
 	rmaID, docID int64
+	supplierID   int64 // a supplier and a supplier RMA, for the supplier routes
+	sid          int64
 	admin        rma.Actor
 	errs         *errorLog
 	sqlDB        *sql.DB // read-only, to count every table (SQLite only)
@@ -96,6 +103,7 @@ func newHostile(t *testing.T, backend string) *hostile {
 	x := &hostile{harness: h, errs: &errorLog{}}
 	x.rmaID = id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	x.docID = id(h.upload(h.keys["dexxon"], x.rmaID, "purchase_receipt", "receipt.png", pngBytes))
+	x.supplierID, x.sid = supplierFixture(h)
 	x.serve(Config{MaxUpload: 1 << 20})
 	admin, err := auth.Authenticate(context.Background(), h.db, h.keys["admin"])
 	if err != nil {
@@ -344,7 +352,7 @@ func (x *hostile) routePath(rt Route, overrides map[string]string) string {
 	// A key prefix and a user that name nothing: a hostile call must not
 	// revoke a key or end a session even when it passes (404).
 	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
-		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example"}
+		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example", "supplier": fmt.Sprint(x.supplierID), "sid": fmt.Sprint(x.sid)}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"

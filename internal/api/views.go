@@ -107,6 +107,7 @@ type RMAView struct {
 	Deadlines       []DeadlineView    `json:"deadlines"`
 	Charges         []ChargeView      `json:"charges"`
 	Balance         []MoneyJSON       `json:"balance"`
+	Supplier        *RMASupplierView  `json:"supplier,omitempty"` // lines at suppliers, and for the desk recovery and net cost (suppliers.go)
 	Version         int               `json:"version"`
 	Created         time.Time         `json:"created"`
 	Updated         time.Time         `json:"updated"`
@@ -269,6 +270,7 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 	for _, cur := range currencies {
 		v.Balance = append(v.Balance, moneyView(rma.Money{Cents: totals[cur], Currency: cur}))
 	}
+	v.Supplier = rmaSupplierView(r, actor)
 	return v
 }
 

@@ -85,6 +85,10 @@ func (a *Accounts) CreateKey(ctx context.Context, actor rma.Actor, orgID int64, 
 	if err != nil {
 		return "", nil, err
 	}
+	if org.Supplier {
+		// A supplier is the desk's counterpart, not a user of the desk.
+		return "", nil, rma.Invalid("org", "%s is a supplier: suppliers have no keys", org.Name)
+	}
 	if _, ok := rma.ParseRole(string(role)); !ok {
 		return "", nil, rma.Invalid("role", "unknown role %q (one of requester, agent, technician, admin)", role)
 	}

@@ -86,7 +86,7 @@ func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, e
 	if !org.IsDesk && role != rma.RoleRequester {
 		role = rma.RoleRequester
 	}
-	if org.IsDesk && role == rma.RoleRequester {
+	if org.IsDesk && role == rma.RoleRequester || org.Supplier {
 		return rma.Actor{}, denied
 	}
 	return rma.Actor{OrgID: k.OrgID, UserID: k.UserID, KeyID: k.ID, Role: role, Name: org.Name + " (key " + prefix + ")", Org: org}, nil

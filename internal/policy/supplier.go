@@ -56,6 +56,7 @@ type SupplierVerdictRule struct {
 	// processing"); the RMA's reason carries Text until it is resolved.
 	ContactRequester bool
 	Text             string
+	Key              string // its text's key, for translations (texts.go)
 	Clause           string
 }
 

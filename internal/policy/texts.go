@@ -189,6 +189,12 @@ func (c *compiler) assignTextKeys(f *fileYAML, p *Policy) {
 		path := fmt.Sprintf("instructions[%d]", i)
 		in.Key = add(path+".text", own(path, "instructions", raw.Key, in.Clause), in.Text)
 	}
+	if p.Supplier != nil { // supplier.go: what the requester is told after the supplier's verdict
+		for i := range p.Supplier.Verdicts {
+			v := &p.Supplier.Verdicts[i]
+			v.Key = add(fmt.Sprintf("supplier.verdicts[%d].text", i), "supplier."+v.Verdict, v.Text)
+		}
+	}
 }
 
 func joinRoles(s RoleSet, sep string) string {
