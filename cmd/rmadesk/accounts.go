@@ -15,7 +15,7 @@ import (
 // takes effect on all of them at once with nothing to restart.
 
 const (
-	userUsage   = "user: usage: rmadesk user create|disable|enable|signout --email ADDR (see rmadesk user SUBCOMMAND -h)"
+	userUsage   = "user: usage: rmadesk user create|disable|enable|signout|language --email ADDR (see rmadesk user SUBCOMMAND -h)"
 	apikeyUsage = "apikey: usage: rmadesk apikey create --org NAME --role ROLE | list [--org NAME] | revoke PREFIX"
 )
 
@@ -32,7 +32,7 @@ func runUsers(e *env, args []string) error {
 	case "language":
 		return runUserLanguage(e, args[1:]) // languages.go
 	}
-	return badInputf("user: unknown subcommand %q (create, disable, enable, signout)", args[0])
+	return badInputf("user: unknown subcommand %q (create, disable, enable, signout, language)", args[0])
 }
 
 // runUserAccess disables a user (no sign-in, every session ended at once),

@@ -395,7 +395,7 @@ func runOrg(e *env, args []string) error {
 		return runOrgLanguage(e, args[1:]) // languages.go
 	}
 	if len(args) == 0 || args[0] != "create" {
-		return badInputf("org: usage: rmadesk org create --name NAME (--desk | --role ROLE --country CC) | org address --org NAME ...")
+		return badInputf("org: usage: rmadesk org create --name NAME (--desk | --role ROLE --country CC) | org address --org NAME ... | org language --org NAME --language LANG")
 	}
 	fs := newFlags(e, "org create", "org create --name NAME (--desk | --role ROLE [--country CC]) [--email ADDR]")
 	var sf storeFlags
