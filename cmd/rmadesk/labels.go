@@ -40,8 +40,12 @@ func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang 
 			return nil, err
 		}
 		l.From = senderLines(org)
+		if lang != "" {
+			l.Policy, _ = p.Text(lang, "title") // the pack's own title where it has none in lang
+		}
 		for _, in := range p.InstructionsFor(r.Route) {
-			l.Instructions = append(l.Instructions, in.Text)
+			text, _ := p.Say(lang, in.Key, in.Text) // in lang where the pack has it (docs/POLICIES.md, section 9)
+			l.Instructions = append(l.Instructions, rma.FillNumber(text, r.Number))
 			// A policy that asks for a note inside the parcel (Mini Cart)
 			// gets one printed, pre-filled, to cut out.
 			if strings.Contains(strings.ToLower(in.Text), "note inside") {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,5 +122,65 @@ func TestNLOrganisationMailsInDutch(t *testing.T) {
 	}
 	if strings.Contains(authorizedEN, "Uw retour") {
 		t.Errorf("the English organisation got Dutch:\n%s", authorizedEN)
+	}
+}
+
+// TestDutchLabelInstructions: the Dutch packing slip carries the pack's
+// instructions in Dutch, with the RMA number written in; the English one
+// the pack's own.
+func TestDutchLabelInstructions(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext (poppler-utils) is needed: scripts/deps.sh installs it")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "rmadesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	set, err := policy.LoadFS(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemo(ctx, io.Discard, db, set, "http://127.0.0.1:0", dir); err != nil {
+		t.Fatal(err)
+	}
+	svc := rma.NewService(db, set, rma.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }))
+	org, err := db.OrgByName(ctx, "Demo Partner for Dexxon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := policy.ParseClaim([]byte(`{"requester": {"role": "partner"}, "product": {"category": "ssd", "model": "DX-SSD-1TB", "serial": "DX24031500123"},
+		"dates": {"purchase": "2025-03-15", "reported": "2026-03-02"}, "documents": ["purchase_receipt"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := svc.Submit(ctx, rma.Actor{OrgID: org.ID, Role: rma.RoleRequester, Name: "dexxon@demo.example", Org: org},
+		rma.SubmitRequest{PolicyID: "dexxon", Lines: []rma.LineRequest{{Claim: c, Quantity: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = svc.Authorize(ctx, rma.Actor{Role: rma.RoleAgent, Name: "agent@demo.example"}, r.ID, r.Version, rma.AuthorizeRequest{Resolution: "return"}); err != nil {
+		t.Fatal(err)
+	}
+	dexxon := set.Latest("dexxon")
+	for _, lang := range []string{"nl", "en"} {
+		pdf, err := labelRenderer(svc)(ctx, r, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slip := pdfText(t, pdf, 2, 0)
+		for _, in := range dexxon.InstructionsFor(r.Route) {
+			text, ok := dexxon.Say(lang, in.Key, in.Text)
+			if lang == "nl" && !ok {
+				t.Fatalf("dexxon's instruction %s has no Dutch", in.Key)
+			}
+			// pdftotext breaks lines; compare the first words.
+			want := strings.Join(strings.Fields(rma.FillNumber(text, r.Number))[:4], " ")
+			if !strings.Contains(spaces.ReplaceAllString(slip, " "), want) {
+				t.Errorf("the %s slip lacks the instruction %q:\n%s", lang, want, slip)
+			}
+		}
 	}
 }
