@@ -44,6 +44,7 @@ func commands() []command {
 		{"import", "load an archive into an empty database", runImport},
 		{"org", "create an organisation (the desk, or a requester), or set its postal address or its language", runOrg},
 		{"location", "add, update and list the desk's service locations (where goods are sent)", runLocation},
+		{"supplier", "add and list the desk's suppliers (where it sends units on, to recover their cost)", runSupplier},
 		{"apikey", "create, list and revoke API keys", runAPIKeys},
 		{"user", "create, disable, enable or sign out a portal user (password on stdin), or set their language", runUsers},
 		{"policy", "list, show, lint and check return policies", runPolicy},

@@ -529,6 +529,9 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 	if err := seedDemoAddresses(ctx, db, set); err != nil { // demoaddresses.go
 		return err
 	}
+	if err := seedDemoSuppliers(ctx, db, set); err != nil { // suppliers.go
+		return err
+	}
 	if err := os.WriteFile(envFile, []byte(env.String()), 0o600); err != nil {
 		return err
 	}
