@@ -50,6 +50,16 @@ func hostileSamples() map[string]string {
 			"missing_accessories": [{"name": "n", "price": ` + money + `}], "enclosed_documents": ["d"]}]}`,
 		"POST /api/v1/orgs":           `{"name": "", "role": "r", "country": "c", "email": "e"}`,
 		"POST /api/v1/orgs/{id}/keys": `{"role": "nope", "name": "n"}`,
+		// The harness is no demo desk: every move is refused, and none is kept.
+		"POST /api/v1/clock/advance": `{"days": 1, "hours": 1}`,
+		// Languages the desk does not write in: never kept.
+		"PUT /api/v1/orgs/{id}/language":    `{"language": "xx"}`,
+		"PUT /api/v1/users/{user}/language": `{"language": "xx"}`,
+		// Addresses a courier would refuse (no number in the street, no
+		// country), so no variant of them is ever kept.
+		"PUT /api/v1/orgs/{id}/address":  address,
+		"POST /api/v1/locations":         `{"code": "c", "name": "n", "address": ` + address + `, "active": true}`,
+		"PATCH /api/v1/locations/{code}": `{"name": "n", "address": ` + address + `, "active": true}`,
 		"POST /api/v1/suppliers": `{"name": "", "country": "c", "rma_email": "e", "policy": "p", "claim_role": "r", "response_days": 1,
 			"address": {"street": "s", "postcode": "p", "city": "c", "region": "r", "country": "c", "contact": "c", "phone": "p", "note": "n"}}`,
 		"POST /api/v1/supplier-rmas":                `{"supplier": 0, "reference": "r", "due": "d", "note": "n", "lines": [{"rma": 1, "line": 1}]}`,

@@ -29,8 +29,13 @@ func (s *Server) setOrgLanguage(w http.ResponseWriter, r *http.Request, actor rm
 	if err != nil {
 		return err
 	}
+	// The body is read first (a malformed one is 400 or 422 whoever it is
+	// for), then the organisation is found (404), then the language checked.
 	var b LanguageBody
 	if err := decodeJSON(w, r, &b); err != nil {
+		return err
+	}
+	if _, err := s.svc.Store().Org(r.Context(), id); err != nil {
 		return err
 	}
 	lang, err := b.value()
@@ -51,12 +56,12 @@ func (s *Server) setUserLanguage(w http.ResponseWriter, r *http.Request, actor r
 	if !rma.Can(actor.Role, rma.OpAdminister) {
 		return rma.Errorf(rma.EFORBIDDEN, "role %s may not manage users", actor.Role)
 	}
-	u, err := s.userByRef(r, r.PathValue("user"))
-	if err != nil {
+	var b LanguageBody // read first, as for an organisation
+	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	var b LanguageBody
-	if err := decodeJSON(w, r, &b); err != nil {
+	u, err := s.userByRef(r, r.PathValue("user"))
+	if err != nil {
 		return err
 	}
 	lang, err := b.value()
