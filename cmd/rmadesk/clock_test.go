@@ -243,3 +243,36 @@ func TestReadmeClockRuns(t *testing.T) {
 		t.Fatalf("the number did not lapse and come back as the README says:\n%s", out)
 	}
 }
+
+// TestDemoClockSharedByInstances: two demo instances on one PostgreSQL
+// database; the date moved through one reaches the other within seconds
+// (it reads the shared offset every clockRefresh), so the other's jobs
+// and pages go by the same date.
+func TestDemoClockSharedByInstances(t *testing.T) {
+	url := pgtest.URL(t)
+	dirA, dirB := t.TempDir(), t.TempDir()
+	a, stopA := startServe(t, "--demo", "--db", url, "--data-dir", dirA)
+	defer stopA()
+	b, stopB := startServe(t, "--demo", "--db", url, "--data-dir", dirB)
+	defer stopB()
+	keyA := readKeys(t, filepath.Join(dirA, "demo-keys.env"))["ADMIN_KEY"]
+	keyB := readKeys(t, filepath.Join(dirB, "demo-keys.env"))["ADMIN_KEY"]
+	if status, p, _ := call(t, "POST", a+"/api/v1/clock/advance", keyA, `{"days": 2, "hours": 5}`); status != http.StatusOK || p["offset_seconds"] != float64(53*3600) {
+		t.Fatalf("advance through A: %d %v", status, p)
+	}
+	deadline := time.Now().Add(4 * clockRefresh)
+	for {
+		status, c, _ := call(t, "GET", b+"/api/v1/clock", keyB, "")
+		if status == http.StatusOK && c["offset_seconds"] == float64(53*3600) && c["moved"] == true {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("instance B still says %d %v, %s after the move", status, c, 4*clockRefresh)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// A move through B adds to A's: both count.
+	if status, p, _ := call(t, "POST", b+"/api/v1/clock/advance", keyB, `{"hours": 19}`); status != http.StatusOK || p["offset_seconds"] != float64(3*24*3600) {
+		t.Fatalf("advance through B: %d %v", status, p)
+	}
+}
