@@ -188,6 +188,7 @@ type detailData struct {
 	HasLabel                bool
 	Locations               []rma.Location // the desk's active service locations, for the authorize form
 	PolicyLocation          string         // the location the policy's rules choose, shown as the default
+	Suppliers               []rma.Supplier // for the forward form (suppliers.go)
 }
 
 func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
@@ -212,7 +213,7 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 		Documents2: policy.DocumentNames(), Conditions: policy.ConditionNames(), HasLabel: s.cfg.Label != nil && got.Number != ""}
 	for _, a := range rma.AllowedActions(got.State) {
 		// Receiving happens at the bench, by the number on the parcel.
-		if rma.Can(p.Actor.Role, a) && a != rma.ActReceive {
+		if rma.Can(p.Actor.Role, a) && a != rma.ActReceive && !stepsOnSupplierRMA(a) {
 			d.Actions = append(d.Actions, a)
 		}
 	}
@@ -228,6 +229,9 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 	}
 	if slices.Contains(d.Actions, rma.ActAuthorize) {
 		d.Locations, d.PolicyLocation = s.authorizeLocations(r, p, got)
+	}
+	if slices.Contains(d.Actions, rma.ActForwardToSupplier) {
+		d.Suppliers = s.forwardSuppliers(r.Context(), p)
 	}
 	p.Title = p.T("rma.unnumbered", got.ID)
 	if got.Number != "" {
@@ -295,6 +299,12 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 		_, err = s.svc.Cancel(ctx, p.Actor, id, v, f("reason"))
 	case rma.ActClose:
 		_, err = s.svc.Close(ctx, p.Actor, id, v)
+	case rma.ActForwardToSupplier:
+		var sid int64
+		if sid, err = s.forward(ctx, p, id, r); err == nil { // suppliers.go
+			s.redirectFlash(w, r, fmt.Sprintf("/supplier-rmas/%d", sid), p.T("rma.done"))
+			return
+		}
 	default:
 		err = rma.Errorf(rma.ENOTFOUND, "no such step")
 	}

@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /receiving", s.signedIn(s.receivingForm))
 	s.mux.HandleFunc("POST /receiving", s.signedIn(s.receive))
 	s.mux.HandleFunc("GET /serials", s.signedIn(s.serials))
+	s.supplierRoutes() // suppliers.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
