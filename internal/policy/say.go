@@ -3,6 +3,8 @@ package policy
 import (
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The engine's own sentences (a warranty window, a missing document, a
@@ -91,7 +93,7 @@ var dutch = map[string]wording{
 	CodeHolidayExtended: func(a []string, _ string) string {
 		s := "de laatste dag, " + arg(a, 0) + ", is een officiële feestdag in " + nlCountry(arg(a, 1))
 		if name := arg(a, 2); name != "" {
-			s += " (" + name + ")"
+			s += " (" + nlHoliday(name) + ")"
 		}
 		return s + ": de eerste werkdag daarna, " + arg(a, 3) + ", is de laatste dag"
 	},
@@ -112,10 +114,10 @@ var dutch = map[string]wording{
 		return strings.Join(skipped, ", ") + ": de garantie loopt vanaf de " + nlField(arg(a, 0)) + " " + arg(a, 1)
 	},
 	CodeMissingDates: func(a []string, _ string) string {
-		return "de termijn loopt vanaf de " + nlFields(a) + "; de claim vermeldt geen van deze data"
+		return "de termijn loopt vanaf de " + nlFields(a) + nlNoneGiven(len(a))
 	},
 	CodeMissingDates + ".withdrawal": func(a []string, _ string) string {
-		return "de bedenktijd loopt vanaf de " + nlFields(a) + "; de claim vermeldt geen van deze data"
+		return "de bedenktijd loopt vanaf de " + nlFields(a) + nlNoneGiven(len(a))
 	},
 	CodeMissingWarrantyStart: func(a []string, _ string) string {
 		options := make([]string, 0, len(a))
@@ -127,7 +129,7 @@ var dutch = map[string]wording{
 				options = append(options, "de "+nlField(field))
 			}
 		}
-		return "de garantie loopt vanaf " + strings.Join(options, ", anders vanaf ") + "; de claim vermeldt geen van deze"
+		return "de garantie loopt vanaf " + strings.Join(options, ", anders vanaf ") + "; de claim geeft geen van deze gegevens"
 	},
 	CodeDOAConditionsNotMet + ".condition": func(a []string, _ string) string {
 		return "gemeld binnen de termijn voor defect bij aankomst, maar bij het apparaat geldt: " + nlCondition(arg(a, 0)) +
@@ -148,16 +150,20 @@ var dutch = map[string]wording{
 		return "bedenktijd van " + nlDaysWindow(a)
 	},
 	"exclusion.void": func(a []string, _ string) string {
-		return nlCondition(arg(a, 0)) + ": de garantie is niet van toepassing"
+		return capital(nlCondition(arg(a, 0))) + ": de garantie is niet van toepassing"
 	},
 	"exclusion.chargeable": func(a []string, _ string) string {
-		return nlCondition(arg(a, 0)) + ": alleen reparatie tegen betaling"
+		return capital(nlCondition(arg(a, 0))) + ": alleen reparatie tegen betaling"
 	},
 	"exclusion.warn": func(a []string, _ string) string {
-		return nlCondition(arg(a, 0)) + ": geaccepteerd, met een waarschuwing"
+		return capital(nlCondition(arg(a, 0))) + ": geaccepteerd, met een waarschuwing"
 	},
 	CodeMissingDocuments: func(a []string, note string) string {
-		s := nlDocuments(a) + " is vereist"
+		verb := " is vereist"
+		if len(a) == 1 && nlDocumentArticles[a[0]] == "" && nlDocumentNames[a[0]] != "" {
+			verb = " zijn vereist" // a plural: foto's van de verpakking
+		}
+		s := capital(nlDocuments(a)) + verb
 		if note != "" {
 			s += ": " + note
 		}
@@ -271,11 +277,48 @@ func nlDocuments(docs []string) string {
 	for i, d := range docs {
 		out[i] = nlDocumentArticle(d)
 	}
-	s := strings.Join(out, " of ")
-	if s != "" {
-		s = strings.ToUpper(s[:1]) + s[1:]
+	return strings.Join(out, " of ")
+}
+
+// nlNoneGiven ends a sentence about the dates a period runs from.
+func nlNoneGiven(n int) string {
+	if n == 1 {
+		return "; de claim vermeldt die datum niet"
 	}
-	return s
+	return "; de claim vermeldt geen van deze data"
+}
+
+// capital starts a sentence.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// The holidays of the calendars' data, in Dutch; a name not here (or a
+// calendar's own Dutch name, such as Koningsdag) is shown as the data has
+// it. Two holidays on one day are joined with " and " or " / ".
+var nlHolidayNames = map[string]string{
+	"New Year's Day": "Nieuwjaarsdag", "Spring Festival": "Chinees Nieuwjaar", "Qingming Festival": "Qingmingfestival",
+	"Labour Day": "Dag van de Arbeid", "Dragon Boat Festival": "Drakenbootfestival", "Mid-Autumn Festival": "Midherfstfeest",
+	"National Day": "Nationale feestdag",
+}
+
+func nlHoliday(name string) string {
+	for _, sep := range []string{" / ", " and "} {
+		if parts := strings.Split(name, sep); len(parts) > 1 {
+			for i, p := range parts {
+				parts[i] = nlHoliday(p)
+			}
+			if sep == " and " {
+				sep = " en "
+			}
+			return strings.Join(parts, sep)
+		}
+	}
+	return orSelf(nlHolidayNames, name)
 }
 
 var nlConditionNames = map[string]string{
@@ -294,13 +337,7 @@ var nlConditionNames = map[string]string{
 	"cause_manufacturing":     "fabricagefout",
 }
 
-func nlCondition(c string) string {
-	s := orSelf(nlConditionNames, c)
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+func nlCondition(c string) string { return orSelf(nlConditionNames, c) }
 
 var nlRoleNames = map[string]string{
 	"consumer": "consument", "end_user": "eindgebruiker", "dealer": "dealer", "partner": "partner", "distributor": "distributeur",

@@ -40,7 +40,7 @@ func TestReasonsInDutch(t *testing.T) {
 		{"holiday and term", "pixfra", `{"requester": {"role": "distributor", "country": "DE"}, "product": {"category": "thermal-camera"},
 			"dates": {"invoice": "2022-10-02", "reported": "2025-10-08"},
 			"documents": ["vendor_invoice", "purchase_receipt", "shipping_document", "label_photo", "appearance_photo"]}`, []string{
-			"de laatste dag, 2025-10-01, is een officiële feestdag in China (National Day and Mid-Autumn Festival): de eerste werkdag daarna, 2025-10-09, is de laatste dag",
+			"de laatste dag, 2025-10-01, is een officiële feestdag in China (Nationale feestdag en Midherfstfeest): de eerste werkdag daarna, 2025-10-09, is de laatste dag",
 			"in garantie: 3 jaar vanaf de factuurdatum 2022-10-02, laatste dag 2025-10-09",
 		}},
 		{"pack texts: refusal", "pixfra", `{"requester": {"role": "end_user", "country": "DE"}, "product": {"category": "thermal-camera"},
@@ -58,14 +58,23 @@ func TestReasonsInDutch(t *testing.T) {
 		{"region not served", "pixfra", `{"requester": {"role": "distributor", "country": "CN"}, "product": {"category": "thermal-camera"},
 			"dates": {"invoice": "2024-10-02", "reported": "2025-10-08"}}`, []string{
 			"CN: het beleid geldt voor producten die erkende distributeurs buiten China bij Pixfra hebben gekocht.",
-			"de garantie loopt vanaf de factuurdatum (met de factuur van de leverancier), anders vanaf de productiedatum; de claim vermeldt geen van deze",
+			"de garantie loopt vanaf de factuurdatum (met de factuur van de leverancier), anders vanaf de productiedatum; de claim geeft geen van deze gegevens",
 		}},
 		{"withdrawal window", "webstore4", `{"kind": "withdrawal", "requester": {"role": "consumer", "country": "NL"}, "product": {"category": "router"},
 			"dates": {"delivered": "2025-10-01", "reported": "2025-10-20"}}`, []string{
 			"bedenktijd van 14 dagen na de leverdatum 2025-10-01, laatste dag 2025-10-15, gemeld op 2025-10-20",
 		}},
+		{"dead on arrival, a plural document", "minicart", `{"requester": {"role": "consumer", "country": "ES"}, "product": {"category": "tablet"},
+			"dates": {"shipped": "2026-10-26", "delivered": "2026-11-05", "reported": "2026-11-08"}, "cause": "manufacturing"}`, []string{
+			"defect bij aankomst: gemeld binnen 7 dagen na de leverdatum 2026-11-05 (laatste dag 2026-11-12)",
+			"Foto's van de verpakking zijn vereist: foto's van de voor- en achterkant van de verpakking of doos",
+			"Een foto of video van het defect is vereist: een foto of video van het defecte artikel en van het probleem, met een uitgebreide beschrijving",
+		}},
 		{"fallback to a later start", "dexxon", `{"requester": {"role": "partner"}, "product": {"category": "ssd"},
-			"dates": {"purchase": "2025-01-10", "invoice": "2025-01-02", "reported": "2025-10-08"}, "documents": ["vendor_invoice"]}`, nil},
+			"dates": {"purchase": "2025-01-10", "invoice": "2025-01-02", "reported": "2025-10-08"}, "documents": ["vendor_invoice"]}`, []string{
+			"aankoopdatum zonder aankoopbon: de garantie loopt vanaf de factuurdatum 2025-01-02",
+			"in garantie: 2 jaar vanaf de factuurdatum 2025-01-02, laatste dag 2027-01-01",
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
