@@ -57,7 +57,9 @@ func GuideFor(p *policy.Policy, r *RMA) Guide {
 		g.ShipTo = r.ShipTo
 		g.Address = r.ShipTo.Lines()
 		if r.Number != "" {
-			g.Address = append(g.Address[:1:1], append([]string{r.Number}, g.Address[1:]...)...)
+			// Under the name, as Dexxon's source writes its address
+			// ("RMA Number……..") and every courier reads it.
+			g.Address = append(g.Address[:1:1], append([]string{"RMA Number " + r.Number}, g.Address[1:]...)...)
 		}
 	}
 	return g
