@@ -216,6 +216,7 @@ func languageFuncs(lang string) map[string]any {
 	return map[string]any{
 		"date":    func(s string) string { return formatDate(lang, s) },
 		"outcome": func(s string) string { return outcomeText(lang, s) },
+		"state":   func(s string) string { return stateText(lang, s) }, // states.go
 	}
 }
 

@@ -58,7 +58,7 @@ func keyFacts(ev Event, f Facts, lang string) []string {
 	case PasswordReset:
 		return []string{f.ResetURL, date(f.ResetExpires)}
 	}
-	return []string{f.Number, f.State}
+	return []string{f.Number, stateText(lang, f.State)}
 }
 
 func TestRenderEveryEventAndLanguage(t *testing.T) {
