@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/archive"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
@@ -50,6 +51,39 @@ func demoDesk(t *testing.T, dir string) map[string]string {
 		t.Fatalf("upload: %d %v", status, r)
 	}
 	return keys
+}
+
+// supplierRMA takes a WebStore4 RMA to the demo's supplier and back, so
+// that every supplier table has rows to move (supplier RMA 1).
+func supplierRMA(t *testing.T, base string, keys map[string]string) {
+	t.Helper()
+	must := func(want int, method, path, key, body string, headers ...string) (map[string]any, http.Header) {
+		t.Helper()
+		status, r, h := call(t, method, base+path, key, body, headers...)
+		if status != want {
+			t.Fatalf("%s %s: %d %v", method, path, status, r)
+		}
+		return r, h
+	}
+	r, _ := must(http.StatusCreated, "POST", "/api/v1/rmas", keys["WEBSTORE4_KEY"], `{"policy": "webstore4", "lines": [{"product": {"category": "router", "serial": "R9-ARCH-1"}, "dates": {"delivered": "`+
+		time.Now().AddDate(0, -1, 0).Format("2006-01-02")+`"}}]}`)
+	path := fmt.Sprintf("/api/v1/rmas/%d", int64(r["id"].(float64)))
+	act := func(key, action, body string) map[string]any {
+		_, h := must(http.StatusOK, "GET", path, keys["AGENT_KEY"], "")
+		r, _ := must(http.StatusOK, "POST", path+"/"+action, key, body, "If-Match", h.Get("ETag"))
+		return r
+	}
+	number := act(keys["AGENT_KEY"], "authorize", `{"resolution": "repair"}`)["number"].(string)
+	must(http.StatusOK, "POST", "/api/v1/receiving", keys["TECH_KEY"], `{"number": "`+number+`"}`)
+	act(keys["TECH_KEY"], "start_evaluation", "")
+	act(keys["TECH_KEY"], "evaluate", `{"lines": [{"line": 1, "finding": "defect_confirmed"}]}`)
+	sups, _ := must(http.StatusOK, "GET", "/api/v1/suppliers", keys["AGENT_KEY"], "")
+	sup := int64(sups["suppliers"].([]any)[0].(map[string]any)["id"].(float64))
+	sr, h := must(http.StatusCreated, "POST", "/api/v1/supplier-rmas", keys["AGENT_KEY"], fmt.Sprintf(`{"supplier": %d, "lines": [{"rma": %s, "line": 1}]}`, sup, path[len("/api/v1/rmas/"):]))
+	srPath := fmt.Sprintf("/api/v1/supplier-rmas/%d", int64(sr["id"].(float64)))
+	_, h = must(http.StatusOK, "POST", srPath+"/ship", keys["AGENT_KEY"], `{"carrier": "DHL"}`, "If-Match", h.Get("ETag"))
+	must(http.StatusOK, "POST", srPath+"/verdicts", keys["AGENT_KEY"], fmt.Sprintf(`{"lines": [{"rma": %s, "line": 1, "verdict": "covered", "remedy": "credited", "credit": {"amount": "50.00", "currency": "EUR"}}]}`, path[len("/api/v1/rmas/"):]),
+		"If-Match", h.Get("ETag"))
 }
 
 // TestExportImportRoundTrip moves a demo desk to a new database and back
@@ -112,6 +146,13 @@ func TestMoveSQLiteToPostgreSQLAndBack(t *testing.T) {
 	url := pgtest.URL(t)
 	src, pgFiles, back := t.TempDir(), t.TempDir(), t.TempDir()
 	keys := demoDesk(t, src)
+	base, stop := startServe(t, "--demo", "--data-dir", src)
+	supplierRMA(t, base, keys)
+	stop()
+	// Its history holds the supplier steps, every one a step of the table.
+	if code, out, errOut := runCLI(t, "", "check", "--data-dir", src); code != 0 || !strings.Contains(out, "checked 2 RMAs") {
+		t.Fatalf("check: exit %d\n%s%s", code, out, errOut)
+	}
 	archives := []string{filepath.Join(t.TempDir(), "from-sqlite"), filepath.Join(t.TempDir(), "from-postgres"), filepath.Join(t.TempDir(), "back-in-sqlite")}
 	steps := [][]string{
 		{"export", "--data-dir", src, "--out", archives[0]},
@@ -145,11 +186,22 @@ func TestMoveSQLiteToPostgreSQLAndBack(t *testing.T) {
 			}
 		}
 	}
-	base, stop := startServe(t, "--db", url, "--data-dir", pgFiles)
+	base, stop = startServe(t, "--db", url, "--data-dir", pgFiles)
 	defer stop()
 	status, r, _ := call(t, "GET", base+"/api/v1/rmas/1", keys["DEXXON_KEY"], "")
 	if status != http.StatusOK || r["state"] != "authorized" {
 		t.Fatalf("on PostgreSQL: %d %v", status, r)
+	}
+	// The supplier's records moved too: the supplier RMA, its verdict and
+	// the desk's recovery.
+	for _, name := range []string{"suppliers", "supplier_rmas", "supplier_rma_lines", "supplier_events"} {
+		if manifests[0].Tables[name].Rows == 0 {
+			t.Errorf("the archive holds no %s", name)
+		}
+	}
+	status, sr, _ := call(t, "GET", base+"/api/v1/supplier-rmas/1", keys["AGENT_KEY"], "")
+	if status != http.StatusOK || sr["state"] != "answered" || str(sr, "recovered", 0, "amount") != "50.00" {
+		t.Fatalf("the supplier RMA on PostgreSQL: %d %v", status, sr)
 	}
 	status, docs, _ := call(t, "GET", base+"/api/v1/rmas/1/documents", keys["DEXXON_KEY"], "")
 	if status != http.StatusOK || len(docs["documents"].([]any)) != 1 {
