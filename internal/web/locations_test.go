@@ -15,7 +15,8 @@ import (
 // part number and refuses a line without it, naming the field; the agent's
 // authorize form offers the desk's stations and sends the goods to the one
 // chosen; the RMA page shows the station's full address and, after
-// receiving, the part-number flag (in English and Dutch).
+// receiving at the bench's form, the part-number flag (in English and
+// Dutch).
 func TestPortalStationsAndPartNumbers(t *testing.T) {
 	p := newPortal(t)
 	ctx := context.Background()
@@ -78,9 +79,14 @@ func TestPortalStationsAndPartNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.svc.Receive(ctx, rma.Actor{Role: rma.RoleTechnician, Name: "tech"}, r.Number, 0, 0,
-		[]rma.ReceivedLine{{LineNo: 1, Serial: "PXF7", PartNumber: "1.0.01.08.49999"}}); err != nil {
-		t.Fatal(err)
+	// The bench receives by the number and types what the unit's label says.
+	_, body = p.do(agent, "GET", "/receiving", nil, "")
+	if !strings.Contains(body, `name="part_number"`) {
+		t.Fatalf("the receiving form does not ask for the part number")
+	}
+	resp, body = p.form(agent, "/receiving", url.Values{"number": {r.Number}, "serial": {"PXF7"}, "part_number": {"1.0.01.08.49999"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("receiving: %d %s", resp.StatusCode, body)
 	}
 	_, body = p.do(dist, "GET", path, nil, "")
 	if !strings.Contains(body, "Flagged: part number 1.0.01.08.43501 was reserved, 1.0.01.08.49999 was received.") ||

@@ -505,7 +505,7 @@ func (s *Server) receivingForm(w http.ResponseWriter, r *http.Request, p *page) 
 }
 
 func (s *Server) receive(w http.ResponseWriter, r *http.Request, p *page) {
-	got, err := s.svc.Receive(r.Context(), p.Actor, r.PostFormValue("number"), 0, 0, nil)
+	got, err := s.svc.Receive(r.Context(), p.Actor, r.PostFormValue("number"), 0, 0, receivedUnit(r))
 	if err != nil {
 		p.Title = p.T("receiving.title")
 		p.Error = err.Error()
