@@ -1,7 +1,9 @@
 package policy_test
 
 import (
+	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -75,5 +77,71 @@ func TestCalendarFileDecidesAnUncoveredYear(t *testing.T) {
 	}
 	if got := extended.Warranty.RollForward.Calendar.Source(); !strings.HasSuffix(got, "2027 from cn-2027.txt") {
 		t.Errorf("the extended pack's calendar says its source is %q", got)
+	}
+}
+
+// TestWithCalendarsLeavesNoBuiltinCalendar walks every seed pack after
+// WithCalendars and finds no calendar left that is not the set's: a rule
+// added later that keeps a calendar of its own must be rebound too, or it
+// would go on deciding by the built-in years.
+func TestWithCalendarsLeavesNoBuiltinCalendar(t *testing.T) {
+	set, err := policy.LoadFS(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals, err := calendar.LoadFS(os.DirFS("../calendar/testdata/calendars"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebound, err := set.WithCalendars(cals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calType := reflect.TypeFor[*calendar.Calendar]()
+	found := 0
+	seen := map[uintptr]bool{}
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() {
+				return
+			}
+			if v.Type() == calType {
+				found++
+				c := (*calendar.Calendar)(v.UnsafePointer())
+				if want, _ := cals.Lookup(c.Code()); want != c {
+					t.Errorf("%s: the built-in %s calendar, not the desk's", path, c.Code())
+				}
+				return
+			}
+			if seen[v.Pointer()] {
+				return
+			}
+			seen[v.Pointer()] = true
+			walk(v.Elem(), path)
+		case reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem(), path)
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				walk(v.Field(i), path+"."+v.Type().Field(i).Name)
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				walk(v.MapIndex(k), fmt.Sprintf("%s[%v]", path, k))
+			}
+		}
+	}
+	for _, p := range rebound.All() {
+		walk(reflect.ValueOf(p), p.ID)
+	}
+	if found < 2 {
+		t.Fatalf("found %d calendars in the seed packs; Pixfra alone has two references to CN", found)
 	}
 }
