@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -249,4 +250,45 @@ func TestLoadFSTranslations(t *testing.T) {
 	if _, err := policy.LoadFS(fsys); err == nil || !strings.Contains(err.Error(), "minimal.nl.yaml:5:3: texts.titel: names no text of the pack minimal") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// FuzzTranslate feeds Translate arbitrary files for the Dexxon pack. It must
+// never panic; an accepted file gives texts that keep the English texts'
+// placeholders, and a refused one leaves the pack's translations alone.
+func FuzzTranslate(f *testing.F) {
+	for _, name := range []string{"dexxon.nl.yaml", "pixfra.nl.yaml"} {
+		data, err := fs.ReadFile(policies.FS, name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("id: dexxon\nversion: \"1\"\nlang: nl\ntexts: {title: x, title: y}\n"))
+	f.Add([]byte("id: dexxon\nversion: \"1\"\nlang: nl\ntexts:\n  title: !!binary eA==\n"))
+	f.Add([]byte("texts:\n  - a\n"))
+	data, err := fs.ReadFile(policies.FS, "dexxon.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, file []byte) {
+		p, err := policy.Load("dexxon.yaml", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = policy.Translate(p, "dexxon.nl.yaml", file)
+		if err != nil {
+			if _, ok := err.(*policy.LoadError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if len(p.Languages()) != 0 {
+				t.Fatal("a refused file was kept")
+			}
+			return
+		}
+		for _, k := range p.Texts() {
+			if s, ok := p.Text("nl", k.Key); ok && strings.Contains(s, "<number>") != strings.Contains(k.Text, "<number>") {
+				t.Fatalf("%s: %q lost or gained a placeholder of %q", k.Key, s, k.Text)
+			}
+		}
+	})
 }
