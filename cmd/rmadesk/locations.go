@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -238,4 +240,28 @@ func runOrgAddress(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "organisation %d: %s, %s\n", o.ID, o.Name, strings.Join(o.Address.Lines(), ", "))
 	return nil
+}
+
+// warnMissingLocations logs, at start, each policy location rule that names
+// no active service location of this desk and gives no address of its own:
+// an RMA authorized under it would carry only the vendor's return address
+// (Pixfra's pack has none), so the admin should add the location.
+func warnMissingLocations(ctx context.Context, log *slog.Logger, db rma.Store, set *policy.Set) {
+	ls, ok := db.(rma.LocationStore)
+	if !ok {
+		return
+	}
+	for _, id := range set.IDs() {
+		for _, rule := range set.Latest(id).ServiceLocations {
+			if len(rule.Address) > 0 {
+				continue
+			}
+			l, err := ls.LocationByCode(ctx, rule.Location)
+			if err == nil && l.Active {
+				continue
+			}
+			log.Warn("a policy's location rule names no active service location of this desk: add it with rmadesk location add",
+				"policy", id, "rule", rule.ID, "code", rule.Location)
+		}
+	}
 }

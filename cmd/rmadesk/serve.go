@@ -235,6 +235,7 @@ func runServe(e *env, args []string) error {
 		ln.Close()
 		return err
 	}
+	warnMissingLocations(ctx, log, db, set) // locations.go
 	log.Info("rmadesk serving", "addr", base, "data_dir", sf.dataDir, "policies", strings.Join(set.IDs(), ","))
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	go clock.Watch(jobsCtx, clockRefresh) // a move made through another instance
