@@ -43,3 +43,12 @@ func TestSupplierCommands(t *testing.T) {
 	// A supplier is the desk's counterpart: it gets no API key.
 	bad("suppliers have no keys", "apikey", "create", "--org", "Plextor Distribution", "--role", "requester")
 }
+
+// TestOrgCreateSupplierPointsToSupplierAdd: an organisation with the role
+// supplier is made where its address and RMA contact are asked for.
+func TestOrgCreateSupplierPointsToSupplierAdd(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "org", "create", "--name", "Wholesale", "--role", "supplier", "--data-dir", t.TempDir())
+	if code != 2 || out != "" || !strings.Contains(errOut, "--role: a supplier is added with rmadesk supplier add") {
+		t.Fatalf("exit %d, %q %q", code, out, errOut)
+	}
+}

@@ -58,6 +58,11 @@ func (a *Accounts) CreateOrg(ctx context.Context, actor rma.Actor, n NewOrg) (*r
 		}
 	}
 	o := &rma.Org{Name: name, IsDesk: n.IsDesk, Country: n.Country, Email: email, Created: a.now().UTC()}
+	if !n.IsDesk && n.Role == "supplier" {
+		// A supplier needs its address and RMA contact, which only the
+		// supplier step takes.
+		return nil, rma.Invalid("role", "a supplier is added with rmadesk supplier add or POST /api/v1/suppliers, with its address and RMA contact")
+	}
 	if !n.IsDesk {
 		role, err := policy.ParseRole(n.Role)
 		if err != nil {
