@@ -68,7 +68,7 @@ func flagError(err error) error {
 }
 
 func locationService(ctx context.Context, sf *storeFlags) (*rma.Service, func(), error) {
-	db, err := sf.openStore(ctx)
+	db, err := sf.openExisting(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -219,7 +219,7 @@ func runOrgAddress(e *env, args []string) error {
 		return badInputf("--org: required: the organisation's name or id")
 	}
 	ctx := e.ctx
-	db, err := sf.openStore(ctx)
+	db, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}

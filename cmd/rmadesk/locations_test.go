@@ -25,6 +25,9 @@ func TestLocationCommands(t *testing.T) {
 			t.Fatalf("rmadesk %s: exit %d, %q %q; want exit 2 and one line with %q", strings.Join(args, " "), code, out, errOut, want)
 		}
 	}
+	// The commands work on an existing desk only, as apikey and user do.
+	bad("no desk", "location", "list")
+	ok("organisation", "org", "create", "--name", "Distributor", "--role", "distributor", "--country", "DE")
 	ok("location pixfra-eu: Pixfra Europe Repair Station, Industrieweg 44, 5145 PV Waalwijk, Netherlands",
 		"location", "add", "--code", "pixfra-eu", "--name", "Pixfra Europe Repair Station",
 		"--street", "Industrieweg 44", "--postcode", "5145 PV", "--city", "Waalwijk", "--country", "NL")
@@ -41,7 +44,6 @@ func TestLocationCommands(t *testing.T) {
 	if !strings.Contains(out, "false") || !strings.Contains(out, "Industrieweg 46") {
 		t.Fatalf("list: %s", out)
 	}
-	ok("organisation", "org", "create", "--name", "Distributor", "--role", "distributor", "--country", "DE")
 	ok("Distributor, Hafenstraße 12, 20457 Hamburg, Germany", "org", "address", "--org", "distributor",
 		"--street", "Hafenstraße 12", "--postcode", "20457", "--city", "Hamburg")
 	bad("--street: give the street and the number", "org", "address", "--org", "Distributor", "--street", "Hafenstraße", "--postcode", "20457", "--city", "Hamburg")
