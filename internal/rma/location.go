@@ -69,6 +69,9 @@ func (a *Address) Check(prefix string) error {
 		{"phone", a.Phone, false, 40}, {"note", a.Note, false, 1000},
 	} {
 		field := prefix + "." + f.name
+		if f.name == "postcode" && noPostcode[a.Country] {
+			f.required = false // Hong Kong, the Emirates, ...: couriers need none
+		}
 		if f.required && f.value == "" {
 			return Invalid(field, "required: a courier needs the %s", f.name)
 		}
@@ -98,6 +101,16 @@ func (a *Address) trim() {
 		*s = strings.TrimSpace(*s)
 	}
 	a.Country = strings.ToUpper(a.Country)
+}
+
+// noPostcode are the countries that use no postal codes (UPU), where an
+// address without one is complete.
+var noPostcode = map[string]bool{}
+
+func init() {
+	for _, c := range strings.Fields("AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK JM KI KM KN KP LC ML MO MR MW NR NU QA RW SB SC SL SR ST SY TD TF TG TK TL TO TT TV UG VU YE ZW") {
+		noPostcode[c] = true
+	}
 }
 
 // Location is one of the desk's service locations: where goods are sent.
