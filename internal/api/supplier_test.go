@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Supplier steps (issue 12, point 1), through the HTTP API on both
@@ -267,6 +268,14 @@ func supplierBatchOfThreeRMAsInOneShipment(t *testing.T, h *harness) {
 	if items := open["items"].([]any); len(items) != 1 || str(items[0], "state") != "shipped" {
 		t.Fatalf("open supplier RMAs: %v", open)
 	}
+	// Past its due day (30 days for this supplier) the answer is overdue.
+	if items := h.must(http.StatusOK, "GET", "/api/v1/supplier-rmas?overdue=true", h.keys["agent"], nil)["items"].([]any); len(items) != 0 {
+		t.Fatalf("overdue on the first day: %v", items)
+	}
+	h.clock.advance(31 * 24 * time.Hour)
+	if items := h.must(http.StatusOK, "GET", "/api/v1/supplier-rmas?overdue=true", h.keys["agent"], nil)["items"].([]any); len(items) != 1 || field(items[0], "overdue") != true {
+		t.Fatalf("overdue after 31 days: %v", items)
+	}
 	sr = supplierAct(h, sid, "verdicts", map[string]any{"lines": []any{
 		verdict(a, 2, "covered", "repaired", nil), verdict(c, 1, "not_covered", "returned", nil)}})
 	if sr["state"] != "answered" {
@@ -354,5 +363,46 @@ func TestSupplierLifecycles(t *testing.T) {
 		for _, c := range cases {
 			t.Run(b+"/"+c.name, func(t *testing.T) { c.run(t, newHarnessOn(t, b)) })
 		}
+	}
+}
+
+// TestForwardRace: two agents send the same line to suppliers at once:
+// one supplier RMA is made, the other call is refused (412 or 409), and
+// the line is in exactly one supplier RMA, on each database.
+func TestForwardRace(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) {
+			h := newHarnessOn(t, b)
+			rmaID := evaluatedWebStore4(h, "RACE", 1)
+			sups := []int64{mkSupplier(h, "First Supplier", ""), mkSupplier(h, "Second Supplier", "")}
+			statuses := make([]int, 2)
+			done := make(chan struct{})
+			for i := range 2 {
+				go func() {
+					defer func() { done <- struct{}{} }()
+					statuses[i] = h.do("POST", "/api/v1/supplier-rmas", h.keys["agent"], map[string]any{"supplier": sups[i],
+						"lines": []any{map[string]any{"rma": rmaID, "line": 1}}}).status
+				}()
+			}
+			<-done
+			<-done
+			created := 0
+			for _, s := range statuses {
+				switch s {
+				case http.StatusCreated:
+					created++
+				case http.StatusPreconditionFailed, http.StatusConflict:
+				default:
+					t.Fatalf("statuses %v", statuses)
+				}
+			}
+			list := h.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/supplier-rmas?rma=%d", rmaID), h.keys["agent"], nil)
+			if created != 1 || len(list["items"].([]any)) != 1 || len(field(h.get(rmaID), "supplier", "lines").([]any)) != 1 {
+				t.Fatalf("statuses %v, %d supplier RMAs: %v", statuses, len(list["items"].([]any)), list)
+			}
+			if n := strings.Count(strings.Join(events(h, rmaID), " "), "forward_to_supplier"); n != 1 {
+				t.Fatalf("%d forward events", n)
+			}
+		})
 	}
 }

@@ -364,12 +364,17 @@ func (s *Server) listSupplierRMAs(w http.ResponseWriter, r *http.Request, actor 
 			*p.dst = n
 		}
 	}
-	if v := q.Get("open"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return rma.Invalid("open", "must be true or false")
+	for _, p := range []struct {
+		name string
+		dst  *bool
+	}{{"open", &f.Open}, {"overdue", &f.Overdue}} {
+		if v := q.Get(p.name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return rma.Invalid(p.name, "must be true or false")
+			}
+			*p.dst = b
 		}
-		f.Open = b
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)

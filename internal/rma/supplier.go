@@ -141,7 +141,11 @@ type SupplierRMAFilter struct {
 	SupplierID int64 // 0: every supplier
 	RMAID      int64 // 0: any; else those holding a line of this RMA
 	Open       bool  // only those with a verdict still pending
-	Limit      int   // 1..200; 0 means 50
+	// Overdue: only those whose answer is due before Today and still
+	// pending (the service sets Today).
+	Overdue bool
+	Today   calendar.Date
+	Limit   int // 1..200; 0 means 50
 }
 
 // RMASave is one RMA saved in another record's transaction, as SaveRMA
@@ -859,6 +863,9 @@ func (s *Service) SupplierRMAs(ctx context.Context, actor Actor, f SupplierRMAFi
 	}
 	if f.Limit < 0 || f.Limit > 200 {
 		return nil, Invalid("limit", "must be between 1 and 200")
+	}
+	if f.Overdue {
+		f.Today = s.Today()
 	}
 	return s.store.SupplierRMAs(ctx, f)
 }

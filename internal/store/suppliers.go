@@ -364,8 +364,17 @@ func (st *Store) SupplierRMAs(ctx context.Context, f rma.SupplierRMAFilter) ([]r
 		args = append(args, f.RMAID)
 		where = append(where, fmt.Sprintf("EXISTS (SELECT 1 FROM supplier_rma_lines x WHERE x.supplier_rma_id = s.id AND x.rma_id = $%d)", len(args)))
 	}
-	if f.Open {
+	if f.Open || f.Overdue {
 		where = append(where, "EXISTS (SELECT 1 FROM supplier_rma_lines x WHERE x.supplier_rma_id = s.id AND x.verdict = '')")
+	}
+	if f.Overdue {
+		// Dates are YYYY-MM-DD text: text order is date order.
+		var enc encoder
+		args = append(args, enc.Date("today", f.Today))
+		if enc.Err != nil {
+			return nil, enc.Err
+		}
+		where = append(where, fmt.Sprintf("s.due < $%d", len(args)))
 	}
 	args = append(args, limit)
 	var out []rma.SupplierRMA

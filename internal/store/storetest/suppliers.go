@@ -223,6 +223,8 @@ func testSupplierRMAs(t *testing.T, open Opener) {
 			{"holding an RMA's line", rma.SupplierRMAFilter{RMAID: b.ID}, []int64{sr.ID}},
 			{"open: a verdict pending", rma.SupplierRMAFilter{Open: true}, []int64{sr.ID}},
 			{"limit", rma.SupplierRMAFilter{Limit: 1}, []int64{sr2.ID}},
+			{"overdue: due before today, a verdict pending", rma.SupplierRMAFilter{Overdue: true, Today: day("2026-04-02")}, []int64{sr.ID}},
+			{"not overdue on its due day", rma.SupplierRMAFilter{Overdue: true, Today: day("2026-04-01")}, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				list, err := s.SupplierRMAs(t.Context(), tc.f)
