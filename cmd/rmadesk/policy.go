@@ -24,9 +24,10 @@ Subcommands:
   show [--version V] [--clauses] ID|FILE
                          show a policy's rules and the clauses they cite
   lint FILE...           check policy files; exit 1 when a file has problems
-  check --policy ID|FILE [--version V] [--json] [--claim FILE]
+  check --policy ID|FILE [--version V] [--json] [--lang LANG] [--claim FILE]
                          decide a claim (JSON, from stdin by default) by the
-                         version in force on its reported date
+                         version in force on its reported date; --lang nl says
+                         the reasons in Dutch
 
 --dir DIR loads the packs from DIR instead of the embedded ones; --calendars DIR
 adds the desk's calendar files in DIR (rmadesk calendar list).`
@@ -93,6 +94,9 @@ func (r policyRef) resolve(day calendar.Date) (*policy.Policy, error) {
 		}
 		p, err := policy.Load(r.ref, data)
 		if err != nil {
+			return nil, badInputf("--policy: %v", err)
+		}
+		if err := translateBeside(p, r.ref); err != nil { // policytexts.go
 			return nil, badInputf("--policy: %v", err)
 		}
 		if r.calendars != "" {
@@ -231,7 +235,7 @@ func runPolicyLint(e *env, args []string) error {
 }
 
 func runPolicyCheck(e *env, args []string) error {
-	fs := newFlags(e, "policy check", "policy check --policy ID|FILE [--version V] [--json] [--claim FILE] [--dir DIR] [--calendars DIR]")
+	fs := newFlags(e, "policy check", "policy check --policy ID|FILE [--version V] [--json] [--lang LANG] [--claim FILE] [--dir DIR] [--calendars DIR]")
 	var r policyRef
 	fs.StringVar(&r.ref, "policy", "", "the policy: a pack `ID` or a YAML file")
 	fs.StringVar(&r.version, "version", "", "use version `V` of the pack (default: the version in force on the claim's reported date)")
@@ -239,6 +243,7 @@ func runPolicyCheck(e *env, args []string) error {
 	calendarsVar(fs, &r.calendars)
 	asJSON := fs.Bool("json", false, "print the decision as JSON")
 	claimFile := fs.String("claim", "-", "read the claim from `FILE` (- for stdin)")
+	lang := fs.String("lang", policy.SourceLanguage, "say the reasons in `LANG`: en, or a language the pack has texts in (nl)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -266,6 +271,9 @@ func runPolicyCheck(e *env, args []string) error {
 		return err
 	}
 	d := p.Evaluate(claim)
+	if err := sayReasons(p, &d, *lang); err != nil { // policytexts.go
+		return err
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/policy"
 )
@@ -87,4 +89,49 @@ func checkTranslation(e *env, p *policy.Policy, name, lang string) (int, error) 
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%s %s, %s: %d of %d texts)\n", name, p.ID, p.Version, lang, len(p.Texts())-len(missing), len(p.Texts()))
 	return 0, nil
+}
+
+// translateBeside loads the translations beside the pack file name into p,
+// as LoadFS does for a directory.
+func translateBeside(p *policy.Policy, name string) error {
+	matches, err := filepath.Glob(filepath.Join(filepath.Dir(name), "*.*.y*ml"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(matches)
+	for _, m := range matches {
+		pack, _, ok := policy.TranslationOf(filepath.Base(m), fileBeside(m))
+		if !ok || pack != filepath.Base(name) {
+			continue
+		}
+		data, err := os.ReadFile(m)
+		if err != nil {
+			return err
+		}
+		if err := policy.Translate(p, m, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sayReasons puts d's reasons in lang (policy check --lang): the engine's
+// wordings with the pack's texts in lang; a reason the pack cannot say in
+// lang keeps its English, marked [en]. msg, args and key stay as they are.
+func sayReasons(p *policy.Policy, d *policy.Decision, lang string) error {
+	if lang == policy.SourceLanguage {
+		return nil
+	}
+	if !slices.Contains(p.Languages(), lang) {
+		return badInputf("--lang: policy %s %s has no texts in %q (it has: %s)", p.ID, p.Version, lang,
+			strings.Join(append([]string{policy.SourceLanguage}, p.Languages()...), ", "))
+	}
+	for i, r := range d.Reasons {
+		text, ok := p.ReasonText(lang, r)
+		if !ok {
+			text += " [" + policy.SourceLanguage + "]"
+		}
+		d.Reasons[i].Text = text
+	}
+	return nil
 }

@@ -60,3 +60,43 @@ func TestPolicyLintTranslations(t *testing.T) {
 		t.Fatalf("policy list --dir: exit %d: %s", code, errOut)
 	}
 }
+
+// TestPolicyCheckLang: policy check --lang nl says the reasons in Dutch, for
+// an embedded pack and for a pack file with its translation beside it; a
+// language the pack has no texts in is bad input.
+func TestPolicyCheckLang(t *testing.T) {
+	claim := filepath.Join("..", "..", "examples", "claims", "pixfra.json")
+	want := "in garantie: 3 jaar vanaf de factuurdatum 2022-10-02, laatste dag 2025-10-09"
+	code, out, errOut := runCLI(t, "", "policy", "check", "--policy", "pixfra", "--claim", claim, "--lang", "nl")
+	if code != 0 || !strings.Contains(out, want) || strings.Contains(out, "in warranty: 3 years") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+
+	dir := t.TempDir()
+	for _, name := range []string{"pixfra.yaml", "pixfra.nl.yaml"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "policies", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, "pixfra.yaml")
+	code, out, errOut = runCLI(t, "", "policy", "check", "--policy", file, "--claim", claim, "--lang", "nl", "--json")
+	if code != 0 || !strings.Contains(out, `"text": "`+want+`"`) || !strings.Contains(out, `"msg": "in_warranty.term"`) {
+		t.Fatalf("a pack file with its translation: exit %d: %s%s", code, out, errOut)
+	}
+
+	code, _, errOut = runCLI(t, "", "policy", "check", "--policy", "pixfra", "--claim", claim, "--lang", "de")
+	if code != 2 || strings.TrimSpace(errOut) != `rmadesk: --lang: policy pixfra 1 has no texts in "de" (it has: en, nl)` {
+		t.Fatalf("--lang de: exit %d: %q", code, errOut)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pixfra.nl.yaml"), []byte("id: pixfra\nversion: \"1\"\nlang: nl\ntexts:\n  titel: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "", "policy", "check", "--policy", file, "--claim", claim)
+	if code != 2 || !strings.Contains(errOut, "texts.titel: names no text of the pack pixfra") || strings.Count(errOut, "\n") != 1 {
+		t.Fatalf("a broken translation beside the file: exit %d: %q", code, errOut)
+	}
+}
