@@ -257,3 +257,32 @@ func TestResetMailLanguage(t *testing.T) {
 		t.Errorf("the user reads English, Dutch page: %q", got)
 	}
 }
+
+// TestSignInOpensInTheUsersLanguage: a user whose organisation reads Dutch
+// gets the Dutch portal after signing in from an English browser; a
+// browser that chose a language keeps it.
+func TestSignInOpensInTheUsersLanguage(t *testing.T) {
+	p := newPortal(t)
+	ctx := context.Background()
+	u, err := p.svc.Store().UserByEmail(ctx, "rma@dist.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.svc.Store().(rma.LanguageStore).SetOrgLanguage(ctx, u.OrgID, "nl"); err != nil {
+		t.Fatal(err)
+	}
+	c := p.signIn("rma@dist.example")
+	if _, body := p.do(c, "GET", "/rmas", nil, "", "Accept-Language", "en"); !strings.Contains(body, `<html lang="nl">`) {
+		t.Error("the portal did not open in the organisation's language")
+	}
+	chose := p.browser()
+	srv, _ := url.Parse(p.srv.URL)
+	chose.Jar.SetCookies(srv, []*http.Cookie{{Name: "lang", Value: "en", Path: "/"}})
+	resp, _ := p.form(chose, "/login", url.Values{"email": {"rma@dist.example"}, "password": {password}, "next": {"/rmas"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	if _, body := p.do(chose, "GET", "/rmas", nil, ""); !strings.Contains(body, `<html lang="en">`) {
+		t.Error("the browser's own choice of language was overridden")
+	}
+}

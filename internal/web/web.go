@@ -360,6 +360,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, p, err)
 		return
 	}
+	s.rememberLanguage(w, r, u) // languages.go
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
