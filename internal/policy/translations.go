@@ -49,6 +49,8 @@ var langPattern = regexp.MustCompile(`^[a-z]{2}$`)
 // an empty text, a text that drops a placeholder (<number>), an id or
 // version that is not the pack's. A text the file does not give is no
 // problem here: the pack's own is shown instead (Missing lists them).
+// It adds to p, so it is called while p is being loaded (LoadFS does), before
+// p is shared: a Policy is read concurrently without locks.
 func Translate(p *Policy, name string, data []byte) error {
 	issue := func(n ast.Node, path, msg string) Issue {
 		if n == nil {
