@@ -97,7 +97,7 @@ func (st *Store) Suppliers(ctx context.Context) ([]rma.Supplier, error) {
 // RMAs take their row locks in one order and cannot deadlock).
 type supplierWrite struct {
 	row   []any   // reference, due, carrier, tracking, shipped, note, updated
-	lines [][]any // supplierLineCols
+	lines [][]any // position, rma_id, line_no, then the verdict's columns (insertSupplierLineSQL)
 	evs   [][]any // at, actor, action, details
 	saves []*save
 
@@ -106,9 +106,6 @@ type supplierWrite struct {
 	evIDs   []int64
 	evSeqs  []int
 }
-
-var supplierLineCols = []string{"position", "rma_id", "line_no", "verdict", "remedy", "replacement_serial",
-	"credit_cents", "credit_currency", "charge_cents", "charge_currency", "notes", "decided"}
 
 func encodeSupplier(s *rma.SupplierRMA, evs []*rma.SupplierEvent, rmas []rma.RMASave) (*supplierWrite, error) {
 	if s == nil {
