@@ -688,6 +688,7 @@ func (s *Service) RecordSupplierVerdicts(ctx context.Context, actor Actor, id in
 	changes := map[int64]*change{}
 	var order []int64
 	verdicts := map[int64][]string{}
+	decided := map[int]bool{} // the supplier lines this call decides, by index
 	var credit, charge []string
 	for i, v := range vs {
 		field := fmt.Sprintf("lines[%d]", i)
@@ -715,6 +716,7 @@ func (s *Service) RecordSupplierVerdicts(ctx context.Context, actor Actor, id in
 		}
 		sl.Verdict, sl.Remedy, sl.ReplacementSerial = v.Verdict, v.Remedy, strings.TrimSpace(v.ReplacementSerial)
 		sl.Credit, sl.Charge, sl.Notes, sl.Decided = v.Credit, v.Charge, v.Notes, now
+		decided[at] = true
 		// The RMA's own copy, so the check below sees this verdict.
 		for j := range c.r.Supplier {
 			if c.r.Supplier[j].SupplierRMAID == sr.ID && c.r.Supplier[j].LineNo == v.LineNo {
@@ -744,8 +746,8 @@ func (s *Service) RecordSupplierVerdicts(ctx context.Context, actor Actor, id in
 		c.ev.Details["verdicts"] = strings.Join(verdicts[rid], ", ")
 		c.ev.Details["supplier_rma"] = sr.Number
 		var recovered, charged []string
-		for _, sl := range sr.Lines {
-			if sl.RMAID == rid && sl.Decided.Equal(now) {
+		for i, sl := range sr.Lines {
+			if sl.RMAID == rid && decided[i] {
 				if sl.Credit.Cents != 0 {
 					recovered = append(recovered, fmt.Sprintf("line %d: %d %s", sl.LineNo, sl.Credit.Cents, sl.Credit.Currency))
 				}
