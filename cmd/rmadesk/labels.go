@@ -46,11 +46,9 @@ func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang 
 		for _, in := range p.InstructionsFor(r.Route) {
 			text, _ := p.Say(lang, in.Key, in.Text) // in lang where the pack has it (docs/POLICIES.md, section 9)
 			l.Instructions = append(l.Instructions, rma.FillNumber(text, r.Number))
-			// A policy that asks for a note inside the parcel (Mini Cart)
-			// gets one printed, pre-filled, to cut out.
-			if strings.Contains(strings.ToLower(in.Text), "note inside") {
-				l.NoteInside = true
-			}
+			// An instruction that asks for a note inside the parcel (Mini
+			// Cart's) gets one printed, pre-filled, to cut out.
+			l.NoteInside = l.NoteInside || in.NoteInside
 		}
 		for _, ln := range r.Lines {
 			l.Lines = append(l.Lines, label.Line{No: ln.No, Product: ln.Claim.Product.Category, Model: ln.Claim.Product.Model,

@@ -109,6 +109,12 @@ func TestEverySeedsLabelHasFullAddresses(t *testing.T) {
 						}
 					}
 				}
+				// The note to enclose comes from the pack (an instruction's
+				// note_inside): Mini Cart's asks for one, no other does.
+				note := map[string]string{"en": "Cut along the dashed line", "nl": "Knip langs de stippellijn"}[lang]
+				if got, want := strings.Contains(slip, note), d.policy == "minicart"; got != want {
+					t.Errorf("%s slip of %s: note to cut out printed %v, want %v", lang, d.policy, got, want)
+				}
 				if d.policy == "pixfra" && !strings.Contains(slip, "PN 1.0.01.08.43501") {
 					t.Errorf("the Pixfra slip lacks the part number:\n%s", slip)
 				}

@@ -104,9 +104,10 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 		path := fmt.Sprintf("instructions[%d]", i)
 		c.nonEmpty(path+".text", in.Text)
 		p.Instructions = append(p.Instructions, Instruction{
-			Text:   in.Text,
-			Routes: c.routes(path+".routes", in.Routes),
-			Clause: c.clause(path, in.Clause),
+			Text:       in.Text,
+			Routes:     c.routes(path+".routes", in.Routes),
+			NoteInside: in.NoteInside,
+			Clause:     c.clause(path, in.Clause),
 		})
 	}
 	for i, ne := range f.NotEnforced {

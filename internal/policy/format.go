@@ -242,10 +242,11 @@ type locationYAML struct {
 }
 
 type instructionYAML struct {
-	Text   string   `yaml:"text"`
-	Routes []string `yaml:"routes"`
-	Key    string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
-	Clause string   `yaml:"clause"`
+	Text       string   `yaml:"text"`
+	Routes     []string `yaml:"routes"`
+	NoteInside bool     `yaml:"note_inside"` // the label prints a note to cut out and put in the parcel
+	Key        string   `yaml:"key"`         // names its text for translations where the rule has no natural key (docs/POLICIES.md)
+	Clause     string   `yaml:"clause"`
 }
 
 type notEnforcedYAML struct {

@@ -413,8 +413,11 @@ type ServiceLocation struct {
 type Instruction struct {
 	Text   string
 	Routes RouteSet
-	Key    string // its text's key, for translations (texts.go)
-	Clause string
+	// NoteInside asks for a note inside the parcel (order number, product,
+	// quantity, the problem): the label prints one, pre-filled, to cut out.
+	NoteInside bool
+	Key        string // its text's key, for translations (texts.go)
+	Clause     string
 }
 
 // NotEnforced is a passage of the source that the engine does not decide on,
