@@ -80,6 +80,11 @@ const (
 	Resolved      Event = "resolved"
 	DeadlineDue   Event = "deadline_due"
 	Overdue       Event = "overdue"
+	// The supplier steps (rma.AtSupplier, rma.ActBackFromSupplier): the
+	// unit went on to the desk's supplier; the supplier's verdict is in,
+	// and the RMA's reason says what the desk does about it.
+	AtSupplier       Event = "at_supplier"
+	BackFromSupplier Event = "back_from_supplier"
 
 	// PasswordReset is not about an RMA: the portal sends it to a user
 	// who asked to reset a password (Facts.ResetURL, Facts.ResetExpires).

@@ -45,8 +45,10 @@ func keyFacts(ev Event, f Facts, lang string) []string {
 	switch ev {
 	case Submitted:
 		return []string{f.Number, f.Reference, f.Policy}
-	case NeedsInfo, Rejected:
+	case NeedsInfo, Rejected, BackFromSupplier:
 		return []string{f.Number, f.Reason}
+	case AtSupplier:
+		return []string{f.Number}
 	case Authorized:
 		return append(append([]string{f.Number, date(f.Expires)}, f.Instructions...), f.ReturnAddress...)
 	case ExpiresSoon, NumberExpired:
