@@ -217,7 +217,8 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
-		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock})
+		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
+		SupplierLabel: supplierLabelRenderer(svc)}) // supplierlabels.go
 	if err != nil {
 		return err
 	}

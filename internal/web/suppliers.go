@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,9 +18,14 @@ import (
 // service refuses a requester); a requester's RMA page shows that a line
 // is at the supplier and, later, the verdict.
 
+// SupplierLabelRenderer makes a supplier RMA's label and packing slip,
+// from desk (the sender) to the supplier, as a PDF.
+type SupplierLabelRenderer func(ctx context.Context, sr *rma.SupplierRMA, desk *rma.Org, lang string) ([]byte, error)
+
 func (s *Server) supplierRoutes() {
 	s.mux.HandleFunc("GET /supplier-rmas", s.signedIn(s.supplierList))
 	s.mux.HandleFunc("GET /supplier-rmas/{id}", s.signedIn(s.supplierDetail))
+	s.mux.HandleFunc("GET /supplier-rmas/{id}/label.pdf", s.signedIn(s.supplierLabel))
 	s.mux.HandleFunc("POST /supplier-rmas/{id}/ship", s.signedIn(s.supplierShip))
 	s.mux.HandleFunc("POST /supplier-rmas/{id}/verdicts", s.signedIn(s.supplierVerdicts))
 }
@@ -126,6 +132,7 @@ func (s *Server) renderSupplier(w http.ResponseWriter, r *http.Request, p *page,
 	rec := (&rma.RMA{Supplier: sr.Lines}).Recovery()
 	p.Title = p.T("sup.one", sr.Number)
 	p.Data = map[string]any{"S": sr, "Supplier": sup, "Rows": rows, "State": string(sr.State()), "Overdue": sr.Overdue(s.svc.Today()),
+		"HasLabel":  s.cfg.SupplierLabel != nil,
 		"Recovered": rec.Recovered, "Charged": rec.SupplierCharges, "Today": s.svc.Today().String()}
 	s.render(w, status, "supplier", p)
 }
@@ -219,4 +226,31 @@ func formMoney(field, amount, currency string) (rma.Money, error) {
 		currency = "EUR"
 	}
 	return rma.Money{Cents: w*100 + c, Currency: currency}, nil
+}
+
+// supplierLabel is the supplier RMA's label and packing slip, in the
+// page's language, with the signed-in desk as the sender.
+func (s *Server) supplierLabel(w http.ResponseWriter, r *http.Request, p *page) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	sr, err := s.svc.SupplierRMA(r.Context(), p.Actor, id)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	if s.cfg.SupplierLabel == nil {
+		s.fail(w, r, p, rma.Errorf(rma.ENOTFOUND, "no label"))
+		return
+	}
+	pdf, err := s.cfg.SupplierLabel(r.Context(), sr, p.Org, p.lang)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": sr.Number + ".pdf"}))
+	_, _ = w.Write(pdf)
 }

@@ -54,6 +54,7 @@ var supplierTexts = map[string]map[string]string{
 		"sup.at_supplier":            "This unit is with the supplier, which decides whether the defect is covered.",
 		"sup.line_verdict":           "The supplier's verdict on line %d: %s.",
 		"sup.open":                   "Open the supplier RMA",
+		"sup.label":                  "Label and packing slip (PDF)",
 	},
 	"nl": {
 		"state.at_supplier":          "bij de leverancier",
@@ -105,6 +106,7 @@ var supplierTexts = map[string]map[string]string{
 		"sup.at_supplier":            "Dit product is bij de leverancier, die beoordeelt of het defect onder de garantie valt.",
 		"sup.line_verdict":           "Oordeel van de leverancier over regel %d: %s.",
 		"sup.open":                   "Leveranciers-RMA openen",
+		"sup.label":                  "Label en pakbon (pdf)",
 	},
 }
 

@@ -55,6 +55,10 @@ type Config struct {
 	// Clock is the desk's clock, for the header's note when a demo desk's
 	// date was moved (clock.go); the service reads it for the date itself.
 	Clock *rma.DeskClock
+
+	// SupplierLabel makes a supplier RMA's label and packing slip
+	// (suppliers.go); nil: no link.
+	SupplierLabel SupplierLabelRenderer
 }
 
 // Server serves the portal.
