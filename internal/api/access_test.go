@@ -62,6 +62,7 @@ var routeOps = map[string]struct {
 	"POST /api/v1/supplier-rmas":                  {op: rma.ActForwardToSupplier},
 	"GET /api/v1/supplier-rmas/{sid}":             {op: rma.OpReadSuppliers},
 	"GET /api/v1/supplier-rmas/{sid}/events":      {op: rma.OpReadSuppliers},
+	"POST /api/v1/supplier-rmas/{sid}/lines":      {op: rma.ActForwardToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/ship":       {op: rma.ActShipToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/verdicts":   {op: rma.ActSupplierVerdict},
 }

@@ -64,6 +64,7 @@ func hostileSamples() map[string]string {
 		"POST /api/v1/suppliers": `{"name": "", "country": "c", "rma_email": "e", "policy": "p", "claim_role": "r", "response_days": 1,
 			"address": {"street": "s", "postcode": "p", "city": "c", "region": "r", "country": "c", "contact": "c", "phone": "p", "note": "n"}}`,
 		"POST /api/v1/supplier-rmas":                `{"supplier": 0, "reference": "r", "due": "d", "note": "n", "lines": [{"rma": 1, "line": 1}]}`,
+		"POST /api/v1/supplier-rmas/{sid}/lines":    `{"lines": [{"rma": 1, "line": 1}]}`,
 		"POST /api/v1/supplier-rmas/{sid}/ship":     `{"carrier": "", "tracking": "t", "shipped": "s", "reference": "r"}`,
 		"POST /api/v1/supplier-rmas/{sid}/verdicts": `{"lines": [{"rma": 1, "line": 1, "verdict": "nope", "remedy": "r", "replacement_serial": "s", "credit": ` + money + `, "charge": ` + money + `, "notes": "n"}]}`,
 	}

@@ -236,10 +236,15 @@ func supplierBatchOfThreeRMAsInOneShipment(t *testing.T, h *harness) {
 			t.Fatalf("%v: %d %s", tc.lines, resp.status, resp.body)
 		}
 	}
-	sr := forward(h, sup, a, 1, a, 2, b, 1, c, 1)
+	// The batch starts with a's lines; b's and c's join it before it leaves.
+	sr := forward(h, sup, a, 1, a, 2)
 	sid := id(sr)
-	if len(sr["lines"].([]any)) != 4 {
+	sr = supplierAct(h, sid, "lines", map[string]any{"lines": []any{map[string]any{"rma": b, "line": 1}, map[string]any{"rma": c, "line": 1}}})
+	if len(sr["lines"].([]any)) != 4 || str(sr, "lines", 3, "rma_number") != str(h.get(c), "number") {
 		t.Fatalf("lines: %v", sr["lines"])
+	}
+	if h.get(b)["state"] != "at_supplier" || h.get(c)["state"] != "at_supplier" {
+		t.Fatal("the added RMAs are not at the supplier")
 	}
 	// A line already at a supplier cannot go twice.
 	again := h.do("POST", "/api/v1/supplier-rmas", h.keys["agent"], map[string]any{"supplier": sup, "lines": []any{map[string]any{"rma": b, "line": 1}}})
@@ -248,6 +253,14 @@ func supplierBatchOfThreeRMAsInOneShipment(t *testing.T, h *harness) {
 	}
 	// One shipment for the three RMAs: each records it.
 	supplierAct(h, sid, "ship", map[string]any{"carrier": "DHL", "tracking": "JVGL0001"})
+	// Once the parcel left, nothing joins it.
+	d := evaluatedWebStore4(h, "BD", 1)
+	got := h.do("GET", fmt.Sprintf("/api/v1/supplier-rmas/%d", sid), h.keys["agent"], nil)
+	late := h.do("POST", fmt.Sprintf("/api/v1/supplier-rmas/%d/lines", sid), h.keys["agent"], map[string]any{"lines": []any{map[string]any{"rma": d, "line": 1}}},
+		"If-Match", got.header.Get("ETag"))
+	if late.status != http.StatusConflict || h.get(d)["state"] != "in_evaluation" {
+		t.Fatalf("a line added after the shipment: %d %s", late.status, late.body)
+	}
 	for _, r := range []int64{a, b, c} {
 		evs := events(h, r)
 		if evs[len(evs)-1] != "ship_to_supplier->at_supplier" {
@@ -293,7 +306,7 @@ func supplierBatchOfThreeRMAsInOneShipment(t *testing.T, h *harness) {
 	}
 	h.act(h.keys["agent"], a, "resolve", map[string]any{"outcome": "repaired"})
 	h.act(h.keys["agent"], c, "resolve", map[string]any{"outcome": "returned_unrepaired"})
-	if got := supplierEventActions(h, sid); got != "create ship verdict verdict" {
+	if got := supplierEventActions(h, sid); got != "create add_lines ship verdict verdict" {
 		t.Fatalf("supplier RMA history: %s", got)
 	}
 }

@@ -26,6 +26,7 @@ func (s *Server) supplierRoutes() []Route {
 		{Method: "POST", Path: v1 + "/supplier-rmas", Op: rma.ActForwardToSupplier, handler: s.forwardToSupplier},
 		{Method: "GET", Path: v1 + "/supplier-rmas/{sid}", Op: rma.OpReadSuppliers, handler: s.getSupplierRMA},
 		{Method: "GET", Path: v1 + "/supplier-rmas/{sid}/events", Op: rma.OpReadSuppliers, handler: s.supplierEvents},
+		{Method: "POST", Path: v1 + "/supplier-rmas/{sid}/lines", Op: rma.ActForwardToSupplier, handler: s.addSupplierLines},
 		{Method: "POST", Path: v1 + "/supplier-rmas/{sid}/ship", Op: rma.ActShipToSupplier, handler: s.shipToSupplier},
 		{Method: "POST", Path: v1 + "/supplier-rmas/{sid}/verdicts", Op: rma.ActSupplierVerdict, handler: s.supplierVerdicts},
 	}
@@ -574,4 +575,39 @@ func rmaSupplierView(r *rma.RMA, actor rma.Actor) *RMASupplierView {
 		}
 	}
 	return v
+}
+
+// SupplierLinesBody is POST /api/v1/supplier-rmas/{sid}/lines.
+type SupplierLinesBody struct {
+	Lines []ForwardLineBody `json:"lines"`
+}
+
+// addSupplierLines adds lines to a supplier RMA not shipped yet.
+func (s *Server) addSupplierLines(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+	id, err := pathID(r, "sid")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.SupplierRMA(r.Context(), actor, id); err != nil {
+		return err
+	}
+	var b SupplierLinesBody
+	if err := decodeJSON(w, r, &b); err != nil {
+		return err
+	}
+	version, err := supplierIfMatch(r, id)
+	if err != nil {
+		return err
+	}
+	var lines []rma.LineRef
+	for _, l := range b.Lines {
+		lines = append(lines, rma.LineRef{RMAID: l.RMA, LineNo: l.Line})
+	}
+	sr, err := s.svc.AddToSupplierRMA(r.Context(), actor, id, version, lines)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", supplierETag(sr))
+	writeJSON(w, http.StatusOK, s.supplierRMAView(r, actor, sr))
+	return nil
 }

@@ -29,7 +29,9 @@ func TestSupplierStepsMailTheRequester(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, step := range []func() (*rma.RMA, error){
-		func() (*rma.RMA, error) { return d.svc.Authorize(ctx, d.agent, r.ID, 0, rma.AuthorizeRequest{Resolution: "repair"}) },
+		func() (*rma.RMA, error) {
+			return d.svc.Authorize(ctx, d.agent, r.ID, 0, rma.AuthorizeRequest{Resolution: "repair"})
+		},
 		func() (*rma.RMA, error) { return d.svc.Receive(ctx, d.agent, r.Number, 0, 0, nil) },
 		func() (*rma.RMA, error) { return d.svc.StartEvaluation(ctx, d.agent, r.ID, 0) },
 		func() (*rma.RMA, error) {

@@ -174,8 +174,9 @@ type SupplierStore interface {
 	// nothing (EPRECONDITION).
 	CreateSupplierRMA(ctx context.Context, s *SupplierRMA, ev *SupplierEvent, rmas []RMASave) error
 	// SaveSupplierRMA writes s (reference, due day, shipment, note, its
-	// lines' verdicts) if it is still at expectVersion, appends evs, and
-	// saves each RMA as SaveRMA would, in one transaction.
+	// lines' verdicts; lines without an ID are added) if it is still at
+	// expectVersion, appends evs, and saves each RMA as SaveRMA would, in
+	// one transaction; the added lines get their IDs.
 	SaveSupplierRMA(ctx context.Context, s *SupplierRMA, expectVersion int, evs []*SupplierEvent, rmas []RMASave) error
 	SupplierRMA(ctx context.Context, id int64) (*SupplierRMA, error)
 	// SupplierRMAs lists supplier RMAs, newest first, with their lines.
@@ -441,12 +442,6 @@ func (s *Service) ForwardToSupplier(ctx context.Context, actor Actor, req Forwar
 	if err != nil {
 		return nil, err
 	}
-	if len(req.Lines) == 0 {
-		return nil, Invalid("lines", "required: at least one line of an RMA")
-	}
-	if len(req.Lines) > MaxLines {
-		return nil, Invalid("lines", "at most %d lines per supplier RMA", MaxLines)
-	}
 	today, now := s.Today(), s.now().UTC()
 	due := req.Due
 	if due.IsZero() {
@@ -456,12 +451,49 @@ func (s *Service) ForwardToSupplier(ctx context.Context, actor Actor, req Forwar
 	}
 	sr := &SupplierRMA{SupplierID: sup.ID, SupplierName: sup.Name, Reference: strings.TrimSpace(req.Reference), Due: due,
 		Note: req.Note, Created: now, Updated: now}
-	changes := map[int64]*change{}
-	var order []int64
-	forwarded := map[int64][]string{}
-	for i, lr := range req.Lines {
+	fw, err := s.forwardLines(ctx, actor, sr, sup, req.Lines)
+	if err != nil {
+		return nil, err
+	}
+	// Drawn once everything else is known to be good: a refusal after it
+	// leaves a gap in the numbers, never a duplicate.
+	if sr.Number, err = s.newSupplierNumber(ctx); err != nil {
+		return nil, err
+	}
+	saves := fw.saves(sr, sup, now)
+	ev := &SupplierEvent{At: now, Actor: actor.Name, Action: "create", Details: map[string]any{
+		"supplier": sup.Name, "lines": len(sr.Lines), "rmas": len(fw.order), "due": due.String()}}
+	if sr.Reference != "" {
+		ev.Details["reference"] = sr.Reference
+	}
+	if err := s.store.CreateSupplierRMA(ctx, sr, ev, saves); err != nil {
+		return nil, err
+	}
+	return sr, nil
+}
+
+// forwarding is lines being added to a supplier RMA: the step prepared
+// on each RMA they come from, in the order first named.
+type forwarding struct {
+	changes   map[int64]*change
+	order     []int64
+	forwarded map[int64][]string // line numbers, per RMA
+}
+
+// forwardLines checks lines (each a line of an RMA in evaluation or at a
+// supplier, found as its policy's supplier.findings say, not at a supplier
+// already, not named twice) and appends them to sr.
+func (s *Service) forwardLines(ctx context.Context, actor Actor, sr *SupplierRMA, sup *Supplier, lines []LineRef) (*forwarding, error) {
+	if len(lines) == 0 {
+		return nil, Invalid("lines", "required: at least one line of an RMA")
+	}
+	if len(sr.Lines)+len(lines) > MaxLines {
+		return nil, Invalid("lines", "at most %d lines per supplier RMA", MaxLines)
+	}
+	fw := &forwarding{changes: map[int64]*change{}, forwarded: map[int64][]string{}}
+	for i, lr := range lines {
 		field := fmt.Sprintf("lines[%d]", i)
-		c, err := s.loadForSupplier(ctx, actor, changes, &order, lr.RMAID, field, ActForwardToSupplier)
+		c, err := s.loadForSupplier(ctx, actor, fw.changes, &fw.order, lr.RMAID, field, ActForwardToSupplier)
 		if err != nil {
 			return nil, err
 		}
@@ -483,18 +515,18 @@ func (s *Service) ForwardToSupplier(ctx context.Context, actor Actor, req Forwar
 			return nil, &Error{Code: ECONFLICT, Field: field + ".line", Message: fmt.Sprintf("line %d of RMA %s is already at %s (%s)", l.No, rmaName(c.r), sl.SupplierName, sl.SupplierNo)}
 		}
 		sr.Lines = append(sr.Lines, SupplierLine{RMAID: c.r.ID, RMANumber: c.r.Number, LineNo: l.No,
-			SupplierID: sup.ID, SupplierName: sup.Name})
-		forwarded[c.r.ID] = append(forwarded[c.r.ID], strconv.Itoa(l.No))
+			SupplierID: sup.ID, SupplierName: sup.Name, SupplierNo: sr.Number, SupplierRMAID: sr.ID})
+		fw.forwarded[c.r.ID] = append(fw.forwarded[c.r.ID], strconv.Itoa(l.No))
 	}
-	// Drawn once everything else is known to be good: a refusal after it
-	// leaves a gap in the numbers, never a duplicate.
-	if sr.Number, err = s.newSupplierNumber(ctx); err != nil {
-		return nil, err
-	}
-	var saves []RMASave
-	for _, id := range order {
-		c := changes[id]
-		c.ev.Details["lines"] = strings.Join(forwarded[id], ",")
+	return fw, nil
+}
+
+// saves finishes each RMA's forward_to_supplier step, once sr has its number.
+func (fw *forwarding) saves(sr *SupplierRMA, sup *Supplier, now time.Time) []RMASave {
+	var out []RMASave
+	for _, id := range fw.order {
+		c := fw.changes[id]
+		c.ev.Details["lines"] = strings.Join(fw.forwarded[id], ",")
 		c.ev.Details["supplier"] = sup.Name
 		c.ev.Details["supplier_rma"] = sr.Number
 		if c.p.Supplier != nil {
@@ -503,17 +535,41 @@ func (s *Service) ForwardToSupplier(ctx context.Context, actor Actor, req Forwar
 		// The requester hears that its unit is at the supplier (the
 		// policy says it goes there), not which supplier.
 		c.r.notify(string(AtSupplier), "requester", now)
-		saves = append(saves, c.save())
+		out = append(out, c.save())
 	}
 	for i := range sr.Lines {
 		sr.Lines[i].SupplierNo = sr.Number
 	}
-	ev := &SupplierEvent{At: now, Actor: actor.Name, Action: "create", Details: map[string]any{
-		"supplier": sup.Name, "lines": len(sr.Lines), "rmas": len(order), "due": due.String()}}
-	if sr.Reference != "" {
-		ev.Details["reference"] = sr.Reference
+	return out
+}
+
+// AddToSupplierRMA adds lines to a supplier RMA that has not been shipped:
+// a batch grows until its parcel leaves.
+func (s *Service) AddToSupplierRMA(ctx context.Context, actor Actor, id int64, ifVersion int, lines []LineRef) (*SupplierRMA, error) {
+	if err := authorize(actor, nil, ActForwardToSupplier); err != nil {
+		return nil, err
 	}
-	if err := s.store.CreateSupplierRMA(ctx, sr, ev, saves); err != nil {
+	sr, err := s.supplierRMAAt(ctx, id, ifVersion)
+	if err != nil {
+		return nil, err
+	}
+	if !sr.Shipped.IsZero() {
+		return nil, Errorf(ECONFLICT, "supplier RMA %s was shipped on %s: send further lines in a new one", sr.Number, sr.Shipped)
+	}
+	sup, err := s.store.Supplier(ctx, sr.SupplierID)
+	if err != nil {
+		return nil, err
+	}
+	before := len(sr.Lines)
+	fw, err := s.forwardLines(ctx, actor, sr, sup, lines)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	sr.Updated = now
+	ev := &SupplierEvent{At: now, Actor: actor.Name, Action: "add_lines", Details: map[string]any{
+		"lines": len(sr.Lines) - before, "rmas": len(fw.order)}}
+	if err := s.store.SaveSupplierRMA(ctx, sr, ifVersionOr(ifVersion, sr), []*SupplierEvent{ev}, fw.saves(sr, sup, now)); err != nil {
 		return nil, err
 	}
 	return sr, nil

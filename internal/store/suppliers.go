@@ -98,6 +98,7 @@ func (st *Store) Suppliers(ctx context.Context) ([]rma.Supplier, error) {
 type supplierWrite struct {
 	row   []any   // reference, due, carrier, tracking, shipped, note, updated
 	lines [][]any // position, rma_id, line_no, then the verdict's columns (insertSupplierLineSQL)
+	ids   []int64 // the lines' IDs: 0 for a line to insert
 	evs   [][]any // at, actor, action, details
 	saves []*save
 
@@ -117,6 +118,7 @@ func encodeSupplier(s *rma.SupplierRMA, evs []*rma.SupplierEvent, rmas []rma.RMA
 	w.row = []any{s.Reference, enc.Date("due", s.Due), s.Carrier, s.Tracking, enc.Date("shipped", s.Shipped), s.Note, enc.Time("updated", updated)}
 	for i, l := range s.Lines {
 		f := fmt.Sprintf("lines[%d].", i)
+		w.ids = append(w.ids, l.ID)
 		w.lines = append(w.lines, []any{i, l.RMAID, l.LineNo, string(l.Verdict), string(l.Remedy), l.ReplacementSerial,
 			l.Credit.Cents, l.Credit.Currency, l.Charge.Cents, l.Charge.Currency, l.Notes, enc.Time(f+"decided", l.Decided)})
 	}
@@ -172,7 +174,7 @@ func (st *Store) CreateSupplierRMA(ctx context.Context, s *rma.SupplierRMA, ev *
 		if err != nil {
 			return err
 		}
-		return st.writeSupplierRest(ctx, q, w, 0, true)
+		return st.writeSupplierRest(ctx, q, w, 0)
 	})
 	if err != nil {
 		return err
@@ -183,12 +185,13 @@ func (st *Store) CreateSupplierRMA(ctx context.Context, s *rma.SupplierRMA, ev *
 	return nil
 }
 
-// writeSupplierRest writes a supplier RMA's lines (insert: new ones, else
-// their verdicts), its events after event number last, and the RMAs.
-func (st *Store) writeSupplierRest(ctx context.Context, q Querier, w *supplierWrite, last int, insert bool) error {
+// writeSupplierRest writes a supplier RMA's lines (those without an ID
+// are added, the others get their verdicts), its events after event
+// number last, and the RMAs.
+func (st *Store) writeSupplierRest(ctx context.Context, q Querier, w *supplierWrite, last int) error {
 	w.lineIDs = make([]int64, len(w.lines))
 	for i, l := range w.lines {
-		if insert {
+		if w.ids[i] == 0 {
 			if err := q.QueryRowContext(ctx, insertSupplierLineSQL, append([]any{w.id}, l...)...).Scan(&w.lineIDs[i]); err != nil {
 				return err
 			}
@@ -273,7 +276,7 @@ func (st *Store) SaveSupplierRMA(ctx context.Context, s *rma.SupplierRMA, expect
 		if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM supplier_events WHERE supplier_rma_id = $1`, s.ID).Scan(&last); err != nil {
 			return err
 		}
-		return st.writeSupplierRest(ctx, q, w, last, false)
+		return st.writeSupplierRest(ctx, q, w, last)
 	})
 	if err != nil {
 		return err

@@ -205,6 +205,33 @@ func testSupplierRMAs(t *testing.T, open Opener) {
 			t.Fatalf("recovery %+v", rec)
 		}
 	})
+	t.Run("lines added before the shipment", func(t *testing.T) {
+		s := open(t)
+		_, a, _, sr := newBatch(t, s)
+		o := mkOrg(t, s, "Third")
+		c := evaluated(t, s, o.ID, "00003-C")
+		sr.Lines = append(sr.Lines, rma.SupplierLine{RMAID: c.ID, LineNo: 1}, rma.SupplierLine{RMAID: c.ID, LineNo: 2})
+		must(t, s.SaveSupplierRMA(t.Context(), sr, 1, []*rma.SupplierEvent{{At: minute(15), Action: "add_lines"}},
+			[]rma.RMASave{toSupplier(c, rma.ActForwardToSupplier, rma.AtSupplier)}))
+		if sr.Lines[3].ID == 0 || sr.Lines[4].ID == 0 || sr.Lines[0].ID == 0 {
+			t.Fatalf("line IDs %+v", sr.Lines)
+		}
+		got, err := s.SupplierRMA(t.Context(), sr.ID)
+		must(t, err)
+		if len(got.Lines) != 5 || got.Lines[3].RMAID != c.ID || got.Lines[4].LineNo != 2 || got.Lines[3].ID != sr.Lines[3].ID || got.Lines[0].RMAID != a.ID {
+			t.Fatalf("lines %+v", got.Lines)
+		}
+		if back := reload(t, s, c.ID); back.State != rma.AtSupplier || len(back.Supplier) != 2 {
+			t.Fatalf("the added RMA: %s, %d supplier lines", back.State, len(back.Supplier))
+		}
+		// A line twice in one supplier RMA is refused, and nothing is written.
+		sr.Lines = append(sr.Lines, rma.SupplierLine{RMAID: c.ID, LineNo: 1})
+		err = s.SaveSupplierRMA(t.Context(), sr, 2, nil, nil)
+		wantCode(t, err, rma.ECONFLICT)
+		if got, _ := s.SupplierRMA(t.Context(), sr.ID); len(got.Lines) != 5 || got.Version != 2 {
+			t.Fatalf("after a refused save: %d lines, version %d", len(got.Lines), got.Version)
+		}
+	})
 	t.Run("lists", func(t *testing.T) {
 		s := open(t)
 		sup, a, b, sr := newBatch(t, s)
