@@ -188,7 +188,11 @@ type detailData struct {
 	HasLabel                bool
 	Locations               []rma.Location // the desk's active service locations, for the authorize form
 	PolicyLocation          string         // the location the policy's rules choose, shown as the default
-	Suppliers               []rma.Supplier // for the forward form (suppliers.go)
+
+	// The forward form's suppliers, and the supplier RMAs not shipped yet
+	// it may add the lines to (suppliers.go).
+	Suppliers []rma.Supplier
+	Batches   []rma.SupplierRMA
 }
 
 func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
@@ -231,7 +235,7 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 		d.Locations, d.PolicyLocation = s.authorizeLocations(r, p, got)
 	}
 	if slices.Contains(d.Actions, rma.ActForwardToSupplier) {
-		d.Suppliers = s.forwardSuppliers(r.Context(), p)
+		d.Suppliers, d.Batches = s.forwardSuppliers(r.Context(), p)
 	}
 	p.Title = p.T("rma.unnumbered", got.ID)
 	if got.Number != "" {

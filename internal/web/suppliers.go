@@ -36,13 +36,21 @@ func stepsOnSupplierRMA(a rma.Action) bool {
 	return a == rma.ActShipToSupplier || a == rma.ActSupplierVerdict || a == rma.ActBackFromSupplier
 }
 
-// forwardSuppliers lists the suppliers for the RMA page's forward form.
-func (s *Server) forwardSuppliers(ctx context.Context, p *page) []rma.Supplier {
+// forwardSuppliers lists the suppliers for the RMA page's forward form,
+// and the supplier RMAs not shipped yet, which it may add the lines to.
+func (s *Server) forwardSuppliers(ctx context.Context, p *page) ([]rma.Supplier, []rma.SupplierRMA) {
 	sups, err := s.svc.Suppliers(ctx, p.Actor)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return sups
+	open, _ := s.svc.SupplierRMAs(ctx, p.Actor, rma.SupplierRMAFilter{Open: true, Limit: 200})
+	var batches []rma.SupplierRMA
+	for _, sr := range open {
+		if sr.Shipped.IsZero() {
+			batches = append(batches, sr)
+		}
+	}
+	return sups, batches
 }
 
 // forward is the RMA page's "send to the supplier" step: the lines ticked,
@@ -56,6 +64,14 @@ func (s *Server) forward(ctx context.Context, p *page, id int64, r *http.Request
 			return 0, rma.Invalid("lines", "%q is not a line number", no)
 		}
 		req.Lines = append(req.Lines, rma.LineRef{RMAID: id, LineNo: n})
+	}
+	if batch, _ := strconv.ParseInt(r.PostFormValue("supplier_rma"), 10, 64); batch > 0 {
+		// Into a supplier RMA not shipped yet: one parcel for several RMAs.
+		sr, err := s.svc.AddToSupplierRMA(ctx, p.Actor, batch, 0, req.Lines)
+		if err != nil {
+			return 0, err
+		}
+		return sr.ID, nil
 	}
 	sr, err := s.svc.ForwardToSupplier(ctx, p.Actor, req)
 	if err != nil {

@@ -55,6 +55,8 @@ var supplierTexts = map[string]map[string]string{
 		"sup.line_verdict":           "The supplier's verdict on line %d: %s.",
 		"sup.open":                   "Open the supplier RMA",
 		"sup.label":                  "Label and packing slip (PDF)",
+		"sup.batch":                  "Add to a supplier RMA not shipped yet",
+		"sup.batch_new":              "No: a new supplier RMA, to the supplier below",
 	},
 	"nl": {
 		"state.at_supplier":          "bij de leverancier",
@@ -107,6 +109,8 @@ var supplierTexts = map[string]map[string]string{
 		"sup.line_verdict":           "Oordeel van de leverancier over regel %d: %s.",
 		"sup.open":                   "Leveranciers-RMA openen",
 		"sup.label":                  "Label en pakbon (pdf)",
+		"sup.batch":                  "Toevoegen aan een leveranciers-RMA die nog niet verzonden is",
+		"sup.batch_new":              "Nee: een nieuwe leveranciers-RMA, naar de leverancier hieronder",
 	},
 }
 

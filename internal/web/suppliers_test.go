@@ -17,6 +17,18 @@ import (
 // supplier; it returns the RMA and the supplier.
 func evaluatedForSupplier(p *portal) (*rma.RMA, *rma.Supplier) {
 	p.t.Helper()
+	r := evaluatedRMA(p, "R9-PORTAL")
+	sup, err := p.svc.CreateSupplier(p.t.Context(), rma.System, rma.NewSupplier{Name: "Router Wholesale", Country: "NL", Email: "rma@routers.example",
+		Address: rma.Address{Street: "Transportweg 18", Postcode: "2742 RH", City: "Waddinxveen", Country: "NL"}})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return r, sup
+}
+
+// evaluatedRMA files a WebStore4 router with serial and confirms its defect.
+func evaluatedRMA(p *portal, serial string) *rma.RMA {
+	p.t.Helper()
 	ctx := p.t.Context()
 	dist, err := p.svc.Store().OrgByName(ctx, "Distributor")
 	if err != nil {
@@ -24,7 +36,7 @@ func evaluatedForSupplier(p *portal) (*rma.RMA, *rma.Supplier) {
 	}
 	requester := rma.Actor{OrgID: dist.ID, Role: rma.RoleRequester, Name: "rma@dist.example"}
 	agent := rma.Actor{Role: rma.RoleAgent, Name: "agent"}
-	c, err := policy.ParseClaim([]byte(`{"requester": {"role": "distributor"}, "product": {"category": "router", "model": "WS-R9", "serial": "R9-PORTAL"},
+	c, err := policy.ParseClaim([]byte(`{"requester": {"role": "distributor"}, "product": {"category": "router", "model": "WS-R9", "serial": "` + serial + `"},
 		"dates": {"delivered": "2025-06-01", "reported": "2026-03-02"}}`))
 	if err != nil {
 		p.t.Fatal(err)
@@ -48,12 +60,7 @@ func evaluatedForSupplier(p *portal) (*rma.RMA, *rma.Supplier) {
 			p.t.Fatal(err)
 		}
 	}
-	sup, err := p.svc.CreateSupplier(ctx, rma.System, rma.NewSupplier{Name: "Router Wholesale", Country: "NL", Email: "rma@routers.example",
-		Address: rma.Address{Street: "Transportweg 18", Postcode: "2742 RH", City: "Waddinxveen", Country: "NL"}})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return r, sup
+	return r
 }
 
 // TestSupplierPages: the agent forwards a line from the RMA page, records
@@ -83,6 +90,22 @@ func TestSupplierPages(t *testing.T) {
 	_, page = p.do(agent, "GET", to, nil, "")
 	if !strings.Contains(page, "not shipped yet") || !strings.Contains(page, "RW-1") || !strings.Contains(page, `id="sup-ship"`) {
 		t.Fatalf("supplier RMA page:\n%s", page)
+	}
+	// A second RMA's unit joins the same parcel, from its own page.
+	r2 := evaluatedRMA(p, "R9-PORTAL-2")
+	_, page2 := p.do(agent, "GET", fmt.Sprintf("/rmas/%d", r2.ID), nil, "")
+	sid := strings.TrimPrefix(to, "/supplier-rmas/")
+	if !strings.Contains(page2, fmt.Sprintf(`id="batch-%d"`, r2.ID)) || !strings.Contains(page2, `<option value="`+sid+`">SUP-26-00001`) {
+		t.Fatalf("no open supplier RMA to add to:\n%s", page2)
+	}
+	resp, _ = p.form(agent, fmt.Sprintf("/rmas/%d/act/forward_to_supplier", r2.ID), url.Values{
+		"version": {fmt.Sprint(r2.Version)}, "supplier_rma": {sid}, "line": {"1"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != to {
+		t.Fatalf("adding to the supplier RMA: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, page = p.do(agent, "GET", to, nil, "")
+	if !strings.Contains(page, r2.Number) || !strings.Contains(page, r.Number) {
+		t.Fatalf("the supplier RMA lacks one of the RMAs:\n%s", page)
 	}
 	_, list := p.do(agent, "GET", "/supplier-rmas?open=1", nil, "")
 	if !strings.Contains(list, "Router Wholesale") || !strings.Contains(list, to) {
@@ -115,13 +138,14 @@ func TestSupplierPages(t *testing.T) {
 	if resp, _ := p.do(requester, "GET", to, nil, ""); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("the requester opens the supplier RMA: %d", resp.StatusCode)
 	}
-	resp, _ = p.form(agent, to+"/verdicts", url.Values{"version": {version()}, "line": {key}, "verdict_" + key: {"covered"}, "remedy_" + key: {"repaired"},
-		"notes_" + key: {"new board"}})
+	key2 := fmt.Sprintf("%d_1", r2.ID)
+	resp, _ = p.form(agent, to+"/verdicts", url.Values{"version": {version()}, "line": {key, key2}, "verdict_" + key: {"covered"}, "remedy_" + key: {"repaired"},
+		"notes_" + key: {"new board"}, "verdict_" + key2: {"not_covered"}, "charge_" + key2: {"45,50"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("verdict: %d", resp.StatusCode)
 	}
 	_, page = p.do(agent, "GET", to, nil, "")
-	if !strings.Contains(page, "answered") || !strings.Contains(page, "covered · repaired") {
+	if !strings.Contains(page, "answered") || !strings.Contains(page, "covered · repaired") || !strings.Contains(page, "45.50 EUR") {
 		t.Fatalf("answered page:\n%s", page)
 	}
 	_, page = p.do(agent, "GET", fmt.Sprintf("/rmas/%d", r.ID), nil, "")
