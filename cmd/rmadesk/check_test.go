@@ -30,6 +30,7 @@ func TestCheck(t *testing.T) {
 		{"an event changed", `UPDATE events SET action = 'resolve' WHERE seq = 2`, "not a step the state machine allows"},
 		{"an event lost", `DELETE FROM events WHERE seq = 2`, "has sequence number"},
 		{"a number edited", `UPDATE rmas SET number = 'RMA-26-00001-Z'`, "fails its check letter"},
+		{"waiting at a supplier with nothing there", `UPDATE rmas SET state = 'at_supplier'`, "state at_supplier, but no line at a supplier"},
 	}
 	for _, d := range damage {
 		t.Run(d.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -101,6 +102,8 @@ func references(ctx context.Context, db *sql.DB, rep *Report) error {
 		{"rma_lines", "rma_id", "rmas"}, {"rma_numbers", "rma_id", "rmas"}, {"deadlines", "rma_id", "rmas"},
 		{"charges", "rma_id", "rmas"}, {"documents", "rma_id", "rmas"}, {"messages", "rma_id", "rmas"},
 		{"events", "rma_id", "rmas"}, {"search_terms", "rma_id", "rmas"}, {"jobs", "rma_id", "rmas"},
+		{"supplier_rma_lines", "rma_id", "rmas"}, {"supplier_rma_lines", "supplier_rma_id", "supplier_rmas"},
+		{"supplier_events", "supplier_rma_id", "supplier_rmas"},
 	}
 	for _, l := range links {
 		var n int
@@ -147,13 +150,27 @@ func checkRMA(r *rma.RMA, numbers map[string]int64, rep *Report) {
 		}
 	}
 	switch r.State {
-	case rma.Authorized, rma.InTransit, rma.Received, rma.InEvaluation, rma.Expired:
+	case rma.Authorized, rma.InTransit, rma.Received, rma.InEvaluation, rma.Expired, rma.AtSupplier:
 		if r.Number == "" {
 			rep.add(r.ID, "state %s without an RMA number", r.State)
 		}
 	}
 	if r.State == rma.Resolved && r.Outcome == "" {
 		rep.add(r.ID, "resolved without an outcome")
+	}
+	// A line waits for a supplier's verdict exactly while its RMA is
+	// at_supplier: the supplier RMA's steps write both together.
+	var pending []string
+	for _, l := range r.Lines {
+		if sl := r.SupplierLineOf(l.No); sl != nil && sl.Verdict == "" {
+			pending = append(pending, fmt.Sprintf("line %d (%s)", l.No, sl.SupplierNo))
+		}
+	}
+	switch {
+	case r.State == rma.AtSupplier && len(pending) == 0:
+		rep.add(r.ID, "state at_supplier, but no line at a supplier")
+	case r.State != rma.AtSupplier && len(pending) > 0:
+		rep.add(r.ID, "state %s, but %s still at a supplier", r.State, strings.Join(pending, ", "))
 	}
 }
 
