@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -269,4 +270,18 @@ func (s *Server) supplierLabel(w http.ResponseWriter, r *http.Request, p *page) 
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": sr.Number + ".pdf"}))
 	_, _ = w.Write(pdf)
+}
+
+// SupplierVerdictText is what p tells the requester after a supplier's
+// verdict (supplier.verdicts[].text), in the page's language where the
+// pack has it; empty where the pack says nothing.
+func (tr translator) SupplierVerdictText(p *policy.Policy, verdict rma.SupplierVerdict) Said {
+	if p == nil {
+		return Said{}
+	}
+	rule := p.SupplierVerdict(string(verdict))
+	if rule == nil || rule.Text == "" {
+		return Said{}
+	}
+	return tr.said(p.Say(tr.lang, rule.Key, rule.Text))
 }

@@ -153,7 +153,13 @@ func TestSupplierPages(t *testing.T) {
 		t.Fatalf("the RMA back from the supplier:\n%s", page)
 	}
 	_, mine = p.do(requester, "GET", fmt.Sprintf("/rmas/%d", r.ID), nil, "")
-	if !strings.Contains(mine, "Oordeel van de leverancier over regel 1: gedekt.") || strings.Contains(mine, to) {
+	if !strings.Contains(mine, "Oordeel van de leverancier over regel 1: gedekt.") || strings.Contains(mine, to) ||
+		!strings.Contains(mine, "De leverancier dekt het defect onder zijn garantie; het product wordt kosteloos gerepareerd of vervangen.") {
 		t.Fatalf("the requester's page after the verdict:\n%s", mine)
+	}
+	// Not covered: what WebStore4 does next, in the page's language.
+	_, mine = p.do(requester, "GET", fmt.Sprintf("/rmas/%d", r2.ID), nil, "")
+	if !strings.Contains(mine, "niet gedekt.") || !strings.Contains(mine, "WebStore4 neemt contact met u op over de verdere") {
+		t.Fatalf("the requester's page after a not-covered verdict:\n%s", mine)
 	}
 }
