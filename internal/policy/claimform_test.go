@@ -1,0 +1,73 @@
+package policy_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/rmadesk/rmadesk/internal/policy"
+)
+
+// TestClaimForm: what each seed's rules read of a claim, the fields a
+// claim form asks for and no others. Plextor's dates each count with a
+// document (its invoice date only with the vendor's invoice); Mini Cart
+// reads the shipped and delivered days and two kinds of photos; Pixfra
+// tells the thermal camera, batteries and wearing parts apart.
+func TestClaimForm(t *testing.T) {
+	names := func(v any) string { return fmt.Sprint(v) }
+	cases := []struct {
+		pack       string
+		dates      string
+		evidence   map[string]string
+		documents  string
+		conditions string
+		categories string
+		parts      string
+	}{
+		{"plextor", "[purchase invoice]", map[string]string{"purchase": "purchase_receipt", "invoice": "vendor_invoice"},
+			"[purchase_receipt vendor_invoice proforma_invoice]", "[physical_damage]", "[]", "[device]"},
+		{"pixfra", "[invoice manufactured]", map[string]string{"invoice": "vendor_invoice"},
+			"[purchase_receipt vendor_invoice shipping_document label_photo appearance_photo]", "[painted_or_tampered labels_removed]", "[thermal-camera]", "[device battery wearing]"},
+		{"minicart", "[shipped delivered]", map[string]string{},
+			"[package_photos defect_media]", "[misuse accident]", "[]", "[device]"},
+		{"dexxon", "[purchase invoice]", map[string]string{"purchase": "purchase_receipt"},
+			"[purchase_receipt vendor_invoice]", "[serial_altered unauthorized_repair misuse unsupported_accessory accident animal_damage receipt_altered]", "[]", "[device]"},
+		{"webstore4", "[invoice delivered]", map[string]string{},
+			"[]", "[credentials_not_removed]", "[]", "[device]"},
+	}
+	for _, c := range cases {
+		t.Run(c.pack, func(t *testing.T) {
+			p := pack(t, c.pack)
+			if got := names(p.ClaimDates()); got != c.dates {
+				t.Errorf("ClaimDates = %s, want %s", got, c.dates)
+			}
+			for _, f := range p.ClaimDates() {
+				doc, ok := p.DateEvidence(f)
+				want, wantOK := c.evidence[f.String()]
+				if ok != wantOK || (ok && doc.String() != want) {
+					t.Errorf("DateEvidence(%s) = %s %v, want %q", f, doc, ok, want)
+				}
+			}
+			if got := names(p.ClaimDocuments()); got != c.documents {
+				t.Errorf("ClaimDocuments = %s, want %s", got, c.documents)
+			}
+			if got := names(p.ClaimConditions()); got != c.conditions {
+				t.Errorf("ClaimConditions = %s, want %s", got, c.conditions)
+			}
+			if got := names(p.Categories()); got != c.categories {
+				t.Errorf("Categories = %s, want %s", got, c.categories)
+			}
+			if got := names(p.Parts()); got != c.parts {
+				t.Errorf("Parts = %s, want %s", got, c.parts)
+			}
+			for _, d := range p.ClaimDocuments() {
+				var rules []policy.DocumentRule = p.DocumentNeeds(d)
+				for _, r := range rules {
+					if !slices.Contains(r.AnyOf, d) {
+						t.Errorf("DocumentNeeds(%s) lists a rule without it", d)
+					}
+				}
+			}
+		})
+	}
+}
