@@ -179,6 +179,23 @@ type AuthorizeBody struct {
 	Location       string `json:"location,omitempty"`
 	Note           string `json:"note,omitempty"`
 	OverrideReason string `json:"override_reason,omitempty"`
+	// Lines decides lines one by one: a line not named is authorized.
+	Lines []LineDecisionBody `json:"lines,omitempty"`
+}
+
+// LineDecisionBody is the desk's decision on one line at authorization.
+type LineDecisionBody struct {
+	Line     int    `json:"line"`
+	Decision string `json:"decision"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+func (b *AuthorizeBody) lineDecisions() []rma.LineDecision {
+	var out []rma.LineDecision
+	for _, l := range b.Lines {
+		out = append(out, rma.LineDecision{LineNo: l.Line, Decision: rma.LineVerdict(l.Decision), Reason: l.Reason})
+	}
+	return out
 }
 
 // PreferenceBody is POST .../set_preference.
@@ -231,6 +248,8 @@ type ReceiveBody struct {
 			Price *MoneyJSON `json:"price,omitempty"`
 		} `json:"missing_accessories,omitempty"`
 		EnclosedDocuments []string `json:"enclosed_documents,omitempty"`
+		IntakeCondition   string   `json:"intake_condition,omitempty"` // the state it arrived in
+		IntakeNotes       string   `json:"intake_notes,omitempty"`
 	} `json:"lines,omitempty"`
 }
 
@@ -242,7 +261,8 @@ func (b *ReceiveBody) lines() ([]rma.ReceivedLine, error) {
 		if err != nil {
 			return nil, err
 		}
-		rl := rma.ReceivedLine{LineNo: l.Line, Serial: l.Serial, Model: l.Model, PartNumber: l.PartNumber, Enclosed: docs}
+		rl := rma.ReceivedLine{LineNo: l.Line, Serial: l.Serial, Model: l.Model, PartNumber: l.PartNumber, Enclosed: docs,
+			IntakeCondition: l.IntakeCondition, IntakeNotes: l.IntakeNotes}
 		for j, a := range l.MissingAccessories {
 			price, err := parseMoney(fmt.Sprintf("%s.missing_accessories[%d].price", field, j), a.Price)
 			if err != nil {
@@ -268,13 +288,22 @@ type EvaluateBody struct {
 			UnitPrice   *MoneyJSON `json:"unit_price,omitempty"`
 			Description string     `json:"description,omitempty"`
 		} `json:"charges,omitempty"`
+		// Hours the evaluation took: an hourly fee of the finding charges
+		// them, at the policy's rate or else hourly_rate, the desk's.
+		Hours      float64    `json:"hours,omitempty"`
+		HourlyRate *MoneyJSON `json:"hourly_rate,omitempty"`
 	} `json:"lines"`
 }
 
 func (b *EvaluateBody) findings() ([]rma.LineFinding, error) {
 	var out []rma.LineFinding
 	for i, l := range b.Lines {
-		f := rma.LineFinding{LineNo: l.Line, Finding: rma.Finding(l.Finding), Condition: l.Condition, Notes: l.Notes}
+		f := rma.LineFinding{LineNo: l.Line, Finding: rma.Finding(l.Finding), Condition: l.Condition, Notes: l.Notes, Hours: l.Hours}
+		rate, err := parseMoney(fmt.Sprintf("lines[%d].hourly_rate", i), l.HourlyRate)
+		if err != nil {
+			return nil, err
+		}
+		f.HourlyRate = rate
 		for j, c := range l.Charges {
 			price, err := parseMoney(fmt.Sprintf("lines[%d].charges[%d].unit_price", i, j), c.UnitPrice)
 			if err != nil {

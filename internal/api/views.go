@@ -147,7 +147,12 @@ type LineView struct {
 	Finding           rma.Finding      `json:"finding,omitempty"`
 	FindingCondition  string           `json:"finding_condition,omitempty"`
 	EvaluationNotes   string           `json:"evaluation_notes,omitempty"`
+	EvaluationHours   float64          `json:"evaluation_hours,omitempty"`
 	Replacement       *ReplacementView `json:"replacement,omitempty"`
+	// Rejected: the desk rejected this line at authorization, with its
+	// reason; it takes no further part (not received, evaluated or resolved).
+	Rejected     bool   `json:"rejected,omitempty"`
+	RejectReason string `json:"reject_reason,omitempty"`
 }
 
 // ReceivedView is what arrived.
@@ -159,6 +164,8 @@ type ReceivedView struct {
 	PartMismatch       bool              `json:"part_mismatch"` // the part number is not the one reserved: flagged, not refused
 	MissingAccessories []string          `json:"missing_accessories"`
 	EnclosedDocuments  []policy.Document `json:"enclosed_documents"`
+	IntakeCondition    string            `json:"intake_condition,omitempty"` // the state it arrived in
+	IntakeNotes        string            `json:"intake_notes,omitempty"`
 }
 
 // ReplacementView is the unit sent instead.
@@ -234,7 +241,8 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 	}
 	for _, l := range r.Lines {
 		lv := LineView{No: l.No, Claim: l.Claim, Quantity: l.Quantity, PartNumber: l.PartNumber, Fault: l.Fault, Decision: l.Decision,
-			Finding: l.Finding, FindingCondition: l.FindingCondition, EvaluationNotes: l.EvaluationNotes}
+			Finding: l.Finding, FindingCondition: l.FindingCondition, EvaluationNotes: l.EvaluationNotes, EvaluationHours: l.EvaluationHours,
+			Rejected: l.Rejected, RejectReason: l.RejectReason}
 		if l.LastInvoicedPrice.Currency != "" {
 			m := moneyView(l.LastInvoicedPrice)
 			lv.LastInvoicedPrice = &m
@@ -242,7 +250,8 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		if l.ReceivedSerial != "" || l.ReceivedModel != "" || l.ReceivedPartNumber != "" || len(l.MissingAccessories) > 0 || r.State == rma.Received || r.State == rma.InEvaluation || r.State == rma.Resolved {
 			lv.Received = &ReceivedView{Serial: l.ReceivedSerial, Model: l.ReceivedModel, SerialMismatch: l.SerialMismatch,
 				PartNumber: l.ReceivedPartNumber, PartMismatch: l.PartMismatch,
-				MissingAccessories: nonNil(l.MissingAccessories), EnclosedDocuments: nonNilDocs(l.EnclosedDocuments)}
+				MissingAccessories: nonNil(l.MissingAccessories), EnclosedDocuments: nonNilDocs(l.EnclosedDocuments),
+				IntakeCondition: l.IntakeCondition, IntakeNotes: l.IntakeNotes}
 		}
 		if l.ReplacementSerial != "" {
 			lv.Replacement = &ReplacementView{Serial: l.ReplacementSerial, Model: l.ReplacementModel, Grade: l.ReplacementGrade, WarrantyEnd: dateString(l.ReplacementWarrantyEnd)}

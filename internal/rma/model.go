@@ -107,6 +107,12 @@ type Line struct {
 	LastInvoicedPrice Money  // what a credit is worth (Dexxon)
 	Decision          policy.Decision
 
+	// The desk's decision on this line at authorization (linedecision.go):
+	// a rejected line is kept, with its reason, but not received,
+	// evaluated or resolved.
+	Rejected     bool
+	RejectReason string
+
 	// Receiving.
 	ReceivedSerial     string
 	ReceivedModel      string
@@ -115,11 +121,14 @@ type Line struct {
 	PartMismatch       bool     // its part number differs from the reservation's: flagged, not refused
 	MissingAccessories []string // charged where the policy says
 	EnclosedDocuments  []policy.Document
+	IntakeCondition    string // the state it arrived in (IntakeConditions, bench.go); "" not noted
+	IntakeNotes        string
 
 	// Evaluation.
 	Finding          Finding
 	FindingCondition string // for not_covered: the condition found
 	EvaluationNotes  string
+	EvaluationHours  float64 // the bench's time on it; an hourly fee of the finding charges it (bench.go)
 
 	// Replacement.
 	ReplacementSerial      string

@@ -144,6 +144,9 @@ func (c *change) checkOutcome(outcome Outcome, override string) ([]string, error
 	var refused []string
 	for i := range c.r.Lines {
 		l := &c.r.Lines[i]
+		if !l.InPlay() {
+			continue
+		}
 		rule := AllowedOutcomes(c.p, c.r, l)
 		why := ""
 		switch {

@@ -99,7 +99,7 @@ func (c *change) meetDeadlines(action Action) {
 		after = "authorized"
 	case ActEvaluate, ActResolve:
 		for _, l := range c.r.Lines {
-			if l.Finding == "" {
+			if l.Finding == "" && l.InPlay() {
 				return
 			}
 		}
@@ -269,6 +269,9 @@ type AuthorizeRequest struct {
 	// resolution than the one the requester chose where the policy leaves
 	// the choice to it; recorded on the event and shown to the requester.
 	Override string
+	// Lines decides lines one by one (linedecision.go); a line not named
+	// is authorized.
+	Lines []LineDecision
 }
 
 // Authorize issues an RMA number valid for the policy's days: goods come back.
@@ -294,6 +297,9 @@ func (s *Service) Authorize(ctx context.Context, actor Actor, id int64, ifVersio
 			return Invalid("resolution", "%q needs no parcel: use its own step (credit_without_return, refer, resolve_remotely)", req.Resolution)
 		}
 		if err := offered(c.p, c.r, req.Resolution); err != nil {
+			return err
+		}
+		if err := c.decideLines(req.Lines); err != nil {
 			return err
 		}
 		if pref != "" && req.Resolution != pref {
@@ -417,6 +423,9 @@ func (s *Service) CreditWithoutReturn(ctx context.Context, actor Actor, id int64
 // invoiced price times the quantity; every line needs a price.
 func (c *change) creditLines(kind, description string) error {
 	for _, l := range c.r.Lines {
+		if !l.InPlay() {
+			continue
+		}
 		if l.LastInvoicedPrice.Cents == 0 || l.LastInvoicedPrice.Currency == "" {
 			return Invalid(fmt.Sprintf("lines[%d].last_invoiced_price", l.No-1), "a credit needs the line's last invoiced price")
 		}
@@ -515,6 +524,8 @@ type ReceivedLine struct {
 	PartNumber         string // read off the unit's label
 	MissingAccessories []Accessory
 	Enclosed           policy.DocumentSet
+	IntakeCondition    string // IntakeConditions (bench.go); "" not noted
+	IntakeNotes        string
 }
 
 // Accessory is a missing accessory, with its price when the policy charges it.
@@ -566,6 +577,9 @@ func (s *Service) Receive(ctx context.Context, actor Actor, number string, ifID 
 			if l == nil {
 				return Invalid(field+".line", "no line %d in this RMA", rl.LineNo)
 			}
+			if err := lineInPlay(field+".line", l); err != nil {
+				return err
+			}
 			if err := optional(field+".serial", rl.Serial, 200); err != nil {
 				return err
 			}
@@ -578,16 +592,11 @@ func (s *Service) Receive(ctx context.Context, actor Actor, number string, ifID 
 			if err := receivePartNumber(c, field, l, rl.PartNumber); err != nil {
 				return err
 			}
-			l.MissingAccessories = nil
-			for j, a := range rl.MissingAccessories {
-				if err := required(fmt.Sprintf("%s.missing_accessories[%d].name", field, j), a.Name, 200); err != nil {
-					return err
-				}
-				l.MissingAccessories = append(l.MissingAccessories, a.Name)
-				if fee := findFee(c.p.FeesFor(c.r.Route, ""), "missing_accessory"); fee != nil && a.Price.Cents > 0 {
-					c.r.Charges = append(c.r.Charges, Charge{LineNo: l.No, Kind: fee.Kind, Basis: fee.Basis, Description: "missing accessory: " + a.Name,
-						Quantity: 1, Amount: a.Price, Clause: fee.Clause, Created: c.now})
-				}
+			if err := c.missingAccessories(field, l, rl.MissingAccessories); err != nil { // bench.go
+				return err
+			}
+			if err := receiveIntake(field, l, rl); err != nil {
+				return err
 			}
 		}
 		if len(mismatches) > 0 {
@@ -630,6 +639,10 @@ type LineFinding struct {
 	Condition string // the condition found, for not_covered
 	Notes     string
 	Charges   []ChargeRequest
+	// Hours the evaluation took; an hourly fee of the finding charges
+	// them at its amount, else at HourlyRate, the desk's (bench.go).
+	Hours      float64
+	HourlyRate Money
 }
 
 // ChargeRequest asks for a ledger entry of a kind the policy allows.
@@ -656,6 +669,9 @@ func (s *Service) Evaluate(ctx context.Context, actor Actor, id int64, ifVersion
 			if l == nil {
 				return Invalid(field+".line", "no line %d in this RMA", f.LineNo)
 			}
+			if err := lineInPlay(field+".line", l); err != nil {
+				return err
+			}
 			if !slices.Contains(Findings, f.Finding) {
 				return Invalid(field+".finding", "unknown finding %q (one of defect_confirmed, no_fault_found, not_covered)", f.Finding)
 			}
@@ -676,6 +692,9 @@ func (s *Service) Evaluate(ctx context.Context, actor Actor, id int64, ifVersion
 					return err
 				}
 				c.r.Charges = append(c.r.Charges, ch)
+			}
+			if err := c.evaluationHours(field, l, f); err != nil { // bench.go
+				return err
 			}
 		}
 		c.ev.Details["findings"] = len(findings)
@@ -749,6 +768,9 @@ type ResolveRequest struct {
 	// not allow (goodwill, a settlement): recorded on the event and shown
 	// to the requester. Without it such an outcome is refused.
 	Override string
+	// Prices are the lines' last invoiced prices as the desk enters them
+	// before a credit or refund (money.go); they replace those on file.
+	Prices []LinePrice
 }
 
 // ReplacementUnit is the unit sent in place of a line's.
@@ -778,6 +800,9 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, ifVersion 
 			return Invalid("outcome", "unknown outcome %q", req.Outcome)
 		}
 		for _, l := range c.r.Lines {
+			if !l.InPlay() {
+				continue // rejected at authorization: nothing to resolve
+			}
 			// A withdrawal returns goods that need no diagnosis.
 			if l.Finding == "" && c.r.Kind != policy.Withdrawal {
 				return Errorf(ECONFLICT, "line %d has no finding yet: evaluate it first", l.No)
@@ -785,6 +810,9 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, ifVersion 
 			if req.Outcome == NoFaultFound && l.Finding != NoFault {
 				return Invalid("outcome", "no_fault_found, but line %d was found %s", l.No, l.Finding)
 			}
+		}
+		if err := c.setPrices(req.Prices); err != nil {
+			return err
 		}
 		overridden, err := c.checkOutcome(req.Outcome, strings.TrimSpace(req.Override))
 		if err != nil {
@@ -837,6 +865,9 @@ func (c *change) replace(units []ReplacementUnit) error {
 		l := c.r.line(u.LineNo)
 		if l == nil {
 			return Invalid(field+".line", "no line %d in this RMA", u.LineNo)
+		}
+		if err := lineInPlay(field+".line", l); err != nil {
+			return err
 		}
 		if err := required(field+".serial", u.Serial, 200); err != nil {
 			return err

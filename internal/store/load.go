@@ -75,7 +75,8 @@ const lineColumns = `l.id, l.rma_id, l.line_no, l.claim, l.quantity, l.fault, l.
 	l.decision, l.received_serial, l.received_model, l.serial_mismatch, l.missing_accessories,
 	l.enclosed_documents, l.finding, l.finding_condition, l.evaluation_notes,
 	l.replacement_serial, l.replacement_model, l.replacement_grade, l.replacement_warranty_end,
-	l.part_number, l.received_part_number, l.part_mismatch`
+	l.part_number, l.received_part_number, l.part_mismatch, l.rejected, l.reject_reason,
+	l.intake_condition, l.intake_notes, l.evaluation_hours`
 
 // scanLine reads lineColumns.
 func scanLine(row scanner) (rma.Line, error) { return scanLineAfter(row, nil) }
@@ -91,7 +92,8 @@ func scanLineAfter(row scanner, before []any, after ...any) (rma.Line, error) {
 		&decision, &l.ReceivedSerial, &l.ReceivedModel, &l.SerialMismatch, &accessories,
 		&enclosed, &finding, &l.FindingCondition, &l.EvaluationNotes,
 		&l.ReplacementSerial, &l.ReplacementModel, &l.ReplacementGrade, &warrantyEnd,
-		&l.PartNumber, &l.ReceivedPartNumber, &l.PartMismatch}
+		&l.PartNumber, &l.ReceivedPartNumber, &l.PartMismatch, &l.Rejected, &l.RejectReason,
+		&l.IntakeCondition, &l.IntakeNotes, &l.EvaluationHours}
 	dest = append(append(before, dest...), after...)
 	if err := row.Scan(dest...); err != nil {
 		return l, err

@@ -20,6 +20,7 @@ var rmaMutable = []string{
 	"number", "number_expires", "reference", "policy_id", "policy_version",
 	"kind", "state", "verdict", "route", "resolution", "outcome", "reason",
 	"referred_to", "location", "no_substitute", "reported", "updated", "preference", "ship_to",
+	"urgency",
 }
 
 var rmaFixed = []string{"org_id", "version", "created", "idempotency_key"}
@@ -30,6 +31,8 @@ var lineCols = []string{
 	"enclosed_documents", "finding", "finding_condition", "evaluation_notes",
 	"replacement_serial", "replacement_model", "replacement_grade", "replacement_warranty_end",
 	"part_number", "received_part_number", "part_mismatch",
+	"rejected", "reject_reason",
+	"intake_condition", "intake_notes", "evaluation_hours",
 }
 
 var numberCols = []string{"position", "number", "issued", "expires", "is_current"}
@@ -80,6 +83,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 		enc.Name("kind", r.Kind), string(r.State), enc.Name("verdict", r.Verdict), enc.Name("route", r.Route), r.Resolution,
 		string(r.Outcome), r.Reason, r.ReferredTo, r.Location, r.NoSubstitute,
 		enc.Date("reported", r.Reported), enc.Time("updated", updated), r.Preference, encodeShipTo(&enc, r.ShipTo),
+		urgency(&enc, r.Deadlines),
 	}
 	for i := range r.Lines {
 		l := &r.Lines[i]
@@ -99,6 +103,8 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 			l.ReplacementSerial, l.ReplacementModel, l.ReplacementGrade,
 			enc.Date(f+"replacement_warranty_end", l.ReplacementWarrantyEnd),
 			l.PartNumber, l.ReceivedPartNumber, l.PartMismatch,
+			l.Rejected, l.RejectReason,
+			l.IntakeCondition, l.IntakeNotes, finiteHours(&enc, f+"evaluation_hours", l.EvaluationHours),
 		})
 	}
 	for i, n := range r.Numbers {

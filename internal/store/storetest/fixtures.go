@@ -143,6 +143,9 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 				// had none), whose JSON carries "start": "".
 				Decision: policy.Decision{Policy: "dexxon", Kind: policy.Defect, Verdict: policy.Accept, Route: policy.RouteNone,
 					Warranty: policy.WarrantyStatus{Basis: policy.DatePurchase, Term: "24 months"}},
+				// The desk rejected this unit at authorization.
+				Rejected:     true,
+				RejectReason: "out of warranty since 2025-06-01",
 			},
 		},
 		Numbers: []rma.NumberRecord{
