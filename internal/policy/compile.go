@@ -104,10 +104,11 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 		path := fmt.Sprintf("instructions[%d]", i)
 		c.nonEmpty(path+".text", in.Text)
 		p.Instructions = append(p.Instructions, Instruction{
-			Text:       in.Text,
-			Routes:     c.routes(path+".routes", in.Routes),
-			NoteInside: in.NoteInside,
-			Clause:     c.clause(path, in.Clause),
+			Text:         in.Text,
+			Routes:       c.routes(path+".routes", in.Routes),
+			NoteInside:   in.NoteInside,
+			BeforeNumber: in.BeforeNumber,
+			Clause:       c.clause(path, in.Clause),
 		})
 	}
 	for i, ne := range f.NotEnforced {
@@ -705,14 +706,15 @@ func (c *compiler) fee(path string, f *feeYAML) Fee {
 		c.errorf(path+".currency", "required with an amount: an ISO 4217 code such as EUR")
 	}
 	return Fee{
-		Kind:     c.oneOf(path+".kind", f.Kind, feeKindNames, true),
-		Basis:    c.oneOf(path+".basis", f.Basis, feeBasisNames, true),
-		Amount:   f.Amount,
-		Currency: f.Currency,
-		Routes:   c.routes(path+".routes", f.Routes),
-		Findings: c.list(path+".findings", f.Findings, findingNames),
-		Text:     f.Text,
-		Clause:   c.clause(path, f.Clause),
+		Kind:        c.oneOf(path+".kind", f.Kind, feeKindNames, true),
+		Basis:       c.oneOf(path+".basis", f.Basis, feeBasisNames, true),
+		Amount:      f.Amount,
+		Currency:    f.Currency,
+		Routes:      c.routes(path+".routes", f.Routes),
+		Findings:    c.list(path+".findings", f.Findings, findingNames),
+		Text:        f.Text,
+		Clause:      c.clause(path, f.Clause),
+		Accessories: c.accessories(path, f),
 	}
 }
 

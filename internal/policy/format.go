@@ -208,6 +208,9 @@ type feeYAML struct {
 	Text     string   `yaml:"text"`
 	Key      string   `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause   string   `yaml:"clause"`
+	// Accessories (missing_accessory only): what the unit comes with, the
+	// receiving bench's checklist (accessories.go).
+	Accessories []string `yaml:"accessories"`
 }
 
 type resolutionYAML struct {
@@ -245,8 +248,11 @@ type instructionYAML struct {
 	Text       string   `yaml:"text"`
 	Routes     []string `yaml:"routes"`
 	NoteInside bool     `yaml:"note_inside"` // the label prints a note to cut out and put in the parcel
-	Key        string   `yaml:"key"`         // names its text for translations where the rule has no natural key (docs/POLICIES.md)
-	Clause     string   `yaml:"clause"`
+	// BeforeNumber: the step is done once an RMA number is issued
+	// ("Apply for the RMA number"), so nothing shows it after that.
+	BeforeNumber bool   `yaml:"before_number"`
+	Key          string `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
+	Clause       string `yaml:"clause"`
 }
 
 type notEnforcedYAML struct {

@@ -370,6 +370,10 @@ type Fee struct {
 	Text     string
 	Key      string // its text's key, for translations (texts.go)
 	Clause   string
+	// Accessories are what a unit comes with (missing_accessory fees
+	// only): the receiving bench's checklist, each one missing charged by
+	// this fee (accessories.go).
+	Accessories []string
 }
 
 // ResolutionRule is what the vendor offers on some routes.
@@ -416,8 +420,12 @@ type Instruction struct {
 	// NoteInside asks for a note inside the parcel (order number, product,
 	// quantity, the problem): the label prints one, pre-filled, to cut out.
 	NoteInside bool
-	Key        string // its text's key, for translations (texts.go)
-	Clause     string
+	// BeforeNumber: a step that an issued number has done (asking for
+	// one); the guide, the label and the emails leave it out once the RMA
+	// has its number.
+	BeforeNumber bool
+	Key          string // its text's key, for translations (texts.go)
+	Clause       string
 }
 
 // NotEnforced is a passage of the source that the engine does not decide on,

@@ -57,7 +57,9 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"SupplierRMAs", testSupplierRMAs},
 		{"Clock", testClock},
 		{"Locations", testLocations},
-		{"Languages", testLanguages}, // languages.go
+		{"Languages", testLanguages},           // languages.go
+		{"Bench", testBench},                   // bench.go
+		{"MoneyDocuments", testMoneyDocuments}, // moneydocs.go
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
