@@ -44,6 +44,9 @@ func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang 
 			l.Policy, _ = p.Text(lang, "title") // the pack's own title where it has none in lang
 		}
 		for _, in := range p.InstructionsFor(r.Route) {
+			if in.BeforeNumber {
+				continue // a label has its number: asking for one is done
+			}
 			text, _ := p.Say(lang, in.Key, in.Text) // in lang where the pack has it (docs/POLICIES.md, section 9)
 			l.Instructions = append(l.Instructions, rma.FillNumber(text, r.Number))
 			// An instruction that asks for a note inside the parcel (Mini
@@ -51,6 +54,9 @@ func labelRenderer(svc *rma.Service) func(ctx context.Context, r *rma.RMA, lang 
 			l.NoteInside = l.NoteInside || in.NoteInside
 		}
 		for _, ln := range r.Lines {
+			if !ln.InPlay() {
+				continue // rejected at authorization: it stays with the requester
+			}
 			l.Lines = append(l.Lines, label.Line{No: ln.No, Product: ln.Claim.Product.Category, Model: ln.Claim.Product.Model,
 				Serial: ln.Claim.Product.Serial, PartNumber: ln.PartNumber, Quantity: ln.Quantity, Fault: ln.Fault})
 		}

@@ -135,3 +135,19 @@ func (p *Policy) Parts() []string {
 	}
 	return out
 }
+
+// AppliesTo reports whether a requester of role in country may file under
+// the policy at all: its role is allowed, and its country is served or
+// left to a person at the desk (a scope whose otherwise is review). A
+// country the scope rejects, or no role allowed, would only be refused:
+// a form does not offer such a policy. An unknown country ("") is not
+// held against the requester; the engine asks for it.
+func (p *Policy) AppliesTo(role Role, country string) bool {
+	if !p.Requesters.Allowed.Has(role) {
+		return false
+	}
+	if p.Scope == nil || country == "" || p.Scope.Otherwise != Reject {
+		return true
+	}
+	return inAnyRegion(p.Scope.Regions, country)
+}

@@ -71,3 +71,38 @@ func TestClaimForm(t *testing.T) {
 		})
 	}
 }
+
+// TestAppliesTo: the policies a requester is offered, by its role and
+// country: Pixfra serves distributors outside China only, Dexxon no
+// consumers; Plextor leaves a country outside the EC to a person, so it
+// is still offered there.
+func TestAppliesTo(t *testing.T) {
+	cases := []struct {
+		role    string
+		country string
+		want    string
+	}{
+		{"distributor", "DE", "[dexxon minicart pixfra plextor webstore4]"},
+		{"distributor", "CN", "[dexxon minicart plextor webstore4]"},
+		{"consumer", "NL", "[minicart plextor webstore4]"},
+		{"consumer", "US", "[minicart plextor webstore4]"},
+		{"dealer", "", "[dexxon minicart plextor webstore4]"},
+	}
+	for _, c := range cases {
+		t.Run(c.role+"-"+c.country, func(t *testing.T) {
+			role, err := policy.ParseRole(c.role)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, id := range []string{"dexxon", "minicart", "pixfra", "plextor", "webstore4"} {
+				if pack(t, id).AppliesTo(role, c.country) {
+					got = append(got, id)
+				}
+			}
+			if fmt.Sprint(got) != c.want {
+				t.Errorf("offered %v, want %s", got, c.want)
+			}
+		})
+	}
+}

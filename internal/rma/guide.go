@@ -39,6 +39,9 @@ func GuideFor(p *policy.Policy, r *RMA) Guide {
 		g.Offer, g.ChosenBy = rule.Offer, rule.ChosenBy
 	}
 	for _, in := range p.InstructionsFor(r.Route) {
+		if in.BeforeNumber && r.Number != "" {
+			continue // done: the number is issued
+		}
 		in.Text = FillNumber(in.Text, r.Number)
 		g.Instructions = append(g.Instructions, in)
 	}
