@@ -133,6 +133,7 @@ type ListFilter struct {
 	Query    string        // a prefix of a number, serial or model (case-insensitive)
 	Cursor   string        // from the previous page
 	Limit    int           // 1..200; 0 means 50
+	Order    ListOrder     // "": newest first (queue.go)
 }
 
 // SerialHit is a line found by serial, with its RMA.

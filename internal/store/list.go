@@ -28,6 +28,9 @@ func (st *Store) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, str
 	var next string
 	err := st.read(ctx, "list rmas", func(q Querier) error {
 		walk := st.d.WalkByCreated()
+		if f.Order == rma.OrderUrgency {
+			walk = "" // the hint walks the created index, not the urgency one
+		}
 		if walk != "" {
 			dense, err := denseSearch(ctx, q, f.Query)
 			if err != nil {
@@ -45,10 +48,9 @@ func (st *Store) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, str
 			return err
 		}
 		// One row more than the page was asked for says whether a next page exists.
-		if len(page) > limit {
+		more := len(page) > limit
+		if more {
 			page = page[:limit]
-			last := page[limit-1]
-			next = sqlcodec.EncodeCursor(last.Created, last.ID)
 		}
 		ids := make([]int64, len(page))
 		for i := range page {
@@ -60,6 +62,16 @@ func (st *Store) ListRMAs(ctx context.Context, f rma.ListFilter) ([]rma.RMA, str
 		}
 		for i := range page {
 			page[i].Deadlines = deadlines[page[i].ID]
+		}
+		if more {
+			last := page[limit-1]
+			if f.Order == rma.OrderUrgency {
+				// The deadlines just read are the ones the urgency column
+				// was written from, in the same transaction.
+				next = encodeUrgencyCursor(last.Deadlines, last.ID)
+			} else {
+				next = sqlcodec.EncodeCursor(last.Created, last.ID)
+			}
 		}
 		return nil
 	})
@@ -168,18 +180,41 @@ func listQuery(f rma.ListFilter, walk string) (query string, args []any, limit i
 			where = append(where, "r.id IN (SELECT rma_id FROM search_terms WHERE "+cond+")")
 		}
 	}
+	order := " ORDER BY r.created DESC, r.id DESC"
+	switch f.Order {
+	case rma.OrderNewest:
+	case rma.OrderOldest:
+		order = " ORDER BY r.created, r.id"
+	case rma.OrderUrgency:
+		order = " ORDER BY r.urgency, r.id"
+	default:
+		return "", nil, 0, rma.Invalid("order", "unknown order %q (one of newest, oldest, urgency)", f.Order)
+	}
 	if f.Cursor != "" {
-		created, id, err := sqlcodec.DecodeCursor(f.Cursor)
-		if err != nil {
-			return "", nil, 0, err
+		switch f.Order {
+		case rma.OrderUrgency:
+			due, id, err := decodeUrgencyCursor(f.Cursor)
+			if err != nil {
+				return "", nil, 0, err
+			}
+			where = append(where, "(r.urgency, r.id) > ("+arg(due)+", "+arg(id)+")")
+		default:
+			created, id, err := sqlcodec.DecodeCursor(f.Cursor)
+			if err != nil {
+				return "", nil, 0, err
+			}
+			cmp := " < "
+			if f.Order == rma.OrderOldest {
+				cmp = " > "
+			}
+			where = append(where, "(r.created, r.id)"+cmp+"("+arg(created)+", "+arg(id)+")")
 		}
-		where = append(where, "(r.created, r.id) < ("+arg(created)+", "+arg(id)+")")
 	}
 	query = "SELECT " + rmaColumns + " FROM " + from
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY r.created DESC, r.id DESC LIMIT " + arg(limit+1)
+	query += order + " LIMIT " + arg(limit+1)
 	return query, args, limit, nil
 }
 

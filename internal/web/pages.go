@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -47,110 +46,7 @@ var funcs = template.FuncMap{
 	"list":    func(v ...string) []string { return v },
 }
 
-// queueRow is one RMA in a list.
-type queueRow struct {
-	RMA     rma.RMA
-	NextDue *rma.Deadline
-	Overdue bool
-}
-
-func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
-	q := r.URL.Query()
-	f := rma.ListFilter{PolicyID: q.Get("policy"), Query: q.Get("q"), Cursor: q.Get("cursor"), Overdue: q.Get("overdue") == "1", Limit: 100}
-	if st, ok := rma.ParseState(q.Get("state")); ok {
-		f.States = []rma.State{st}
-	}
-	var requesters []rma.Org
-	if p.IsDesk {
-		f.OrgID, _ = strconv.ParseInt(q.Get("org"), 10, 64)
-		if orgs, err := s.svc.Store().Orgs(r.Context()); err == nil {
-			for _, o := range orgs {
-				if !o.IsDesk {
-					requesters = append(requesters, o)
-				}
-			}
-		}
-	}
-	items, next, err := s.svc.List(r.Context(), p.Actor, f)
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	today := s.svc.Today()
-	rows := make([]queueRow, 0, len(items))
-	for _, it := range items {
-		row := queueRow{RMA: it}
-		for i := range it.Deadlines {
-			d := &it.Deadlines[i]
-			if d.Met.IsZero() && (row.NextDue == nil || d.Due < row.NextDue.Due) {
-				row.NextDue = d
-			}
-		}
-		row.Overdue = row.NextDue != nil && row.NextDue.Overdue(today)
-		rows = append(rows, row)
-	}
-	// The desk works by deadline: the most urgent first, those without one
-	// last, newest first among equals (the store's order).
-	if p.IsDesk {
-		sort.SliceStable(rows, func(i, j int) bool {
-			a, b := rows[i].NextDue, rows[j].NextDue
-			switch {
-			case a == nil:
-				return false
-			case b == nil:
-				return true
-			}
-			return a.Due < b.Due
-		})
-	}
-	p.Title = p.T("list.title")
-	if p.IsDesk {
-		p.Title = p.T("list.queue")
-	}
-	p.Data = map[string]any{"Rows": rows, "Next": next, "States": rma.States, "Policies": s.svc.Policies().IDs(),
-		"State": q.Get("state"), "Policy": q.Get("policy"), "Q": q.Get("q"), "Overdue": f.Overdue,
-		"Requesters": requesters, "Org": f.OrgID}
-	s.render(w, http.StatusOK, "list", p)
-}
-
-// bulk authorizes or rejects the selected RMAs, each at the version shown.
-func (s *Server) bulk(w http.ResponseWriter, r *http.Request, p *page) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, p, rma.Invalid("form", "unreadable"))
-		return
-	}
-	ok, failed := 0, 0
-	for _, v := range r.PostForm["rma"] {
-		idStr, verStr, _ := strings.Cut(v, "@")
-		id, _ := strconv.ParseInt(idStr, 10, 64)
-		ver, _ := strconv.Atoi(verStr)
-		var err error
-		switch r.PostFormValue("do") {
-		case "authorize":
-			var got *rma.RMA
-			if got, err = s.svc.Get(r.Context(), p.Actor, id); err == nil {
-				resolution := ""
-				// With the requester's choice on record, the service takes it.
-				if pol := s.svc.Policies().Version(got.PolicyID, got.PolicyVersion); pol != nil && got.Preference == "" {
-					if rule := pol.ResolutionFor(got.Route); rule != nil {
-						resolution = bulkResolution(rule.Offer)
-					}
-				}
-				_, err = s.svc.Authorize(r.Context(), p.Actor, id, ver, rma.AuthorizeRequest{Resolution: resolution})
-			}
-		case "reject":
-			_, err = s.svc.Reject(r.Context(), p.Actor, id, ver, r.PostFormValue("reason"))
-		default:
-			err = rma.Invalid("do", "unknown")
-		}
-		if err != nil {
-			failed++
-		} else {
-			ok++
-		}
-	}
-	s.redirectFlash(w, r, "/rmas", p.T("list.bulk_done", ok, failed))
-}
+// list, queueRow and bulk are in queue.go.
 
 // bulkResolution is what a bulk authorization asks for: the first offer
 // that takes the goods back.
@@ -193,6 +89,8 @@ type detailData struct {
 	// it may add the lines to (suppliers.go).
 	Suppliers []rma.Supplier
 	Batches   []rma.SupplierRMA
+
+	Money *moneyView // prices, balance, documents and charges (money.go)
 }
 
 func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page) {
@@ -227,6 +125,7 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 		d.Address, d.Offer, d.Steps, d.Location = g.Address, g.Offer, g.Instructions, g.Location
 		d.Choices = rma.PreferenceChoices(pol, got.Route)
 		d.Allowed, d.OnlyWithReason = outcomeOptions(pol, got)
+		d.Money = s.moneyView(p, got, pol, d.Allowed) // money.go
 		if pol.Replacement != nil {
 			d.Grades = pol.Replacement.Grades
 		}
@@ -263,7 +162,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 	case rma.ActProvideInfo:
 		_, err = s.svc.ProvideInfo(ctx, p.Actor, id, v, nil)
 	case rma.ActAuthorize:
-		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Location: f("location"), Note: f("note"), Override: f("override_reason")})
+		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Location: f("location"), Note: f("note"), Override: f("override_reason"), Lines: lineDecisions(r)})
 	case rma.ActSetPreference:
 		_, err = s.svc.SetPreference(ctx, p.Actor, id, v, f("preference"))
 	case rma.ActReject:
@@ -291,14 +190,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 		_, err = s.svc.Evaluate(ctx, p.Actor, id, v, findings)
 	case rma.ActResolve:
-		req := rma.ResolveRequest{Outcome: rma.Outcome(f("outcome")), Note: f("note"), Override: f("override_reason")}
-		for _, no := range r.PostForm["line"] {
-			if serial := f("replacement_" + no); serial != "" {
-				n, _ := strconv.Atoi(no)
-				req.Replacements = append(req.Replacements, rma.ReplacementUnit{LineNo: n, Serial: serial, Model: f("model_" + no), Grade: f("grade_" + no)})
-			}
-		}
-		_, err = s.svc.Resolve(ctx, p.Actor, id, v, req)
+		s.resolve(w, r, p, id) // money.go: the prices, and a refused form shown again
+		return
 	case rma.ActCancel:
 		_, err = s.svc.Cancel(ctx, p.Actor, id, v, f("reason"))
 	case rma.ActClose:
@@ -321,6 +214,13 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 		s.setFlash(w, flashError, p.T("rma.changed"))
 		http.Redirect(w, r, to, http.StatusSeeOther)
 	default:
+		// A refused step shows the RMA page again with the message, so
+		// the form at fault is at hand.
+		if status, msg := formFailure(err); status != 0 {
+			p.Error = msg
+			s.renderDetail(w, r, p, id, status)
+			return
+		}
 		s.fail(w, r, p, err)
 	}
 }
@@ -499,25 +399,7 @@ func (s *Server) label(w http.ResponseWriter, r *http.Request, p *page) {
 	_, _ = w.Write(pdf)
 }
 
-func (s *Server) receivingForm(w http.ResponseWriter, r *http.Request, p *page) {
-	if err := s.svc.Check(r.Context(), p.Actor, 0, rma.ActReceive); err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	p.Title = p.T("receiving.title")
-	s.render(w, http.StatusOK, "receiving", p)
-}
-
-func (s *Server) receive(w http.ResponseWriter, r *http.Request, p *page) {
-	got, err := s.svc.Receive(r.Context(), p.Actor, r.PostFormValue("number"), 0, 0, receivedUnit(r))
-	if err != nil {
-		p.Title = p.T("receiving.title")
-		p.Error = err.Error()
-		s.render(w, http.StatusUnprocessableEntity, "receiving", p)
-		return
-	}
-	s.redirectFlash(w, r, fmt.Sprintf("/rmas/%d", got.ID), p.T("receiving.ok", got.Number))
-}
+// receivingForm and receive are in receiving.go.
 
 func (s *Server) serials(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Title = p.T("serials.title")

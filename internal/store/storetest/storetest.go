@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"RMAByNumber", testRMAByNumber},
 		{"ListRMAs", testListRMAs},
 		{"Pagination", testPagination},
+		{"QueueOrder", testQueueOrder}, // queue.go
 		{"Events", testEvents},
 		{"NextSequence", testNextSequence},
 		{"Documents", testDocuments},
