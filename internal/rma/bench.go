@@ -1,10 +1,12 @@
 package rma
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/policy"
 )
@@ -134,4 +136,76 @@ func HourlyFees(p *policy.Policy, route policy.Route, finding Finding) []policy.
 		}
 	}
 	return out
+}
+
+// ParcelProblem says, in a word the bench's page words for people, why a
+// parcel's number cannot be received now; "" when it can.
+type ParcelProblem string
+
+const (
+	ParcelMalformed     ParcelProblem = "malformed"      // not an RMA number, or a mistyped digit (the check letter)
+	ParcelUnknown       ParcelProblem = "unknown"        // no RMA has it
+	ParcelReplaced      ParcelProblem = "replaced"       // an old number of an RMA reissued since
+	ParcelExpired       ParcelProblem = "expired"        // the number lapsed before the goods arrived
+	ParcelReceived      ParcelProblem = "received"       // already received: a repeated scan
+	ParcelNotAuthorized ParcelProblem = "not_authorized" // filed, not authorized yet
+	ParcelClosed        ParcelProblem = "closed"         // ended (rejected, resolved, withdrawn...): it takes no parcel
+)
+
+// Parcel is what the receiving bench learns from the number on a parcel
+// before it receives it: the RMA (nil when no RMA has the number) and, if
+// it cannot be received now, why.
+type Parcel struct {
+	Number     string // as the desk writes it; as typed when malformed
+	RMA        *RMA
+	Problem    ParcelProblem
+	Detail     string    // the domain's own words for a malformed number
+	ReceivedAt time.Time // for ParcelReceived: when it was
+}
+
+// LookUpParcel finds the RMA a parcel's number names, for the bench (the
+// technician or agent who receives). It never changes anything; Receive
+// checks everything again when the parcel is received.
+func (s *Service) LookUpParcel(ctx context.Context, actor Actor, number string) (*Parcel, error) {
+	if err := authorize(actor, nil, ActReceive); err != nil {
+		return nil, err
+	}
+	canonical, err := NormalizeNumber(number)
+	if err != nil {
+		return &Parcel{Number: strings.TrimSpace(number), Problem: ParcelMalformed, Detail: err.Error()}, nil
+	}
+	pc := &Parcel{Number: canonical}
+	r, err := s.store.RMAByNumber(ctx, canonical)
+	if ErrorCode(err) == ENOTFOUND {
+		pc.Problem = ParcelUnknown
+		return pc, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	pc.RMA = r
+	today := s.Today()
+	switch {
+	case r.Number != canonical:
+		pc.Problem = ParcelReplaced
+	case r.State == Expired || (r.State == Authorized || r.State == InTransit) && today > r.NumberExpires:
+		pc.Problem = ParcelExpired
+	case r.State == Submitted || r.State == NeedsInfo:
+		pc.Problem = ParcelNotAuthorized
+	default:
+		if _, err := Next(r.State, ActReceive); err == nil {
+			return pc, nil
+		}
+		pc.Problem = ParcelClosed
+		evs, err := s.store.Events(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range evs {
+			if e.Action == string(ActReceive) {
+				pc.Problem, pc.ReceivedAt = ParcelReceived, e.At
+			}
+		}
+	}
+	return pc, nil
 }

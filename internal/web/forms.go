@@ -44,6 +44,7 @@ var fileForms = map[string]bool{
 	"POST /rmas/new":            true,
 	"POST /rmas/preview":        true,
 	"POST /rmas/{id}/documents": true,
+	"POST /receiving":           true, // photos of the parcel (receiving.go)
 }
 
 // maxFileForm is the body limit of a form with files.

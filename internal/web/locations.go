@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -23,16 +22,4 @@ func (s *Server) authorizeLocations(r *http.Request, p *page, got *rma.RMA) ([]r
 		}
 	}
 	return active, got.Location
-}
-
-// receivedUnit is what the receiving form read off the unit, for line 1
-// (most RMAs hold one unit; the API takes every line): nil when the bench
-// typed nothing, so the number alone receives the parcel as before.
-func receivedUnit(r *http.Request) []rma.ReceivedLine {
-	l := rma.ReceivedLine{LineNo: 1, Serial: strings.TrimSpace(r.PostFormValue("serial")),
-		Model: strings.TrimSpace(r.PostFormValue("model")), PartNumber: strings.TrimSpace(r.PostFormValue("part_number"))}
-	if l.Serial == "" && l.Model == "" && l.PartNumber == "" {
-		return nil
-	}
-	return []rma.ReceivedLine{l}
 }

@@ -80,11 +80,11 @@ func TestPortalStationsAndPartNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The bench receives by the number and types what the unit's label says.
-	_, body = p.do(agent, "GET", "/receiving", nil, "")
-	if !strings.Contains(body, `name="part_number"`) {
+	_, body = p.do(agent, "GET", "/receiving?number="+url.QueryEscape(r.Number), nil, "")
+	if !strings.Contains(body, `name="part_number_1"`) {
 		t.Fatalf("the receiving form does not ask for the part number")
 	}
-	resp, body = p.form(agent, "/receiving", url.Values{"number": {r.Number}, "serial": {"PXF7"}, "part_number": {"1.0.01.08.49999"}})
+	resp, body = p.form(agent, "/receiving", url.Values{"number": {r.Number}, "serial_1": {"PXF7"}, "part_number_1": {"1.0.01.08.49999"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("receiving: %d %s", resp.StatusCode, body)
 	}
