@@ -87,6 +87,7 @@ func New(svc *rma.Service, cfg Config) *Server {
 		s.clock = rma.NewDeskClock(nil, false, nil)
 	}
 	s.routes = append(s.routeTable(), s.clockRoutes()...)
+	s.routes = append(s.routes, s.moneyRoutes()...) // money.go
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

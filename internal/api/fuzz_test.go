@@ -252,6 +252,7 @@ func FuzzEvaluateBody(f *testing.F) {
 // FuzzResolveBody is POST .../resolve.
 func FuzzResolveBody(f *testing.F) {
 	seedBodies(f, `{"outcome": "replaced", "replacements": [{"line": 1, "serial": "NEW-1", "grade": "new"}]}`)
+	seedBodies(f, `{"outcome": "credited", "prices": [{"line": 1, "last_invoiced_price": {"amount": "121.00", "currency": "EUR"}}]}`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var b ResolveBody
 		if err := decodeBody(data, &b, true); err != nil {
@@ -259,8 +260,15 @@ func FuzzResolveBody(f *testing.F) {
 			return
 		}
 		checkAccepted(t, &b, true)
-		req := b.request()
-		if string(req.Outcome) != b.Outcome || req.Note != b.Note || len(req.Replacements) != len(b.Replacements) {
+		req, err := b.request()
+		if err != nil {
+			checkRefusal(t, err) // a price that is no amount, named by its field
+			return
+		}
+		for i, p := range b.Prices {
+			checkMoney(t, p.LastInvoicedPrice, req.Prices[i].Price)
+		}
+		if string(req.Outcome) != b.Outcome || req.Note != b.Note || len(req.Replacements) != len(b.Replacements) || len(req.Prices) != len(b.Prices) {
 			t.Fatalf("request %+v from %+v", req, b)
 		}
 	})

@@ -416,7 +416,11 @@ func (s *Server) transitionHandlers() []transitionHandler {
 			return svc.Evaluate(c, a, id, v, fs)
 		})},
 		{rma.ActResolve, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ResolveBody) (*rma.RMA, error) {
-			return svc.Resolve(c, a, id, v, b.request())
+			req, err := b.request()
+			if err != nil {
+				return nil, err
+			}
+			return svc.Resolve(c, a, id, v, req)
 		})},
 		{rma.ActCancel, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ReasonBody) (*rma.RMA, error) {
 			return svc.Cancel(c, a, id, v, b.Reason)

@@ -327,14 +327,31 @@ type ResolveBody struct {
 		Model  string `json:"model,omitempty"`
 		Grade  string `json:"grade,omitempty"`
 	} `json:"replacements,omitempty"`
+	// Prices are the lines' last invoiced prices, entered before a credit
+	// or refund (Dexxon, Mini Cart); they replace those on file.
+	Prices []struct {
+		Line              int        `json:"line"`
+		LastInvoicedPrice *MoneyJSON `json:"last_invoiced_price"`
+	} `json:"prices,omitempty"`
 }
 
-func (b *ResolveBody) request() rma.ResolveRequest {
+func (b *ResolveBody) request() (rma.ResolveRequest, error) {
 	req := rma.ResolveRequest{Outcome: rma.Outcome(b.Outcome), Note: b.Note, Override: b.OverrideReason}
 	for _, u := range b.Replacements {
 		req.Replacements = append(req.Replacements, rma.ReplacementUnit{LineNo: u.Line, Serial: u.Serial, Model: u.Model, Grade: u.Grade})
 	}
-	return req
+	for i, p := range b.Prices {
+		field := fmt.Sprintf("prices[%d].last_invoiced_price", i)
+		if p.LastInvoicedPrice == nil {
+			return req, rma.Invalid(field, "required")
+		}
+		m, err := parseMoney(field, p.LastInvoicedPrice)
+		if err != nil {
+			return req, err
+		}
+		req.Prices = append(req.Prices, rma.LinePrice{LineNo: p.Line, Price: m})
+	}
+	return req, nil
 }
 
 // MessageBody is POST .../messages.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
@@ -182,7 +183,9 @@ func (s *Service) IssueMoneyDocument(ctx context.Context, actor Actor, id int64,
 		if kind == Invoice {
 			what = "charges"
 		}
-		return nil, nil, Errorf(ENOTFOUND, "RMA %d has no %s", r.ID, what)
+		// 409, not 404: the RMA is there, it just has nothing to put on
+		// such a document (yet: a charge may still be recorded).
+		return nil, nil, Errorf(ECONFLICT, "RMA %d has no %s: there is nothing to put on a %s", r.ID, what, strings.ReplaceAll(kind, "_", " "))
 	}
 	ds, ok := s.store.(MoneyDocumentStore)
 	if !ok {
