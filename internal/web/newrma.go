@@ -9,185 +9,23 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
-// The new-RMA form is driven by the policy: the documents it requires at
-// filing are upload fields, and the engine's verdict on each line (with
-// every reason and its clause) can be previewed before submitting.
-
-const maxFormLines = 20
-
-// newData is the new-RMA form.
-type newData struct {
-	Policies   []*policy.Policy // the ones the organisation may file under
-	Policy     *policy.Policy
-	Required   []string // document names required at filing
-	Documents  []string
-	Conditions []string
-	Lines      []formLine
-	Kind       string
-	Reference  string
-	NoSubst    bool
-	Choices    []string // resolutions the requester may prefer, where the policy leaves it the choice
-	Preference string
-	Verdicts   []policy.Decision
-	Dates      []string
-}
-
-// formLine is one unit as the form holds it.
-type formLine struct {
-	No         int
-	Category   string
-	Part       string
-	Model      string
-	Serial     string
-	PartNumber string
-	Quantity   string
-	Fault      string
-	Dates      map[string]string
-	Documents  map[string]bool
-	Conditions map[string]bool
-	Cause      string
-}
-
-var formDates = []string{"purchase", "invoice", "shipped", "delivered", "manufactured"}
-
-func (s *Server) policiesFor(p *page) []*policy.Policy {
-	var out []*policy.Policy
-	today := s.svc.Today()
-	for _, id := range s.svc.Policies().IDs() {
-		pol := s.svc.Policies().InForce(id, today)
-		if pol != nil && p.Org != nil && pol.Requesters.Allowed.Has(p.Org.Role) {
-			out = append(out, pol)
-		}
-	}
-	return out
-}
+// The new-RMA form is driven by the policy (newform.go): the documents it
+// reads are upload fields on each unit, and the engine's verdict on each
+// unit, in plain words with its clause on demand (verdict.go), can be
+// previewed before submitting.
 
 func (s *Server) newForm(w http.ResponseWriter, r *http.Request, p *page) {
 	if err := s.svc.Check(r.Context(), p.Actor, 0, rma.OpSubmit); err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
-	d := s.formData(p, r.URL.Query().Get("policy"), nil)
+	d := s.formData(p, r.URL.Query().Get("policy"), nil).reshown()
 	p.Title, p.Data = p.T("new.title"), d
 	s.render(w, http.StatusOK, "new", p)
-}
-
-// formData builds the form for a policy, filled from a submitted form.
-func (s *Server) formData(p *page, policyID string, form map[string][]string) *newData {
-	d := &newData{Policies: s.policiesFor(p), Documents: policy.DocumentNames(), Conditions: policy.ConditionNames(), Dates: formDates, Kind: "defect"}
-	for _, pol := range d.Policies {
-		if pol.ID == policyID || (policyID == "" && len(d.Policies) == 1) {
-			d.Policy = pol
-		}
-	}
-	if d.Policy != nil {
-		d.Choices = preferenceChoices(d.Policy)
-		for _, rule := range d.Policy.Documents {
-			if rule.Stage == policy.AtFiling {
-				d.Required = append(d.Required, rule.AnyOf[0].String())
-			}
-		}
-	}
-	get := func(k string) string {
-		if v := form[k]; len(v) > 0 {
-			return strings.TrimSpace(v[0])
-		}
-		return ""
-	}
-	n, _ := strconv.Atoi(get("lines"))
-	if get("add_line") != "" {
-		n++
-	}
-	n = max(1, min(n, maxFormLines))
-	if v := get("kind"); v == "withdrawal" {
-		d.Kind = v
-	}
-	d.Reference, d.NoSubst, d.Preference = get("reference"), get("no_substitute") != "", get("preference")
-	for i := 1; i <= n; i++ {
-		f := func(name string) string { return get(fmt.Sprintf("%s_%d", name, i)) }
-		l := formLine{No: i, Category: f("category"), Part: f("part"), Model: f("model"), Serial: f("serial"), PartNumber: f("part_number"), Quantity: f("quantity"),
-			Fault: f("fault"), Cause: f("cause"), Dates: map[string]string{}, Documents: map[string]bool{}, Conditions: map[string]bool{}}
-		for _, dt := range formDates {
-			l.Dates[dt] = f("date_" + dt)
-		}
-		for _, doc := range d.Documents {
-			l.Documents[doc] = f("has_"+doc) != ""
-		}
-		for _, c := range d.Conditions {
-			l.Conditions[c] = f("cond_"+c) != ""
-		}
-		d.Lines = append(d.Lines, l)
-	}
-	return d
-}
-
-// request turns the form into a submission; uploaded files count as the
-// documents they are.
-func (d *newData) request(uploaded map[string]bool) (rma.SubmitRequest, error) {
-	req := rma.SubmitRequest{PolicyID: d.Policy.ID, Reference: d.Reference, NoSubstitute: d.NoSubst, Preference: d.Preference}
-	if d.Kind == "withdrawal" {
-		req.Kind = policy.Withdrawal
-	}
-	for i, l := range d.Lines {
-		field := fmt.Sprintf("lines[%d]", i)
-		c := policy.Claim{Product: policy.Product{Category: l.Category, Part: l.Part, Model: l.Model, Serial: l.Serial}}
-		for _, name := range formDates {
-			v := l.Dates[name]
-			if v == "" {
-				continue
-			}
-			date, err := calendar.ParseDate(v)
-			if err != nil {
-				return req, rma.Invalid(field+".dates."+name, "%q is not a date (YYYY-MM-DD)", v)
-			}
-			f, _ := policy.ParseDateField(name)
-			setDate(&c.Dates, f, date)
-		}
-		for doc, has := range l.Documents {
-			if has || uploaded[fmt.Sprintf("%s_%d", doc, l.No)] {
-				dd, _ := policy.ParseDocument(doc)
-				c.Documents = c.Documents.With(dd)
-			}
-		}
-		for cond, has := range l.Conditions {
-			if has {
-				cc, _ := policy.ParseCondition(cond)
-				c.Conditions = c.Conditions.With(cc)
-			}
-		}
-		var err error
-		if c.Cause, err = policy.ParseCause(l.Cause); err != nil {
-			return req, rma.Invalid(field+".cause", "%v", err)
-		}
-		qty := 1
-		if l.Quantity != "" {
-			if qty, err = strconv.Atoi(l.Quantity); err != nil {
-				return req, rma.Invalid(field+".quantity", "must be a whole number")
-			}
-		}
-		req.Lines = append(req.Lines, rma.LineRequest{Claim: c, Quantity: qty, PartNumber: l.PartNumber, Fault: l.Fault})
-	}
-	return req, nil
-}
-
-func setDate(d *policy.Dates, f policy.DateField, v calendar.Date) {
-	switch f {
-	case policy.DatePurchase:
-		d.Purchase = v
-	case policy.DateInvoice:
-		d.Invoice = v
-	case policy.DateShipped:
-		d.Shipped = v
-	case policy.DateDelivered:
-		d.Delivered = v
-	case policy.DateManufactured:
-		d.Manufactured = v
-	}
 }
 
 // preview decides the form's lines without filing anything. With
@@ -211,7 +49,8 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 		p.Title, p.Error = p.T("new.title"), msg
 		if d := s.formData(p, form.Get("policy"), form.Value); d.Policy != nil && !fragment {
-			p.Data = d
+			d.FilesAgain = len(form.Files) > 0
+			p.Data = d.reshown()
 			s.render(w, status, "new", p)
 			return
 		}
@@ -228,27 +67,37 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, rma.Invalid("policy", "choose a policy"))
 		return
 	}
-	uploaded := map[string]bool{}
+	files := map[string]bool{}
 	for _, f := range form.Files {
-		if k, ok := strings.CutPrefix(f.Field, "doc_"); ok {
-			uploaded[k] = true
+		if kind, line, ok := formDocField(f.Field, len(d.Lines)); ok {
+			files[fmt.Sprintf("%s_%d", kind, line)] = true
 		}
 	}
-	req, err := d.request(uploaded)
+	req, _, err := d.request(files)
 	if err == nil {
 		today := s.svc.Today()
-		for _, l := range req.Lines {
-			c := l.Claim
+		for i, u := range d.filed(files) {
+			c := req.Lines[i].Claim
 			c.Kind = req.Kind
 			c.Requester = policy.Requester{Role: p.Org.Role, Country: p.Org.Country}
 			c.Dates.Reported = today
 			if c.Product.Part == "" {
 				c.Product.Part = policy.DefaultPart
 			}
-			d.Verdicts = append(d.Verdicts, d.Policy.Evaluate(c))
+			// The script's fragment goes beside the units as the page
+			// numbers them; a page sent back numbers the units again.
+			no := i + 1
+			if fragment {
+				no = u.No
+			}
+			d.Verdicts = append(d.Verdicts, unitVerdict{No: no, Decision: d.Policy.Evaluate(c)})
 		}
 	} else {
 		p.Error = err.Error()
+	}
+	if !fragment {
+		d.FilesAgain = len(form.Files) > 0
+		d.reshown()
 	}
 	p.Title, p.Data = p.T("new.title"), d
 	if fragment {
@@ -313,7 +162,8 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 			s.render(w, status, "error", p)
 			return
 		}
-		p.Data = d
+		d.FilesAgain = len(form.Files) > 0
+		p.Data = d.reshown()
 		s.render(w, status, "new", p)
 	}
 	if err != nil {
@@ -325,7 +175,10 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	if form.Get("add_line") != "" {
-		p.Title, p.Data = p.T("new.title"), d
+		// A browser without the script that wants more units than the
+		// spare: the form comes back with one more.
+		d.FilesAgain = len(form.Files) > 0
+		p.Title, p.Data = p.T("new.title"), d.addUnit()
 		s.render(w, http.StatusOK, "new", p)
 		return
 	}
@@ -342,7 +195,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 		reshow(form.refusal(p.T("new.nothing_filed")))
 		return
 	}
-	req, err := d.request(uploaded)
+	req, lineOf, err := d.request(uploaded)
 	if err != nil {
 		reshow(err)
 		return
@@ -354,22 +207,21 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	to := fmt.Sprintf("/rmas/%d", created.ID)
 	for _, f := range form.Files {
-		kind, line, _ := formDocField(f.Field, len(d.Lines))
+		kind, no, _ := formDocField(f.Field, len(d.Lines))
+		line, filed := lineOf[no]
+		if !filed {
+			continue // a unit left out: its files go with it
+		}
 		if err := s.storeFormFile(r, p, created.ID, f, kind, line); err != nil {
 			s.setFlash(w, flashError, p.T("new.filed_but", displayName(f.Filename), s.userMessage(r, p, err)))
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 	}
-	if created.State == rma.NeedsInfo && len(form.Files) > 0 {
-		// The photos came with the form: decide again with them.
-		_, err = s.svc.ProvideInfo(r.Context(), p.Actor, created.ID, 0, nil)
-		if err != nil && rma.ErrorCode(err) != rma.ECONFLICT {
-			s.setFlash(w, flashError, p.T("new.filed_undecided", s.userMessage(r, p, err)))
-			http.Redirect(w, r, to, http.StatusSeeOther)
-			return
-		}
-	}
+	// The files were decided on with the submission (request counts each
+	// chosen file as its document), so nothing is decided again here:
+	// deciding again, as this did, found the same missing things and sent
+	// the requester a second, identical "More information needed" email.
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 

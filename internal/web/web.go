@@ -154,6 +154,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /receiving", s.signedIn(s.receive))
 	s.mux.HandleFunc("GET /serials", s.signedIn(s.serials))
 	s.supplierRoutes() // suppliers.go
+	s.moneyRoutes()    // money.go
+
+	s.requesterRoutes() // requester.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {

@@ -1,0 +1,240 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/jobs"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// addRequester adds an organisation of role and country with a user, and
+// signs the user in.
+func (p *portal) addRequester(name, role, country, email string) *http.Client {
+	p.t.Helper()
+	ctx := context.Background()
+	accounts := auth.NewAccounts(p.svc.Store().(auth.AccountStore))
+	org, err := accounts.CreateOrg(ctx, rma.System, auth.NewOrg{Name: name, Role: role, Country: country, Email: "returns@" + email})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	user := "rma@" + email
+	if _, err := accounts.CreateUser(ctx, rma.System, org.ID, user, "", rma.RoleRequester, password); err != nil {
+		p.t.Fatal(err)
+	}
+	return p.signIn(user)
+}
+
+// TestPoliciesOfferedPerOrganisation: the new-RMA form offers only the
+// policies that apply to the organisation (its role allowed, its country
+// served), and one that does not apply cannot be filed under by naming it.
+func TestPoliciesOfferedPerOrganisation(t *testing.T) {
+	p := newPortal(t)
+	cases := []struct {
+		role, country string
+		want          []string
+		refused       string
+	}{
+		{"distributor", "DE", []string{"dexxon", "minicart", "pixfra", "plextor", "webstore4"}, ""},
+		{"distributor", "CN", []string{"dexxon", "minicart", "plextor", "webstore4"}, "pixfra"},
+		{"consumer", "NL", []string{"minicart", "plextor", "webstore4"}, "dexxon"},
+	}
+	option := regexp.MustCompile(`<option value="([a-z0-9]+)">`)
+	for i, c := range cases {
+		t.Run(c.role+"-"+c.country, func(t *testing.T) {
+			client := p.addRequester(fmt.Sprintf("Org %d", i), c.role, c.country, fmt.Sprintf("org%d.example", i))
+			_, body := p.do(client, "GET", "/rmas/new", nil, "")
+			var got []string
+			for _, m := range option.FindAllStringSubmatch(body, -1) {
+				got = append(got, m[1])
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("offered %v, want %v", got, c.want)
+			}
+			if c.refused == "" {
+				return
+			}
+			if _, body := p.do(client, "GET", "/rmas/new?policy="+c.refused, nil, ""); strings.Contains(body, `id="new-rma"`) {
+				t.Errorf("the form for %s is shown to a %s in %s", c.refused, c.role, c.country)
+			}
+			form, ct := multipartBody([]formPart{{name: "policy", value: c.refused}, {name: "lines", value: "1"}, {name: "model_1", value: "X"}})
+			if resp, _ := p.do(client, "POST", "/rmas/new", form, ct); resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("filing under %s: %d, want 422", c.refused, resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestNewFormShapedByPolicy: each policy's form asks for the dates,
+// documents and categories its rules read, and no others.
+func TestNewFormShapedByPolicy(t *testing.T) {
+	p := newPortal(t)
+	dist := p.signIn("rma@dist.example")
+	cases := []struct {
+		pack      string
+		want, not []string
+	}{
+		{"plextor", []string{`name="date_purchase_1"`, `name="date_invoice_1"`, `name="doc_vendor_invoice_1" type="file" multiple`, `Counts only with the vendor&#39;s invoice added below.`, `name="category_1" value=""`},
+			[]string{`name="date_shipped_1"`, `name="date_manufactured_1"`, `name="part_1"`, `name="part_number_1"`, `name="doc_label_photo_1"`, `<select id="category_1"`}},
+		{"pixfra", []string{`<select id="category_1" name="category_1"><option value="thermal-camera"`, `name="part_1"`, `name="part_number_1"`, `name="doc_label_photo_1" type="file" multiple`, `name="doc_appearance_photo_1"`, `name="date_manufactured_1"`},
+			[]string{`name="date_purchase_1"`, `name="date_delivered_1"`, `name="doc_package_photos_1"`}},
+		{"minicart", []string{`name="date_delivered_1"`, `name="date_shipped_1"`, `name="doc_package_photos_1" type="file" multiple`, `photos of the front and the back of the package or box`, `name="preference"`},
+			[]string{`name="date_invoice_1"`, `name="doc_vendor_invoice_1"`, `name="part_1"`}},
+	}
+	for _, c := range cases {
+		t.Run(c.pack, func(t *testing.T) {
+			_, body := p.do(dist, "GET", "/rmas/new?policy="+c.pack, nil, "")
+			for _, w := range c.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("the form lacks %s", w)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(body, n) {
+					t.Errorf("the form has %s, which the policy does not read", n)
+				}
+			}
+			// Unit 2 is the spare, folded; the submit button is the form's
+			// first button, so Enter in a field files, never adds a unit.
+			if !strings.Contains(body, `<details class="spare unit-spare"><summary>Add another unit</summary>`) || !strings.Contains(body, `name="model_2"`) {
+				t.Error("the form has no spare unit")
+			}
+			form := body[strings.Index(body, `id="new-rma"`):]
+			first := regexp.MustCompile(`<button[^>]*>`).FindString(form)
+			if !strings.Contains(first, `type="submit" class="primary"`) || strings.Contains(first, "add_line") || strings.Contains(first, "formaction") {
+				t.Errorf("the form's first button is %s, not the submit button", first)
+			}
+		})
+	}
+}
+
+// TestUnitsKeepTheirFiles: a form of three units, the second left out and
+// the third the spare, left blank, files one unit with both of its photos
+// (several files for one document); the left-out unit's files are not
+// stored. Then a unit after a left-out one is filed as line 2 with its own
+// files.
+func TestUnitsKeepTheirFiles(t *testing.T) {
+	p := newPortal(t)
+	dist := p.signIn("rma@dist.example")
+	unit := func(n int, serial string) []formPart {
+		s := func(k string) string { return fmt.Sprintf("%s_%d", k, n) }
+		return []formPart{{name: s("category"), value: "thermal-camera"}, {name: s("part"), value: "device"}, {name: s("model"), value: "Arc A435"},
+			{name: s("serial"), value: serial}, {name: s("part_number"), value: "1.0.01.08.43501"}, {name: s("quantity"), value: "1"},
+			{name: s("fault"), value: "no image"}, {name: s("date_invoice"), value: "2025-06-01"}, {name: s("has_vendor_invoice"), value: "1"},
+			{name: s("has_purchase_receipt"), value: "1"}, {name: s("has_shipping_document"), value: "1"}}
+	}
+	photo := func(name, file string) formPart { return formPart{name: name, filename: file, content: bytes.NewReader(png)} }
+
+	parts := []formPart{{name: "policy", value: "pixfra"}, {name: "lines", value: "3"}, {name: "kind", value: "defect"}}
+	parts = append(parts, unit(1, "PXF-A")...)
+	parts = append(parts, photo("doc_label_photo_1", "label-a.png"), photo("doc_appearance_photo_1", "front-a.png"), photo("doc_appearance_photo_1", "back-a.png"))
+	parts = append(parts, unit(2, "PXF-B")...)
+	parts = append(parts, formPart{name: "leave_2", value: "1"}, photo("doc_label_photo_2", "label-b.png"))
+	parts = append(parts, formPart{name: "quantity_3", value: "1"}, formPart{name: "part_3", value: "device"}) // the spare, as a browser sends it
+	form, ct := multipartBody(parts)
+	resp, body := p.do(dist, "POST", "/rmas/new", form, ct)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	ctx := context.Background()
+	got, err := p.svc.Store().RMA(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Lines) != 1 || got.Lines[0].Claim.Product.Serial != "PXF-A" {
+		t.Fatalf("filed %d lines (%v), want PXF-A alone", len(got.Lines), got.Lines)
+	}
+	docs, _ := p.svc.Store().Documents(ctx, 1)
+	var names []string
+	for _, d := range docs {
+		names = append(names, fmt.Sprintf("%s:%d:%s", d.Kind, d.LineNo, d.Filename))
+	}
+	if want := "[label_photo:1:label-a.png appearance_photo:1:front-a.png appearance_photo:1:back-a.png]"; fmt.Sprint(names) != want {
+		t.Errorf("stored %v, want %s", names, want)
+	}
+	if got.State != rma.Submitted {
+		t.Errorf("the RMA is %s, want submitted (its photos counted)", got.State)
+	}
+
+	// Unit 2 left out, unit 3 filled: unit 3 is line 2 with its files.
+	parts = []formPart{{name: "policy", value: "pixfra"}, {name: "lines", value: "3"}, {name: "kind", value: "defect"}}
+	parts = append(parts, unit(1, "PXF-C")...)
+	parts = append(parts, photo("doc_label_photo_1", "label-c.png"), photo("doc_appearance_photo_1", "c.png"))
+	parts = append(parts, unit(2, "PXF-D")...)
+	parts = append(parts, formPart{name: "leave_2", value: "1"})
+	parts = append(parts, unit(3, "PXF-E")...)
+	parts = append(parts, photo("doc_label_photo_3", "label-e.png"), photo("doc_appearance_photo_3", "e.png"))
+	form, ct = multipartBody(parts)
+	if resp, body := p.do(dist, "POST", "/rmas/new", form, ct); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	got, _ = p.svc.Store().RMA(ctx, 2)
+	if len(got.Lines) != 2 || got.Lines[1].Claim.Product.Serial != "PXF-E" || got.Lines[1].No != 2 {
+		t.Fatalf("filed %v, want PXF-C and PXF-E as lines 1 and 2", got.Lines)
+	}
+	docs, _ = p.svc.Store().Documents(ctx, 2)
+	names = nil
+	for _, d := range docs {
+		names = append(names, fmt.Sprintf("%s:%d:%s", d.Kind, d.LineNo, d.Filename))
+	}
+	if want := "[label_photo:1:label-c.png appearance_photo:1:c.png label_photo:2:label-e.png appearance_photo:2:e.png]"; fmt.Sprint(names) != want {
+		t.Errorf("stored %v, want %s", names, want)
+	}
+
+	// A browser without the script asks for one more unit: the form comes
+	// back with the units filled in, one more open, a new spare, and says
+	// the files must be chosen again.
+	parts = []formPart{{name: "policy", value: "pixfra"}, {name: "lines", value: "2"}, {name: "kind", value: "defect"}, {name: "add_line", value: "1"}}
+	parts = append(parts, unit(1, "PXF-F")...)
+	parts = append(parts, photo("doc_label_photo_1", "label-f.png"))
+	form, ct = multipartBody(parts)
+	resp, body = p.do(dist, "POST", "/rmas/new", form, ct)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `value="PXF-F"`) || !strings.Contains(body, `id="unit-2"`) ||
+		!strings.Contains(body, `<details class="spare unit-spare"><summary>Add another unit</summary>`+"\n"+`  <fieldset class="unit" id="unit-3"`) ||
+		!strings.Contains(body, "choose them again") {
+		t.Errorf("add a unit without the script: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+// TestOneMoreInformationEmail: a submission with photos that still lacks
+// a document mails the requester one "More information needed", not two
+// (the portal decided the RMA again after storing the photos, which found
+// the same thing missing and queued a second, identical email).
+func TestOneMoreInformationEmail(t *testing.T) {
+	p := newPortal(t)
+	client := p.addRequester("Mailed Distributor", "distributor", "DE", "mailed.example")
+	parts := append(pixfraFields("PXF-MAIL"), formPart{name: "doc_label_photo_1", filename: "label.png", content: bytes.NewReader(png)})
+	form, ct := multipartBody(parts) // no appearance photo: needs_info
+	if resp, body := p.do(client, "POST", "/rmas/new", form, ct); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	got, err := p.svc.Store().RMA(context.Background(), 1)
+	if err != nil || got.State != rma.NeedsInfo {
+		t.Fatalf("the RMA is %v (%v), want needs_info", got.State, err)
+	}
+	runner := jobs.New(p.svc, jobs.Config{Sender: p.outbox})
+	for range 20 {
+		did, err := runner.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !did {
+			break
+		}
+	}
+	n := 0
+	for _, m := range p.outbox.Sent() {
+		if strings.HasPrefix(m.Subject, "More information needed") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d 'More information needed' emails, want 1 (sent: %d)", n, len(p.outbox.Sent()))
+	}
+}
