@@ -186,12 +186,15 @@ func TestPortalEndToEnd(t *testing.T) {
 	tech.click("opening Receiving", `nav a[href="/receiving"]`)
 	tech.check("receiving")
 	tech.do("typing the number on the parcel", chromedp.SendKeys(chromedp.ID("number"), number))
-	if path := tech.click("receiving the parcel", `main form button[type=submit]`); path != rmaPath {
-		t.Fatalf("receiving %s led to %s, not its RMA page: %s", number, path, tech.text("main"))
+	tech.click("looking the parcel up", `#scan button[type=submit]`)
+	// The bench stays on the scan field: receiving returns to it.
+	if path := tech.click("receiving the parcel", `#receive button[type=submit]`); path != "/receiving?received="+id {
+		t.Fatalf("receiving %s led to %s, not back to the bench: %s", number, path, tech.text("main"))
 	}
 	if got := tech.text("p.flash"); !strings.Contains(got, number) { // the server's message, from a signed cookie
 		t.Errorf("after receiving, the page says %q, not that %s was received", got, number)
 	}
+	tech.click("opening the RMA received", `#bench-last a[href="`+rmaPath+`"]`)
 	if got := tech.text("dl.facts .state"); got != "received" {
 		t.Fatalf("after receiving the RMA is %q", got)
 	}
