@@ -676,7 +676,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request, actor rma.
 	}
 	out := []MessageView{}
 	for _, m := range msgs {
-		out = append(out, MessageView{ID: m.ID, Author: m.Author, FromDesk: m.FromDesk, Body: m.Body, Created: m.Created})
+		out = append(out, MessageView{ID: m.ID, Author: m.Author, FromDesk: m.FromDesk, Internal: m.Internal, Body: m.Body, Created: m.Created})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
 	return nil
@@ -691,11 +691,11 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, actor rma.A
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	m, err := s.svc.AddMessage(r.Context(), actor, id, b.Body)
+	m, err := s.svc.PostMessage(r.Context(), actor, id, rma.MessageRequest{Body: b.Body, Internal: b.Internal})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, MessageView{ID: m.ID, Author: m.Author, FromDesk: m.FromDesk, Body: m.Body, Created: m.Created})
+	writeJSON(w, http.StatusCreated, MessageView{ID: m.ID, Author: m.Author, FromDesk: m.FromDesk, Internal: m.Internal, Body: m.Body, Created: m.Created})
 	return nil
 }
 

@@ -357,6 +357,9 @@ func (b *ResolveBody) request() (rma.ResolveRequest, error) {
 // MessageBody is POST .../messages.
 type MessageBody struct {
 	Body string `json:"body"`
+	// Internal makes it an internal note of the desk: never shown to the
+	// requester, and emailed to nobody.
+	Internal bool `json:"internal,omitempty"`
 }
 
 // OrgBody is POST /api/v1/orgs.

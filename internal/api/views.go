@@ -332,6 +332,7 @@ type MessageView struct {
 	ID       int64     `json:"id"`
 	Author   string    `json:"author"`
 	FromDesk bool      `json:"from_desk"`
+	Internal bool      `json:"internal,omitempty"` // the desk's internal note: never shown to a requester
 	Body     string    `json:"body"`
 	Created  time.Time `json:"created"`
 }

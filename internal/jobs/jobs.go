@@ -179,7 +179,14 @@ func (r *Runner) work(ctx context.Context, j *rma.Job) error {
 		}
 		event, _ := j.Payload["event"].(string)
 		to, _ := j.Payload["to"].(string)
-		return r.send(ctx, j, rm, event, to, notify.Facts{})
+		var f notify.Facts
+		if event == rma.NoteMessage {
+			// The message is quoted from the job, as it was written.
+			f.MessageAuthor, _ = j.Payload["author"].(string)
+			f.MessageBody, _ = j.Payload["body"].(string)
+			f.ToDesk = to == "desk"
+		}
+		return r.send(ctx, j, rm, event, to, f)
 	}
 	return fmt.Errorf("unknown job kind %q", j.Kind)
 }

@@ -85,6 +85,9 @@ const (
 	// and the RMA's reason says what the desk does about it.
 	AtSupplier       Event = "at_supplier"
 	BackFromSupplier Event = "back_from_supplier"
+	// MessagePosted: someone wrote on the RMA (Facts.MessageAuthor and
+	// MessageBody); it goes to the other side, with a link back.
+	MessagePosted Event = "message"
 
 	// PasswordReset is not about an RMA: the portal sends it to a user
 	// who asked to reset a password (Facts.ResetURL, Facts.ResetExpires).
@@ -112,6 +115,10 @@ type Facts struct {
 	PortalURL     string   // a link to the RMA's page on the portal
 	Desk          string   // the desk's name, for the signature; "rmadesk" when empty
 	Lang          string   // the recipient's language ("en", "nl"), used when Render gets none
+
+	MessageAuthor string // message: who wrote it
+	MessageBody   string // message: what was written, quoted whole
+	ToDesk        bool   // message: the desk is the recipient (the requester wrote)
 
 	ResetURL     string // password_reset: the link that lets the user choose a new password
 	ResetExpires string // password_reset: when the link stops working, as the recipient should read it

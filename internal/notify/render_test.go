@@ -35,6 +35,8 @@ func fullFacts() Facts {
 		Desk:          "Dexxon Returns",
 		ResetURL:      "https://rma.example.com/reset?token=abc123&u=7",
 		ResetExpires:  "2026-04-01",
+		MessageAuthor: "agent@desk.example",
+		MessageBody:   "The station has the unit " + script + " & tests it today.",
 	}
 }
 
@@ -59,6 +61,8 @@ func keyFacts(ev Event, f Facts, lang string) []string {
 		return []string{f.Number, f.Deadline, date(f.Due)}
 	case PasswordReset:
 		return []string{f.ResetURL, date(f.ResetExpires)}
+	case MessagePosted:
+		return []string{f.Number, f.MessageAuthor, f.MessageBody}
 	}
 	return []string{f.Number, stateText(lang, f.State)}
 }

@@ -194,8 +194,10 @@ type Message struct {
 	RMAID    int64
 	Author   string
 	FromDesk bool
+	Internal bool // an internal note of the desk, never shown to the requester (messages.go)
 	Body     string
 	Created  time.Time
+	Jobs     []Job // the email it causes: written with it, never loaded
 }
 
 // Event is one entry of an RMA's append-only history.

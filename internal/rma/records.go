@@ -129,27 +129,9 @@ func (s *Service) Document(ctx context.Context, actor Actor, rmaID, docID int64)
 	return d, nil
 }
 
-// AddMessage posts a message on an RMA.
+// AddMessage posts a message on an RMA (messages.go).
 func (s *Service) AddMessage(ctx context.Context, actor Actor, id int64, body string) (*Message, error) {
-	if err := required("body", body, 10000); err != nil {
-		return nil, err
-	}
-	r, err := s.Get(ctx, actor, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := authorize(actor, r, OpAddMessage); err != nil {
-		return nil, err
-	}
-	now := s.now().UTC()
-	m := &Message{RMAID: id, Author: actor.Name, FromDesk: actor.Role.IsDesk(), Body: body, Created: now}
-	// The store sets From and To to the RMA's state when it writes (see
-	// AddDocument).
-	ev := &Event{At: now, Actor: actor.Name, Action: string(OpAddMessage), Details: map[string]any{"from_desk": m.FromDesk}}
-	if err := s.store.AddMessage(ctx, m, ev); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return s.PostMessage(ctx, actor, id, MessageRequest{Body: body})
 }
 
 // Messages lists an RMA's messages.
@@ -157,7 +139,8 @@ func (s *Service) Messages(ctx context.Context, actor Actor, id int64) ([]Messag
 	if _, err := s.Get(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	return s.store.Messages(ctx, id)
+	msgs, err := s.store.Messages(ctx, id)
+	return visibleMessages(actor, msgs), err
 }
 
 // SerialStatus is what the desk knows of one unit.

@@ -289,7 +289,7 @@ func (s *Service) History(ctx context.Context, actor Actor, id int64) ([]Event, 
 		return nil, err
 	}
 	evs, err := s.store.Events(ctx, id)
-	return visibleTo(actor, evs), err // no supplier's name or money for a requester (supplier.go)
+	return withoutNotes(actor, visibleTo(actor, evs)), err // no supplier's name or money for a requester (supplier.go), no internal note (messages.go)
 }
 
 // Records are an RMA with everything recorded on it, as its page shows it.
@@ -312,13 +312,14 @@ func (s *Service) Records(ctx context.Context, actor Actor, id int64) (*Records,
 	if rec.Events, err = s.store.Events(ctx, id); err != nil {
 		return nil, err
 	}
-	rec.Events = visibleTo(actor, rec.Events)
+	rec.Events = withoutNotes(actor, visibleTo(actor, rec.Events))
 	if rec.Documents, err = s.store.Documents(ctx, id); err != nil {
 		return nil, err
 	}
 	if rec.Messages, err = s.store.Messages(ctx, id); err != nil {
 		return nil, err
 	}
+	rec.Messages = visibleMessages(actor, rec.Messages)
 	return rec, nil
 }
 

@@ -189,43 +189,7 @@ func (st *Store) Document(ctx context.Context, id int64) (*rma.Document, error) 
 	return &doc, nil
 }
 
-// AddMessage stores a message and its event in one transaction, and moves
-// the RMA's version on (see touchRMA).
-func (st *Store) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) error {
-	if m == nil {
-		return rma.Invalid("message", "missing")
-	}
-	created := orNow(m.Created)
-	id, err := st.attach(ctx, "add message", m.RMAID, created, ev, func(createdText any) Rows {
-		return Rows{Table: "messages", Cols: []string{"rma_id", "author", "from_desk", "body", "created"},
-			Values: [][]any{{m.RMAID, m.Author, m.FromDesk, m.Body, createdText}}, Returning: "id, rma_id"}
-	})
-	if err != nil {
-		return err
-	}
-	m.ID, m.Created = id, created.UTC()
-	return nil
-}
-
-// Messages lists an RMA's messages, oldest first.
-func (st *Store) Messages(ctx context.Context, rmaID int64) ([]rma.Message, error) {
-	var out []rma.Message
-	err := st.read(ctx, "messages", func(q Querier) error {
-		if err := mustExist(ctx, q, rmaID); err != nil {
-			return err
-		}
-		d := decoder{Where: fmt.Sprintf("rma %d messages", rmaID)}
-		var err error
-		out, err = collect(ctx, q, func(row scanner) (m rma.Message, err error) {
-			var created sql.NullString
-			err = row.Scan(&m.ID, &m.Author, &m.FromDesk, &m.Body, &created)
-			m.RMAID, m.Created = rmaID, d.Time("created", created)
-			return m, err
-		}, `SELECT id, author, from_desk, body, created FROM messages WHERE rma_id = $1 ORDER BY id`, rmaID)
-		return errors.Join(err, d.Err)
-	})
-	return out, err
-}
+// AddMessage and Messages are in messages.go.
 
 // LinesBySerial finds every line whose unit (as claimed or as received) or
 // whose replacement has serial, oldest RMA first. The match is exact: a

@@ -183,12 +183,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 		_, err = s.svc.StartEvaluation(ctx, p.Actor, id, v)
 	case rma.ActEvaluate:
 		var findings []rma.LineFinding
-		for _, no := range r.PostForm["line"] {
-			n, _ := strconv.Atoi(no)
-			findings = append(findings, rma.LineFinding{LineNo: n, Finding: rma.Finding(f("finding_" + no)),
-				Condition: f("condition_" + no), Notes: f("notes_" + no)})
+		if findings, err = evaluationFindings(r); err == nil { // evaluation.go: hours and the desk's rate
+			_, err = s.svc.Evaluate(ctx, p.Actor, id, v, findings)
 		}
-		_, err = s.svc.Evaluate(ctx, p.Actor, id, v, findings)
 	case rma.ActResolve:
 		s.resolve(w, r, p, id) // money.go: the prices, and a refused form shown again
 		return
@@ -226,15 +223,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 }
 
 func (s *Server) message(w http.ResponseWriter, r *http.Request, p *page) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		_, err = s.svc.AddMessage(r.Context(), p.Actor, id, r.PostFormValue("body"))
-	}
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/rmas/%d#messages", id), http.StatusSeeOther)
+	s.postMessage(w, r, p) // thread.go
 }
 
 // upload takes one or more files (multipart field "file", kind and line

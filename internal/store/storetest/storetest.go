@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"NextSequence", testNextSequence},
 		{"Documents", testDocuments},
 		{"Messages", testMessages},
+		{"Notes", testNotes}, // notes.go
 		{"LinesBySerial", testLinesBySerial},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Jobs", testJobs},

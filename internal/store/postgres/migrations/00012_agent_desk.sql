@@ -17,7 +17,12 @@ UPDATE rmas SET urgency = COALESCE(
 CREATE INDEX rmas_urgency ON rmas (urgency, id);
 CREATE INDEX rmas_state_urgency ON rmas (state, urgency, id);
 
+-- The desk's internal notes sit with the messages, marked: never shown to
+-- a requester, and never emailed.
+ALTER TABLE messages ADD COLUMN internal BOOLEAN NOT NULL DEFAULT FALSE;
+
 -- +goose Down
+ALTER TABLE messages DROP COLUMN internal;
 DROP INDEX rmas_state_urgency;
 DROP INDEX rmas_urgency;
 ALTER TABLE rmas DROP COLUMN urgency;
