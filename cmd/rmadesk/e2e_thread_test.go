@@ -1,0 +1,132 @@
+package main
+
+import (
+	"image/color"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestPortalMessageThread: in a real browser, a Pixfra distributor files an
+// RMA and writes to the desk; the desk's address gets it by email (the
+// in-process SMTP server), quoted, with the link back to the RMA. The agent
+// keeps an internal note and replies; the distributor's organisation gets
+// the reply by email, and neither its page nor any email shows the note.
+// Every page is audited with axe-core, at phone width, in English and Dutch.
+func TestPortalMessageThread(t *testing.T) {
+	chromium := chromiumPath()
+	if chromium == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
+		}
+		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the message thread's browser test")
+	}
+	mailbox := startMailbox(t)
+	const publicURL = "https://rma.thread.example"
+	t.Setenv("RMADESK_SMTP_HOST", mailbox.host)
+	t.Setenv("RMADESK_SMTP_PORT", strconv.Itoa(mailbox.port))
+	t.Setenv("RMADESK_SMTP_TLS", "none")
+	t.Setenv("RMADESK_SMTP_FROM", "returns@desk.thread.example")
+	t.Setenv("RMADESK_PUBLIC_URL", publicURL)
+	out := t.ArtifactDir()
+	dir := t.TempDir()
+	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	t.Cleanup(func() { _ = stop() })
+	photos := t.TempDir()
+	labelPhoto := writePNG(t, filepath.Join(photos, "label.png"), color.RGBA{R: 240, G: 240, B: 235, A: 255})
+	appearancePhoto := writePNG(t, filepath.Join(photos, "appearance.png"), color.RGBA{R: 40, G: 44, B: 52, A: 255})
+
+	b := startBrowser(t, chromium, out)
+	req := b.newTab("distributor", base)
+	req.signIn("pixfra@demo.example", demoPassword)
+	req.click("opening New RMA", `nav a[href="/rmas/new"]`)
+	if req.has("select#policy") {
+		req.do("choosing the Pixfra policy", chromedp.SetValue(chromedp.ID("policy"), "pixfra"))
+		req.click("going on with the Pixfra policy", `main form button[type=submit]`)
+	}
+	req.do("filling in the unit",
+		chromedp.SendKeys(chromedp.ID("category_1"), "thermal-camera"),
+		chromedp.SetValue(chromedp.ID("part_1"), "device"),
+		chromedp.SendKeys(chromedp.ID("model_1"), "Arc A435"),
+		chromedp.SendKeys(chromedp.ID("serial_1"), "PXF26TH0001"),
+		chromedp.SendKeys(chromedp.ID("part_number_1"), "1.0.01.08.43501"),
+		chromedp.SendKeys(chromedp.ID("fault_1"), "Image freezes after ten minutes."),
+		chromedp.SetValue(chromedp.ID("date_invoice_1"), time.Now().AddDate(-1, 0, 0).Format("2006-01-02")),
+		chromedp.Click(chromedp.CSS(`input[name="has_vendor_invoice_1"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="has_purchase_receipt_1"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="has_shipping_document_1"]`)),
+		chromedp.SetUploadFiles(chromedp.ID("doc_label_photo_1"), []string{labelPhoto}),
+		chromedp.SetUploadFiles(chromedp.ID("doc_appearance_photo_1"), []string{appearancePhoto}),
+	)
+	rmaPath := req.click("submitting the RMA", `#new-rma button.primary`)
+	if !regexp.MustCompile(`^/rmas/\d+$`).MatchString(rmaPath) {
+		t.Fatalf("submitting led to %s, not an RMA page: %s", rmaPath, req.text("main"))
+	}
+	link := publicURL + rmaPath
+
+	// 1. The distributor writes; the desk's address gets it.
+	const question = "Is the repair station open between Christmas and New Year?"
+	req.do("writing to the desk", chromedp.SendKeys(chromedp.ID("msg"), question))
+	req.click("sending the message", `.thread-form button[value=message]`)
+	if got := req.text("p.flash"); !strings.Contains(got, "the desk gets it by email") {
+		t.Errorf("after sending, the page says %q", got)
+	}
+	toDesk := mailbox.waitFor(t, "desk@demo.example", 20*time.Second, "New message on")[0]
+	for _, want := range []string{question, link, "The requester wrote"} {
+		if !strings.Contains(toDesk.Text, want) {
+			t.Errorf("the desk's email lacks %q:\n%s", want, toDesk.Text)
+		}
+	}
+
+	// 2. The agent reads it, keeps a note, and replies.
+	agent := b.newTab("agent", base)
+	agent.signIn("agent@demo.example", demoPassword)
+	agent.open(rmaPath)
+	if got := agent.text("#messages + ul"); !strings.Contains(got, question) {
+		t.Fatalf("the desk's page lacks the question:\n%s", got)
+	}
+	const note = "Station closes 24 Dec; do not promise a date before 5 Jan."
+	agent.do("writing an internal note", chromedp.SendKeys(chromedp.ID("msg"), note))
+	agent.click("saving the internal note", `.thread-form button[value=note]`)
+	if got := agent.text("#messages + ul li.internal"); !strings.Contains(got, "Internal note") || !strings.Contains(got, note) {
+		t.Fatalf("the note on the desk's page: %q", got)
+	}
+	const reply = "The station is closed from 24 December; we will send your unit on after New Year."
+	agent.do("writing the reply", chromedp.SendKeys(chromedp.ID("msg"), reply))
+	agent.click("sending the reply", `.thread-form button[value=message]`)
+	agent.check("RMA with a message, an internal note and a reply")
+	toRequester := mailbox.waitFor(t, "pixfra@demo.example", 20*time.Second, "New message on")[0]
+	for _, want := range []string{reply, link, "The desk wrote to you"} {
+		if !strings.Contains(toRequester.Text, want) {
+			t.Errorf("the distributor's email lacks %q:\n%s", want, toRequester.Text)
+		}
+	}
+
+	// 3. The distributor reads the reply, never the note.
+	req.open(rmaPath)
+	thread := req.text("#messages + ul")
+	if !strings.Contains(thread, reply) || strings.Contains(thread, "Station closes") || strings.Contains(req.text("main"), "Internal note") {
+		t.Fatalf("the distributor's thread:\n%s", thread)
+	}
+	req.check("my RMA with the desk's reply")
+	req.open("/lang/nl?next=" + rmaPath)
+	req.open(rmaPath)
+	req.check("my RMA with the desk's reply, in Dutch")
+	agent.open("/lang/nl?next=" + rmaPath)
+	agent.open(rmaPath)
+	agent.check("RMA with a message, an internal note and a reply, in Dutch")
+	for _, m := range mailbox.messages() {
+		if strings.Contains(m.Text, "Station closes") {
+			t.Errorf("an email to %v quotes the internal note: %q", m.To, m.Subject)
+		}
+	}
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
