@@ -238,3 +238,51 @@ func TestOneMoreInformationEmail(t *testing.T) {
 		t.Errorf("%d 'More information needed' emails, want 1 (sent: %d)", n, len(p.outbox.Sent()))
 	}
 }
+
+// TestRequesterTextsComplete: every key the requester's templates build
+// from data (a resolution the seeds offer, a verdict, a route, a state, a
+// document, a part, a date) is in English and in Dutch; a key the
+// catalogue lacks would show as [key] on the page.
+func TestRequesterTextsComplete(t *testing.T) {
+	p := newPortal(t)
+	var keys []string
+	for _, id := range p.svc.Policies().IDs() {
+		pol := p.svc.Policies().Latest(id)
+		for _, r := range pol.Resolutions {
+			for _, o := range r.Offer {
+				keys = append(keys, "req.choice."+o)
+			}
+		}
+		for _, part := range pol.Parts() {
+			keys = append(keys, "req.part."+part)
+		}
+	}
+	for _, v := range []string{"accept", "needs_info", "review", "reject"} {
+		keys = append(keys, "plain.verdict."+v)
+	}
+	for _, r := range []string{"doa", "warranty", "withdrawal", "chargeable"} {
+		keys = append(keys, "plain.route."+r)
+	}
+	for _, st := range rma.States {
+		keys = append(keys, "st.todo."+string(st))
+	}
+	for _, s := range lifeSteps {
+		keys = append(keys, "st.step."+s.Key)
+	}
+	for _, s := range offPath {
+		keys = append(keys, "st.step."+string(s))
+	}
+	for _, d := range formDates {
+		keys = append(keys, "req.date."+d, "plain.date."+d)
+	}
+	for _, d := range []string{"purchase_receipt", "vendor_invoice", "shipping_document", "proforma_invoice", "label_photo", "appearance_photo", "package_photos", "shipment_slip", "defect_media"} {
+		keys = append(keys, "req.doc."+d)
+	}
+	for _, lang := range []string{"en", "nl"} {
+		for _, k := range keys {
+			if _, ok := catalogue[lang][k]; !ok {
+				t.Errorf("%s lacks %q", lang, k)
+			}
+		}
+	}
+}
