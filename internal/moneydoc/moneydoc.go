@@ -23,6 +23,7 @@ type words struct {
 	line, description, quantity, unitPrice, amount              string
 	totalCredited, totalCharged, hours, wholeRMA                string
 	noVAT, settleCredit, settleInvoice, continued, pageOf       string
+	atLastPrice                                                 string
 	kinds                                                       map[string]string
 }
 
@@ -31,6 +32,7 @@ var english = words{
 	line: "Line", description: "Description", quantity: "Quantity", unitPrice: "Unit price", amount: "Amount",
 	totalCredited: "Total credited", totalCharged: "Total due", hours: "h", wholeRMA: "all",
 	noVAT:         "No VAT is charged on this document.",
+	atLastPrice:   "at the last invoiced price",
 	settleCredit:  "The amount above is credited to you; it is settled against your next invoice or paid to your account.",
 	settleInvoice: "Please pay the amount above within 14 days, quoting the invoice number.",
 	continued:     "continued", pageOf: "Page {page} of {pages}",
@@ -44,6 +46,7 @@ var dutch = words{
 	line: "Regel", description: "Omschrijving", quantity: "Aantal", unitPrice: "Prijs per stuk", amount: "Bedrag",
 	totalCredited: "Totaal gecrediteerd", totalCharged: "Totaal te betalen", hours: "u", wholeRMA: "alle",
 	noVAT:         "Op dit document wordt geen btw berekend.",
+	atLastPrice:   "tegen de laatst gefactureerde prijs",
 	settleCredit:  "Het bedrag hierboven wordt u gecrediteerd; het wordt verrekend met uw volgende factuur of op uw rekening gestort.",
 	settleInvoice: "Betaal het bedrag hierboven binnen 14 dagen, onder vermelding van het factuurnummer.",
 	continued:     "vervolg", pageOf: "Pagina {page} van {pages}",
@@ -167,7 +170,10 @@ func Render(ctx context.Context, orgs Orgs, p *policy.Policy, r *rma.RMA, d *rma
 				}
 			}
 		}
-		if ch.Description != "" {
+		switch {
+		case ch.Basis == "last_invoiced_price":
+			desc += "\n" + w.atLastPrice // the domain's description is English
+		case ch.Description != "":
 			desc += "\n" + ch.Description
 		}
 		it.Description = desc

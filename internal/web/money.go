@@ -33,12 +33,24 @@ type moneyView struct {
 	// outcome credits or refunds.
 	DefaultOutcome rma.Outcome
 	AskPrice       bool
+	Replaceable    bool // replaced is allowed: the replacement units are asked in the open
 	Prices         []linePrice
 	Balances       []rma.Balance
 	CreditNote     bool // there is one to download
 	Invoice        bool
 	Fees           []feeOption // what the desk may charge now
 	CanCharge      bool
+	// Returns say, per evaluated line, who pays for sending it back, as
+	// the policy's outbound shipping rules say after the finding
+	// (Dexxon: a unit without fault goes back at the partner's cost).
+	Returns []returnInfo
+}
+
+type returnInfo struct {
+	Line   int
+	PaidBy string // requester or vendor
+	Text   string
+	Clause string
 }
 
 type linePrice struct {
@@ -66,6 +78,7 @@ func (s *Server) moneyView(p *page, r *rma.RMA, pol *policy.Policy, allowed []rm
 		m.DefaultOutcome = allowed[0]
 	}
 	m.AskPrice = slices.ContainsFunc(allowed, rma.CreditsOrRefunds)
+	m.Replaceable = slices.Contains(allowed, rma.Replaced)
 	for _, l := range r.Lines {
 		lp := linePrice{No: l.No, Product: strings.TrimSpace(l.Claim.Product.Category + " " + l.Claim.Product.Model), Currency: "EUR"}
 		if l.LastInvoicedPrice.Cents > 0 {
@@ -73,6 +86,20 @@ func (s *Server) moneyView(p *page, r *rma.RMA, pol *policy.Policy, allowed []rm
 			lp.Currency = l.LastInvoicedPrice.Currency
 		}
 		m.Prices = append(m.Prices, lp)
+	}
+	if pol != nil {
+		for i := range r.Lines {
+			l := &r.Lines[i]
+			if l.Finding == "" {
+				continue
+			}
+			payer, rule := pol.ShippingPayer("outbound", r.Route, r.ChargeFinding(l))
+			if rule == nil || (payer != policy.PayerRequester && payer != policy.PayerVendor) {
+				continue
+			}
+			text, _ := pol.Say(p.lang, rule.Key, rule.Text)
+			m.Returns = append(m.Returns, returnInfo{Line: l.No, PaidBy: payer.String(), Text: text, Clause: rule.Clause})
+		}
 	}
 	m.CanCharge = rma.Can(p.Actor.Role, rma.OpAddCharge) && r.State != rma.Closed && pol != nil
 	if m.CanCharge {

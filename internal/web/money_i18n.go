@@ -6,6 +6,10 @@ package web
 var moneyTexts = map[string]map[string]string{
 	"en": {
 		"money.title":                     "Money",
+		"money.replacement_units":         "Replacement units (only when replacing)",
+		"money.at_last_price":             "at the last invoiced price",
+		"money.return_paid_by.requester":  "Sending unit %d back is at the requester's cost.",
+		"money.return_paid_by.vendor":     "Sending unit %d back is at the desk's cost.",
 		"money.choose":                    "Choose how it ends…",
 		"money.choose_outcome":            "choose how the RMA ends",
 		"money.outcome_hint":              "The first group is what the policy allows for these findings; the others need a written reason.",
@@ -52,6 +56,10 @@ var moneyTexts = map[string]map[string]string{
 	},
 	"nl": {
 		"money.title":                     "Geld",
+		"money.replacement_units":         "Vervangende eenheden (alleen bij vervangen)",
+		"money.at_last_price":             "tegen de laatst gefactureerde prijs",
+		"money.return_paid_by.requester":  "Het terugsturen van eenheid %d is voor rekening van de aanvrager.",
+		"money.return_paid_by.vendor":     "Het terugsturen van eenheid %d is voor rekening van de desk.",
 		"money.choose":                    "Kies hoe het afloopt…",
 		"money.choose_outcome":            "kies hoe de RMA afloopt",
 		"money.outcome_hint":              "De eerste groep is wat het beleid bij deze bevindingen toestaat; de andere vragen een schriftelijke reden.",
