@@ -116,3 +116,16 @@ func evaluationFindings(r *http.Request) ([]rma.LineFinding, error) {
 	}
 	return out, nil
 }
+
+// benchFacts is a line with what its template needs: the page's language,
+// and whether the reader is the desk (the hours are the desk's business).
+type benchFacts struct {
+	translator
+	Line rma.Line
+	Desk bool
+}
+
+// BenchFacts is line l's bench record for the RMA page.
+func (p *page) BenchFacts(l rma.Line) benchFacts {
+	return benchFacts{translator: p.translator, Line: l, Desk: p.IsDesk}
+}

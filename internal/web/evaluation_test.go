@@ -75,6 +75,10 @@ func TestEvaluationHours(t *testing.T) {
 		t.Fatalf("evaluated: %+v %+v", l, got.Charges)
 	}
 
+	if _, body := p.do(agent, "GET", path, nil, ""); !strings.Contains(body, "Hours spent: 1.5") {
+		t.Errorf("the RMA page does not give the hours spent")
+	}
+
 	mc := authorizedFor(t, p, "minicart", "MCT-0100", miniCartDates, policy.PackagePhotos, policy.DefectMedia)
 	mc, err = p.svc.Receive(ctx, tech, mc.Number, 0, 0, []rma.ReceivedLine{{LineNo: 1, MissingAccessories: []rma.Accessory{{Name: "charger"}}, IntakeCondition: "used"}})
 	if err != nil {

@@ -120,6 +120,13 @@ func TestReceivingLoop(t *testing.T) {
 		}
 	}
 
+	// The requester reads what was missing and how it arrived on the RMA page.
+	dist := p.signIn("rma@dist.example")
+	_, body = p.do(dist, "GET", fmt.Sprintf("/rmas/%d", r.ID), nil, "")
+	if !strings.Contains(body, "Missing on arrival: charger") || !strings.Contains(body, "State on arrival: damaged in transit") {
+		t.Errorf("the requester's RMA page does not say what was missing and how it arrived:\n%s", body)
+	}
+
 	// The same parcel scanned again, then a mistyped and an unknown number.
 	_, body = p.do(agent, "GET", "/receiving?number="+url.QueryEscape(r.Number), nil, "")
 	if !strings.Contains(body, r.Number+" was already received, on 2026-03-02") || !strings.Contains(body, fmt.Sprintf(`<a href="/rmas/%d">Open %s</a>`, r.ID, r.Number)) ||
