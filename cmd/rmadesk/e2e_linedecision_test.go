@@ -63,7 +63,8 @@ func TestPortalPixfraTwoUnits(t *testing.T) {
 		)
 	}
 	unit("1", good, time.Now().AddDate(-1, 0, 0).Format("2006-01-02"), "No thermal image after power-on.")
-	req.click("adding a second unit", `button[name="add_line"]`)
+	// The form's spare unit opens in place (no round trip).
+	req.do("adding a second unit", chromedp.Click(chromedp.CSS("details.unit-spare summary")), chromedp.WaitVisible(chromedp.ID("model_2")))
 	unit("2", old, time.Now().AddDate(-5, 0, 0).Format("2006-01-02"), "Lens cracked.")
 	for _, n := range []string{"1", "2"} {
 		req.do("choosing the photos of unit "+n,
