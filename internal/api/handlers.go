@@ -396,8 +396,12 @@ func (s *Server) transitionHandlers() []transitionHandler {
 		{rma.ActRefer, withBody(func(c ctx, a rma.Actor, id int64, v int, b *ReferBody) (*rma.RMA, error) {
 			return svc.Refer(c, a, id, v, b.Contact, b.Reason)
 		})},
-		{rma.ActCreditWithoutReturn, withBody(func(c ctx, a rma.Actor, id int64, v int, b *NoteBody) (*rma.RMA, error) {
-			return svc.CreditWithoutReturn(c, a, id, v, b.Note)
+		{rma.ActCreditWithoutReturn, withBody(func(c ctx, a rma.Actor, id int64, v int, b *CreditBody) (*rma.RMA, error) {
+			prices, err := b.prices() // money.go
+			if err != nil {
+				return nil, err
+			}
+			return svc.CreditWithoutReturn(c, a, id, v, b.Note, prices...)
 		})},
 		{rma.ActResolveRemotely, withBody(func(c ctx, a rma.Actor, id int64, v int, b *NoteBody) (*rma.RMA, error) {
 			return svc.ResolveRemotely(c, a, id, v, b.Note)

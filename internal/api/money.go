@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"mime"
 	"net/http"
 
@@ -49,4 +50,36 @@ func (s *Server) moneyDocument(kind string) func(w http.ResponseWriter, r *http.
 		_, _ = w.Write(pdf)
 		return nil
 	}
+}
+
+// CreditBody is POST .../credit_without_return: a note, and the lines'
+// last invoiced prices where the RMA has none on file (or a better one).
+type CreditBody struct {
+	Note   string      `json:"note,omitempty"`
+	Prices []PriceBody `json:"prices,omitempty"`
+}
+
+// PriceBody is one line's last invoiced price.
+type PriceBody struct {
+	Line              int        `json:"line"`
+	LastInvoicedPrice *MoneyJSON `json:"last_invoiced_price"`
+}
+
+func (b *CreditBody) prices() ([]rma.LinePrice, error) { return linePrices(b.Prices) }
+
+// linePrices reads prices[i] as the desk's entries.
+func linePrices(in []PriceBody) ([]rma.LinePrice, error) {
+	var out []rma.LinePrice
+	for i, p := range in {
+		field := fmt.Sprintf("prices[%d].last_invoiced_price", i)
+		if p.LastInvoicedPrice == nil {
+			return nil, rma.Invalid(field, "required")
+		}
+		m, err := parseMoney(field, p.LastInvoicedPrice)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rma.LinePrice{LineNo: p.Line, Price: m})
+	}
+	return out, nil
 }

@@ -138,6 +138,22 @@ func moneyDocuments(t *testing.T, h *harness) {
 	if r := h.do("GET", fmt.Sprintf("/api/v1/rmas/%d/credit-note", wsID), h.keys["webstore4"], nil); r.status != http.StatusConflict {
 		t.Fatalf("a credit note of an RMA without credits: %d %s", r.status, r.body)
 	}
+
+	// Dexxon's destruction with a credit takes the prices too: two units
+	// at 10.00 without a price on file, then the second credit note.
+	sub = dexxonSubmission(2, "0")
+	delete(sub["lines"].([]any)[0].(map[string]any), "last_invoiced_price")
+	dID := id(h.submit(h.keys["dexxon"], sub))
+	bad := h.do("POST", fmt.Sprintf("/api/v1/rmas/%d/credit_without_return", dID), h.keys["agent"], map[string]any{"note": "destroy"}, "If-Match", h.etag(dID))
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(string(bad.body), `"lines[0].last_invoiced_price`) {
+		t.Fatalf("destruction with a credit and no price: %d %s", bad.status, bad.body)
+	}
+	r = h.act(h.keys["agent"], dID, "credit_without_return", map[string]any{"note": "destroy",
+		"prices": []any{map[string]any{"line": 1, "last_invoiced_price": eur("10.00")}}})
+	expectBalance(t, r, "-20.00 EUR")
+	if cn := h.do("GET", fmt.Sprintf("/api/v1/rmas/%d/credit-note", dID), h.keys["dexxon"], nil); cn.status != http.StatusOK || cn.header.Get("X-Document-Number") != "CN-2026-00002" {
+		t.Fatalf("the destruction's credit note: %d %s", cn.status, cn.header.Get("X-Document-Number"))
+	}
 }
 
 // pdfText is a PDF's text as pdftotext reads it, in reading order.

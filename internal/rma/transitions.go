@@ -400,13 +400,17 @@ func (s *Service) Refer(ctx context.Context, actor Actor, id int64, ifVersion in
 }
 
 // CreditWithoutReturn authorises destruction and credits each line at its
-// last invoiced price (Dexxon's first option).
-func (s *Service) CreditWithoutReturn(ctx context.Context, actor Actor, id int64, ifVersion int, note string) (*RMA, error) {
+// last invoiced price (Dexxon's first option); prices are the lines'
+// prices as the desk enters them, replacing those on file (money.go).
+func (s *Service) CreditWithoutReturn(ctx context.Context, actor Actor, id int64, ifVersion int, note string, prices ...LinePrice) (*RMA, error) {
 	if err := optional("note", note, 2000); err != nil {
 		return nil, err
 	}
 	return s.transition(ctx, actor, id, ifVersion, ActCreditWithoutReturn, func(c *change) error {
 		if err := offered(c.p, c.r, "destroy_and_credit"); err != nil {
+			return err
+		}
+		if err := c.setPrices(prices); err != nil {
 			return err
 		}
 		if err := c.creditLines("credit", "destruction authorised: credit at the last invoiced price"); err != nil {

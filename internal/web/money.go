@@ -171,6 +171,33 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, p *page, id int
 	s.afterMoneyForm(w, r, p, id, err)
 }
 
+// formPrices reads the price inputs of the lines (price_N, currency_N)
+// that were filled in.
+func formPrices(r *http.Request) ([]rma.LinePrice, error) {
+	var out []rma.LinePrice
+	for _, no := range r.PostForm["line"] {
+		n, _ := strconv.Atoi(no)
+		if amount := strings.TrimSpace(r.PostFormValue("price_" + no)); amount != "" {
+			m, err := parseMoneyInput(fmt.Sprintf("prices[%d].last_invoiced_price", len(out)), amount, r.PostFormValue("currency_"+no))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rma.LinePrice{LineNo: n, Price: m})
+		}
+	}
+	return out, nil
+}
+
+// creditWithoutReturn authorises destruction with a credit (Dexxon) at
+// the prices entered in its form.
+func (s *Server) creditWithoutReturn(w http.ResponseWriter, r *http.Request, p *page, id int64) {
+	prices, err := formPrices(r)
+	if err == nil {
+		_, err = s.svc.CreditWithoutReturn(r.Context(), p.Actor, id, formVersion(r), r.PostFormValue("note"), prices...)
+	}
+	s.afterMoneyForm(w, r, p, id, err)
+}
+
 // addCharge records a fee of the policy on a line: hours (or units) at
 // the policy's rate, or at the price the desk types where the policy
 // leaves it to the desk.

@@ -170,7 +170,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 	case rma.ActRefer:
 		_, err = s.svc.Refer(ctx, p.Actor, id, v, f("contact"), f("reason"))
 	case rma.ActCreditWithoutReturn:
-		_, err = s.svc.CreditWithoutReturn(ctx, p.Actor, id, v, f("note"))
+		s.creditWithoutReturn(w, r, p, id) // money.go: with the prices entered
+		return
 	case rma.ActResolveRemotely:
 		_, err = s.svc.ResolveRemotely(ctx, p.Actor, id, v, f("note"))
 	case rma.ActExpire:
