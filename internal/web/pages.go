@@ -90,6 +90,11 @@ type detailData struct {
 	Suppliers []rma.Supplier
 	Batches   []rma.SupplierRMA
 
+	// The step the engine suggests (first of Actions), and the desk's
+	// destructive steps, set apart and confirmed (steps.go).
+	Suggested rma.Action
+	Danger    []rma.Action
+
 	Money *moneyView // prices, balance, documents and charges (money.go)
 }
 
@@ -130,6 +135,7 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 			d.Grades = pol.Replacement.Grades
 		}
 	}
+	d.Suggested, d.Actions, d.Danger = arrangeSteps(d.Policy, got, p.IsDesk, d.Actions, d.Today) // steps.go
 	if slices.Contains(d.Actions, rma.ActAuthorize) {
 		d.Locations, d.PolicyLocation = s.authorizeLocations(r, p, got)
 	}
@@ -156,6 +162,10 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	ctx, v, f := r.Context(), formVersion(r), r.PostFormValue
+	if a := rma.Action(r.PathValue("action")); p.IsDesk && rma.Destructive(a) && f("confirm") != "1" {
+		s.confirmStep(w, r, p, id, a) // steps.go: asked once more, on a page of its own
+		return
+	}
 	switch rma.Action(r.PathValue("action")) {
 	case rma.ActRequestInfo:
 		_, err = s.svc.RequestInfo(ctx, p.Actor, id, v, f("reason"))
