@@ -74,9 +74,11 @@ func supplierRMA(t *testing.T, base string, keys map[string]string) {
 		return r
 	}
 	number := act(keys["AGENT_KEY"], "authorize", `{"resolution": "repair"}`)["number"].(string)
-	must(http.StatusOK, "POST", "/api/v1/receiving", keys["TECH_KEY"], `{"number": "`+number+`"}`)
+	// The bench's fields too (the state on arrival, fractional hours), so
+	// that they move between the databases unchanged.
+	must(http.StatusOK, "POST", "/api/v1/receiving", keys["TECH_KEY"], `{"number": "`+number+`", "lines": [{"line": 1, "intake_condition": "used", "intake_notes": "no box"}]}`)
 	act(keys["TECH_KEY"], "start_evaluation", "")
-	act(keys["TECH_KEY"], "evaluate", `{"lines": [{"line": 1, "finding": "defect_confirmed"}]}`)
+	act(keys["TECH_KEY"], "evaluate", `{"lines": [{"line": 1, "finding": "defect_confirmed", "hours": 0.75}]}`)
 	sups, _ := must(http.StatusOK, "GET", "/api/v1/suppliers", keys["AGENT_KEY"], "")
 	sup := int64(sups["suppliers"].([]any)[0].(map[string]any)["id"].(float64))
 	sr, h := must(http.StatusCreated, "POST", "/api/v1/supplier-rmas", keys["AGENT_KEY"], fmt.Sprintf(`{"supplier": %d, "lines": [{"rma": %s, "line": 1}]}`, sup, path[len("/api/v1/rmas/"):]))
