@@ -230,6 +230,17 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 		msg = notify.NewMessage(msg.ID, to, notify.Event(event), f, lang)
 		msg.Attachments = []notify.Attachment{{Name: rm.Number + ".pdf", ContentType: "application/pdf", Data: pdf}}
 	}
+	if event == rma.NoteResolved {
+		// The credit note and the invoice go with the news (moneydocs.go).
+		docs, err := r.moneyDocuments(ctx, rm, lang, &f)
+		if err != nil {
+			return err
+		}
+		if len(docs) > 0 {
+			msg = notify.NewMessage(msg.ID, to, notify.Event(event), f, lang)
+			msg.Attachments = docs
+		}
+	}
 	return r.sender.Send(ctx, msg)
 }
 

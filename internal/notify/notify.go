@@ -112,9 +112,12 @@ type Facts struct {
 	Instructions  []string // what the requester must do (authorized): the policy's instructions for the route
 	ReturnAddress []string // where the parcel goes (authorized): the service location's name and full address, lines
 	LabelAttached bool     // the return label PDF is attached to the message
-	PortalURL     string   // a link to the RMA's page on the portal
-	Desk          string   // the desk's name, for the signature; "rmadesk" when empty
-	Lang          string   // the recipient's language ("en", "nl"), used when Render gets none
+	// MoneyDocuments are the credit note and invoice attached (resolved):
+	// what each is, its number and its total, in the recipient's words.
+	MoneyDocuments []MoneyDocument
+	PortalURL      string // a link to the RMA's page on the portal
+	Desk           string // the desk's name, for the signature; "rmadesk" when empty
+	Lang           string // the recipient's language ("en", "nl"), used when Render gets none
 
 	MessageAuthor string // message: who wrote it
 	MessageBody   string // message: what was written, quoted whole
@@ -129,4 +132,11 @@ type Facts struct {
 func Compose(ev Event, f Facts) (subject, text string) {
 	subject, text, _ = Render(ev, f, "en")
 	return subject, text
+}
+
+// MoneyDocument is a credit note or invoice attached to a message.
+type MoneyDocument struct {
+	Invoice bool   // false: a credit note
+	Number  string // CN-2026-00001
+	Total   string // "121.00 EUR", written for the recipient's language
 }
