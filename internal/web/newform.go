@@ -56,6 +56,7 @@ type formDoc struct {
 	ToDecide bool     // needed to decide (at filing, or for DOA)
 	Parcel   bool     // goes in the parcel
 	Evidence []string // the dates it proves
+	Or       []string // documents any one of which will do as well as this one
 	Notes    []Said   // the policy's notes on it, in the page's language where the pack has them
 }
 
@@ -138,15 +139,26 @@ func (d *newData) shape(p *page) {
 		d.Dates = append(d.Dates, fd)
 	}
 	toDecide := map[policy.Document]bool{}
+	or := map[policy.Document][]string{}
+	alternatives := func(r policy.Requirement) {
+		for _, doc := range r.AnyOf {
+			for _, other := range r.AnyOf {
+				if other != doc && !slices.Contains(or[doc], other.String()) {
+					or[doc] = append(or[doc], other.String())
+				}
+			}
+		}
+	}
 	if pol.DOA != nil {
 		for _, r := range pol.DOA.Documents {
+			alternatives(r.Requirement)
 			for _, doc := range r.AnyOf {
 				toDecide[doc] = true
 			}
 		}
 	}
 	for _, doc := range pol.ClaimDocuments() {
-		fd := formDoc{Name: doc.String(), ToDecide: toDecide[doc]}
+		fd := formDoc{Name: doc.String(), ToDecide: toDecide[doc], Or: or[doc]}
 		for _, fdate := range d.Dates {
 			if fdate.Evidence == fd.Name {
 				fd.Evidence = append(fd.Evidence, fdate.Name)
@@ -156,6 +168,8 @@ func (d *newData) shape(p *page) {
 			switch r.Stage {
 			case policy.AtFiling:
 				fd.ToDecide = true
+				alternatives(r.Requirement)
+				fd.Or = or[doc]
 			default:
 				fd.Parcel = true
 			}
