@@ -57,7 +57,7 @@ var Tables = []Table{
 	{Name: "users", Key: []string{"id"}, Bools: []string{"disabled"}, Identity: true},
 	{Name: "api_keys", Key: []string{"id"}, Identity: true},
 	{Name: "service_locations", Key: []string{"id"}, Bools: []string{"active"}, Identity: true},
-	{Name: "rmas", Key: []string{"id"}, Bools: []string{"no_substitute"}, Identity: true},
+	{Name: "rmas", Key: []string{"id"}, Bools: []string{"no_substitute", "unread"}, Identity: true},
 	{Name: "rma_lines", Key: []string{"id"}, Bools: []string{"serial_mismatch", "part_mismatch", "rejected"}, Identity: true},
 	{Name: "rma_numbers", Key: []string{"id"}, Bools: []string{"is_current"}, Identity: true},
 	{Name: "deadlines", Key: []string{"id"}, Identity: true},

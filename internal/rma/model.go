@@ -91,6 +91,13 @@ type RMA struct {
 	Created       time.Time
 	Updated       time.Time
 
+	// AssigneeID is the desk's user who holds the RMA (0: nobody), and
+	// Unread says the requester wrote since the desk last opened it. Both
+	// are read with the RMA and written only by their own steps
+	// (assign.go), never by a save of the RMA.
+	AssigneeID int64
+	Unread     bool
+
 	// Supplier is every time a line went to a supplier, oldest first: read
 	// with the RMA, written only by the supplier RMA's steps (supplier.go).
 	Supplier []SupplierLine

@@ -134,6 +134,7 @@ type ListFilter struct {
 	Cursor   string        // from the previous page
 	Limit    int           // 1..200; 0 means 50
 	Order    ListOrder     // "": newest first (queue.go)
+	Assignee int64         // only the RMAs this desk user holds (assign.go)
 }
 
 // SerialHit is a line found by serial, with its RMA.

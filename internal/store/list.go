@@ -155,6 +155,9 @@ func listQuery(f rma.ListFilter, walk string) (query string, args []any, limit i
 	if f.PolicyID != "" {
 		where = append(where, "r.policy_id = "+text(f.PolicyID))
 	}
+	if f.Assignee != 0 {
+		where = append(where, "r.assignee_id = "+arg(f.Assignee))
+	}
 	if f.Overdue {
 		if f.Today.IsZero() {
 			return "", nil, 0, rma.Invalid("today", "required with overdue")

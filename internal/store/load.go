@@ -43,19 +43,21 @@ func loadRMA(ctx context.Context, q Querier, id int64) (*rma.RMA, error) {
 
 const rmaColumns = `r.id, r.number, r.number_expires, r.org_id, r.reference, r.policy_id, r.policy_version,
 	r.kind, r.state, r.verdict, r.route, r.resolution, r.outcome, r.reason, r.referred_to, r.location,
-	r.no_substitute, r.reported, r.version, r.created, r.updated, r.preference, r.ship_to`
+	r.no_substitute, r.reported, r.version, r.created, r.updated, r.preference, r.ship_to, r.assignee_id, r.unread`
 
 type scanner interface{ Scan(...any) error }
 
 func scanRMA(row scanner) (r rma.RMA, err error) {
 	var number, expires, reported, created, updated, shipTo sql.NullString
 	var kind, state, verdict, route, outcome string
+	var assignee sql.NullInt64
 	err = row.Scan(&r.ID, &number, &expires, &r.OrgID, &r.Reference, &r.PolicyID, &r.PolicyVersion,
 		&kind, &state, &verdict, &route, &r.Resolution, &outcome, &r.Reason, &r.ReferredTo, &r.Location,
-		&r.NoSubstitute, &reported, &r.Version, &created, &updated, &r.Preference, &shipTo)
+		&r.NoSubstitute, &reported, &r.Version, &created, &updated, &r.Preference, &shipTo, &assignee, &r.Unread)
 	if err != nil {
 		return r, err
 	}
+	r.AssigneeID = assignee.Int64
 	d := decoder{Where: fmt.Sprintf("rma %d", r.ID)}
 	r.Number = number.String
 	r.NumberExpires = d.Date("number_expires", expires)

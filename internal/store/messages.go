@@ -44,6 +44,13 @@ func (st *Store) AddMessage(ctx context.Context, m *rma.Message, ev *rma.Event) 
 		if len(jobs) > 0 {
 			sets = append(sets, Rows{Table: "jobs", Cols: jobCols, Values: jobRows(m.RMAID, jobs)})
 		}
+		// The desk's unread marker: set by the requester's message,
+		// cleared by the desk's reply (a note leaves it as it is).
+		if !m.Internal {
+			if _, err := q.ExecContext(ctx, `UPDATE rmas SET unread = $1 WHERE id = $2`, !m.FromDesk, m.RMAID); err != nil {
+				return err
+			}
+		}
 		return st.appendEvents(ctx, q, m.RMAID, evw, sets, func(set int, recordID int64, _ int) {
 			if set == 0 {
 				id = recordID

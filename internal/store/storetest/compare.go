@@ -70,7 +70,9 @@ func diffValue(path string, w, g reflect.Value, out *[]string) {
 // is the change's outbox (the job suite checks the jobs themselves).
 // RMA.Supplier is the other way round: read with the RMA, written only by
 // a supplier RMA's steps (the supplier suite, suppliers.go, checks it).
-var writeOnly = map[string]bool{"RMA.Jobs": true, "RMA.Supplier": true}
+// RMA.AssigneeID and RMA.Unread too: written only by assigning and by
+// messages (the assign suite, assign.go, checks them).
+var writeOnly = map[string]bool{"RMA.Jobs": true, "RMA.Supplier": true, "RMA.AssigneeID": true, "RMA.Unread": true}
 
 // zeroFields lists the fields of v that are zero in every element they
 // occur in. The round-trip fixture must have none: then a field added to

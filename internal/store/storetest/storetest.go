@@ -50,7 +50,8 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"NextSequence", testNextSequence},
 		{"Documents", testDocuments},
 		{"Messages", testMessages},
-		{"Notes", testNotes}, // notes.go
+		{"Notes", testNotes},   // notes.go
+		{"Assign", testAssign}, // assign.go
 		{"LinesBySerial", testLinesBySerial},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Jobs", testJobs},

@@ -21,7 +21,20 @@ CREATE INDEX rmas_state_urgency ON rmas (state, urgency, id);
 -- a requester, and never emailed.
 ALTER TABLE messages ADD COLUMN internal BOOLEAN NOT NULL DEFAULT FALSE;
 
+-- Who on the desk holds an RMA (NULL: nobody yet), and whether the
+-- requester wrote since the desk last opened it. Neither is part of the
+-- RMA's own save: assigning has its own write and event, and the marker
+-- is set by the requester's message and cleared by the desk's reading.
+-- (No REFERENCES here: SQLite cannot drop a column a foreign key names, so
+-- the Down step could not run; the desk checks the user when it assigns.)
+ALTER TABLE rmas ADD COLUMN assignee_id BIGINT;
+ALTER TABLE rmas ADD COLUMN unread BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX rmas_assignee_urgency ON rmas (assignee_id, urgency, id);
+
 -- +goose Down
+DROP INDEX rmas_assignee_urgency;
+ALTER TABLE rmas DROP COLUMN unread;
+ALTER TABLE rmas DROP COLUMN assignee_id;
 ALTER TABLE messages DROP COLUMN internal;
 DROP INDEX rmas_state_urgency;
 DROP INDEX rmas_urgency;
