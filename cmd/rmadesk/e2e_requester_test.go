@@ -114,6 +114,9 @@ func TestPortalPlextorDOAReplaced(t *testing.T) {
 		t.Errorf("adding a unit left the page: %s, then %s", formAt, at)
 	}
 	req.do("leaving unit 2 out", chromedp.Click(chromedp.CSS(`input[name="leave_2"]`)))
+	if shown := read(req, "looking at unit 2", chromedp.Evaluate[bool](`document.getElementById("model_2").offsetParent !== null`)); shown {
+		t.Error("a unit left out still shows its fields")
+	}
 	req.do("checking against the policy again", chromedp.Click(chromedp.ID("preview")),
 		chromedp.WaitVisible(chromedp.CSS("#verdicts article.v-accept")))
 	if got := req.text("#verdicts"); !strings.Contains(got, "Unit 1: the policy accepts it") || !strings.Contains(got, "It counts as dead on arrival.") {
