@@ -91,6 +91,13 @@ func TestPortalMoney(t *testing.T) {
 			t.Errorf("the credit note lacks %q:\n%s", want, text)
 		}
 	}
+	// The printable summary: both parties, the ledger, the credit note's number.
+	partner.click("opening the printable summary", "a#summary-link")
+	if got := partner.text("main"); !strings.Contains(got, number) || !strings.Contains(got, "Stationsplein 8") || !strings.Contains(got, "Nieuwe Uitleg 1") ||
+		!strings.Contains(got, "the desk pays 121.00 EUR") {
+		t.Errorf("the printable summary lacks the credit note, an address or the balance:\n%s", got)
+	}
+	partner.check("printable summary of my Dexxon RMA")
 	partner.open("/lang/nl?next=/rmas/" + id)
 	if got := partner.text("a#credit-note"); !strings.Contains(got, "Creditnota") {
 		t.Errorf("in Dutch the link reads %q", got)

@@ -24,6 +24,7 @@ func (s *Server) moneyRoutes() {
 	s.mux.HandleFunc("GET /rmas/{id}/credit-note.pdf", s.signedIn(s.moneyDocument(rma.CreditNote)))
 	s.mux.HandleFunc("GET /rmas/{id}/invoice.pdf", s.signedIn(s.moneyDocument(rma.Invoice)))
 	s.mux.HandleFunc("POST /rmas/{id}/charges", s.signedIn(s.addCharge))
+	s.mux.HandleFunc("GET /rmas/{id}/summary", s.signedIn(s.summary)) // summary.go
 }
 
 // moneyView is what the page's money parts show.
