@@ -95,6 +95,8 @@ type detailData struct {
 	Suggested rma.Action
 	Danger    []rma.Action
 
+	Desk []rma.User // the desk's people, to assign the RMA to (assign.go)
+
 	Money *moneyView // prices, balance, documents and charges (money.go)
 }
 
@@ -136,6 +138,7 @@ func (s *Server) renderDetail(w http.ResponseWriter, r *http.Request, p *page, i
 		}
 	}
 	d.Suggested, d.Actions, d.Danger = arrangeSteps(d.Policy, got, p.IsDesk, d.Actions, d.Today) // steps.go
+	s.deskView(r, p, d)                                                                          // assign.go
 	if slices.Contains(d.Actions, rma.ActAuthorize) {
 		d.Locations, d.PolicyLocation = s.authorizeLocations(r, p, got)
 	}

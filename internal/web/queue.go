@@ -58,7 +58,19 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 	f.Order = order
 	var requesters []rma.Org
 	var totals []stateTotal
+	desk := map[int64]string{} // the assignees' emails
 	if p.IsDesk {
+		if q.Get("mine") == "1" {
+			f.Assignee = p.Actor.UserID
+			if f.Assignee == 0 {
+				f.Assignee = -1 // an API key holds nothing
+			}
+		}
+		if users, err := s.svc.DeskUsers(r.Context(), p.Actor); err == nil {
+			for _, u := range users {
+				desk[u.ID] = u.Email
+			}
+		}
 		f.OrgID, _ = strconv.ParseInt(q.Get("org"), 10, 64)
 		if orgs, err := s.svc.Store().Orgs(r.Context()); err == nil {
 			for _, o := range orgs {
@@ -102,7 +114,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 	// The filters as they are, for the sort links, the state totals and
 	// the next page: each changes one parameter and keeps the others.
 	keep := url.Values{}
-	for _, k := range []string{"state", "policy", "org", "q", "overdue", "sort"} {
+	for _, k := range []string{"state", "policy", "org", "q", "overdue", "sort", "mine"} {
 		if v := q.Get(k); v != "" && v != "0" {
 			keep.Set(k, v)
 		}
@@ -137,7 +149,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Data = map[string]any{"Rows": rows, "Next": next, "NextLink": nextLink, "States": rma.States, "Policies": s.svc.Policies().IDs(),
 		"State": q.Get("state"), "Policy": q.Get("policy"), "Q": q.Get("q"), "Overdue": f.Overdue,
 		"Requesters": requesters, "Org": f.OrgID, "Sort": sort, "Sorts": queueSorts, "SortLinks": sortLinks,
-		"Totals": totals, "StateLinks": stateLinks, "AllStates": with("state", "")}
+		"Totals": totals, "StateLinks": stateLinks, "AllStates": with("state", ""), "Mine": f.Assignee != 0, "Desk": desk}
 	s.render(w, http.StatusOK, "list", p)
 }
 

@@ -157,6 +157,7 @@ func (s *Server) routes() {
 	s.moneyRoutes()    // money.go
 
 	s.requesterRoutes() // requester.go
+	s.agentRoutes()     // assign.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
