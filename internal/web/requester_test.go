@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -129,7 +130,9 @@ func TestUnitsKeepTheirFiles(t *testing.T) {
 			{name: s("fault"), value: "no image"}, {name: s("date_invoice"), value: "2025-06-01"}, {name: s("has_vendor_invoice"), value: "1"},
 			{name: s("has_purchase_receipt"), value: "1"}, {name: s("has_shipping_document"), value: "1"}}
 	}
-	photo := func(name, file string) formPart { return formPart{name: name, filename: file, content: bytes.NewReader(png)} }
+	photo := func(name, file string) formPart {
+		return formPart{name: name, filename: file, content: bytes.NewReader(png)}
+	}
 
 	parts := []formPart{{name: "policy", value: "pixfra"}, {name: "lines", value: "3"}, {name: "kind", value: "defect"}}
 	parts = append(parts, unit(1, "PXF-A")...)
@@ -284,5 +287,52 @@ func TestRequesterTextsComplete(t *testing.T) {
 				t.Errorf("%s lacks %q", lang, k)
 			}
 		}
+	}
+}
+
+// TestWithdrawAsksFirst: the requester's page links to a confirmation
+// page, apart from its next steps; that page withdraws nothing itself
+// (its form posts the withdrawal), another organisation's requester gets
+// 404 for it, and an RMA that can no longer be withdrawn says so.
+func TestWithdrawAsksFirst(t *testing.T) {
+	p := newPortal(t)
+	dist := p.signIn("rma@dist.example")
+	form, ct := pixfraForm(t, true)
+	if resp, body := p.do(dist, "POST", "/rmas/new", form, ct); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	_, page := p.do(dist, "GET", "/rmas/1", nil, "")
+	i := strings.Index(page, `id="todo"`)
+	if i < 0 {
+		t.Fatalf("the requester's page has no next steps:\n%s", page)
+	}
+	todo := page[i:]
+	todo = todo[:strings.Index(todo, "</div>")+1]
+	if strings.Contains(todo, "withdraw") || strings.Contains(todo, "act/cancel") {
+		t.Errorf("withdrawing is among the next steps:\n%s", todo)
+	}
+	if strings.Contains(page, `action="/rmas/1/act/cancel"`) || !strings.Contains(page, `href="/rmas/1/withdraw"`) {
+		t.Error("the RMA page withdraws in one click, or does not link to the confirmation")
+	}
+	resp, body := p.do(dist, "GET", "/rmas/1/withdraw", nil, "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `action="/rmas/1/act/cancel"`) || !strings.Contains(body, "cannot be undone") {
+		t.Fatalf("the confirmation page: %d\n%s", resp.StatusCode, body)
+	}
+	if got, _ := p.svc.Store().RMA(context.Background(), 1); got.State != rma.Submitted {
+		t.Fatalf("opening the confirmation withdrew the RMA: %s", got.State)
+	}
+	other := p.addRequester("Other Distributor", "distributor", "DE", "other.example")
+	if resp, _ := p.do(other, "GET", "/rmas/1/withdraw", nil, ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another organisation's requester: %d, want 404", resp.StatusCode)
+	}
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)
+	if resp, _ := p.form(dist, "/rmas/1/act/cancel", url.Values{"version": {version[1]}, "reason": {"ordered by mistake"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdrawing: %d", resp.StatusCode)
+	}
+	if got, _ := p.svc.Store().RMA(context.Background(), 1); got.State != rma.Resolved || got.Outcome != rma.Withdrawn {
+		t.Fatalf("after withdrawing the RMA is %s %s", got.State, got.Outcome)
+	}
+	if resp, body := p.do(dist, "GET", "/rmas/1/withdraw", nil, ""); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "can no longer be withdrawn") {
+		t.Errorf("withdrawing a resolved RMA again: %d, want 422 saying so", resp.StatusCode)
 	}
 }
