@@ -36,6 +36,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/rmas/{id}/invoice":         {op: rma.OpRead, ofRMA: true},
 	"GET /api/v1/rmas/{id}/messages":        {op: rma.OpRead, ofRMA: true},
 	"POST /api/v1/rmas/{id}/messages":       {op: rma.OpAddMessage, ofRMA: true},
+	"POST /api/v1/rmas/{id}/assign":         {op: rma.OpListAll, ofRMA: true}, // assign.go: the desk only
 	"POST /api/v1/receiving":                {op: rma.ActReceive},
 	"POST /api/v1/rmas/{id}/charges":        {op: rma.OpAddCharge, ofRMA: true},
 	"GET /api/v1/serials/{serial}":          {op: rma.OpLookup},

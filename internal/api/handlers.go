@@ -56,6 +56,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "PATCH", Path: v1 + "/locations/{code}", Op: rma.OpAdminister, handler: s.updateLocation},
 	}
 	rs = append(rs, s.supplierRoutes()...) // suppliers.go
+	rs = append(rs, s.assignRoutes()...)   // assign.go
 	for _, a := range s.transitionHandlers() {
 		rs = append(rs, Route{Method: "POST", Path: v1 + "/rmas/{id}/" + string(a.action), Op: a.action, handler: a.handle})
 	}
@@ -248,6 +249,9 @@ func (s *Server) listRMAs(w http.ResponseWriter, r *http.Request, actor rma.Acto
 			return rma.Invalid("limit", "must be a number from 1 to 200")
 		}
 		f.Limit = n
+	}
+	if err := queueFilter(q, actor, &f); err != nil { // assign.go
+		return err
 	}
 	if v := q.Get("org"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)

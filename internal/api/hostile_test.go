@@ -45,7 +45,8 @@ func hostileSamples() map[string]string {
 		"POST /api/v1/policies/{id}/check": `{"kind": "warranty", ` + claim + `}`,
 		"POST /api/v1/rmas": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
 			`, "quantity": 1, "part_number": "p", "fault": "f", "last_invoiced_price": ` + money + `}]}`,
-		"POST /api/v1/rmas/{id}/messages": `{"body": "b"}`,
+		"POST /api/v1/rmas/{id}/messages": `{"body": "b", "internal": true}`,
+		"POST /api/v1/rmas/{id}/assign":   `{"assignee": 999999}`,
 		"POST /api/v1/rmas/{id}/charges":  `{"line": 1, "kind": "nope", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}`,
 		"POST /api/v1/receiving": `{"number": "nope", "lines": [{"line": 1, "serial": "s", "model": "m", "part_number": "p",
 			"missing_accessories": [{"name": "n", "price": ` + money + `}], "enclosed_documents": ["d"]}]}`,

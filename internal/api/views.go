@@ -108,6 +108,8 @@ type RMAView struct {
 	Charges         []ChargeView      `json:"charges"`
 	Balance         []MoneyJSON       `json:"balance"`
 	Supplier        *RMASupplierView  `json:"supplier,omitempty"` // lines at suppliers, and for the desk recovery and net cost (suppliers.go)
+	Assignee        int64             `json:"assignee,omitempty"` // the desk user who handles it; the desk only (assign.go)
+	Unread          bool              `json:"unread,omitempty"`   // the requester wrote since the desk last opened it; the desk only
 	Version         int               `json:"version"`
 	Created         time.Time         `json:"created"`
 	Updated         time.Time         `json:"updated"`
@@ -236,6 +238,9 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		}
 	}
 	v.AllowedActions = allowed
+	if actor.Role.IsDesk() {
+		v.Assignee, v.Unread = r.AssigneeID, r.Unread
+	}
 	for _, n := range r.Numbers {
 		v.Numbers = append(v.Numbers, NumberView{Number: n.Number, Issued: n.Issued.String(), Expires: n.Expires.String(), Current: n.Current})
 	}
