@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -28,6 +30,41 @@ type stateTotal struct {
 // stateCounter is the store's count of RMAs per state (the ops gauge's).
 type stateCounter interface {
 	CountRMAsByState(ctx context.Context) (map[rma.State]int, error)
+}
+
+// totalsFor is how long the queue's totals per state are reused: counting
+// a million RMAs by state reads a whole index (about 0.1 s on SQLite), so
+// each instance counts at most this often and every other queue page
+// shows the count of a moment ago.
+const totalsFor = 10 * time.Second
+
+// totalsCache is one Server's last count of RMAs per state.
+type totalsCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	counts map[rma.State]int
+}
+
+var totalsCaches sync.Map // *Server -> *totalsCache
+
+// stateTotals counts the desk's RMAs per state, at most every totalsFor.
+func (s *Server) stateTotals(ctx context.Context) map[rma.State]int {
+	sc, ok := s.svc.Store().(stateCounter)
+	if !ok {
+		return nil
+	}
+	v, _ := totalsCaches.LoadOrStore(s, &totalsCache{})
+	c := v.(*totalsCache)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.counts == nil || time.Since(c.at) > totalsFor {
+		counts, err := sc.CountRMAsByState(ctx)
+		if err != nil {
+			return c.counts // the last count, if any
+		}
+		c.counts, c.at = counts, time.Now()
+	}
+	return c.counts
 }
 
 // queueSorts are the orders a list offers, as the "sort" parameter names
@@ -79,12 +116,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 				}
 			}
 		}
-		if sc, ok := s.svc.Store().(stateCounter); ok {
-			if counts, err := sc.CountRMAsByState(r.Context()); err == nil {
-				for _, st := range rma.States {
-					if counts[st] > 0 {
-						totals = append(totals, stateTotal{st, counts[st]})
-					}
+		if counts := s.stateTotals(r.Context()); counts != nil {
+			for _, st := range rma.States {
+				if counts[st] > 0 {
+					totals = append(totals, stateTotal{st, counts[st]})
 				}
 			}
 		}
