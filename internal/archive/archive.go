@@ -56,6 +56,8 @@ var Tables = []Table{
 	{Name: "orgs", Key: []string{"id"}, Bools: []string{"is_desk"}, Identity: true},
 	{Name: "users", Key: []string{"id"}, Bools: []string{"disabled"}, Identity: true},
 	{Name: "api_keys", Key: []string{"id"}, Identity: true},
+	{Name: "saved_views", Key: []string{"id"}, Identity: true},
+	{Name: "canned_replies", Key: []string{"id"}, Identity: true},
 	{Name: "service_locations", Key: []string{"id"}, Bools: []string{"active"}, Identity: true},
 	{Name: "rmas", Key: []string{"id"}, Bools: []string{"no_substitute", "unread"}, Identity: true},
 	{Name: "rma_lines", Key: []string{"id"}, Bools: []string{"serial_mismatch", "part_mismatch", "rejected"}, Identity: true},

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Messages", testMessages},
 		{"Notes", testNotes},   // notes.go
 		{"Assign", testAssign}, // assign.go
+		{"Views", testViews},   // views.go
 		{"LinesBySerial", testLinesBySerial},
 		{"IdempotentResponses", testIdempotentResponses},
 		{"Jobs", testJobs},

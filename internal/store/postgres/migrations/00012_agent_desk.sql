@@ -29,7 +29,30 @@ ALTER TABLE rmas ADD COLUMN assignee_id BIGINT REFERENCES users (id);
 ALTER TABLE rmas ADD COLUMN unread BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE INDEX rmas_assignee_urgency ON rmas (assignee_id, urgency, id);
 
+-- A user's saved views of the queue: a name and the list's query string
+-- (its filters and order), to open again with one click.
+CREATE TABLE saved_views (
+    id      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    name    TEXT COLLATE "C" NOT NULL,
+    query   TEXT COLLATE "C" NOT NULL DEFAULT '',
+    created TEXT COLLATE "C" NOT NULL,
+    UNIQUE (user_id, name)
+);
+
+-- The desk's canned replies: a title to pick one by and the text it puts
+-- into a message. Kept by the desk's agents and admins.
+CREATE TABLE canned_replies (
+    id      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    title   TEXT COLLATE "C" NOT NULL UNIQUE,
+    body    TEXT COLLATE "C" NOT NULL,
+    created TEXT COLLATE "C" NOT NULL,
+    updated TEXT COLLATE "C" NOT NULL
+);
+
 -- +goose Down
+DROP TABLE canned_replies;
+DROP TABLE saved_views;
 DROP INDEX rmas_assignee_urgency;
 ALTER TABLE rmas DROP COLUMN unread;
 ALTER TABLE rmas DROP COLUMN assignee_id;

@@ -31,7 +31,30 @@ ALTER TABLE rmas ADD COLUMN assignee_id BIGINT;
 ALTER TABLE rmas ADD COLUMN unread BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE INDEX rmas_assignee_urgency ON rmas (assignee_id, urgency, id);
 
+-- A user's saved views of the queue: a name and the list's query string
+-- (its filters and order), to open again with one click.
+CREATE TABLE saved_views (
+    id      INTEGER PRIMARY KEY,
+    user_id BIGINT  NOT NULL REFERENCES users (id),
+    name    TEXT NOT NULL,
+    query   TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
+
+-- The desk's canned replies: a title to pick one by and the text it puts
+-- into a message. Kept by the desk's agents and admins.
+CREATE TABLE canned_replies (
+    id      INTEGER PRIMARY KEY,
+    title   TEXT NOT NULL UNIQUE,
+    body    TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+
 -- +goose Down
+DROP TABLE canned_replies;
+DROP TABLE saved_views;
 DROP INDEX rmas_assignee_urgency;
 ALTER TABLE rmas DROP COLUMN unread;
 ALTER TABLE rmas DROP COLUMN assignee_id;
