@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
 )
 
 // Money on an RMA (issue 13, point 4): the price a line was invoiced at,
@@ -196,4 +197,17 @@ func (s *Service) IssueMoneyDocument(ctx context.Context, actor Actor, id int64,
 		return nil, nil, err
 	}
 	return r, d, nil
+}
+
+// PolicyPaysBack reports whether p credits or refunds a unit at the price
+// it was invoiced at on some route (Dexxon's credit, Mini Cart's refund):
+// the new-RMA form then asks each unit's price.
+func PolicyPaysBack(p *policy.Policy) bool {
+	for i := range p.Resolutions {
+		rule := &p.Resolutions[i]
+		if slices.ContainsFunc(offerOutcomes(rule), CreditsOrRefunds) || slices.Contains(rule.Offer, "destroy_and_credit") {
+			return true
+		}
+	}
+	return false
 }

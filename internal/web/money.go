@@ -303,3 +303,38 @@ func (tr translator) ChargeKind(kind string) string {
 	}
 	return strings.ReplaceAll(kind, "_", " ")
 }
+
+// filingPrice reads a unit's last invoiced price on the new-RMA form:
+// none typed is none (the desk asks for it before a credit); the currency
+// defaults to EUR.
+func filingPrice(field, amount, currency string) (rma.Money, error) {
+	if strings.TrimSpace(amount) == "" {
+		return rma.Money{}, nil
+	}
+	if strings.TrimSpace(currency) == "" {
+		currency = "EUR"
+	}
+	m, err := parseMoneyInput(field+".last_invoiced_price", amount, currency)
+	if err != nil {
+		return m, err
+	}
+	if m.Cents <= 0 {
+		return m, rma.Invalid(field+".last_invoiced_price.amount", "must be more than zero")
+	}
+	if !validCurrencyCode(m.Currency) {
+		return m, rma.Invalid(field+".last_invoiced_price.currency", "%q is not an ISO 4217 code such as EUR", m.Currency)
+	}
+	return m, nil
+}
+
+func validCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}

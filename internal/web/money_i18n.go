@@ -6,6 +6,8 @@ package web
 var moneyTexts = map[string]map[string]string{
 	"en": {
 		"money.title":                     "Money",
+		"money.price_filing":              "Price it was last invoiced at (per unit, optional)",
+		"money.price_filing_hint":         "A credit or refund pays the unit back at this price; without it the desk asks for it.",
 		"sum.title":                       "Summary of RMA %d",
 		"sum.title_number":                "Summary of %s",
 		"sum.back":                        "Back to the RMA",
@@ -68,6 +70,8 @@ var moneyTexts = map[string]map[string]string{
 	},
 	"nl": {
 		"money.title":                     "Geld",
+		"money.price_filing":              "Laatst gefactureerde prijs (per stuk, niet verplicht)",
+		"money.price_filing_hint":         "Een creditering of terugbetaling vergoedt de eenheid tegen deze prijs; zonder vraagt de desk erom.",
 		"sum.title":                       "Overzicht van RMA %d",
 		"sum.title_number":                "Overzicht van %s",
 		"sum.back":                        "Terug naar de RMA",

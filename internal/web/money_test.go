@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -139,6 +140,55 @@ func TestMoneyForms(t *testing.T) {
 	resp, body = p.form(agent, "/rmas/"+itoa(r.ID)+"/act/resolve", url.Values{"version": {version(body)}, "outcome": {""}, "line": {"1"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "choose how the RMA ends") {
 		t.Fatalf("resolving with no outcome chosen: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestPriceAtFiling: where the policy credits or refunds at the invoiced
+// price, the new-RMA form asks each unit's price (Dexxon, Mini Cart; not
+// Pixfra); a price typed the Dutch way is kept on the line, one that is no
+// amount comes back naming lines[0].last_invoiced_price.amount.
+func TestPriceAtFiling(t *testing.T) {
+	p := newPortal(t)
+	ctx := context.Background()
+	accounts := auth.NewAccounts(p.svc.Store())
+	partner, err := accounts.CreateOrg(ctx, rma.System, auth.NewOrg{Name: "A partner", Role: "partner", Country: "NL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.CreateUser(ctx, rma.System, partner.ID, "me@partner.example", "", rma.RoleRequester, password); err != nil {
+		t.Fatal(err)
+	}
+	me := p.signIn("me@partner.example")
+	if _, body := p.do(me, "GET", "/rmas/new?policy=dexxon", nil, ""); !strings.Contains(body, `name="price_1"`) {
+		t.Fatalf("the Dexxon form asks no price: %s", body)
+	}
+	dist := p.signIn("rma@dist.example")
+	if _, body := p.do(dist, "GET", "/rmas/new?policy=pixfra", nil, ""); strings.Contains(body, `name="price_1"`) {
+		t.Fatalf("the Pixfra form asks a price its policy never pays back")
+	}
+	post := func(price string) (*http.Response, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range map[string]string{"policy": "dexxon", "lines": "1", "kind": "defect", "category_1": "ssd", "model_1": "DX-1",
+			"quantity_1": "1", "fault_1": "dead", "date_invoice_1": "2025-06-01", "price_1": price, "currency_1": "EUR"} {
+			_ = mw.WriteField(k, v)
+		}
+		mw.Close()
+		return p.do(me, "POST", "/rmas/new", &buf, mw.FormDataContentType())
+	}
+	if resp, body := post("12.345"); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "lines[0].last_invoiced_price.amount") {
+		t.Fatalf("a price that is no amount: %d %s", resp.StatusCode, body)
+	}
+	resp, body := post("89,90")
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("filing with a price: %d %s", resp.StatusCode, body)
+	}
+	got, err := p.svc.Get(ctx, rma.System, atoi(strings.TrimPrefix(resp.Header.Get("Location"), "/rmas/")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr := got.Lines[0].LastInvoicedPrice; pr.Cents != 8990 || pr.Currency != "EUR" {
+		t.Fatalf("the line's price: %+v", pr)
 	}
 }
 

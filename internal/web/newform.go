@@ -34,6 +34,7 @@ type newData struct {
 	Categories    []string   // the categories its terms tell apart; none: a free product name
 	Parts         []string   // the parts its terms tell apart; one: not asked
 	AskPartNumber bool       // the policy requires a part number on every line
+	AskPrice      bool       // the policy credits or refunds at the price invoiced (money.go)
 	Lines         []formLine // the units, the last a spare
 	Kind          string
 	Reference     string
@@ -70,6 +71,8 @@ type formLine struct {
 	Model      string
 	Serial     string
 	PartNumber string
+	Price      string // the last invoiced price, as typed (money.go)
+	Currency   string
 	Quantity   string
 	Fault      string
 	Dates      map[string]string
@@ -81,7 +84,7 @@ type formLine struct {
 // blank reports whether nothing was filled in for the unit: it is then
 // not filed (the spare, or one added and not used).
 func (l *formLine) blank(files map[string]bool) bool {
-	if l.Category != "" || l.Model != "" || l.Serial != "" || l.PartNumber != "" || l.Fault != "" || l.Cause != "" {
+	if l.Category != "" || l.Model != "" || l.Serial != "" || l.PartNumber != "" || l.Fault != "" || l.Cause != "" || l.Price != "" {
 		return false
 	}
 	if (l.Quantity != "" && l.Quantity != "1") || (l.Part != "" && l.Part != policy.DefaultPart) {
@@ -188,6 +191,7 @@ func (d *newData) shape(p *page) {
 	d.Categories = pol.Categories()
 	d.Parts = pol.Parts()
 	d.AskPartNumber = pol.RequiredLineField("part_number") != nil
+	d.AskPrice = rma.PolicyPaysBack(pol)
 }
 
 // formData builds the form for a policy, filled from a submitted form (nil:
@@ -217,7 +221,7 @@ func (s *Server) formData(p *page, policyID string, form map[string][]string) *n
 	for i := 1; i <= n; i++ {
 		f := func(name string) string { return get(fmt.Sprintf("%s_%d", name, i)) }
 		l := formLine{No: i, Leave: f("leave") != "", Category: f("category"), Part: f("part"), Model: f("model"), Serial: f("serial"),
-			PartNumber: f("part_number"), Quantity: f("quantity"), Fault: f("fault"), Cause: f("cause"),
+			PartNumber: f("part_number"), Price: f("price"), Currency: f("currency"), Quantity: f("quantity"), Fault: f("fault"), Cause: f("cause"),
 			Dates: map[string]string{}, Documents: map[string]bool{}, Conditions: map[string]bool{}}
 		for _, dt := range formDates {
 			l.Dates[dt] = f("date_" + dt)
@@ -339,7 +343,11 @@ func (d *newData) request(files map[string]bool) (req rma.SubmitRequest, lineOf 
 				return req, nil, rma.Invalid(field+".quantity", "must be a whole number")
 			}
 		}
-		req.Lines = append(req.Lines, rma.LineRequest{Claim: c, Quantity: qty, PartNumber: l.PartNumber, Fault: l.Fault})
+		price, err := filingPrice(field, l.Price, l.Currency) // money.go
+		if err != nil {
+			return req, nil, err
+		}
+		req.Lines = append(req.Lines, rma.LineRequest{Claim: c, Quantity: qty, PartNumber: l.PartNumber, Fault: l.Fault, LastInvoicedPrice: price})
 	}
 	return req, lineOf, nil
 }
