@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -256,4 +257,73 @@ func TestPortalPlextorDOAReplaced(t *testing.T) {
 	for _, e := range b.consoleErrors() {
 		t.Errorf("browser console: %s", e)
 	}
+}
+
+// TestPortalNewRMAWithoutScript: with JavaScript off, a Mini Cart customer
+// files two units, each with its own photos (the front and the back of the
+// box as two files of one field): the second unit is opened from the
+// form's folded spare, so nothing is posted and no chosen file is lost, and
+// Enter in a field files the RMA.
+func TestPortalNewRMAWithoutScript(t *testing.T) {
+	chromium := chromiumPath()
+	if chromium == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
+		}
+		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the requester's browser test")
+	}
+	out := t.ArtifactDir()
+	dir := t.TempDir()
+	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	t.Cleanup(func() { _ = stop() })
+	photos := t.TempDir()
+	front := writePNG(t, filepath.Join(photos, "front.png"), color.RGBA{R: 200, G: 30, B: 30, A: 255})
+	back := writePNG(t, filepath.Join(photos, "back.png"), color.RGBA{R: 30, G: 200, B: 30, A: 255})
+	defect := writePNG(t, filepath.Join(photos, "defect.png"), color.RGBA{R: 30, G: 30, B: 200, A: 255})
+	b := startBrowser(t, chromium, out)
+	req := b.newTab("customer", base)
+	req.signIn("minicart@demo.example", demoPassword)
+	scripts := func(on bool) {
+		t.Helper()
+		if _, err := chromedp.Call(req.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+			t.Fatalf("switching scripts: %v", err)
+		}
+	}
+	scripts(false)
+	req.open("/rmas/new?policy=minicart")
+	// The add-a-unit button the script hides shows: the page's scripts are off.
+	if shown := read(req, "looking for the add-a-unit button", chromedp.Evaluate[bool](`document.querySelector(".noscript-add").offsetParent !== null`)); !shown {
+		t.Fatal("the page's script ran: the add-a-unit button is hidden")
+	}
+	delivered := time.Now().AddDate(0, 0, -3).Format("2006-01-02")
+	unit := func(n, serial string, files map[string][]string) {
+		req.do("filling in unit "+n,
+			chromedp.SendKeys(chromedp.ID("category_"+n), "e-bike charger"),
+			chromedp.SendKeys(chromedp.ID("model_"+n), "MC-CH-42"),
+			chromedp.SendKeys(chromedp.ID("serial_"+n), serial),
+			chromedp.SendKeys(chromedp.ID("fault_"+n), "No output voltage."),
+			chromedp.SetValue(chromedp.ID("date_delivered_"+n), delivered),
+		)
+		for field, paths := range files {
+			req.do("choosing "+field, chromedp.SetUploadFiles(chromedp.ID(field), paths))
+		}
+	}
+	unit("1", "MC-0001", map[string][]string{"doc_package_photos_1": {front, back}, "doc_defect_media_1": {defect}})
+	req.do("opening the spare unit", chromedp.Click(chromedp.CSS("details.unit-spare summary")), chromedp.WaitVisible(chromedp.ID("model_2")))
+	unit("2", "MC-0002", map[string][]string{"doc_package_photos_2": {front, back}, "doc_defect_media_2": {defect}})
+	path := req.navigate("pressing Enter in unit 2's serial", chromedp.SendKeys(chromedp.ID("serial_2"), kb.Enter))
+	scripts(true)
+	if !regexp.MustCompile(`^/rmas/\d+$`).MatchString(path) {
+		t.Fatalf("Enter led to %s, not an RMA page: %s", path, req.text("main"))
+	}
+	page := req.text("main")
+	for _, want := range []string{"MC-0001", "MC-0002"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the RMA lacks unit %s:\n%s", want, page)
+		}
+	}
+	if n := read(req, "counting the documents", chromedp.Evaluate[int](`document.querySelectorAll(".docs li").length`)); n != 6 {
+		t.Errorf("the RMA has %d documents, want 6 (front, back and defect of each unit):\n%s", n, page)
+	}
+	req.screenshot("filed without script")
 }
