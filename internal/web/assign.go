@@ -10,16 +10,19 @@ import (
 
 func (s *Server) agentRoutes() {
 	s.mux.HandleFunc("POST /rmas/{id}/assign", s.signedIn(s.assign))
+	s.viewRoutes() // views.go
 }
 
 // deskView adds what the desk's RMA page shows of the desk itself: the
 // people it may be assigned to. Opening the page reads the requester's
 // messages, so the unread marker goes.
 func (s *Server) deskView(r *http.Request, p *page, d *detailData) {
+	d.Draft = draft(r) // views.go: a canned reply put in the message box
 	if !p.IsDesk {
 		return
 	}
-	d.Desk, _ = s.svc.DeskUsers(r.Context(), p.Actor) // an empty list leaves "take it"
+	d.Desk, _ = s.svc.DeskUsers(r.Context(), p.Actor)        // an empty list leaves "take it"
+	d.Replies, _ = s.svc.CannedReplies(r.Context(), p.Actor) // none: the message box alone
 	if err := s.svc.MarkRead(r.Context(), p.Actor, d.RMA); err != nil {
 		s.cfg.Log.ErrorContext(r.Context(), "portal", "path", r.URL.Path, "err", err)
 	}

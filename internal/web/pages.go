@@ -95,7 +95,9 @@ type detailData struct {
 	Suggested rma.Action
 	Danger    []rma.Action
 
-	Desk []rma.User // the desk's people, to assign the RMA to (assign.go)
+	Desk    []rma.User        // the desk's people, to assign the RMA to (assign.go)
+	Replies []rma.CannedReply // the desk's canned replies, for the message box (views.go)
+	Draft   string            // the message box's text, with a canned reply put in
 
 	Money *moneyView // prices, balance, documents and charges (money.go)
 }

@@ -184,7 +184,8 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Data = map[string]any{"Rows": rows, "Next": next, "NextLink": nextLink, "States": rma.States, "Policies": s.svc.Policies().IDs(),
 		"State": q.Get("state"), "Policy": q.Get("policy"), "Q": q.Get("q"), "Overdue": f.Overdue,
 		"Requesters": requesters, "Org": f.OrgID, "Sort": sort, "Sorts": queueSorts, "SortLinks": sortLinks,
-		"Totals": totals, "StateLinks": stateLinks, "AllStates": with("state", ""), "Mine": f.Assignee != 0, "Desk": desk}
+		"Totals": totals, "StateLinks": stateLinks, "AllStates": with("state", ""), "Mine": f.Assignee != 0, "Desk": desk,
+		"Views": s.queueViews(r, p), "Query": currentQuery(q)}
 	s.render(w, http.StatusOK, "list", p)
 }
 
