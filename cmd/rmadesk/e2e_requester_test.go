@@ -260,10 +260,10 @@ func TestPortalPlextorDOAReplaced(t *testing.T) {
 }
 
 // TestPortalNewRMAWithoutScript: with JavaScript off, a Mini Cart customer
-// files two units, each with its own photos (the front and the back of the
-// box as two files of one field): the second unit is opened from the
-// form's folded spare, so nothing is posted and no chosen file is lost, and
-// Enter in a field files the RMA.
+// files three units, each with its own photos (the front and the back of
+// the box as two files of one field): the second and third units are
+// opened from the form's folded spares, so nothing is posted and no chosen
+// file is lost, and Enter in a field files the RMA.
 func TestPortalNewRMAWithoutScript(t *testing.T) {
 	chromium := chromiumPath()
 	if chromium == "" {
@@ -310,20 +310,23 @@ func TestPortalNewRMAWithoutScript(t *testing.T) {
 	}
 	unit("1", "MC-0001", map[string][]string{"doc_package_photos_1": {front, back}, "doc_defect_media_1": {defect}})
 	req.do("opening the spare unit", chromedp.Click(chromedp.CSS("details.unit-spare summary")), chromedp.WaitVisible(chromedp.ID("model_2")))
-	unit("2", "MC-0002", map[string][]string{"doc_package_photos_2": {front, back}, "doc_defect_media_2": {defect}})
-	path := req.navigate("pressing Enter in unit 2's serial", chromedp.SendKeys(chromedp.ID("serial_2"), kb.Enter))
+	unit("2", "MC-0002", map[string][]string{"doc_defect_media_2": {defect}})
+	// The next spare is folded inside the one just opened.
+	req.do("opening the next spare unit", chromedp.Click(chromedp.CSS("#unit-2 ~ details.unit-spare > summary")), chromedp.WaitVisible(chromedp.ID("model_3")))
+	unit("3", "MC-0003", map[string][]string{"doc_package_photos_3": {front, back}})
+	path := req.navigate("pressing Enter in unit 3's serial", chromedp.SendKeys(chromedp.ID("serial_3"), kb.Enter))
 	scripts(true)
 	if !regexp.MustCompile(`^/rmas/\d+$`).MatchString(path) {
 		t.Fatalf("Enter led to %s, not an RMA page: %s", path, req.text("main"))
 	}
 	page := req.text("main")
-	for _, want := range []string{"MC-0001", "MC-0002"} {
+	for _, want := range []string{"MC-0001", "MC-0002", "MC-0003"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the RMA lacks unit %s:\n%s", want, page)
 		}
 	}
 	if n := read(req, "counting the documents", chromedp.Evaluate[int](`document.querySelectorAll(".docs li").length`)); n != 6 {
-		t.Errorf("the RMA has %d documents, want 6 (front, back and defect of each unit):\n%s", n, page)
+		t.Errorf("the RMA has %d documents, want 6 (3 of unit 1, 1 of unit 2, 2 of unit 3):\n%s", n, page)
 	}
 	req.screenshot("filed without script")
 }

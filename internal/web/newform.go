@@ -248,9 +248,15 @@ func (d *newData) filed(files map[string]bool) []formLine {
 	return out
 }
 
+// spareUnits is how many folded spare units end the form, each inside the
+// one before: a browser without the script opens one after another, up to
+// this many more units without a round trip (and so without losing a
+// chosen file); the script adds more as the last is opened.
+const spareUnits = 5
+
 // reshown is the form as it comes back to the requester: the units filled
-// in, renumbered from 1, and a spare. A browser cannot be given back the
-// files it sent, so where some were sent the page says to choose them
+// in, renumbered from 1, and the spares. A browser cannot be given back
+// the files it sent, so where some were sent the page says to choose them
 // again (FilesAgain).
 func (d *newData) reshown() *newData {
 	kept := d.filed(nil)
@@ -260,13 +266,25 @@ func (d *newData) reshown() *newData {
 	if len(kept) == 0 {
 		kept = append(kept, blankLine(1))
 	}
-	if len(kept) < maxFormLines {
-		spare := blankLine(len(kept) + 1)
-		spare.Spare = true // folded: opening it adds the unit, without a round trip
-		kept = append(kept, spare)
-	}
 	d.Lines = kept
+	d.addSpares()
 	return d
+}
+
+// addSpares ends the form with spareUnits folded units (fewer near
+// maxFormLines).
+func (d *newData) addSpares() {
+	spares := 0
+	for _, l := range d.Lines {
+		if l.Spare {
+			spares++
+		}
+	}
+	for ; spares < spareUnits && len(d.Lines) < maxFormLines; spares++ {
+		spare := blankLine(len(d.Lines) + 1)
+		spare.Spare = true // folded: opening it adds the unit, without a round trip
+		d.Lines = append(d.Lines, spare)
+	}
 }
 
 func blankLine(no int) formLine {
@@ -274,19 +292,44 @@ func blankLine(no int) formLine {
 }
 
 // addUnit is the form with one more unit, unfolded, for the add-a-unit
-// button (a round trip, for a browser that will not open the spare).
+// button (a round trip, for a browser past the spares without the script).
 func (d *newData) addUnit() *newData {
 	d.reshown()
-	last := &d.Lines[len(d.Lines)-1]
-	if last.Spare {
-		last.Spare = false
-		if len(d.Lines) < maxFormLines {
-			spare := blankLine(len(d.Lines) + 1)
-			spare.Spare = true
-			d.Lines = append(d.Lines, spare)
+	for i := range d.Lines {
+		if d.Lines[i].Spare {
+			d.Lines[i].Spare = false
+			break
 		}
 	}
+	d.addSpares()
 	return d
+}
+
+// spareView is one folded spare unit, holding the next (template "spare").
+type spareView struct {
+	*page
+	D    *newData
+	L    formLine
+	Next *spareView
+}
+
+// Spares chains the form's spare units, each to be folded inside the one
+// before it.
+func (p *page) Spares(d *newData) *spareView {
+	var first, last *spareView
+	for _, l := range d.Lines {
+		if !l.Spare {
+			continue
+		}
+		v := &spareView{page: p, D: d, L: l}
+		if last == nil {
+			first = v
+		} else {
+			last.Next = v
+		}
+		last = v
+	}
+	return first
 }
 
 // request turns the form into a submission; files counts the files chosen

@@ -1,7 +1,8 @@
-// The new-RMA form's units, without a round trip: the form ends with a
-// spare unit folded in a <details> (it works so without this script);
-// opening it makes it a unit like the others and puts a new spare after
-// it. Nothing is sent, so every file already chosen stays chosen.
+// The new-RMA form's units, without a round trip: the form ends with
+// spare units folded in <details>, each inside the one before (that works
+// without this script, up to the spares the page has); opening one makes
+// it a unit like the others, and opening the last adds another spare.
+// Nothing is sent, so every file already chosen stays chosen.
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("new-rma");
   var count = document.getElementById("unit-count");
@@ -24,23 +25,23 @@ document.addEventListener("DOMContentLoaded", function () {
     if (legend) legend.textContent = legend.textContent.replace(/\d+\s*$/, String(to));
   }
 
+  // Opening a spare makes its unit one like the others; the spares folded
+  // inside it follow, and where it was the last a new one is made.
   function arm(spare) {
     spare.addEventListener("toggle", function () {
       if (!spare.open) return;
-      var unit = spare.querySelector("fieldset.unit");
+      var unit = spare.querySelector(":scope > fieldset.unit");
+      var next = spare.querySelector(":scope > details.unit-spare");
       var n = Number(unit.dataset.unit);
-      var next = null;
-      if (n < max) {
+      if (!next && n < max) {
         next = spare.cloneNode(true);
         next.open = false;
         renumber(next, n, n + 1);
         count.value = String(n + 1);
-      }
-      spare.replaceWith(unit);
-      if (next) {
-        unit.after(next);
         arm(next);
       }
+      spare.replaceWith(unit);
+      if (next) unit.after(next);
       var first = unit.querySelector("input:not([type=checkbox]), select, textarea");
       if (first) first.focus();
     });
