@@ -134,6 +134,9 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 				PartNumber:             "1.0.01.08.43501",
 				ReceivedPartNumber:     "1.0.01.08.43502",
 				PartMismatch:           true,
+				IntakeCondition:        "damaged_in_transit",
+				IntakeNotes:            "outer box crushed",
+				EvaluationHours:        1.25,
 			},
 			{
 				No:       2,
