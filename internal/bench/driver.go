@@ -421,10 +421,13 @@ func (d *driver) discover(ctx context.Context) (*sample, error) {
 }
 
 // queue filters an agent works through: the submitted RMAs, newest first;
-// the same for one policy with needs_info; then further pages by cursor.
+// the same for one policy with needs_info; the whole queue most urgent
+// first (the portal's desk queue, issue 13); then further pages by cursor,
+// each in the order of the page it came from.
 var queueFilters = []string{
 	"/api/v1/rmas?state=submitted&limit=50",
 	"/api/v1/rmas?state=submitted&state=needs_info&policy=dexxon&limit=50",
+	"/api/v1/rmas?order=urgency&limit=50",
 }
 
 func (d *driver) mixed(ctx context.Context) (*Report, error) {
@@ -443,7 +446,7 @@ func (d *driver) mixed(ctx context.Context) (*Report, error) {
 	start := time.Now()
 	forEach(d.cfg.Clients, func(c int, rnd *rand.Rand) {
 		var mine []created // filed by this client, still submitted: its transitions act on these
-		cursor, depth := "", 0
+		cursor, depth, from := "", 0, queueFilters[0]
 		for i := 0; stop(); i++ {
 			// The mix by a fixed stride through 0..99 (61 is prime to 100):
 			// every 100 requests of a client hold each operation's exact
@@ -452,10 +455,10 @@ func (d *driver) mixed(ctx context.Context) (*Report, error) {
 			case p < 30: // the queue: a first page, or the next one
 				path := queueFilters[rnd.IntN(len(queueFilters))]
 				if cursor != "" && depth < 20 && rnd.IntN(2) == 0 {
-					path = queueFilters[0] + "&cursor=" + url.QueryEscape(cursor)
+					path = from + "&cursor=" + url.QueryEscape(cursor)
 					depth++
 				} else {
-					depth = 0
+					depth, from = 0, path
 				}
 				a, ok := d.do(ctx, ops[OpQueue], "GET", path, d.t.AgentKey, nil, nil, true, http.StatusOK)
 				cursor = ""
