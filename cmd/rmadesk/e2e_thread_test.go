@@ -97,10 +97,48 @@ func TestPortalMessageThread(t *testing.T) {
 	if got := agent.text("#messages + ul li.internal"); !strings.Contains(got, "Internal note") || !strings.Contains(got, note) {
 		t.Fatalf("the note on the desk's page: %q", got)
 	}
+	// A canned reply, kept on its page and put into the message box (no script).
+	agent.open("/replies")
+	agent.check("canned replies, none yet")
 	const reply = "The station is closed from 24 December; we will send your unit on after New Year."
-	agent.do("writing the reply", chromedp.SendKeys(chromedp.ID("msg"), reply))
+	agent.do("adding a canned reply", chromedp.SendKeys(chromedp.ID("reply-new-title"), "Christmas closure"),
+		chromedp.SendKeys(chromedp.ID("reply-new-body"), reply))
+	agent.click("saving the canned reply", `#reply-new-h + form button[type=submit]`)
+	agent.check("canned replies")
+	agent.open(rmaPath)
+	agent.click("putting the canned reply in the message", `.canned button[type=submit]`)
+	if got := read(agent, "reading the message box", chromedp.Value(chromedp.ID("msg"))); got != reply {
+		t.Fatalf("the message box holds %q after the canned reply was put in", got)
+	}
 	agent.click("sending the reply", `.thread-form button[value=message]`)
 	agent.check("RMA with a message, an internal note and a reply")
+	// The agent takes the RMA and saves the queue of its own as a view.
+	agent.click("taking the RMA", `#as-take button[type=submit]`)
+	if got := agent.text("#as-now"); got != "You handle this RMA." {
+		t.Fatalf("after taking it the page says %q", got)
+	}
+	agent.open("/rmas?mine=1")
+	if !agent.has(`table.queue a[href="` + rmaPath + `"]`) {
+		t.Fatal("the RMA taken is not in the agent's own queue")
+	}
+	agent.do("naming the view", chromedp.Click(chromedp.CSS(".views summary")), chromedp.SendKeys(chromedp.ID("view-name"), "Mine"))
+	agent.click("saving the view", `.views form button[type=submit]`)
+	if !agent.has(`.views a[aria-current="page"]`) {
+		t.Fatal("the saved view is not listed as the one shown")
+	}
+	agent.check("my queue as a saved view")
+	// Rejecting asks first, on a page of its own.
+	agent.open(rmaPath)
+	agent.do("giving a reason to reject", chromedp.SendKeys(chromedp.ID("reason-reject"), "Not a Pixfra unit."))
+	agent.click("rejecting", `#step-reject button[type=submit]`)
+	if got := agent.text("main p"); !strings.Contains(got, "cannot be undone") {
+		t.Fatalf("rejecting did not ask to confirm: %q", got)
+	}
+	agent.check("confirm the rejection")
+	agent.click("not rejecting after all", `main a.button`)
+	if got := agent.text("dl.facts .state"); got != "submitted" {
+		t.Fatalf("after not confirming, the RMA is %q", got)
+	}
 	toRequester := mailbox.waitFor(t, "pixfra@demo.example", 20*time.Second, "New message on")[0]
 	for _, want := range []string{reply, link, "The desk wrote to you"} {
 		if !strings.Contains(toRequester.Text, want) {
@@ -121,6 +159,10 @@ func TestPortalMessageThread(t *testing.T) {
 	agent.open("/lang/nl?next=" + rmaPath)
 	agent.open(rmaPath)
 	agent.check("RMA with a message, an internal note and a reply, in Dutch")
+	agent.open("/rmas?mine=1")
+	agent.check("my queue, in Dutch")
+	agent.open("/replies")
+	agent.check("canned replies, in Dutch")
 	for _, m := range mailbox.messages() {
 		if strings.Contains(m.Text, "Station closes") {
 			t.Errorf("an email to %v quotes the internal note: %q", m.To, m.Subject)
