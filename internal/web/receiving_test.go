@@ -160,7 +160,7 @@ func TestReceivingLoop(t *testing.T) {
 	}
 	r2 := authorizedFor(t, p, "minicart", "MCT-0003", miniCartDates, policy.PackagePhotos, policy.DefectMedia)
 	_, body = p.do(agent, "GET", "/receiving?number="+url.QueryEscape(r2.Number), nil, "")
-	for _, want := range []string{"Pakket " + r2.Number, "oplader ontbreekt", "beschadigd tijdens transport", "Serienummer op de eenheid"} {
+	for _, want := range []string{"Pakket " + r2.Number, "goedgekeurd · terug te betalen", "oplader ontbreekt", "beschadigd tijdens transport", "Serienummer op de eenheid"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the Dutch parcel panel lacks %q", want)
 		}
