@@ -107,8 +107,12 @@ func (s *Server) moneyView(p *page, r *rma.RMA, pol *policy.Policy, allowed []rm
 		for i := range r.Lines {
 			l := &r.Lines[i]
 			finding := r.ChargeFinding(l)
-			if finding == "" {
-				continue // the fees that depend on a finding wait for it
+			if finding == "" && r.Number == "" {
+				// Before the return is authorized nothing is spent; after,
+				// the fees that hold whatever the finding (Mini Cart's
+				// import duties, a refused delivery) may be charged, and
+				// those of a finding wait for it.
+				continue
 			}
 			for _, f := range pol.FeesFor(r.Route, finding) {
 				if f.Kind == "missing_accessory" || f.Basis == "last_invoiced_price" || f.Basis == "full_value" {

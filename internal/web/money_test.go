@@ -23,8 +23,9 @@ import (
 //     requester's to download.
 //   - Mini Cart refunded by the customer's choice: the resolve form starts
 //     at refunded (the only outcome allowed) and asks the price; a price
-//     that is no amount comes back naming the field; the refund is then
-//     the balance, and there is no invoice (409 page).
+//     that is no amount comes back naming the field; the import duties the
+//     return incurred are charged once it is on its way, and the balance
+//     is the refund less the duties.
 //   - An RMA with more than one outcome allowed starts at none.
 func TestMoneyForms(t *testing.T) {
 	p := newPortal(t)
@@ -105,10 +106,21 @@ func TestMoneyForms(t *testing.T) {
 		return got
 	}
 	r = step(p.svc.Authorize(ctx, desk, r.ID, r.Version, rma.AuthorizeRequest{Resolution: "refund"}))
+	// The parcel is on its way: the import duties it incurred are
+	// charged (a fee of Mini Cart's whatever the finding), at the amount
+	// the desk paid.
+	page = "/rmas/" + itoa(r.ID)
+	_, body = p.do(agent, "GET", page, nil, "")
+	if !strings.Contains(body, `<option value="1:import_duties">`) || strings.Contains(body, `<option value="1:transport">`) {
+		t.Fatalf("before the finding the charge form offers: %s", regexp.MustCompile(`(?s)<select id="fee".*?</select>`).FindString(body))
+	}
+	if resp, body := p.form(agent, page+"/charges", url.Values{"version": {version(body)}, "fee": {"1:import_duties"}, "quantity": {"1"}, "unit_price": {"8,40"}, "currency": {"EUR"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("charging import duties: %d %s", resp.StatusCode, body)
+	}
+	r = step(p.svc.Get(ctx, desk, r.ID))
 	r = step(p.svc.Receive(ctx, desk, r.Number, 0, 0, nil))
 	r = step(p.svc.StartEvaluation(ctx, desk, r.ID, r.Version))
 	r = step(p.svc.Evaluate(ctx, desk, r.ID, r.Version, []rma.LineFinding{{LineNo: 1, Finding: rma.DefectConfirmed}}))
-	page = "/rmas/" + itoa(r.ID)
 	_, body = p.do(agent, "GET", page, nil, "")
 	if sel := outcomeSelect(body); !strings.Contains(sel, `<option value="refunded" selected>`) || strings.Contains(sel, `<option value="">`) || !strings.Contains(body, `id="price-1"`) {
 		t.Fatalf("the resolve form for a refund by choice: %s", body)
@@ -121,7 +133,8 @@ func TestMoneyForms(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the refund: %d %s", resp.StatusCode, body)
 	}
-	if _, body = p.do(agent, "GET", page, nil, ""); !strings.Contains(body, "the desk pays 49.90 EUR to the requester") || !strings.Contains(body, "refund") {
+	if _, body = p.do(agent, "GET", page, nil, ""); !strings.Contains(body, "the desk pays 41.50 EUR to the requester") || !strings.Contains(body, "refund") ||
+		!strings.Contains(body, "import duties") {
 		t.Fatalf("the refund's balance: %s", body)
 	}
 
