@@ -196,8 +196,32 @@ func TestPortalReceivingLoop(t *testing.T) {
 	}
 	tech.check("receiving in Dutch, a Mini Cart parcel")
 
+	// The router is evaluated: no fault found in 1.5 hours, which
+	// WebStore4's policy charges by the hour at the desk's rate.
+	routerPath := fmt.Sprintf("/rmas/%d", second.id)
+	tech.open(routerPath)
+	tech.click("starting the evaluation", `#step-start_evaluation button[type=submit]`)
+	if got := tech.text("#eval-1"); !strings.Contains(got, "R9-E2E-0002") || !strings.Contains(got, "does not start") {
+		t.Errorf("the evaluate step does not show the serial and the fault: %s", got)
+	}
+	tech.do("recording no fault found in 1.5 hours",
+		chromedp.SetValue(chromedp.ID("finding-1"), "no_fault_found"),
+		chromedp.SendKeys(chromedp.ID("hours-1"), "1,5"),
+		chromedp.SendKeys(chromedp.ID("rate-1"), "65.00"),
+		chromedp.SendKeys(chromedp.ID("notes-1"), "Ran 24 hours without a drop."),
+	)
+	if got := tech.text("#hourly-1"); !strings.Contains(got, "Geen defect gevonden en het product werkt naar behoren") {
+		t.Errorf("the hourly fee is not said in WebStore4's Dutch: %s", got)
+	}
+	tech.check("evaluating the router in Dutch, hours and the desk's rate")
+	tech.click("saving the finding", `#step-evaluate button[type=submit]`)
+	if got := tech.text("#money"); !strings.Contains(got, "97,50") && !strings.Contains(got, "97.50") {
+		t.Errorf("1.5 hours at 65.00 are not charged 97.50: %s", got)
+	}
+	tech.check("the router evaluated, in Dutch, the hours charged")
+
 	// What the desk recorded.
-	for _, p := range []parcel{first, second, third} {
+	for _, p := range []parcel{first, third} {
 		got, _ := demoAPI(t, base, keys["AGENT_KEY"], "GET", fmt.Sprintf("/api/v1/rmas/%d", p.id), "", nil)
 		if got["state"] != "received" {
 			t.Errorf("%s is %v after the bench, not received", p.number, got["state"])
@@ -210,6 +234,10 @@ func TestPortalReceivingLoop(t *testing.T) {
 	}
 	if c := got["charges"].([]any); len(c) != 1 || c[0].(map[string]any)["kind"] != "missing_accessory" {
 		t.Errorf("the first parcel's charges: %v", c)
+	}
+	got, _ = demoAPI(t, base, keys["AGENT_KEY"], "GET", fmt.Sprintf("/api/v1/rmas/%d", second.id), "", nil)
+	if c := got["charges"].([]any); len(c) != 1 || c[0].(map[string]any)["kind"] != "no_fault_found" || c[0].(map[string]any)["quantity"] != 1.5 {
+		t.Errorf("the router's charges: %v", c)
 	}
 	if errs := b.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))

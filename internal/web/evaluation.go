@@ -27,7 +27,7 @@ type evalLine struct {
 // evalFee is an hourly fee a finding brings.
 type evalFee struct {
 	Finding   rma.Finding
-	Text      string
+	Text      Said // the fee's text, in the page's language where the pack has it
 	Rate      rma.Money // the policy's rate; zero: the desk gives it
 	NeedsRate bool
 }
@@ -43,7 +43,7 @@ func (p *page) EvaluationLines() []evalLine {
 	if d.Policy != nil {
 		for _, f := range rma.Findings {
 			for _, fee := range rma.HourlyFees(d.Policy, d.RMA.Route, f) {
-				ef := evalFee{Finding: f, Text: fee.Text, NeedsRate: fee.Amount == ""}
+				ef := evalFee{Finding: f, Text: p.said(d.Policy.Say(p.lang, fee.Key, fee.Text)), NeedsRate: fee.Amount == ""}
 				if m, err := feeRate(fee); err == nil && m != nil {
 					ef.Rate = *m
 				}
