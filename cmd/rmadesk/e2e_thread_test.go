@@ -153,6 +153,14 @@ func TestPortalMessageThread(t *testing.T) {
 		t.Fatalf("the distributor's thread:\n%s", thread)
 	}
 	req.check("my RMA with the desk's reply")
+	// Now that the agent handles the RMA, the distributor's next message
+	// goes to the agent rather than to the whole desk.
+	const thanks = "Thank you, after New Year is fine."
+	req.do("writing back", chromedp.SendKeys(chromedp.ID("msg"), thanks))
+	req.click("sending the answer", `.thread-form button[value=message]`)
+	if toAgent := mailbox.waitFor(t, "agent@demo.example", 20*time.Second, "New message on")[0]; !strings.Contains(toAgent.Text, thanks) {
+		t.Errorf("the assignee's email lacks the message:\n%s", toAgent.Text)
+	}
 	req.open("/lang/nl?next=" + rmaPath)
 	req.open(rmaPath)
 	req.check("my RMA with the desk's reply, in Dutch")

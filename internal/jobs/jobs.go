@@ -38,6 +38,7 @@ type Runner struct {
 
 	publicURL string
 	label     Labeler
+	vat       int // basis points, on credit notes and invoices
 
 	ran, failed atomic.Int64
 }
@@ -58,12 +59,15 @@ type Config struct {
 	// messages link to the RMA's page. Empty: no link.
 	PublicURL string
 	Label     Labeler // nil: no label attached
+	// VATBasisPoints is the VAT credit notes and invoices add (moneydocs.go).
+	VATBasisPoints int
 }
 
 // New makes a Runner for a service's store.
 func New(svc *rma.Service, cfg Config) *Runner {
 	r := &Runner{svc: svc, store: svc.Store(), sender: cfg.Sender, log: cfg.Log, worker: cfg.Worker,
 		lease: cfg.Lease, poll: cfg.Poll, now: cfg.Now, publicURL: strings.TrimRight(cfg.PublicURL, "/"), label: cfg.Label}
+	r.vat = cfg.VATBasisPoints
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -253,6 +257,15 @@ func (r *Runner) address(ctx context.Context, rm *rma.RMA, audience string) (str
 			return "", 0, err
 		}
 		return org.Email, org.ID, nil
+	}
+	// An RMA someone of the desk handles: to them, not to the whole desk
+	// (rma/assign.go); a user disabled since goes back to the desk's address.
+	if rm.AssigneeID != 0 {
+		if u, err := r.store.UserByID(ctx, rm.AssigneeID); err == nil && !u.Disabled && u.Email != "" {
+			return u.Email, u.OrgID, nil
+		} else if err != nil && rma.ErrorCode(err) != rma.ENOTFOUND {
+			return "", 0, err
+		}
 	}
 	orgs, err := r.store.Orgs(ctx)
 	if err != nil {
