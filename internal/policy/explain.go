@@ -183,7 +183,11 @@ func WritePolicy(w io.Writer, p *Policy) error {
 		if f.Amount != "" {
 			amount = " " + f.Amount + " " + f.Currency
 		}
-		row("fee", f.Kind+" ("+f.Basis+amount+")", f.Clause)
+		checklist := ""
+		if len(f.Accessories) > 0 {
+			checklist = ": " + strings.Join(f.Accessories, ", ") // the receiving bench's checklist
+		}
+		row("fee", f.Kind+" ("+f.Basis+amount+")"+checklist, f.Clause)
 	}
 	for _, r := range p.Resolutions {
 		row("resolution", "on "+orAll(joinNames(r.Routes.Routes()))+": "+strings.Join(r.Offer, ", ")+", chosen by "+r.ChosenBy, r.Clause)
