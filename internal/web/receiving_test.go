@@ -180,3 +180,21 @@ func TestReceivingRefusesTheRequester(t *testing.T) {
 		t.Fatalf("a requester receiving: %d", resp.StatusCode)
 	}
 }
+
+// TestBenchVocabulariesNamed: every accessory a pack may list and every
+// state on arrival is named in every language of the portal, so no
+// checklist or summary shows a raw code.
+func TestBenchVocabulariesNamed(t *testing.T) {
+	for _, lang := range Languages {
+		for _, a := range policy.AccessoryNames() {
+			if _, ok := catalogue[lang]["accessory."+a]; !ok {
+				t.Errorf("%s: accessory %q has no name", lang, a)
+			}
+		}
+		for _, c := range rma.IntakeConditions {
+			if _, ok := catalogue[lang]["intake."+c]; !ok {
+				t.Errorf("%s: state on arrival %q has no name", lang, c)
+			}
+		}
+	}
+}
