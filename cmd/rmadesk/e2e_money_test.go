@@ -26,6 +26,8 @@ import (
 //   - WebStore4 no fault found: 1.5 h at the desk's hourly rate, on a
 //     charge invoice read back.
 //
+// The desk adds 21 % VAT on its documents (serve --vat-rate).
+//
 // Every page on the way is audited with axe-core and seen at phone width;
 // the resolved pages in Dutch too.
 func TestPortalMoney(t *testing.T) {
@@ -38,7 +40,9 @@ func TestPortalMoney(t *testing.T) {
 	}
 	out := t.ArtifactDir()
 	dir := t.TempDir()
-	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	// The desk adds 21 % VAT to its documents (a desk setting): the
+	// ledger's amounts are the net.
+	base, stop := startServe(t, "--demo", "--data-dir", dir, "--vat-rate", "21")
 	t.Cleanup(func() { _ = stop() })
 	b := startBrowser(t, chromium, out)
 	year := time.Now().Year() // the demo desk's date is today's: documents are numbered by its year
@@ -86,7 +90,7 @@ func TestPortalMoney(t *testing.T) {
 	text := pdfText(t, cn, 1, 0)
 	number := fmt.Sprintf("CN-%d-00001", year)
 	for _, want := range []string{"Credit note", number, "Demo Desk", "Nieuwe Uitleg 1", "2514 BP Den Haag",
-		"Demo Partner for Dexxon", "Stationsplein 8", "3511 ED Utrecht", "121.00 EUR", "Total credited", "DX-MONEY-0001"} {
+		"Demo Partner for Dexxon", "Stationsplein 8", "3511 ED Utrecht", "121.00 EUR", "VAT 21 % 25.41 EUR", "Total credited 146.41 EUR", "DX-MONEY-0001"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the credit note lacks %q:\n%s", want, text)
 		}
@@ -165,7 +169,8 @@ func TestPortalMoney(t *testing.T) {
 	}
 	customer.check("my WebStore4 RMA, charged")
 	inv = pdfText(t, downloadPDF(t, base+"/rmas/"+id+"/invoice.pdf", customer.cookies()), 1, 0)
-	for _, want := range []string{"Invoice", fmt.Sprintf("INV-%d-00002", year), "Investigation, no fault found", "1.5 h", "70.00 EUR", "105.00 EUR", "Total due", "Demo Consumer at WebStore4", "Kerkstraat 12"} {
+	for _, want := range []string{"Invoice", fmt.Sprintf("INV-%d-00002", year), "Investigation, no fault found", "1.5 h", "70.00 EUR", "105.00 EUR",
+		"VAT 21 % 22.05 EUR", "Total due 127.05 EUR", "Demo Consumer at WebStore4", "Kerkstraat 12"} {
 		if !strings.Contains(inv, want) {
 			t.Errorf("the WebStore4 invoice lacks %q:\n%s", want, inv)
 		}

@@ -141,6 +141,7 @@ func runServe(e *env, args []string) error {
 	apiBurst := fs.Int("api-burst", int(envFloat("RMADESK_API_BURST", 0)), "API calls a key may make at once before --api-rate applies; 0 is 4 × --api-rate (env RMADESK_API_BURST)")
 	apiAuthFailures := fs.Float64("api-auth-failures", envFloat("RMADESK_API_AUTH_FAILURES", 10), "failed API key checks per minute a client address may make after its first 100; negative turns the limit off (env RMADESK_API_AUTH_FAILURES)")
 	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
+	vatRate := fs.Float64("vat-rate", envFloat("RMADESK_VAT_RATE", 0), "the VAT `PERCENT` credit notes and invoices add to the ledger's amounts; 0 adds none (env RMADESK_VAT_RATE)")
 	opsAddr := fs.String("ops-addr", os.Getenv("RMADESK_OPS_ADDR"), "also serve /metrics, /healthz and /readyz on `HOST:PORT`, a private address (env RMADESK_OPS_ADDR)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -152,7 +153,10 @@ func runServe(e *env, args []string) error {
 		return badInputf("--api-burst: %d is negative", *apiBurst)
 	case math.IsNaN(*apiAuthFailures) || math.IsInf(*apiAuthFailures, 0):
 		return badInputf("--api-auth-failures: not a number of failures per minute")
+	case math.IsNaN(*vatRate) || *vatRate < 0 || *vatRate > 100:
+		return badInputf("--vat-rate: %v is not a percentage from 0 to 100", *vatRate)
 	}
+	vat := int(math.Round(*vatRate * 100)) // basis points
 	var log *slog.Logger
 	switch *logFormat {
 	case "text":
@@ -189,7 +193,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	labels := labelRenderer(svc)
-	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL"), Label: labels, Now: clock.Now})
+	runner := jobs.New(svc, jobs.Config{Log: log, Sender: sender, PublicURL: os.Getenv("RMADESK_PUBLIC_URL"), Label: labels, Now: clock.Now, VATBasisPoints: vat})
 	if *runJobs {
 		clock.AfterAdvance(func(ctx context.Context) (int, error) {
 			// The jobs that fell due run before the move is answered; a
@@ -218,13 +222,13 @@ func runServe(e *env, args []string) error {
 	}
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
 		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
-		SupplierLabel: supplierLabelRenderer(svc)}) // supplierlabels.go
+		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat}) // supplierlabels.go
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler: rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log,
-			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures, Clock: clock}).Handler(), portal.Handler()),
+			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures, Clock: clock, VATBasisPoints: vat}).Handler(), portal.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,

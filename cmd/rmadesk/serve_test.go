@@ -225,6 +225,7 @@ func TestOrgAndAPIKeyCommands(t *testing.T) {
 		{[]string{"org", "create", "--data-dir", dir, "--name", "X", "--role", "king"}, `--role: unknown role "king"`},
 		{[]string{"org", "create", "--data-dir", dir, "--name", "Y", "--role", "dealer", "--country", "UK"}, `--country: "UK" is not an ISO 3166-1 alpha-2 country code`},
 		{[]string{"serve", "--log-format", "xml"}, `--log-format: "xml" is not text or json`},
+		{[]string{"serve", "--vat-rate", "121"}, `--vat-rate: 121 is not a percentage from 0 to 100`},
 		{[]string{"migrate", "--db", "mysql://x"}, `--db: "mysql://x" is not a database URL`},
 	}
 	for _, tc := range bad {

@@ -35,6 +35,7 @@ type Server struct {
 	limits    limits
 	handler   http.Handler // mux behind the rate limits
 	clock     *rma.DeskClock
+	vat       int // basis points, on credit notes and invoices
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -70,6 +71,9 @@ type Config struct {
 	// Clock is the desk's clock, which the service reads too; nil: the
 	// wall clock, never moved (clock.go).
 	Clock *rma.DeskClock
+
+	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
+	VATBasisPoints int
 }
 
 // New builds the API server.
@@ -83,6 +87,7 @@ func New(svc *rma.Service, cfg Config) *Server {
 	}
 	s.limits = newLimits(cfg)
 	s.clock = cfg.Clock
+	s.vat = cfg.VATBasisPoints
 	if s.clock == nil {
 		s.clock = rma.NewDeskClock(nil, false, nil)
 	}

@@ -39,7 +39,7 @@ func (s *Server) moneyDocument(kind string) func(w http.ResponseWriter, r *http.
 		if err != nil {
 			return err
 		}
-		pdf, err := moneydoc.Render(r.Context(), s.svc.Store(), s.svc.Policies().Version(got.PolicyID, got.PolicyVersion), got, doc, lang)
+		pdf, err := moneydoc.Render(r.Context(), s.svc.Store(), s.svc.Policies().Version(got.PolicyID, got.PolicyVersion), got, doc, lang, moneydoc.Options{VATBasisPoints: s.vat})
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/moneydoc"
@@ -25,7 +26,7 @@ func (r *Runner) moneyDocuments(ctx context.Context, rm *rma.RMA, lang string, f
 		if err != nil {
 			return nil, fmt.Errorf("issuing the %s of RMA %d: %w", strings.ReplaceAll(kind, "_", " "), rm.ID, err)
 		}
-		pdf, err := moneydoc.Render(ctx, r.store, p, got, d, lang)
+		pdf, err := moneydoc.Render(ctx, r.store, p, got, d, lang, moneydoc.Options{VATBasisPoints: r.vat})
 		if err != nil {
 			return nil, fmt.Errorf("drawing %s: %w", d.Number, err)
 		}
@@ -43,6 +44,7 @@ func (r *Runner) moneyDocuments(ctx context.Context, rm *rma.RMA, lang string, f
 				total += ch.Amount.Cents
 			}
 		}
+		total += int64(math.Round(float64(total) * float64(r.vat) / 10000)) // the document's total, VAT included
 		doc := notify.MoneyDocument{Invoice: kind == rma.Invoice, Number: d.Number}
 		if currency != "" {
 			doc.Total = moneydoc.Amount(lang, total, currency)

@@ -24,6 +24,7 @@ type words struct {
 	totalCredited, totalCharged, hours, wholeRMA                string
 	noVAT, settleCredit, settleInvoice, continued, pageOf       string
 	atLastPrice                                                 string
+	subtotal, vat, vatNote                                      string
 	kinds                                                       map[string]string
 }
 
@@ -31,8 +32,10 @@ var english = words{
 	creditNote: "Credit note", invoice: "Invoice", from: "From", to: "To", date: "Date", rma: "RMA", reference: "Your reference", policy: "Policy",
 	line: "Line", description: "Description", quantity: "Quantity", unitPrice: "Unit price", amount: "Amount",
 	totalCredited: "Total credited", totalCharged: "Total due", hours: "h", wholeRMA: "all",
-	noVAT:         "No VAT is charged on this document.",
-	atLastPrice:   "at the last invoiced price",
+	noVAT:       "No VAT is charged on this document.",
+	atLastPrice: "at the last invoiced price",
+	subtotal:    "Subtotal", vat: "VAT %s %%",
+	vatNote:       "The amounts above exclude VAT; VAT at %s %% is added to the total.",
 	settleCredit:  "The amount above is credited to you; it is settled against your next invoice or paid to your account.",
 	settleInvoice: "Please pay the amount above within 14 days, quoting the invoice number.",
 	continued:     "continued", pageOf: "Page {page} of {pages}",
@@ -45,8 +48,10 @@ var dutch = words{
 	creditNote: "Creditnota", invoice: "Factuur", from: "Van", to: "Aan", date: "Datum", rma: "RMA", reference: "Uw referentie", policy: "Beleid",
 	line: "Regel", description: "Omschrijving", quantity: "Aantal", unitPrice: "Prijs per stuk", amount: "Bedrag",
 	totalCredited: "Totaal gecrediteerd", totalCharged: "Totaal te betalen", hours: "u", wholeRMA: "alle",
-	noVAT:         "Op dit document wordt geen btw berekend.",
-	atLastPrice:   "tegen de laatst gefactureerde prijs",
+	noVAT:       "Op dit document wordt geen btw berekend.",
+	atLastPrice: "tegen de laatst gefactureerde prijs",
+	subtotal:    "Subtotaal", vat: "Btw %s %%",
+	vatNote:       "De bedragen hierboven zijn zonder btw; btw van %s %% komt bij het totaal.",
 	settleCredit:  "Het bedrag hierboven wordt u gecrediteerd; het wordt verrekend met uw volgende factuur of op uw rekening gestort.",
 	settleInvoice: "Betaal het bedrag hierboven binnen 14 dagen, onder vermelding van het factuurnummer.",
 	continued:     "vervolg", pageOf: "Pagina {page} van {pages}",
@@ -92,10 +97,31 @@ type Orgs interface {
 	Orgs(ctx context.Context) ([]rma.Org, error)
 }
 
+// Options are the desk's settings for its documents.
+type Options struct {
+	// VATBasisPoints is the VAT the desk adds to the ledger's amounts on
+	// its documents, in hundredths of a percent (2100: 21 %); 0 adds none
+	// (rmadesk serve --vat-rate).
+	VATBasisPoints int
+}
+
+// percent writes basis points as a percentage: 2100 → 21, 950 → 9.5 (9,5).
+func percent(lang string, bp int) string {
+	s := strconv.FormatFloat(float64(bp)/100, 'f', -1, 64)
+	if lang == "nl" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
 // Render draws document d of RMA r (judged by policy p) in lang. The
 // issuer is the desk: its organisation's name and postal address, or,
 // while the desk has no address, the policy's vendor and its address.
-func Render(ctx context.Context, orgs Orgs, p *policy.Policy, r *rma.RMA, d *rma.MoneyDocument, lang string) ([]byte, error) {
+func Render(ctx context.Context, orgs Orgs, p *policy.Policy, r *rma.RMA, d *rma.MoneyDocument, lang string, opts ...Options) ([]byte, error) {
+	var opt Options
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
 	w := wordsFor(lang)
 	requester, err := orgs.Org(ctx, r.OrgID)
 	if err != nil {
@@ -187,10 +213,19 @@ func Render(ctx context.Context, orgs Orgs, p *policy.Policy, r *rma.RMA, d *rma
 		}
 		sums[ch.Amount.Currency] += cents
 	}
+	vatNote := w.noVAT
 	for _, c := range currencies {
+		if opt.VATBasisPoints > 0 {
+			vat := int64(math.Round(float64(sums[c]) * float64(opt.VATBasisPoints) / 10000))
+			pc := percent(lang, opt.VATBasisPoints)
+			m.Totals = append(m.Totals, label.MoneyTotal{Label: w.subtotal, Amount: Amount(lang, sums[c], c)},
+				label.MoneyTotal{Label: fmt.Sprintf(w.vat, pc), Amount: Amount(lang, vat, c)})
+			sums[c] += vat
+			vatNote = fmt.Sprintf(w.vatNote, pc)
+		}
 		m.Totals = append(m.Totals, label.MoneyTotal{Label: total, Amount: Amount(lang, sums[c], c), Strong: true})
 	}
-	m.Notes = []string{w.noVAT, settle}
+	m.Notes = []string{vatNote, settle}
 	var buf bytes.Buffer
 	if err := label.RenderMoneyDoc(&buf, m); err != nil {
 		return nil, err

@@ -48,15 +48,20 @@ func TestRender(t *testing.T) {
 		kind, lang, number string
 		want               []string
 		not                []string
+		opt                Options
 	}{
 		{rma.CreditNote, "en", "CN-2026-00003", []string{"Credit note", "CN-2026-00003", "Demo Desk", "Nieuwe Uitleg 1", "2514 BP Den Haag",
 			"Demo Partner for Dexxon", "Stationsplein 8", "3511 ED Utrecht", "RMA-26-00007-X", "PO-42", "DX-SSD-1TB", "121.00 EUR", "242.00 EUR", "Total credited"},
-			[]string{"9.99", "12.50"}},
-		{rma.Invoice, "nl", "INV-2026-00001", []string{"Factuur", "INV-2026-00001", "Transport", "12,50 EUR", "Totaal te betalen"}, []string{"242"}},
+			[]string{"9.99", "12.50", "Subtotal"}, Options{}},
+		{rma.Invoice, "nl", "INV-2026-00001", []string{"Factuur", "INV-2026-00001", "Transport", "12,50 EUR", "Totaal te betalen", "geen btw"}, []string{"242"}, Options{}},
+		// With the desk's VAT the ledger's amounts are the net: 242.00 and
+		// 21 % of it, 50.82, make 292.82.
+		{rma.CreditNote, "en", "CN-2026-00004", []string{"Subtotal", "242.00 EUR", "VAT 21 %", "50.82 EUR", "292.82 EUR", "exclude VAT; VAT at 21 %"}, []string{"No VAT"}, Options{VATBasisPoints: 2100}},
+		{rma.Invoice, "nl", "INV-2026-00002", []string{"Btw 9,5 %", "1,19 EUR", "13,69 EUR"}, nil, Options{VATBasisPoints: 950}},
 	}
 	for _, c := range cases {
 		d := &rma.MoneyDocument{RMAID: 7, Kind: c.kind, Number: c.number, Issued: calendar.MustParseDate("2026-03-20"), At: at}
-		pdf, err := Render(t.Context(), orgs{desk, partner}, nil, r, d, c.lang)
+		pdf, err := Render(t.Context(), orgs{desk, partner}, nil, r, d, c.lang, c.opt)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -270,7 +270,7 @@ func (s *Server) moneyDocument(kind string) func(http.ResponseWriter, *http.Requ
 			s.fail(w, r, p, err)
 			return
 		}
-		pdf, err := moneydoc.Render(r.Context(), s.svc.Store(), s.svc.Policies().Version(got.PolicyID, got.PolicyVersion), got, doc, p.lang)
+		pdf, err := moneydoc.Render(r.Context(), s.svc.Store(), s.svc.Policies().Version(got.PolicyID, got.PolicyVersion), got, doc, p.lang, moneydoc.Options{VATBasisPoints: s.cfg.VATBasisPoints})
 		if err != nil {
 			s.fail(w, r, p, err)
 			return

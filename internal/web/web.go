@@ -59,6 +59,9 @@ type Config struct {
 	// SupplierLabel makes a supplier RMA's label and packing slip
 	// (suppliers.go); nil: no link.
 	SupplierLabel SupplierLabelRenderer
+
+	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
+	VATBasisPoints int
 }
 
 // Server serves the portal.
