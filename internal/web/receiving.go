@@ -188,6 +188,10 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, p *page) {
 		again := &benchData{Number: d.Number, Conditions: d.Conditions, Currency: d.Currency}
 		if s.lookUpParcel(r, p, again, values) == nil && again.Problem != "" {
 			d, status = again, http.StatusConflict
+		} else if rma.ErrorCode(err) == rma.EPRECONDITION {
+			// Changed since the form was shown (a document, a message): the
+			// form comes back as typed, at the RMA's new version.
+			p.Error = p.T("rma.changed")
 		} else {
 			p.Error = msg // the form stays, as typed, under the message
 		}

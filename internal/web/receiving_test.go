@@ -91,6 +91,14 @@ func TestReceivingLoop(t *testing.T) {
 		t.Fatalf("a refused receipt left the RMA %s", got.State)
 	}
 
+	// Shown at an older version (a document came meanwhile): said plainly,
+	// the form as typed, nothing received.
+	resp, body = p.form(agent, "/receiving", url.Values{"number": {r.Number}, "version": {fmt.Sprint(r.Version - 1)}, "serial_1": {"MCT-0002"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Someone changed this RMA meanwhile") ||
+		!strings.Contains(body, `name="serial_1" value="MCT-0002"`) || !strings.Contains(body, fmt.Sprintf(`name="version" value="%d"`, r.Version)) {
+		t.Fatalf("a stale form: %d\n%s", resp.StatusCode, body)
+	}
+
 	form, ct = multipartBody([]formPart{{name: "number", value: r.Number}, {name: "version", value: fmt.Sprint(r.Version)},
 		{name: "serial_1", value: "MCT-0002"}, {name: "model_1", value: "MC-Tab 10"},
 		{name: "missing_1", value: "charger"}, {name: "price_1_charger", value: "15,00"}, {name: "currency", value: "EUR"},
