@@ -28,6 +28,9 @@ func TestRMAPageSteps(t *testing.T) {
 	for _, s := range steps {
 		order = append(order, s[1])
 	}
+	if top := strings.Index(page, `id="suggested-top"`); top < 0 || top > strings.Index(page, `id="h-lines"`) || !strings.Contains(page, `<a href="#step-authorize">Authorize the return</a>`) {
+		t.Fatal("the page does not lead with the suggested step, linked to its form")
+	}
 	if len(order) == 0 || order[0] != "authorize" || !strings.Contains(page, `class="step suggested" id="step-authorize"`) {
 		t.Fatalf("the steps %v do not lead with authorize, the engine's suggestion", order)
 	}
