@@ -97,7 +97,7 @@ func TestPortalMessageThread(t *testing.T) {
 	if got := agent.text("#messages + ul li.internal"); !strings.Contains(got, "Internal note") || !strings.Contains(got, note) {
 		t.Fatalf("the note on the desk's page: %q", got)
 	}
-	// A canned reply, kept on its page and put into the message box (no script).
+	// A canned reply, kept on its page and put into the message box.
 	agent.open("/replies")
 	agent.check("canned replies, none yet")
 	const reply = "The station is closed from 24 December; we will send your unit on after New Year."
@@ -106,7 +106,12 @@ func TestPortalMessageThread(t *testing.T) {
 	agent.click("saving the canned reply", `#reply-new-h + form button[type=submit]`)
 	agent.check("canned replies")
 	agent.open(rmaPath)
-	agent.click("putting the canned reply in the message", `.canned button[type=submit]`)
+	// The script puts it in place, nothing sent (without it, the server does: TestSavedViewsAndCannedReplies).
+	agent.do("marking the page", chromedp.Evaluate[chromedp.Void](`window.samePage = true`))
+	agent.do("putting the canned reply in the message", chromedp.Click(chromedp.CSS(`.canned button[type=submit]`)))
+	if !read(agent, "checking the page stayed", chromedp.Evaluate[bool](`window.samePage === true`)) {
+		t.Error("putting a canned reply in the message loaded another page")
+	}
 	if got := read(agent, "reading the message box", chromedp.Value(chromedp.ID("msg"))); got != reply {
 		t.Fatalf("the message box holds %q after the canned reply was put in", got)
 	}

@@ -50,7 +50,7 @@ func TestSavedViewsAndCannedReplies(t *testing.T) {
 		t.Fatalf("adding a canned reply: %d", resp.StatusCode)
 	}
 	_, page := p.do(agent, "GET", "/rmas/1", nil, "")
-	if !strings.Contains(page, `<option value="1">Label</option>`) {
+	if !strings.Contains(page, `<option value="1" data-body="`+text+`">Label</option>`) {
 		t.Fatal("the message box does not offer the canned reply")
 	}
 	resp, page = p.form(agent, "/rmas/1/canned", url.Values{"reply": {"1"}, "body": {"Hello,"}})
