@@ -172,6 +172,13 @@ func TestPortalMessageThread(t *testing.T) {
 	agent.open("/lang/nl?next=" + rmaPath)
 	agent.open(rmaPath)
 	agent.check("RMA with a message, an internal note and a reply, in Dutch")
+	agent.do("giving a reason to reject, in Dutch", chromedp.SendKeys(chromedp.ID("reason-reject"), "Geen Pixfra-apparaat."))
+	agent.click("rejecting, in Dutch", `#step-reject button[type=submit]`)
+	if got := agent.text("main p"); !strings.Contains(got, "kan niet ongedaan worden gemaakt") {
+		t.Fatalf("the Dutch confirmation says %q", got)
+	}
+	agent.check("confirm the rejection, in Dutch")
+	agent.click("not rejecting after all, in Dutch", `main a.button`)
 	agent.open("/rmas?mine=1")
 	agent.check("my queue, in Dutch")
 	agent.open("/replies")
