@@ -77,7 +77,7 @@ func TestLookUpParcel(t *testing.T) {
 	lapsed := authorized()      // issued now, valid to the 14th day from now
 	must(svc.Expire(ctx, agent, reissued.ID, reissued.Version))
 	reissued = must(svc.Get(ctx, agent, reissued.ID))
-	reissued = must(svc.Reissue(ctx, agent, reissued.ID, reissued.Version))
+	must(svc.Reissue(ctx, agent, reissued.ID, reissued.Version))
 	expiredNumber := ok.Number // authorized 20 days ago, never received
 
 	for _, c := range []struct {

@@ -27,7 +27,7 @@ type evalLine struct {
 // evalFee is an hourly fee a finding brings.
 type evalFee struct {
 	Finding   rma.Finding
-	Text      Said // the fee's text, in the page's language where the pack has it
+	Text      Said      // the fee's text, in the page's language where the pack has it
 	Rate      rma.Money // the policy's rate; zero: the desk gives it
 	NeedsRate bool
 }
