@@ -105,9 +105,10 @@ func TestPortalPlextorDOAReplaced(t *testing.T) {
 	formAt := read(req, "reading the location", chromedp.Location())
 	req.do("opening another unit", chromedp.Click(chromedp.CSS("details.unit-spare summary")), chromedp.WaitVisible(chromedp.ID("model_2")),
 		chromedp.WaitReady(chromedp.CSS("details.unit-spare #model_3"))) // the next spare
-	if req.has("details #model_2") {
-		t.Error("the unit opened is still folded")
-	}
+	// The script unfolds the unit on the details' toggle event, which
+	// comes after the click has returned: wait for it (the step's timeout
+	// fails the test if the unit stays folded).
+	req.do("waiting for the unit opened to unfold", chromedp.WaitNotPresent(chromedp.CSS("details #model_2")))
 	if n := read(req, "counting the chosen files", chromedp.Evaluate[int](`document.getElementById("doc_vendor_invoice_1").files.length`)); n != 1 {
 		t.Errorf("after adding a unit %d files are chosen for unit 1, want 1", n)
 	}

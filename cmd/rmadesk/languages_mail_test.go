@@ -96,7 +96,13 @@ func TestNLOrganisationMailsInDutch(t *testing.T) {
 	dutch := mb.waitFor(t, "rma@bakker.example", 10*time.Second, "Ontvangen: ", "Retour goedgekeurd: ")
 	english := mb.waitFor(t, "rma@keller.example", 10*time.Second, "Received: ", "Authorized: ")
 	var dutchInstructions, englishInstructions []string
+	var asksForANumber []string
 	for _, in := range pixfra.Instructions {
+		if in.BeforeNumber {
+			// "Apply for the RMA number": done once the mail carries one.
+			asksForANumber = append(asksForANumber, in.Text)
+			continue
+		}
 		nl, ok := pixfra.Say("nl", in.Key, in.Text)
 		if !ok {
 			t.Fatalf("pixfra's instruction %s has no Dutch", in.Key)
@@ -118,6 +124,14 @@ func TestNLOrganisationMailsInDutch(t *testing.T) {
 	for _, want := range append([]string{numbers["rma@keller.example"]}, englishInstructions...) {
 		if !strings.Contains(authorizedEN, want) {
 			t.Errorf("the English authorization mail lacks %q:\n%s", want, authorizedEN)
+		}
+	}
+	if len(asksForANumber) == 0 {
+		t.Fatal("pixfra has no instruction to ask for a number: the test no longer shows it is left out")
+	}
+	for _, notWant := range asksForANumber {
+		if strings.Contains(authorizedEN, notWant) {
+			t.Errorf("the authorization mail still asks for a number: %q", notWant)
 		}
 	}
 	if strings.Contains(authorizedEN, "Uw retour") {
