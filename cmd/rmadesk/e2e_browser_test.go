@@ -341,6 +341,9 @@ func (tb *tab) atPhoneWidth(name string) {
 			tb.who, name, l.ScrollWidth, l.InnerWidth, phoneWidth, strings.Join(l.Wide, ", "))
 		tb.t.Error(msg)
 	}
+	// A phone's layout is another page to axe-core: what a narrow window
+	// hides, folds or stacks is checked again.
+	tb.audit(name + " at phone width")
 	tb.screenshot(name + " phone")
 }
 
