@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -135,6 +136,13 @@ func TestPortalSupplierSteps(t *testing.T) {
 		t.Fatalf("the supplier RMAs list:\n%s", list)
 	}
 	agent.check("supplier RMAs")
+	// The supplier RMA and the RMA with its supplier step, in Dutch too
+	// (axe-core at both widths), then back to English for what follows.
+	for _, p := range []struct{ name, path string }{{"supplier RMA, answered", sr}, {"supplier RMAs", "/supplier-rmas"}, {"RMA back from the supplier", page}} {
+		agent.open("/lang/nl?next=" + url.QueryEscape(p.path))
+		agent.check(p.name + ", in Dutch")
+	}
+	agent.open("/lang/en?next=" + url.QueryEscape(page))
 	agent.open(page)
 	if got := agent.text("dl.facts .state"); got != "in evaluation" {
 		t.Fatalf("the RMA back from the supplier is %q", got)
