@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"image/color"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,13 +73,7 @@ func (b benchTab) receive(number string, id int64) string {
 // was received and links to it, keeping the number. Every page is audited
 // with axe-core at desktop and phone width, in English and Dutch.
 func TestPortalReceivingLoop(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the receiving bench's browser test")
-	}
+	chromium := needChromium(t, "the receiving bench's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)
 	dir := t.TempDir()

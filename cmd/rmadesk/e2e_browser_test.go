@@ -38,6 +38,21 @@ func chromiumPath() string {
 	return ""
 }
 
+// needChromium is chromiumPath for a browser test: without chromium the
+// test is skipped, saying what it would have shown, and under CI=true it
+// fails (scripts/deps.sh installs chromium there).
+func needChromium(t *testing.T, what string) string {
+	t.Helper()
+	chromium := chromiumPath()
+	if chromium == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
+		}
+		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping " + what)
+	}
+	return chromium
+}
+
 // browser is one headless Chromium for the whole test.
 type browser struct {
 	t   *testing.T

@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -24,13 +23,7 @@ import (
 // unit was rejected and why. Every page is audited with axe-core and at
 // phone width.
 func TestPortalPixfraTwoUnits(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the per-line decision's browser test")
-	}
+	chromium := needChromium(t, "the per-line decision's browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()
 	base, stop := startServe(t, "--demo", "--data-dir", dir)

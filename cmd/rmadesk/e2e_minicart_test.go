@@ -2,7 +2,6 @@ package main
 
 import (
 	"image/color"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -24,13 +23,7 @@ import (
 // and Dutch. Every page is audited with axe-core at desktop and phone
 // width.
 func TestPortalMiniCartLife(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping Mini Cart's browser test")
-	}
+	chromium := needChromium(t, "Mini Cart's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)
 	dir := t.TempDir()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,13 +30,7 @@ import (
 // Every page on the way is audited with axe-core and seen at phone width;
 // the resolved pages in Dutch too.
 func TestPortalMoney(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the money pages' browser test")
-	}
+	chromium := needChromium(t, "the money pages' browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()
 	// The desk adds 21 % VAT to its documents (a desk setting): the

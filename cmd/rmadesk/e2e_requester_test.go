@@ -2,7 +2,6 @@ package main
 
 import (
 	"image/color"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -29,13 +28,7 @@ import (
 // English and Dutch. Last, a second request is withdrawn, which takes a
 // confirmation page.
 func TestPortalPlextorDOAReplaced(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the requester's browser test")
-	}
+	chromium := needChromium(t, "the requester's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)
 	dir := t.TempDir()
@@ -266,13 +259,7 @@ func TestPortalPlextorDOAReplaced(t *testing.T) {
 // opened from the form's folded spares, so nothing is posted and no chosen
 // file is lost, and Enter in a field files the RMA.
 func TestPortalNewRMAWithoutScript(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the requester's browser test")
-	}
+	chromium := needChromium(t, "the requester's browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()
 	base, stop := startServe(t, "--demo", "--data-dir", dir)

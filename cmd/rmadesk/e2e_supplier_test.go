@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -57,13 +56,7 @@ func demoAPI(t *testing.T, base, key, method, path, ifMatch string, body any) (m
 // Dutch, sees that its unit went to the supplier and the verdict, never
 // the supplier. Every page is audited with axe-core.
 func TestPortalSupplierSteps(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the supplier pages' browser test")
-	}
+	chromium := needChromium(t, "the supplier pages' browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()
 	base, stop := startServe(t, "--demo", "--data-dir", dir)

@@ -33,13 +33,7 @@ import (
 // screenshots go to the test's artifact directory (kept with
 // `go test -artifacts -outputdir DIR`).
 func TestPortalEndToEnd(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the portal's browser test")
-	}
+	chromium := needChromium(t, "the portal's browser test")
 	began := time.Now()
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"image/color"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -20,13 +19,7 @@ import (
 // the reply by email, and neither its page nor any email shows the note.
 // Every page is audited with axe-core, at phone width, in English and Dutch.
 func TestPortalMessageThread(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is not installed; scripts/deps.sh installs it")
-		}
-		t.Skip("chromium is not installed (scripts/deps.sh installs it): skipping the message thread's browser test")
-	}
+	chromium := needChromium(t, "the message thread's browser test")
 	mailbox := startMailbox(t)
 	const publicURL = "https://rma.thread.example"
 	t.Setenv("RMADESK_SMTP_HOST", mailbox.host)
