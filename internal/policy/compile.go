@@ -145,6 +145,7 @@ func (c *compiler) header(f *fileYAML, p *Policy) {
 	p.Version = f.Version
 	p.EffectiveFrom = c.date("effective_from", f.EffectiveFrom, true)
 	p.Title = f.Title
+	p.Example = f.Example
 	c.nonEmpty("title", f.Title)
 	c.nonEmpty("vendor.name", f.Vendor.Name)
 	p.Vendor = Vendor{Name: f.Vendor.Name, ReturnAddress: f.Vendor.ReturnAddress, Email: f.Vendor.Email, Website: f.Vendor.Website}

@@ -10,6 +10,7 @@ type fileYAML struct {
 	Version          string             `yaml:"version"`
 	EffectiveFrom    string             `yaml:"effective_from"`
 	Title            string             `yaml:"title"`
+	Example          bool               `yaml:"example"` // written to show the format, not a vendor's policy in force
 	Vendor           vendorYAML         `yaml:"vendor"`
 	Clauses          []clauseYAML       `yaml:"clauses"`
 	Regions          []regionYAML       `yaml:"regions"`

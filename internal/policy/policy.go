@@ -13,8 +13,11 @@ type Policy struct {
 	Version       string
 	EffectiveFrom calendar.Date
 	Title         string // the source document's title
-	Source        string // where the policy was loaded from (file name)
-	Vendor        Vendor
+	// Example marks a pack written to show the format from a kind of
+	// published policy (examples/policies), not one a vendor runs.
+	Example bool
+	Source  string // where the policy was loaded from (file name)
+	Vendor  Vendor
 
 	Clauses          []Clause
 	Regions          []*Region
