@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -99,9 +100,33 @@ func (d Date) Time() time.Time {
 
 // String returns d as "YYYY-MM-DD", or "" for the zero Date.
 func (d Date) String() string {
+	if d >= textFirst && d <= textLast {
+		i := int(d-textFirst) * 10
+		return dateTexts()[i : i+10]
+	}
 	var buf [16]byte
 	return string(d.AppendFormat(buf[:0]))
 }
+
+// The days whose text String returns without allocating: every date a claim,
+// a warranty or a deadline is likely to name. The policy engine writes a
+// handful of dates into each decision's explanation, and at a million
+// decisions a second those allocations were a third of the engine's memory
+// traffic (docs/BENCHMARKS.md).
+var (
+	textFirst = DateOf(1950, time.January, 1)
+	textLast  = DateOf(2149, time.December, 31)
+)
+
+// dateTexts is every day from textFirst to textLast as "YYYY-MM-DD",
+// back to back in one string (730 kB), built on first use.
+var dateTexts = sync.OnceValue(func() string {
+	b := make([]byte, 0, int(textLast-textFirst+1)*10)
+	for d := textFirst; d <= textLast; d++ {
+		b = d.AppendFormat(b)
+	}
+	return string(b)
+})
 
 // AppendFormat appends d as "YYYY-MM-DD" to b, or nothing for the zero Date.
 // Years outside 0001..9999 are written with as many digits as they need

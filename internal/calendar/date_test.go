@@ -344,3 +344,22 @@ func allDigitsForm(s string) bool {
 	}
 	return true
 }
+
+// TestStringTable checks the precomputed texts against the formatter at
+// their edges and across them, and that String does not allocate there.
+func TestStringTable(t *testing.T) {
+	for _, d := range []Date{textFirst - 1, textFirst, textFirst + 1, DateOf(2024, 2, 29), DateOf(2026, 12, 31), textLast - 1, textLast, textLast + 1, 1, 0} {
+		if got, want := d.String(), string(d.AppendFormat(nil)); got != want {
+			t.Errorf("Date(%d).String() = %q, want %q", int32(d), got, want)
+		}
+	}
+	for d := textFirst; d <= textLast; d += 37 {
+		if got, want := d.String(), string(d.AppendFormat(nil)); got != want {
+			t.Fatalf("Date(%d).String() = %q, want %q", int32(d), got, want)
+		}
+	}
+	d := DateOf(2026, 12, 6)
+	if n := testing.AllocsPerRun(100, func() { _ = d.String() }); n != 0 {
+		t.Errorf("String allocates %v times for %s", n, d)
+	}
+}
