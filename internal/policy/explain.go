@@ -66,6 +66,7 @@ func WriteDecision(w io.Writer, p *Policy, d *Decision) error {
 	if d.Verdict != Reject {
 		ew.printf("Inbound shipping paid by: %s\n", d.InboundShippingPaidBy)
 	}
+	writeExpectedCharges(ew, d) // fees.go
 	return ew.err
 }
 
