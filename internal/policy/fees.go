@@ -177,6 +177,9 @@ func (t *FeeTier) covers(t2 *FeeTier) bool {
 	return t2.WithinDays != 0 && t.After == t2.After && t.WithinDays >= t2.WithinDays
 }
 
+// whyOtherwise is the Why of a tier without conditions or age.
+const whyOtherwise = "otherwise"
+
 // ExpectedCharge is a fee the decision expects the desk to charge: known
 // from the claim (the route, the unit's conditions, its age, its price),
 // charged when the RMA is resolved.
@@ -498,7 +501,11 @@ func (f *Fee) tier(c *Claim, e *ExpectedCharge) (t *FeeTier, n int, why string, 
 			e.within, e.after, e.age = t.WithinDays, t.After, age
 			parts = append(parts, fmt.Sprintf("day %d of %d after %s", age, t.WithinDays, t.After))
 		}
-		return t, i + 1, strings.Join(parts, ", "), false
+		why := strings.Join(parts, ", ")
+		if why == "" {
+			why = whyOtherwise
+		}
+		return t, i + 1, why, false
 	}
 	e.conds = nil
 	return nil, 0, "", false
@@ -524,38 +531,42 @@ const CodeFeeExpected = "fee_expected"
 func (e *ExpectedCharge) explain(c *Claim) (text, msg string, args []string) {
 	kind := strings.ReplaceAll(e.Kind, "_", " ")
 	if date, ok := strings.CutPrefix(e.Why, "no dates."); ok {
-		return kind + " fee: its tier depends on dates." + date + ", which the claim does not give; the desk sets it",
+		return kind + " fee: its tier depends on dates." + date + ", which the claim does not give; the desk sets the amount when the return is resolved",
 			CodeFeeExpected + ".undated", []string{e.Kind, date}
 	}
 	var b strings.Builder
 	b.WriteString(kind)
 	b.WriteString(" fee")
 	if e.Percent != "" {
-		b.WriteString(" of " + e.Percent + "% of the price")
+		b.WriteString(" of " + e.Percent + "%")
 	}
-	if e.Why != "" {
+	if e.Why != "" && e.Why != whyOtherwise {
 		b.WriteString(" (" + e.Why + ")")
 	}
 	price := c.Product.Price
+	if e.Percent != "" {
+		b.WriteString(" of the price")
+		if !price.IsZero() {
+			b.WriteString(" " + price.String())
+		}
+	}
 	switch {
-	case !e.Amount.IsZero() && e.Percent != "":
-		b.WriteString(" " + price.String() + ": " + e.Amount.String())
+	case !e.Amount.IsZero():
+		b.WriteString(": " + e.Amount.String())
 		switch e.Limit {
 		case "minimum":
 			b.WriteString(", the fee's minimum")
 		case "maximum":
 			b.WriteString(", the fee's maximum")
 		}
-	case !e.Amount.IsZero():
-		b.WriteString(": " + e.Amount.String())
+		b.WriteString(", charged when the return is resolved")
 	case e.Limit == "currency":
-		b.WriteString(": the price is in " + price.Currency + ", the fee's limits are not; the desk sets the amount")
+		b.WriteString(": the price is in " + price.Currency + " and the fee's limits are not, so the desk sets the amount when the return is resolved")
 	case e.Percent != "":
-		b.WriteString(": the claim gives no price; the desk charges it from the line's price")
+		b.WriteString(": the claim gives no price, so the amount is computed from the line's price when the return is resolved")
 	default:
-		b.WriteString(": the desk sets the amount")
+		b.WriteString(": the desk sets the amount when the return is resolved")
 	}
-	b.WriteString(", charged when the return is resolved")
 	amount, currency, priceText := "", "", ""
 	if !e.Amount.IsZero() {
 		amount, currency = formatCents(e.Amount.Cents), e.Amount.Currency
@@ -578,7 +589,7 @@ func init() {
 	dutch[CodeFeeExpected] = nlFeeExpected
 	dutch[CodeFeeExpected+".undated"] = func(a []string, _ string) string {
 		return capital(nlFeeKind(arg(a, 0))) + ": het tarief hangt af van de " + nlField(arg(a, 1)) +
-			", die de claim niet vermeldt; de servicedesk stelt het vast"
+			", die de claim niet vermeldt; de servicedesk stelt het bedrag vast bij de afhandeling van de retour"
 	}
 }
 
@@ -595,8 +606,9 @@ func nlFeeKind(k string) string { return orSelf(nlFeeKindNames, k) }
 // conditions ("+"), days, date, age (ExpectedCharge.explain).
 func nlFeeExpected(a []string, _ string) string {
 	s := capital(nlFeeKind(arg(a, 0)))
-	if p := arg(a, 1); p != "" {
-		s += " van " + strings.ReplaceAll(p, ".", ",") + "% van de prijs"
+	percent := arg(a, 1)
+	if percent != "" {
+		s += " van " + strings.ReplaceAll(percent, ".", ",") + "%"
 	}
 	var why []string
 	if conds := arg(a, 6); conds != "" {
@@ -611,25 +623,28 @@ func nlFeeExpected(a []string, _ string) string {
 		s += " (" + strings.Join(why, ", ") + ")"
 	}
 	amount, currency, price := arg(a, 2), arg(a, 3), arg(a, 5)
+	if percent != "" {
+		s += " van de prijs"
+		if price != "" {
+			s += " " + price
+		}
+	}
 	switch {
-	case amount != "" && arg(a, 1) != "":
-		s += " " + price + ": " + amount + " " + currency
+	case amount != "":
+		s += ": " + amount + " " + currency
 		switch arg(a, 4) {
 		case "minimum":
 			s += ", het minimum van deze kosten"
 		case "maximum":
 			s += ", het maximum van deze kosten"
 		}
-	case amount != "":
-		s += ": " + amount + " " + currency
+		return s + ", in rekening gebracht bij de afhandeling van de retour"
 	case arg(a, 4) == "currency":
-		s += ": de prijs is in een andere valuta dan de grenzen van deze kosten; de servicedesk stelt het bedrag vast"
-	case arg(a, 1) != "":
-		s += ": de claim vermeldt geen prijs; de servicedesk rekent ze af op de prijs van de regel"
-	default:
-		s += ": de servicedesk stelt het bedrag vast"
+		return s + ": de prijs is in een andere valuta dan de grenzen van deze kosten, dus de servicedesk stelt het bedrag vast bij de afhandeling van de retour"
+	case percent != "":
+		return s + ": de claim vermeldt geen prijs, dus het bedrag wordt bij de afhandeling van de retour berekend uit de prijs van de regel"
 	}
-	return s + ", in rekening gebracht bij de afhandeling van de retour"
+	return s + ": de servicedesk stelt het bedrag vast bij de afhandeling van de retour"
 }
 
 // writeExpectedCharges adds the expected charges to a decision written for
