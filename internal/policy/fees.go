@@ -670,3 +670,29 @@ func writeExpectedCharges(ew *errWriter, d *Decision) {
 		ew.printf(" [%s]\n", e.Clause)
 	}
 }
+
+// WhyIn says what chose the tier (Why) in lang, from what chose it rather
+// than from the English words; a charge read back from storage, which
+// keeps only Why, is said as Why.
+func (e *ExpectedCharge) WhyIn(lang string) string {
+	if lang != "nl" || e.Why == "" {
+		return e.Why
+	}
+	if d, ok := strings.CutPrefix(e.Why, "no dates."); ok {
+		return "geen " + nlField(d)
+	}
+	if e.Why == whyOtherwise {
+		return "anders"
+	}
+	if e.conds == nil && e.within == 0 {
+		return e.Why
+	}
+	var parts []string
+	for _, c := range e.conds {
+		parts = append(parts, nlCondition(c))
+	}
+	if e.within > 0 {
+		parts = append(parts, "dag "+itoa(e.age)+" van "+itoa(e.within)+" na de "+nlField(e.after.String()))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -489,3 +489,33 @@ func TestSeedFeesNotAtDecision(t *testing.T) {
 		}
 	}
 }
+
+// TestFeeWhyInDutch: what chose a tier, in Dutch, from what chose it.
+func TestFeeWhyInDutch(t *testing.T) {
+	p := feePack(t, `
+fees:
+  - kind: restocking
+    basis: percentage
+    routes: [withdrawal]
+    tiers:
+      - {conditions: [opened], within_days: 10, after: delivered, percent: 40}
+      - {within_days: 10, after: purchase, percent: 20}
+      - percent: 15
+    clause: all
+`)
+	cases := []struct{ dates, conditions, en, nl string }{
+		{`"delivered": "2026-03-01"`, `["opened"]`, "opened, day 4 of 10 after delivered", "geopend, dag 4 van 10 na de leverdatum"},
+		{`"delivered": "2026-03-01"`, `[]`, "no dates.purchase", "geen aankoopdatum"},
+		{`"purchase": "2026-02-01", "delivered": "2026-03-01"`, `[]`, "otherwise", "anders"},
+	}
+	for _, tc := range cases {
+		c, err := policy.ParseClaim([]byte(`{"kind": "withdrawal", "requester": {"role": "consumer"}, "product": {"category": "tv"}, "dates": {` + tc.dates + `, "reported": "2026-03-05"}, "conditions": ` + tc.conditions + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := p.ExpectedCharges(&c, policy.RouteWithdrawal)[0]
+		if e.Why != tc.en || e.WhyIn("nl") != tc.nl || e.WhyIn("en") != tc.en {
+			t.Errorf("why %q / %q, want %q / %q", e.Why, e.WhyIn("nl"), tc.en, tc.nl)
+		}
+	}
+}

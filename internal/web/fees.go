@@ -27,13 +27,13 @@ type expectedFee struct {
 	Clause  string
 }
 
-func expectedFees(pol *policy.Policy, r *rma.RMA) []expectedFee {
+func expectedFees(pol *policy.Policy, r *rma.RMA, lang string) []expectedFee {
 	if pol == nil || r.Outcome != "" {
 		return nil
 	}
 	var out []expectedFee
 	for _, f := range rma.ExpectedFees(pol, r) {
-		e := expectedFee{Key: fmt.Sprintf("%d:%s", f.LineNo, f.Kind), Line: f.LineNo, Kind: f.Kind, Percent: f.Percent, Why: f.Why, Limit: f.Limit, Clause: f.Clause}
+		e := expectedFee{Key: fmt.Sprintf("%d:%s", f.LineNo, f.Kind), Line: f.LineNo, Kind: f.Kind, Percent: f.Percent, Why: f.WhyIn(lang), Limit: f.Limit, Clause: f.Clause}
 		if f.Total.Currency != "" {
 			m := f.Total
 			e.Amount = &m

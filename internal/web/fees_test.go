@@ -67,7 +67,7 @@ func TestExpectedFeesOnThePage(t *testing.T) {
 		t.Fatalf("the expected fee on the page: %s\n%s", fees, body)
 	}
 	_, nl := p.do(agent, "GET", page, nil, "", "Accept-Language", "nl")
-	if got := regexp.MustCompile(`(?s)<ul class="expected-fees" id="expected-fees">.*?</ul>`).FindString(nl); !strings.Contains(got, "Regel 1: terugnamekosten, 25% van de prijs (opened): <strong>32,25 USD</strong>") {
+	if got := regexp.MustCompile(`(?s)<ul class="expected-fees" id="expected-fees">.*?</ul>`).FindString(nl); !strings.Contains(got, "Regel 1: terugnamekosten, 25% van de prijs (geopend): <strong>32,25 USD</strong>") {
 		t.Fatalf("the expected fee in Dutch: %s", got)
 	}
 	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]

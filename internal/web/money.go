@@ -106,7 +106,7 @@ func (s *Server) moneyView(p *page, r *rma.RMA, pol *policy.Policy, allowed []rm
 			m.Returns = append(m.Returns, returnInfo{Line: l.No, PaidBy: payer.String(), Text: text, Clause: rule.Clause})
 		}
 	}
-	m.ExpectedFees = expectedFees(pol, r) // fees.go
+	m.ExpectedFees = expectedFees(pol, r, p.lang) // fees.go
 	m.CanCharge = rma.Can(p.Actor.Role, rma.OpAddCharge) && r.State != rma.Closed && pol != nil
 	if m.CanCharge {
 		for i := range r.Lines {
