@@ -696,3 +696,43 @@ func (e *ExpectedCharge) WhyIn(lang string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// describeData sums up a fee's percentage, limits, categories, routes and
+// tiers for the policy summary (explain.go); "" for a fee without them.
+func (f *Fee) describeData() string {
+	if !f.atDecision {
+		return ""
+	}
+	var parts []string
+	if len(f.Tiers) == 0 && f.Basis == FeeBasisPercent {
+		parts = append(parts, f.Percent.String()+"%")
+	}
+	for i, t := range f.Tiers {
+		var when []string
+		for _, c := range t.Conditions.Conditions() {
+			when = append(when, c.String())
+		}
+		if t.WithinDays > 0 {
+			when = append(when, fmt.Sprintf("within %d days after %s", t.WithinDays, t.After))
+		}
+		if len(when) == 0 {
+			when = append(when, whyOtherwise)
+		}
+		share := t.Percent.String() + "%"
+		if t.HasAmount {
+			share = formatCents(t.Amount) + " " + f.Currency
+		}
+		parts = append(parts, fmt.Sprintf("tier %d: %s %s", i+1, strings.Join(when, ", "), share))
+	}
+	if f.Minimum > 0 {
+		parts = append(parts, "at least "+formatCents(f.Minimum)+" "+f.Currency)
+	}
+	if f.Maximum > 0 {
+		parts = append(parts, "at most "+formatCents(f.Maximum)+" "+f.Currency)
+	}
+	if len(f.Categories) > 0 {
+		parts = append(parts, "categories "+strings.Join(f.Categories, ", "))
+	}
+	parts = append(parts, "on "+orAll(joinNames(f.Routes.Routes())))
+	return ": " + strings.Join(parts, "; ")
+}
