@@ -42,6 +42,10 @@ type harness struct {
 	clock *testClock
 	keys  map[string]string // "admin", "agent", "technician", "dexxon", ..., "other"
 	orgs  map[string]*rma.Org
+
+	// packs are policies the desk runs beside the seeds (an example pack
+	// of examples/policies: fees_test.go); set them, then restart.
+	packs []*policy.Policy
 }
 
 type testClock struct {
@@ -131,6 +135,11 @@ func (h *harness) open() {
 	set, err := policy.LoadFS(policies.FS)
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	if len(h.packs) > 0 {
+		if set, err = policy.NewSet(append(set.All(), h.packs...)); err != nil {
+			h.t.Fatal(err)
+		}
 	}
 	files, err := filestore.Open(filepath.Join(h.dir, "files"))
 	if err != nil {

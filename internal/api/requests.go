@@ -31,6 +31,9 @@ type ProductBody struct {
 	Part     string `json:"part,omitempty"`
 	Model    string `json:"model,omitempty"`
 	Serial   string `json:"serial,omitempty"`
+	// Price is the unit's price, which a percentage fee is a share of
+	// (issue 14, fees).
+	Price *MoneyJSON `json:"price,omitempty"`
 }
 
 // LineBody is one line of a submission.
@@ -93,6 +96,11 @@ func claimOf(field string, product ProductBody, datesIn map[string]string, condi
 		return c, rma.Invalid(join(field, "product.category"), "required")
 	}
 	c.Product = policy.Product{Category: lb.Product.Category, Part: lb.Product.Part, Model: lb.Product.Model, Serial: lb.Product.Serial}
+	price, err := claimPrice(join(field, "product.price"), lb.Product.Price) // fees.go
+	if err != nil {
+		return c, err
+	}
+	c.Product.Price = price
 	dates, err := parseDates(join(field, "dates"), lb.Dates)
 	if err != nil {
 		return c, err
@@ -333,6 +341,9 @@ type ResolveBody struct {
 		Line              int        `json:"line"`
 		LastInvoicedPrice *MoneyJSON `json:"last_invoiced_price"`
 	} `json:"prices,omitempty"`
+	// WaiveFees are expected fees (a restocking fee) the agent does not
+	// charge, each with its reason (issue 14, fees).
+	WaiveFees []WaiveFeeBody `json:"waive_fees,omitempty"`
 }
 
 func (b *ResolveBody) request() (rma.ResolveRequest, error) {
@@ -351,6 +362,7 @@ func (b *ResolveBody) request() (rma.ResolveRequest, error) {
 		}
 		req.Prices = append(req.Prices, rma.LinePrice{LineNo: p.Line, Price: m})
 	}
+	req.WaiveFees = waivers(b.WaiveFees) // fees.go
 	return req, nil
 }
 

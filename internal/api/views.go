@@ -113,6 +113,10 @@ type RMAView struct {
 	Version         int               `json:"version"`
 	Created         time.Time         `json:"created"`
 	Updated         time.Time         `json:"updated"`
+
+	// Fees (issue 14): what the desk charges when it refunds or credits,
+	// as it stands now (fees.go); charged ones are in charges.
+	ExpectedFees []ExpectedFeeView `json:"expected_fees,omitempty"`
 }
 
 // NumberView is an issued RMA number.
@@ -200,6 +204,7 @@ type ChargeView struct {
 	Amount      MoneyJSON `json:"amount"`
 	Clause      string    `json:"clause,omitempty"`
 	Created     time.Time `json:"created"`
+	Deducted    bool      `json:"deducted,omitempty"` // a fee taken off the line's refund or credit (issue 14)
 }
 
 func dateString(d calendar.Date) string { return d.String() }
@@ -230,6 +235,9 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 			v.ServiceLocation = &LocationView{ID: l.ID, Name: l.Name, Address: l.Address}
 		}
 		v.ShipTo = shipToView(g.ShipTo)
+		if r.Outcome == "" {
+			v.ExpectedFees = expectedFeeViews(p, r) // fees.go
+		}
 	}
 	allowed := []rma.Action{}
 	for _, a := range v.AllowedActions {
@@ -275,7 +283,7 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 	var currencies []string
 	for _, c := range r.Charges {
 		v.Charges = append(v.Charges, ChargeView{ID: c.ID, Line: c.LineNo, Kind: c.Kind, Basis: c.Basis, Description: c.Description,
-			Quantity: c.Quantity, Amount: moneyView(c.Amount), Clause: c.Clause, Created: c.Created})
+			Quantity: c.Quantity, Amount: moneyView(c.Amount), Clause: c.Clause, Created: c.Created, Deducted: c.Deducted})
 		if _, ok := totals[c.Amount.Currency]; !ok {
 			currencies = append(currencies, c.Amount.Currency)
 		}

@@ -41,7 +41,8 @@ var english = words{
 	continued:     "continued", pageOf: "Page {page} of {pages}",
 	kinds: map[string]string{"credit": "Credit", "refund": "Refund", "no_fault_found": "Investigation, no fault found",
 		"missing_accessory": "Missing accessory", "repair": "Repair", "transport": "Transport", "second_investigation": "Second investigation",
-		"supplier_costs": "Supplier's costs", "depreciation": "Depreciation", "import_duties": "Import duties", "refused_delivery": "Refused delivery"},
+		"supplier_costs": "Supplier's costs", "depreciation": "Depreciation", "import_duties": "Import duties", "refused_delivery": "Refused delivery",
+		"restocking": "Restocking fee, deducted"},
 }
 
 var dutch = words{
@@ -57,7 +58,8 @@ var dutch = words{
 	continued:     "vervolg", pageOf: "Pagina {page} van {pages}",
 	kinds: map[string]string{"credit": "Creditering", "refund": "Terugbetaling", "no_fault_found": "Onderzoek, geen defect gevonden",
 		"missing_accessory": "Ontbrekend accessoire", "repair": "Reparatie", "transport": "Transport", "second_investigation": "Tweede onderzoek",
-		"supplier_costs": "Kosten van de leverancier", "depreciation": "Waardevermindering", "import_duties": "Invoerrechten", "refused_delivery": "Geweigerde levering"},
+		"supplier_costs": "Kosten van de leverancier", "depreciation": "Waardevermindering", "import_duties": "Invoerrechten", "refused_delivery": "Geweigerde levering",
+		"restocking": "Terugnamekosten, in mindering gebracht"},
 }
 
 func wordsFor(lang string) words {
@@ -182,6 +184,8 @@ func Render(ctx context.Context, orgs Orgs, p *policy.Policy, r *rma.RMA, d *rma
 		cents := ch.Amount.Cents
 		if cents < 0 {
 			cents = -cents // a credit note lists what is credited as positive amounts
+		} else if ch.Deducted && d.Kind == rma.CreditNote {
+			cents = -cents // and a fee deducted from it as a negative one (issue 14)
 		}
 		it := label.MoneyItem{Line: w.wholeRMA, Amount: Amount(lang, cents, ch.Amount.Currency)}
 		desc := w.kinds[ch.Kind]

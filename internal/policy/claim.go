@@ -39,6 +39,10 @@ type Product struct {
 	Part     string
 	Model    string
 	Serial   string
+
+	// Fees: the unit's price, which a percentage fee is a share of
+	// (fees.go); zero when the claim gives none.
+	Price Amount
 }
 
 // Dates are the dates a claim may carry. Purchase is the date on the end
@@ -108,10 +112,11 @@ type claimJSON struct {
 		Country string `json:"country,omitempty"`
 	} `json:"requester"`
 	Product struct {
-		Category string `json:"category"`
-		Part     string `json:"part,omitempty"`
-		Model    string `json:"model,omitempty"`
-		Serial   string `json:"serial,omitempty"`
+		Category string      `json:"category"`
+		Part     string      `json:"part,omitempty"`
+		Model    string      `json:"model,omitempty"`
+		Serial   string      `json:"serial,omitempty"`
+		Price    *amountJSON `json:"price,omitempty"` // fees.go
 	} `json:"product"`
 	Dates      map[string]string `json:"dates"`
 	Conditions []string          `json:"conditions,omitempty"`
@@ -221,6 +226,14 @@ func (raw *claimJSON) claim() (Claim, error) {
 	if c.Product.Part == "" {
 		c.Product.Part = DefaultPart
 	}
+	if raw.Product.Price != nil {
+		if c.Product.Price, err = parseAmountField("product.price", *raw.Product.Price); err != nil {
+			return c, err
+		}
+		if c.Product.Price.Cents == 0 {
+			return c, &FieldError{"product.price.amount", "must be more than zero"}
+		}
+	}
 	// Sorted, so that of several bad dates the same one is always reported.
 	for _, name := range slices.Sorted(maps.Keys(raw.Dates)) {
 		value := raw.Dates[name]
@@ -275,6 +288,9 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	raw.Product.Part = c.Product.Part
 	raw.Product.Model = c.Product.Model
 	raw.Product.Serial = c.Product.Serial
+	if !c.Product.Price.IsZero() {
+		raw.Product.Price = &amountJSON{Amount: formatCents(c.Product.Price.Cents), Currency: c.Product.Price.Currency}
+	}
 	raw.Dates = make(map[string]string)
 	for f := DatePurchase; f <= DateReported; f++ {
 		if d := c.Dates.Get(f); !d.IsZero() {

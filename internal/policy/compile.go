@@ -14,8 +14,8 @@ import (
 var (
 	offerNames       = []string{"replace", "repair", "refund", "credit", "destroy_and_credit", "refer_to_manufacturer", "return", "remote_fix", "return_unrepaired"}
 	findingNames     = []string{"defect_confirmed", "no_fault_found", "not_covered"}
-	feeKindNames     = []string{"no_fault_found", "missing_accessory", "repair", "transport", "second_investigation", "supplier_costs", "depreciation", "import_duties", "refused_delivery"}
-	feeBasisNames    = []string{"hourly", "fixed", "actual_cost", "quote", "last_invoiced_price", "full_value"}
+	feeKindNames     = []string{"no_fault_found", "missing_accessory", "repair", "transport", "second_investigation", "supplier_costs", "depreciation", "import_duties", "refused_delivery", "restocking"}
+	feeBasisNames    = []string{"hourly", "fixed", "actual_cost", "quote", "last_invoiced_price", "full_value", "percentage"}
 	eventNames       = []string{"submitted", "authorized", "received", "evaluated", "resolved"}
 	ownerNames       = []string{"vendor", "requester"}
 	directionNames   = []string{"inbound", "outbound"}
@@ -86,6 +86,9 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 	}
 	for i := range f.Fees {
 		p.Fees = append(p.Fees, c.fee(fmt.Sprintf("fees[%d]", i), &f.Fees[i]))
+		if p.Fees[i].atDecision {
+			p.decisionFees = append(p.decisionFees, i) // fees.go
+		}
 	}
 	for i := range f.Resolutions {
 		p.Resolutions = append(p.Resolutions, c.resolution(fmt.Sprintf("resolutions[%d]", i), &f.Resolutions[i]))
@@ -706,7 +709,7 @@ func (c *compiler) fee(path string, f *feeYAML) Fee {
 	if f.Amount != "" && !currencyPattern.MatchString(f.Currency) {
 		c.errorf(path+".currency", "required with an amount: an ISO 4217 code such as EUR")
 	}
-	return Fee{
+	fee := Fee{
 		Kind:        c.oneOf(path+".kind", f.Kind, feeKindNames, true),
 		Basis:       c.oneOf(path+".basis", f.Basis, feeBasisNames, true),
 		Amount:      f.Amount,
@@ -717,6 +720,8 @@ func (c *compiler) fee(path string, f *feeYAML) Fee {
 		Clause:      c.clause(path, f.Clause),
 		Accessories: c.accessories(path, f),
 	}
+	c.compileFeeData(path, f, &fee) // fees.go
+	return fee
 }
 
 func (c *compiler) resolution(path string, r *resolutionYAML) ResolutionRule {

@@ -61,6 +61,7 @@ const (
 	LabelsRemoved
 	PhysicalDamage
 	CredentialsNotRemoved
+	Opened // the unit's packaging was opened (restocking fees, fees.go)
 	numConditions
 )
 
@@ -68,6 +69,7 @@ var conditionNames = [...]string{
 	"serial_altered", "unauthorized_repair", "misuse", "unsupported_accessory",
 	"accident", "animal_damage", "receipt_altered", "painted_or_tampered",
 	"labels_removed", "physical_damage", "credentials_not_removed",
+	"opened",
 }
 
 // Document is a kind of evidence a requester provides or encloses.

@@ -26,6 +26,10 @@ type Decision struct {
 	ResolutionChosenBy    string         `json:"resolution_chosen_by,omitempty"`
 	RMAValidDays          int            `json:"rma_valid_days"`
 	InboundShippingPaidBy Payer          `json:"inbound_shipping_paid_by"`
+
+	// Fees known at decision time, charged when the RMA is resolved
+	// (fees.go); omitted when none.
+	ExpectedCharges []ExpectedCharge `json:"expected_charges,omitempty"`
 }
 
 // WarrantyStatus is the warranty (or fixed return window) of a defect claim.
@@ -139,6 +143,9 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		p.checkDocuments(&c, &d, route)
 	}
 	p.finish(&d, route)
+	if p.decisionFees != nil && d.Verdict != Reject {
+		p.expectCharges(&c, &d) // fees.go
+	}
 	return d
 }
 

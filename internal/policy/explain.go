@@ -66,6 +66,7 @@ func WriteDecision(w io.Writer, p *Policy, d *Decision) error {
 	if d.Verdict != Reject {
 		ew.printf("Inbound shipping paid by: %s\n", d.InboundShippingPaidBy)
 	}
+	writeExpectedCharges(ew, d) // fees.go
 	return ew.err
 }
 
@@ -187,7 +188,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 		if len(f.Accessories) > 0 {
 			checklist = ": " + strings.Join(f.Accessories, ", ") // the receiving bench's checklist
 		}
-		row("fee", f.Kind+" ("+f.Basis+amount+")"+checklist, f.Clause)
+		row("fee", f.Kind+" ("+f.Basis+amount+")"+checklist+f.describeData(), f.Clause) // fees.go
 	}
 	for _, r := range p.Resolutions {
 		row("resolution", "on "+orAll(joinNames(r.Routes.Routes()))+": "+strings.Join(r.Offer, ", ")+", chosen by "+r.ChosenBy, r.Clause)

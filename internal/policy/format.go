@@ -212,6 +212,23 @@ type feeYAML struct {
 	// Accessories (missing_accessory only): what the unit comes with, the
 	// receiving bench's checklist (accessories.go).
 	Accessories []string `yaml:"accessories"`
+
+	// Fees as data (issue 14, fees.go): a share of the unit's price with
+	// limits, the categories the fee is for, and tiers chosen first-match.
+	Percent    string        `yaml:"percent"`
+	Minimum    string        `yaml:"minimum"`
+	Maximum    string        `yaml:"maximum"`
+	Categories []string      `yaml:"categories"`
+	Tiers      []feeTierYAML `yaml:"tiers"`
+}
+
+// feeTierYAML is one tier of a fee (fees.go).
+type feeTierYAML struct {
+	Conditions []string `yaml:"conditions"`
+	WithinDays int      `yaml:"within_days"`
+	After      string   `yaml:"after"`
+	Percent    string   `yaml:"percent"`
+	Amount     string   `yaml:"amount"`
 }
 
 type resolutionYAML struct {

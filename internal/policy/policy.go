@@ -47,6 +47,10 @@ type Policy struct {
 
 	texts        []TextKey               // every text a translation may give, in file order (texts.go)
 	translations map[string]*Translation // by language
+
+	// Fees: the indexes of the fees known at decision time (fees.go); nil
+	// for a pack without any, so Evaluate does no work for them.
+	decisionFees []int
 }
 
 // Clause is a passage of the source policy, quoted, that rules cite by ID.
@@ -377,6 +381,16 @@ type Fee struct {
 	// only): the receiving bench's checklist, each one missing charged by
 	// this fee (accessories.go).
 	Accessories []string
+
+	// Fees as data (issue 14, fees.go): a percentage of the unit's price
+	// within limits, the categories the fee is for (none: all), and tiers
+	// chosen first-match. Such a fee is known at decision time.
+	Percent    Percent // for basis percentage without tiers
+	Minimum    int64   // cents in Currency; 0: none
+	Maximum    int64   // cents in Currency; 0: none
+	Categories []string
+	Tiers      []FeeTier
+	atDecision bool
 }
 
 // ResolutionRule is what the vendor offers on some routes.

@@ -335,6 +335,7 @@ var nlConditionNames = map[string]string{
 	"credentials_not_removed": "inloggegevens of account niet verwijderd",
 	"cause_misuse":            "verkeerd gebruik",
 	"cause_manufacturing":     "fabricagefout",
+	"opened":                  "geopend",
 }
 
 func nlCondition(c string) string { return orSelf(nlConditionNames, c) }

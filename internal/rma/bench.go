@@ -23,7 +23,7 @@ import (
 // evaluation records only when the technician finds it.
 
 // IntakeConditions are the states a unit is noted to arrive in.
-var IntakeConditions = []string{"as_new", "used", "damaged_in_transit", "damaged"}
+var IntakeConditions = []string{"as_new", "used", "damaged_in_transit", "damaged", "opened"}
 
 // maxHours bounds an evaluation's hours: a typing slip (150 for 1.50) is
 // refused rather than charged.

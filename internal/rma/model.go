@@ -178,6 +178,11 @@ type Charge struct {
 	Amount      Money
 	Clause      string
 	Created     time.Time
+
+	// Deducted: a fee known at decision time (a restocking fee), taken off
+	// the line's refund or credit (restocking.go): the credit note lists
+	// it as a deduction, and no invoice asks for it.
+	Deducted bool
 }
 
 // Document is a file attached to an RMA: evidence, photos, labels.

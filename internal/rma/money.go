@@ -139,15 +139,16 @@ type MoneyDocumentStore interface {
 }
 
 // Entries are the ledger entries a document of kind covers: credits and
-// refunds (negative) on a credit note, charges (positive) on an invoice,
-// made up to at (zero: all of them).
+// refunds (negative) on a credit note, with the fees deducted from them
+// (Charge.Deducted), other charges (positive) on an invoice, made up to at
+// (zero: all of them).
 func Entries(kind string, charges []Charge, at time.Time) []Charge {
 	var out []Charge
 	for _, ch := range charges {
 		if !at.IsZero() && ch.Created.After(at) {
 			continue
 		}
-		if (kind == CreditNote && ch.Amount.Cents < 0) || (kind == Invoice && ch.Amount.Cents > 0) {
+		if (kind == CreditNote && (ch.Amount.Cents < 0 || ch.Deducted)) || (kind == Invoice && ch.Amount.Cents > 0 && !ch.Deducted) {
 			out = append(out, ch)
 		}
 	}

@@ -156,6 +156,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 		if c.Product.Part == "" {
 			c.Product.Part = policy.DefaultPart
 		}
+		lr.LastInvoicedPrice = shareLinePrice(&c, lr.LastInvoicedPrice) // restocking.go
 		r.Lines = append(r.Lines, Line{
 			No: i + 1, Claim: c, Quantity: lr.Quantity, Fault: lr.Fault, PartNumber: strings.TrimSpace(lr.PartNumber),
 			LastInvoicedPrice: lr.LastInvoicedPrice, Decision: p.Evaluate(c),

@@ -775,6 +775,10 @@ type ResolveRequest struct {
 	// Prices are the lines' last invoiced prices as the desk enters them
 	// before a credit or refund (money.go); they replace those on file.
 	Prices []LinePrice
+
+	// WaiveFees are the expected fees (a restocking fee) the agent does
+	// not charge, each with its reason (restocking.go).
+	WaiveFees []FeeWaiver
 }
 
 // ReplacementUnit is the unit sent in place of a line's.
@@ -845,6 +849,13 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, id int64, ifVersion 
 			if err := c.creditLines("refund", "refund"); err != nil {
 				return err
 			}
+		}
+		if CreditsOrRefunds(req.Outcome) {
+			if err := c.chargeExpectedFees(req.WaiveFees); err != nil { // restocking.go
+				return err
+			}
+		} else if len(req.WaiveFees) > 0 {
+			return Invalid("waive_fees", "only a refund or credit has fees to waive")
 		}
 		if len(req.Replacements) > 0 && req.Outcome != Replaced {
 			return Invalid("replacements", "only a replaced outcome has replacement units")

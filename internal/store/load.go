@@ -163,10 +163,10 @@ func loadCharges(ctx context.Context, q Querier, rmaID int64) ([]rma.Charge, err
 	out, err := collect(ctx, q, func(row scanner) (c rma.Charge, err error) {
 		var created sql.NullString
 		err = row.Scan(&c.ID, &c.LineNo, &c.Kind, &c.Basis, &c.Description, &c.Quantity,
-			&c.Amount.Cents, &c.Amount.Currency, &c.Clause, &created)
+			&c.Amount.Cents, &c.Amount.Currency, &c.Clause, &created, &c.Deducted)
 		c.Created = d.Time("created", created)
 		return c, err
-	}, `SELECT id, line_no, kind, basis, description, quantity, amount_cents, currency, clause, created
+	}, `SELECT id, line_no, kind, basis, description, quantity, amount_cents, currency, clause, created, deducted
 		 FROM charges WHERE rma_id = $1 ORDER BY id`, rmaID)
 	return out, errors.Join(err, d.Err)
 }

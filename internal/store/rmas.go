@@ -39,7 +39,8 @@ var numberCols = []string{"position", "number", "issued", "expires", "is_current
 
 var deadlineCols = []string{"position", "name", "owner", "due", "met", "clause", "description"}
 
-var chargeCols = []string{"line_no", "kind", "basis", "description", "quantity", "amount_cents", "currency", "clause", "created"}
+var chargeCols = []string{"line_no", "kind", "basis", "description", "quantity", "amount_cents", "currency", "clause", "created",
+	"deducted"} // fees (issue 14)
 
 var (
 	rmaInsertCols = append(append([]string{}, rmaMutable...), rmaFixed...)
@@ -131,7 +132,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 			at = chargedAt
 		}
 		w.charges = append(w.charges, []any{c.LineNo, c.Kind, c.Basis, c.Description, c.Quantity,
-			c.Amount.Cents, c.Amount.Currency, c.Clause, enc.Time(f+"created", at)})
+			c.Amount.Cents, c.Amount.Currency, c.Clause, enc.Time(f+"created", at), c.Deducted})
 		w.chargeAt = append(w.chargeAt, i)
 		w.chargeNew = append(w.chargeNew, at.UTC())
 	}

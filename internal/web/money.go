@@ -45,6 +45,10 @@ type moneyView struct {
 	// the policy's outbound shipping rules say after the finding
 	// (Dexxon: a unit without fault goes back at the partner's cost).
 	Returns []returnInfo
+
+	// ExpectedFees are the fees a refund or credit will deduct, until the
+	// RMA is resolved (fees.go).
+	ExpectedFees []expectedFee
 }
 
 type returnInfo struct {
@@ -102,6 +106,7 @@ func (s *Server) moneyView(p *page, r *rma.RMA, pol *policy.Policy, allowed []rm
 			m.Returns = append(m.Returns, returnInfo{Line: l.No, PaidBy: payer.String(), Text: text, Clause: rule.Clause})
 		}
 	}
+	m.ExpectedFees = expectedFees(pol, r, p.lang) // fees.go
 	m.CanCharge = rma.Can(p.Actor.Role, rma.OpAddCharge) && r.State != rma.Closed && pol != nil
 	if m.CanCharge {
 		for i := range r.Lines {
@@ -115,8 +120,8 @@ func (s *Server) moneyView(p *page, r *rma.RMA, pol *policy.Policy, allowed []rm
 				continue
 			}
 			for _, f := range pol.FeesFor(r.Route, finding) {
-				if f.Kind == "missing_accessory" || f.Basis == "last_invoiced_price" || f.Basis == "full_value" {
-					continue // recorded at receiving, or a credit's business
+				if f.Kind == "missing_accessory" || f.Basis == "last_invoiced_price" || f.Basis == "full_value" || f.AtDecision() {
+					continue // recorded at receiving, a credit's business, or deducted from it (fees.go)
 				}
 				text, _ := pol.Say(p.lang, f.Key, f.Text)
 				m.Fees = append(m.Fees, feeOption{Value: fmt.Sprintf("%d:%s", l.No, f.Kind), Line: l.No, Kind: f.Kind, Basis: f.Basis,
@@ -170,6 +175,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, p *page, id int
 				req.Prices = append(req.Prices, rma.LinePrice{LineNo: n, Price: m})
 			}
 		}
+		req.WaiveFees = formWaivers(r) // fees.go
 		_, err := s.svc.Resolve(r.Context(), p.Actor, id, formVersion(r), req)
 		return err
 	}()

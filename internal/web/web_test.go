@@ -35,7 +35,9 @@ type portal struct {
 	outbox *notify.Outbox
 }
 
-func newPortal(t *testing.T) *portal {
+// newPortal's packs are policies the desk runs beside the seeds (an
+// example pack: fees_test.go).
+func newPortal(t *testing.T, packs ...*policy.Policy) *portal {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -47,6 +49,11 @@ func newPortal(t *testing.T) *portal {
 	set, err := policy.LoadFS(policies.FS)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(packs) > 0 {
+		if set, err = policy.NewSet(append(set.All(), packs...)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	files, err := filestore.Open(filepath.Join(dir, "files"))
 	if err != nil {

@@ -247,6 +247,8 @@ type decisionJSON struct {
 	ResolutionChosenBy    string            `json:"resolution_chosen_by"`
 	RMAValidDays          int               `json:"rma_valid_days"`
 	InboundShippingPaidBy policy.Payer      `json:"inbound_shipping_paid_by"`
+
+	ExpectedCharges []policy.ExpectedCharge `json:"expected_charges"` // fees (issue 14)
 }
 
 type warrantyJSON struct {
@@ -289,6 +291,7 @@ func (d *Decoder) Decision(field, s string) policy.Decision {
 		ResolutionChosenBy:    raw.ResolutionChosenBy,
 		RMAValidDays:          raw.RMAValidDays,
 		InboundShippingPaidBy: raw.InboundShippingPaidBy,
+		ExpectedCharges:       NilIfEmpty(raw.ExpectedCharges),
 	}
 	if w := raw.Warranty; w != nil {
 		out.Warranty = policy.WarrantyStatus{

@@ -73,6 +73,8 @@ func fullDecision() policy.Decision {
 		ResolutionChosenBy:    "vendor",
 		RMAValidDays:          30,
 		InboundShippingPaidBy: policy.PayerVendor,
+		ExpectedCharges: []policy.ExpectedCharge{{Kind: "restocking", Basis: "percentage", Percent: "25", Tier: 1, Why: "opened",
+			Amount: policy.Amount{Cents: 3225, Currency: "EUR"}, Limit: "maximum", Clause: "7.5"}},
 	}
 }
 
@@ -82,7 +84,8 @@ func fullDecision() policy.Decision {
 func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 	full := claim(t, `{"kind": "withdrawal",
 		"requester": {"role": "distributor", "country": "DE"},
-		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001"},
+		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001",
+			"price": {"amount": "129.00", "currency": "EUR"}},
 		"dates": {"purchase": "2025-01-10", "invoice": "2024-12-20", "shipped": "2024-12-22",
 			"delivered": "2024-12-27", "manufactured": "2024-10-01", "reported": "2026-03-02"},
 		"conditions": ["labels_removed", "accident"],
@@ -164,6 +167,8 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 				Amount: rma.Money{Cents: 9750, Currency: "EUR"}, Clause: "7.1", Created: minute(5)},
 			{Kind: "credit", Basis: "last_invoiced_price", Description: "credit for line 1", Quantity: 1,
 				Amount: rma.Money{Cents: -12900, Currency: "EUR"}, Clause: "7.4", Created: minute(6)},
+			{LineNo: 1, Kind: "restocking", Basis: "percentage", Description: "25% of 129.00 EUR", Quantity: 1,
+				Amount: rma.Money{Cents: 3225, Currency: "EUR"}, Clause: "7.5", Created: minute(6), Deducted: true},
 		},
 		Created: minute(0),
 		Updated: minute(1),
