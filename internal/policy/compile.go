@@ -429,6 +429,7 @@ func (c *compiler) warranty(w *warrantyYAML, p *Policy) {
 			term.length = termLength(t.Years, t.Months)
 		}
 		c.termExtras(path, t, &term) // issue 14: selectors, registration (terms.go)
+		p.Warranty.regional = p.Warranty.regional || len(term.Regions) > 0
 		p.Warranty.Terms = append(p.Warranty.Terms, term)
 	}
 	if len(w.Terms) == 0 {

@@ -133,14 +133,19 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		d.said(CodePolicyNotInForce, "", c.Dates.Reported.String(), p.Version, p.EffectiveFrom.String())
 	}
 	p.checkScope(&c, &d)
+	var serialAt int
+	var serialDerived bool
 	if p.SerialDate != nil {
-		p.deriveManufactured(&c, &d) // issue 14 (terms.go)
+		serialAt, serialDerived = p.deriveManufactured(&c, &d) // issue 14 (terms.go)
 	}
 	var route Route
 	if c.Kind == Withdrawal {
 		route = p.evalWithdrawal(&c, &d)
 	} else {
 		route = p.evalDefect(&c, &d)
+	}
+	if serialDerived {
+		p.explainSerialDate(&c, &d, serialAt)
 	}
 	route = p.applyExclusions(&c, &d, route)
 	if d.Verdict != Reject {
@@ -294,6 +299,11 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 	}
 	if p.uncertain(c, d) {
 		// rollForward asked a person to check; do not reject what may be in warranty.
+		return RouteWarranty
+	}
+	if p.Warranty.regional && p.countryUndecided(c, t) {
+		// Issue 14: a term for the requester's region may apply; the claim
+		// was asked for the country (terms.go).
 		return RouteWarranty
 	}
 	code, prefix := CodeOutOfWarranty, "out of warranty: "

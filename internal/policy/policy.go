@@ -122,6 +122,8 @@ type Warranty struct {
 	Start       []StartBasis // ordered fallbacks for the date a term starts from
 	Terms       []Term       // first match by category and part wins
 	RollForward *RollForward
+	// Issue 14, terms: some term is for some regions only (terms.go).
+	regional bool
 }
 
 // StartBasis is one candidate date a warranty term starts from. With an

@@ -489,19 +489,53 @@ func equalFoldAny(list []string, s string) bool {
 }
 
 // deriveManufactured puts the date the serial says into a claim that gives
-// no dates.manufactured, and says so.
-func (p *Policy) deriveManufactured(c *Claim, d *Decision) {
+// no dates.manufactured; it reports whether it did, and how many reasons
+// the decision had then, where explainSerialDate puts its reason.
+func (p *Policy) deriveManufactured(c *Claim, d *Decision) (at int, derived bool) {
 	sd := p.SerialDate
 	if !c.Dates.Manufactured.IsZero() || c.Product.Serial == "" {
-		return
+		return 0, false
 	}
 	m, ok := sd.Derive(c.Product.Serial)
 	if !ok || m > c.Dates.Reported {
-		return
+		return 0, false
 	}
 	c.Dates.Manufactured = m
-	d.add(CodeManufacturedFromSerial, sd.Clause, "the serial number "+c.Product.Serial+" says the unit was made "+m.String()+": dates.manufactured is taken as "+m.String())
+	return len(d.Reasons), true
+}
+
+// explainSerialDate says where dates.manufactured came from, when the
+// decision used it (a warranty or window from it): before the reasons that
+// used it. A derived date the decision did not use is not mentioned.
+func (p *Policy) explainSerialDate(c *Claim, d *Decision, at int) {
+	if d.Warranty.Basis != DateManufactured && d.Window.Basis != DateManufactured {
+		return
+	}
+	m := c.Dates.Manufactured
+	d.add(CodeManufacturedFromSerial, p.SerialDate.Clause, "the serial number "+c.Product.Serial+" says the unit was made "+m.String()+": dates.manufactured is taken as "+m.String())
 	d.said(CodeManufacturedFromSerial, "", c.Product.Serial, m.String())
+	r := d.Reasons[len(d.Reasons)-1]
+	copy(d.Reasons[at+1:], d.Reasons[at:len(d.Reasons)-1])
+	d.Reasons[at] = r
+}
+
+// countryUndecided reports whether a term for some regions, before t, was
+// passed over only because the claim gives no country: then t's answer is
+// not the claim's, and a claim t would reject waits for the country.
+func (p *Policy) countryUndecided(c *Claim, t *Term) bool {
+	if c.Requester.Country != "" {
+		return false
+	}
+	for i := range p.Warranty.Terms {
+		u := &p.Warranty.Terms[i]
+		if u == t {
+			return false
+		}
+		if len(u.Regions) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Reason codes of issue 14's terms.
