@@ -452,6 +452,24 @@ func (p *Policy) readsManufactured() bool {
 // A term for some regions cannot be chosen without the requester's
 // country: the claim is then asked for it, and the next term considered.
 func (t *Term) selects(c *Claim, d *Decision) bool {
+	if !t.selectsUnit(c) {
+		return false
+	}
+	if len(t.Regions) > 0 {
+		if c.Requester.Country == "" {
+			d.addMissingCountry(t.Clause)
+			return false
+		}
+		if !inAnyRegion(t.Regions, c.Requester.Country) {
+			return false
+		}
+	}
+	return true
+}
+
+// selectsUnit checks the selectors of the unit: model, part number,
+// serial, date range.
+func (t *Term) selectsUnit(c *Claim) bool {
 	if len(t.Models) > 0 && !equalFoldAny(t.Models, c.Product.Model) {
 		return false
 	}
@@ -463,15 +481,6 @@ func (t *Term) selects(c *Claim, d *Decision) bool {
 	}
 	if r := t.Purchased; r != nil && !r.contains(c.Dates.Get(r.Date)) {
 		return false
-	}
-	if len(t.Regions) > 0 {
-		if c.Requester.Country == "" {
-			d.addMissingCountry(t.Clause)
-			return false
-		}
-		if !inAnyRegion(t.Regions, c.Requester.Country) {
-			return false
-		}
 	}
 	return true
 }
@@ -531,7 +540,8 @@ func (p *Policy) countryUndecided(c *Claim, t *Term) bool {
 		if u == t {
 			return false
 		}
-		if len(u.Regions) > 0 {
+		if len(u.Regions) > 0 && (u.Category == "" || strings.EqualFold(u.Category, c.Product.Category)) &&
+			(u.Part == "" || strings.EqualFold(u.Part, c.Product.Part)) && u.selectsUnit(c) {
 			return true
 		}
 	}
