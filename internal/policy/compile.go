@@ -479,7 +479,7 @@ func termLength(years, months int) string {
 func windowsLength(ws []Window) string {
 	parts := make([]string, len(ws))
 	for i, w := range ws {
-		parts[i] = plural(w.Days, "day") + " after " + w.After.String()
+		parts[i] = w.desc // "7 days after delivered", "the first 30 days from shipped"
 	}
 	return strings.Join(parts, " or ")
 }

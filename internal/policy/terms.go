@@ -701,3 +701,43 @@ func effectiveSpan(t *Term, w *WarrantyStatus) Span {
 	}
 	return Span{Years: t.Years, Months: t.Months, Days: t.Days, Counting: t.Counting}
 }
+
+// termSelectors describes a term's issue-14 selectors for WritePolicy.
+func termSelectors(t *Term) string {
+	if !t.sel {
+		return ""
+	}
+	var parts []string
+	if len(t.Models) > 0 {
+		parts = append(parts, "model "+strings.Join(t.Models, " or "))
+	}
+	globs := func(what string, gs []Glob) {
+		if len(gs) > 0 {
+			s := make([]string, len(gs))
+			for i, g := range gs {
+				s[i] = string(g)
+			}
+			parts = append(parts, what+" "+strings.Join(s, " or "))
+		}
+	}
+	globs("part number", t.PartNumbers)
+	globs("serial", t.Serials)
+	if len(t.Regions) > 0 {
+		ids := make([]string, len(t.Regions))
+		for i, r := range t.Regions {
+			ids[i] = r.ID
+		}
+		parts = append(parts, "in "+strings.Join(ids, " or "))
+	}
+	if r := t.Purchased; r != nil {
+		s := r.Date.String()
+		if !r.From.IsZero() {
+			s += " from " + r.From.String()
+		}
+		if !r.Until.IsZero() {
+			s += " until " + r.Until.String()
+		}
+		parts = append(parts, s)
+	}
+	return ", " + strings.Join(parts, ", ")
+}
