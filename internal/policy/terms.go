@@ -741,3 +741,32 @@ func termSelectors(t *Term) string {
 	}
 	return ", " + strings.Join(parts, ", ")
 }
+
+// termsDates marks the claim dates issue 14's rules read (ClaimDates): a
+// registration's date and the date it counts from, a date range's date,
+// and the replacement's shipment under remainder_or_minimum.
+func termsDates(p *Policy, used *[numDateFields]bool) {
+	for i := range p.Warranty.Terms {
+		t := &p.Warranty.Terms[i]
+		if r := t.Registration; r != nil {
+			used[DateRegistered], used[r.After] = true, true
+		}
+		if r := t.Purchased; r != nil {
+			used[r.Date] = true
+		}
+	}
+	if r := p.Replacement; r != nil && r.MinimumDays > 0 {
+		used[DateReplaced] = true
+	}
+}
+
+// ReadsPartNumber reports whether some warranty term is chosen by part
+// number, so a form asks for it.
+func (p *Policy) ReadsPartNumber() bool {
+	for i := range p.Warranty.Terms {
+		if len(p.Warranty.Terms[i].PartNumbers) > 0 {
+			return true
+		}
+	}
+	return false
+}
