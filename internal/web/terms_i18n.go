@@ -10,6 +10,8 @@ import (
 // with the rest.
 var termsTexts = map[string]map[string]string{
 	"en": {
+		"new.registered":                 "Registered",
+		"new.replaced":                   "Replacement sent",
 		"req.date.registered":            "Date you registered the product with the maker (if you did)",
 		"req.date.replaced":              "Date this unit was sent to you as a replacement (if it is one)",
 		"plain.date.registered":          "the date you registered it",
@@ -19,6 +21,8 @@ var termsTexts = map[string]map[string]string{
 		"plain.registered_no_anchor":     "It was registered on %s, but without the purchase date we cannot tell whether that was in time; the ordinary warranty applies.",
 	},
 	"nl": {
+		"new.registered":                 "Geregistreerd",
+		"new.replaced":                   "Vervanging verzonden",
 		"req.date.registered":            "Datum waarop u het product bij de fabrikant hebt geregistreerd (als u dat deed)",
 		"req.date.replaced":              "Datum waarop dit apparaat als vervanging naar u is verzonden (als het een vervanging is)",
 		"plain.date.registered":          "de datum waarop u het registreerde",
