@@ -403,6 +403,8 @@ func TestTermsLoadErrors(t *testing.T) {
 			want: `p.yaml:23:17: warranty.terms[0].counting: only a length in days says how it counts`},
 		{name: "window counting", replace: term("    - category: ssd\n      within: [{days: 30, after: shipped, counting: first}]\n      clause: all\n"),
 			want: `p.yaml:22:53: warranty.terms[0].within[0].counting: must be after_start`},
+		{name: "blank model", replace: term("    - category: ssd\n      models: [\"  \"]\n      years: 3\n      clause: all\n"),
+			want: `p.yaml:22:16: warranty.terms[0].models[0]: required: a model name`},
 		{name: "bad part number pattern", replace: term("    - category: ssd\n      part_numbers: ['^WDS.*$']\n      years: 3\n      clause: all\n"),
 			want: `p.yaml:22:22: warranty.terms[0].part_numbers[0]: bad pattern "^WDS.*$"`},
 		{name: "bad serial pattern", replace: term("    - category: ssd\n      serials: ['AB 12*']\n      years: 3\n      clause: all\n"),
