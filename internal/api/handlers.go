@@ -204,12 +204,13 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 	for _, d := range []struct {
 		name string
 		v    calendar.Date
-	}{{"purchase", c.Dates.Purchase}, {"invoice", c.Dates.Invoice}, {"shipped", c.Dates.Shipped}, {"delivered", c.Dates.Delivered}, {"manufactured", c.Dates.Manufactured}} {
+	}{{"purchase", c.Dates.Purchase}, {"invoice", c.Dates.Invoice}, {"shipped", c.Dates.Shipped}, {"delivered", c.Dates.Delivered}, {"manufactured", c.Dates.Manufactured},
+		{"registered", c.Dates.Registered}, {"replaced", c.Dates.Replaced}} {
 		if d.v > c.Dates.Reported {
 			return rma.Invalid("dates."+d.name, "%s is in the future (today is %s)", d.v, c.Dates.Reported)
 		}
 	}
-	writeJSON(w, http.StatusOK, p.Evaluate(c))
+	writeJSON(w, http.StatusOK, p.Evaluate(rma.EngineClaim(c, strings.TrimSpace(body.PartNumber))))
 	return nil
 }
 

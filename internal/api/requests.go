@@ -34,6 +34,9 @@ type ProductBody struct {
 	// Price is the unit's price, which a percentage fee is a share of
 	// (issue 14, fees).
 	Price *MoneyJSON `json:"price,omitempty"`
+	// Issue 14, terms: the policy claim's product.part_number; a line's
+	// part_number fills it when not given.
+	PartNumber string `json:"part_number,omitempty"`
 }
 
 // LineBody is one line of a submission.
@@ -87,6 +90,7 @@ func claimOf(field string, product ProductBody, datesIn map[string]string, condi
 	}{product, datesIn, conditions, cause, documents}
 	for _, s := range []struct{ name, value string }{
 		{"category", lb.Product.Category}, {"part", lb.Product.Part}, {"model", lb.Product.Model}, {"serial", lb.Product.Serial},
+		{"part_number", lb.Product.PartNumber},
 	} {
 		if len(s.value) > 200 {
 			return c, rma.Invalid(join(field, "product."+s.name), "at most 200 characters")
@@ -101,6 +105,7 @@ func claimOf(field string, product ProductBody, datesIn map[string]string, condi
 		return c, err
 	}
 	c.Product.Price = price
+	c.Product.PartNumber = strings.TrimSpace(lb.Product.PartNumber) // issue 14, terms
 	dates, err := parseDates(join(field, "dates"), lb.Dates)
 	if err != nil {
 		return c, err
@@ -131,24 +136,13 @@ func parseDates(field string, m map[string]string) (policy.Dates, error) {
 	for _, name := range slices.Sorted(maps.Keys(m)) {
 		f, err := policy.ParseDateField(name)
 		if err != nil || f == policy.DateReported {
-			return d, rma.Invalid(field+"."+name, "unknown date (one of purchase, invoice, shipped, delivered, manufactured; the desk sets reported)")
+			return d, rma.Invalid(field+"."+name, "unknown date (one of purchase, invoice, shipped, delivered, manufactured, registered, replaced; the desk sets reported)")
 		}
 		v, err := calendar.ParseDate(m[name])
 		if err != nil {
 			return d, rma.Invalid(field+"."+name, "%q is not a date in the form YYYY-MM-DD", m[name])
 		}
-		switch f {
-		case policy.DatePurchase:
-			d.Purchase = v
-		case policy.DateInvoice:
-			d.Invoice = v
-		case policy.DateShipped:
-			d.Shipped = v
-		case policy.DateDelivered:
-			d.Delivered = v
-		case policy.DateManufactured:
-			d.Manufactured = v
-		}
+		d.Set(f, v)
 	}
 	return d, nil
 }
@@ -409,4 +403,7 @@ type CheckBody struct {
 	Conditions []string          `json:"conditions,omitempty"`
 	Cause      string            `json:"cause,omitempty"`
 	Documents  []string          `json:"documents,omitempty"`
+	// Issue 14, terms: the part number, as on a submission's line; terms
+	// may be chosen by it.
+	PartNumber string `json:"part_number,omitempty"`
 }

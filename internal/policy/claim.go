@@ -43,6 +43,9 @@ type Product struct {
 	// Fees: the unit's price, which a percentage fee is a share of
 	// (fees.go); zero when the claim gives none.
 	Price Amount
+	// Issue 14, terms: the vendor's part number (PN), which terms may
+	// select by (warranty.terms[].part_numbers).
+	PartNumber string
 }
 
 // Dates are the dates a claim may carry. Purchase is the date on the end
@@ -51,6 +54,11 @@ type Product struct {
 // claim was made, which is the engine's "today".
 type Dates struct {
 	Purchase, Invoice, Shipped, Delivered, Manufactured, Reported calendar.Date
+	// Issue 14, terms (terms.go): Registered is the day the unit was
+	// registered with the vendor (a registration may lengthen the term);
+	// Replaced the day a replacement unit was sent to the requester, the
+	// claim's other dates staying the original unit's.
+	Registered, Replaced calendar.Date
 }
 
 // Get returns the date named by f, or the zero Date.
@@ -68,11 +76,17 @@ func (d *Dates) Get(f DateField) calendar.Date {
 		return d.Manufactured
 	case DateReported:
 		return d.Reported
+	case DateRegistered:
+		return d.Registered
+	case DateReplaced:
+		return d.Replaced
 	}
 	return 0
 }
 
-func (d *Dates) set(f DateField, v calendar.Date) {
+// Set sets the date named by f; DateNone sets nothing. The API's and the
+// portal's decoders use it, so a new claim date needs adding here only.
+func (d *Dates) Set(f DateField, v calendar.Date) {
 	switch f {
 	case DatePurchase:
 		d.Purchase = v
@@ -86,6 +100,10 @@ func (d *Dates) set(f DateField, v calendar.Date) {
 		d.Manufactured = v
 	case DateReported:
 		d.Reported = v
+	case DateRegistered:
+		d.Registered = v
+	case DateReplaced:
+		d.Replaced = v
 	}
 }
 
@@ -117,6 +135,8 @@ type claimJSON struct {
 		Model    string      `json:"model,omitempty"`
 		Serial   string      `json:"serial,omitempty"`
 		Price    *amountJSON `json:"price,omitempty"` // fees.go
+		// Issue 14, terms.
+		PartNumber string `json:"part_number,omitempty"`
 	} `json:"product"`
 	Dates      map[string]string `json:"dates"`
 	Conditions []string          `json:"conditions,omitempty"`
@@ -223,6 +243,7 @@ func (raw *claimJSON) claim() (Claim, error) {
 		Model:    raw.Product.Model,
 		Serial:   raw.Product.Serial,
 	}
+	c.Product.PartNumber = raw.Product.PartNumber // issue 14, terms
 	if c.Product.Part == "" {
 		c.Product.Part = DefaultPart
 	}
@@ -239,19 +260,19 @@ func (raw *claimJSON) claim() (Claim, error) {
 		value := raw.Dates[name]
 		f, err := ParseDateField(name)
 		if err != nil {
-			return c, &FieldError{"dates." + name, "unknown date (one of purchase, invoice, shipped, delivered, manufactured, reported)"}
+			return c, &FieldError{"dates." + name, "unknown date (one of purchase, invoice, shipped, delivered, manufactured, registered, replaced, reported)"}
 		}
 		d, err := calendar.ParseDate(value)
 		if err != nil {
 			return c, &FieldError{"dates." + name, fmt.Sprintf("%q is not a date in the form YYYY-MM-DD", value)}
 		}
-		c.Dates.set(f, d)
+		c.Dates.Set(f, d)
 	}
 	if c.Dates.Reported.IsZero() {
 		return c, &FieldError{"dates.reported", "required"}
 	}
-	for f := DatePurchase; f < DateReported; f++ {
-		if d := c.Dates.Get(f); !d.IsZero() && d > c.Dates.Reported {
+	for f := DatePurchase; f < numDateFields; f++ {
+		if d := c.Dates.Get(f); f != DateReported && !d.IsZero() && d > c.Dates.Reported {
 			return c, &FieldError{"dates." + f.String(), fmt.Sprintf("%s is after dates.reported %s", d, c.Dates.Reported)}
 		}
 	}
@@ -291,8 +312,9 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	if !c.Product.Price.IsZero() {
 		raw.Product.Price = &amountJSON{Amount: formatCents(c.Product.Price.Cents), Currency: c.Product.Price.Currency}
 	}
+	raw.Product.PartNumber = c.Product.PartNumber
 	raw.Dates = make(map[string]string)
-	for f := DatePurchase; f <= DateReported; f++ {
+	for f := DatePurchase; f < numDateFields; f++ {
 		if d := c.Dates.Get(f); !d.IsZero() {
 			raw.Dates[f.String()] = d.String()
 		}

@@ -15,7 +15,7 @@ import (
 // warranty term may start from, and the dates its windows (terms, DOA,
 // withdrawal) count from. A date not listed changes no decision.
 func (p *Policy) ClaimDates() []DateField {
-	var used [DateReported]bool
+	var used [numDateFields]bool
 	for _, s := range p.Warranty.Start {
 		used[s.Date] = true
 	}
@@ -33,9 +33,10 @@ func (p *Policy) ClaimDates() []DateField {
 	if p.Withdrawal != nil {
 		windows(p.Withdrawal.Within)
 	}
+	termsDates(p, &used) // issue 14: registration, replacement, date ranges (terms.go)
 	var out []DateField
-	for f := DatePurchase; f < DateReported; f++ {
-		if used[f] {
+	for f := DatePurchase; f < numDateFields; f++ {
+		if used[f] && f != DateReported {
 			out = append(out, f)
 		}
 	}

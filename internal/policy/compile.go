@@ -22,7 +22,7 @@ var (
 	chosenByNames    = []string{"vendor", "requester"}
 	creditNames      = []string{"last_invoiced_price", "purchase_price"}
 	gradeNames       = []string{"new", "revised", "serviced"}
-	replWarranty     = []string{"carried_over", "fresh"}
+	replWarranty     = []string{"carried_over", "fresh", "remainder_or_minimum"}
 	otherModelNames  = []string{"no", "allowed", "unless_refused"}
 	onExpiryNames    = []string{"reissue", "void"}
 	withoutNumNames  = []string{"refused", "delayed"}
@@ -96,6 +96,9 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 	if f.Replacement != nil {
 		p.Replacement = c.replacement(f.Replacement)
 	}
+	if f.SerialDate != nil {
+		p.SerialDate = c.serialDate(f.SerialDate) // issue 14 (terms.go)
+	}
 	for i := range f.ServiceLocations {
 		p.ServiceLocations = append(p.ServiceLocations, c.location(fmt.Sprintf("service_locations[%d]", i), &f.ServiceLocations[i]))
 	}
@@ -134,6 +137,7 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 		}
 	}
 	c.checkCoherence(p)
+	c.termsCoherence(p) // issue 14 (terms.go)
 	return p
 }
 
@@ -384,7 +388,8 @@ func (c *compiler) windows(path string, list []windowYAML) []Window {
 		if err != nil || f == DateReported {
 			c.errorf(wp+".after", "must be one of purchase, invoice, shipped, delivered, manufactured")
 		}
-		out = append(out, Window{After: f, Days: w.Days, desc: plural(w.Days, "day") + " after " + f.String()})
+		counting := c.windowCounting(wp+".counting", w.Counting) // terms.go
+		out = append(out, Window{After: f, Days: w.Days, desc: daysDesc(w.Days, counting, f), Counting: counting})
 	}
 	return out
 }
@@ -404,16 +409,21 @@ func (c *compiler) warranty(w *warrantyYAML, p *Policy) {
 		}
 		switch {
 		case !term.Covered:
-			if t.Years != 0 || t.Months != 0 || len(t.Within) > 0 {
+			if t.Years != 0 || t.Months != 0 || t.Days != 0 || len(t.Within) > 0 {
 				c.errorf(path+".covered", "a part that is not covered has no term")
 			}
 			c.nonEmpty(path+".text", t.Text)
 		case len(t.Within) > 0:
-			if t.Years != 0 || t.Months != 0 {
+			if t.Years != 0 || t.Months != 0 || t.Days != 0 {
 				c.errorf(path+".within", "a term is either years/months from the warranty start or fixed windows, not both")
 			}
 			term.Within = c.windows(path+".within", t.Within)
 			term.length = windowsLength(term.Within)
+		case t.Days != 0 || t.Counting != "": // issue 14: a term in days (terms.go)
+			sp, _ := c.span(path, t.Years, t.Months, t.Days, t.Counting)
+			term.Days, term.Counting = sp.Days, sp.Counting
+			needsStart = true
+			term.length = sp.String()
 		default:
 			if t.Years < 0 || t.Months < 0 || t.Years*12+t.Months <= 0 || t.Years > 100 {
 				c.errorf(path+".years", "a covered term needs a positive length in years and/or months (or fixed windows under within:)")
@@ -421,13 +431,15 @@ func (c *compiler) warranty(w *warrantyYAML, p *Policy) {
 			needsStart = true
 			term.length = termLength(t.Years, t.Months)
 		}
+		c.termExtras(path, t, &term) // issue 14: selectors, registration (terms.go)
+		p.Warranty.regional = p.Warranty.regional || len(term.Regions) > 0
 		p.Warranty.Terms = append(p.Warranty.Terms, term)
 	}
 	if len(w.Terms) == 0 {
 		c.errorf("warranty.terms", "required: at least one term")
-	} else if last := p.Warranty.Terms[len(p.Warranty.Terms)-1]; last.Category != "" || last.Part != "" {
+	} else if last := p.Warranty.Terms[len(p.Warranty.Terms)-1]; last.Category != "" || last.Part != "" || last.sel {
 		// A claim for a category nobody thought of must still get an answer.
-		c.errorf(fmt.Sprintf("warranty.terms[%d]", len(w.Terms)-1), "the last term must be the default for any category and part (category: \"*\", no part)")
+		c.errorf(fmt.Sprintf("warranty.terms[%d]", len(w.Terms)-1), "the last term must be the default for any category and part (category: \"*\", no part, no other selector)")
 	}
 	for i, s := range w.Start {
 		path := fmt.Sprintf("warranty.start[%d]", i)
@@ -470,7 +482,7 @@ func termLength(years, months int) string {
 func windowsLength(ws []Window) string {
 	parts := make([]string, len(ws))
 	for i, w := range ws {
-		parts[i] = plural(w.Days, "day") + " after " + w.After.String()
+		parts[i] = w.desc // "7 days after delivered", "the first 30 days from shipped"
 	}
 	return strings.Join(parts, " or ")
 }
@@ -743,7 +755,7 @@ func (c *compiler) replacement(r *replacementYAML) *Replacement {
 	for i, id := range r.AlsoCites {
 		also = append(also, c.clauseAt(fmt.Sprintf("replacement.also_cites[%d]", i), id))
 	}
-	return &Replacement{
+	out := &Replacement{
 		AlsoCites:         also,
 		Grades:            c.list("replacement.grades", r.Grades, gradeNames),
 		Warranty:          c.oneOf("replacement.warranty", r.Warranty, replWarranty, true),
@@ -751,6 +763,16 @@ func (c *compiler) replacement(r *replacementYAML) *Replacement {
 		OwnershipToVendor: r.OwnershipToVendor,
 		Clause:            c.clause("replacement", r.Clause),
 	}
+	// Issue 14: "N days or the remainder, whichever is longer" (terms.go).
+	switch {
+	case out.Warranty == "remainder_or_minimum" && r.MinimumDays <= 0:
+		c.errorf("replacement.minimum_days", "required with remainder_or_minimum: the replacement's own days")
+	case out.Warranty != "remainder_or_minimum" && r.MinimumDays != 0:
+		c.errorf("replacement.minimum_days", "only with warranty: remainder_or_minimum")
+	case out.Warranty == "remainder_or_minimum":
+		out.MinimumDays = r.MinimumDays
+	}
+	return out
 }
 
 func (c *compiler) location(path string, l *locationYAML) ServiceLocation {

@@ -104,9 +104,14 @@ const (
 	DateDelivered
 	DateManufactured
 	DateReported
+	// Issue 14, terms (terms.go): the day the unit was registered with the
+	// vendor, and the day a replacement unit was sent to the requester.
+	DateRegistered
+	DateReplaced
+	numDateFields
 )
 
-var dateFieldNames = [...]string{"", "purchase", "invoice", "shipped", "delivered", "manufactured", "reported"}
+var dateFieldNames = [...]string{"", "purchase", "invoice", "shipped", "delivered", "manufactured", "reported", "registered", "replaced"}
 
 // Verdict is the engine's decision on a claim.
 type Verdict uint8

@@ -40,6 +40,11 @@ type WarrantyStatus struct {
 	ExtendedFrom calendar.Date `json:"extended_from,omitzero"` // the last day before a holiday roll-forward
 	Term         string        `json:"term"`
 	InWarranty   bool          `json:"in_warranty"`
+	// Issue 14, terms (terms.go): the registration that lengthened the
+	// term, and what set the last day when not the term alone
+	// (registration, replacement, remainder).
+	Registered calendar.Date `json:"registered,omitzero"`
+	LastDayBy  string        `json:"last_day_by,omitempty"`
 }
 
 // WindowStatus is the DOA or withdrawal window a claim was checked against.
@@ -132,11 +137,19 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		d.said(CodePolicyNotInForce, "", c.Dates.Reported.String(), p.Version, p.EffectiveFrom.String())
 	}
 	p.checkScope(&c, &d)
+	var serialAt int
+	var serialDerived bool
+	if p.SerialDate != nil {
+		serialAt, serialDerived = p.deriveManufactured(&c, &d) // issue 14 (terms.go)
+	}
 	var route Route
 	if c.Kind == Withdrawal {
 		route = p.evalWithdrawal(&c, &d)
 	} else {
 		route = p.evalDefect(&c, &d)
+	}
+	if serialDerived {
+		p.explainSerialDate(&c, &d, serialAt)
 	}
 	route = p.applyExclusions(&c, &d, route)
 	if d.Verdict != Reject {
@@ -223,12 +236,14 @@ func (d *Decision) addMissingCountry(clause string) {
 	d.said(CodeMissingCountry, "")
 }
 
-// term finds the warranty term for a category and part; compile guarantees
-// the last term matches anything.
-func (w *Warranty) term(category, part string) *Term {
+// term finds the warranty term for the claim's category and part, and its
+// other selectors (terms.go); compile guarantees the last term matches
+// anything.
+func (w *Warranty) term(c *Claim, d *Decision) *Term {
+	category, part := c.Product.Category, c.Product.Part
 	for i := range w.Terms {
 		t := &w.Terms[i]
-		if (t.Category == "" || strings.EqualFold(t.Category, category)) && (t.Part == "" || strings.EqualFold(t.Part, part)) {
+		if (t.Category == "" || strings.EqualFold(t.Category, category)) && (t.Part == "" || strings.EqualFold(t.Part, part)) && (!t.sel || t.selects(c, d)) {
 			return t
 		}
 	}
@@ -243,7 +258,7 @@ func openWindow(ws []Window, dates *Dates) (w Window, start, last calendar.Date,
 		if s.IsZero() {
 			continue
 		}
-		l := s.AddDays(cand.Days)
+		l := cand.lastDay(s)
 		if dates.Reported <= l {
 			return cand, s, l, true, true
 		}
@@ -255,7 +270,7 @@ func openWindow(ws []Window, dates *Dates) (w Window, start, last calendar.Date,
 }
 
 func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
-	t := p.Warranty.term(c.Product.Category, c.Product.Part)
+	t := p.Warranty.term(c, d)
 	if t == nil {
 		d.raise(Review)
 		d.add("no_warranty_term", p.Warranty.Clause, "no warranty term matches category "+c.Product.Category+" part "+c.Product.Part)
@@ -285,20 +300,25 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 		if t.Within != nil {
 			prefix = "within the window: "
 		}
-		d.add(CodeInWarranty, t.Clause, windowText(prefix, w, t.Within != nil, ""))
-		d.said(windowMsg(CodeInWarranty, t), "", windowArgs(t, w, "")...)
+		d.add(CodeInWarranty, p.statusClause(t, w), windowText(prefix, w, t.Within != nil, ""))
+		d.said(windowMsg(CodeInWarranty, t, w), "", windowArgs(t, w, "")...)
 		return RouteWarranty
 	}
 	if p.uncertain(c, d) {
 		// rollForward asked a person to check; do not reject what may be in warranty.
 		return RouteWarranty
 	}
+	if p.Warranty.regional && p.countryUndecided(c, t) {
+		// Issue 14: a term for the requester's region may apply; the claim
+		// was asked for the country (terms.go).
+		return RouteWarranty
+	}
 	code, prefix := CodeOutOfWarranty, "out of warranty: "
 	if t.Within != nil {
 		code, prefix = CodeOutsideWindow, "outside the window: "
 	}
-	d.add(code, t.Clause, windowText(prefix, w, t.Within != nil, c.Dates.Reported.String()))
-	d.said(windowMsg(code, t), "", windowArgs(t, w, c.Dates.Reported.String())...)
+	d.add(code, p.statusClause(t, w), windowText(prefix, w, t.Within != nil, c.Dates.Reported.String()))
+	d.said(windowMsg(code, t, w), "", windowArgs(t, w, c.Dates.Reported.String())...)
 	if p.OutOfWarranty.Route == RouteChargeable {
 		d.add(CodeChargeableService, p.OutOfWarranty.Clause, p.OutOfWarranty.Text)
 		d.said("", "out_of_warranty")
@@ -338,10 +358,18 @@ func (p *Policy) warrantyStatus(c *Claim, d *Decision, t *Term) bool {
 		if used > 0 {
 			p.explainFallback(c, d, used)
 		}
+		if t.ext {
+			// Issue 14: a term in days, or lengthened by registration (terms.go).
+			sp := p.termSpan(c, d, t)
+			w.LastDay, w.Term = sp.LastDay(w.Start), sp.String()
+		}
 		w.InWarranty = c.Dates.Reported <= w.LastDay
 	}
 	if rf := p.Warranty.RollForward; rf != nil {
 		p.rollForward(c, d, rf)
+	}
+	if r := p.Replacement; r != nil && r.MinimumDays > 0 && !c.Dates.Replaced.IsZero() {
+		p.replacementWarranty(c, d) // issue 14 (terms.go)
 	}
 	return true
 }
@@ -538,7 +566,7 @@ func (p *Policy) evalDOA(c *Claim, d *Decision) bool {
 	b = last.AppendFormat(b)
 	b = append(b, ')')
 	d.add(CodeDOA, doa.Clause, string(b))
-	d.said(CodeDOA, "", itoa(w.Days), w.After.String(), start.String(), last.String())
+	d.said(w.msg(CodeDOA), "", itoa(w.Days), w.After.String(), start.String(), last.String())
 	return true
 }
 
@@ -579,12 +607,12 @@ func (p *Policy) evalWithdrawal(c *Claim, d *Decision) Route {
 	text := "withdrawal period of " + w.desc + " " + start.String() + ", last day " + last.String()
 	if open {
 		d.add(CodeWithinWithdrawal, wd.Clause, text)
-		d.said("withdrawal_window", "", itoa(w.Days), w.After.String(), start.String(), last.String())
+		d.said(w.msg("withdrawal_window"), "", itoa(w.Days), w.After.String(), start.String(), last.String())
 		return RouteWithdrawal
 	}
 	d.raise(Reject)
 	d.add(CodeOutsideWindow, wd.Clause, text+", reported "+c.Dates.Reported.String())
-	d.said("withdrawal_window", "", itoa(w.Days), w.After.String(), start.String(), last.String(), c.Dates.Reported.String())
+	d.said(w.msg("withdrawal_window"), "", itoa(w.Days), w.After.String(), start.String(), last.String(), c.Dates.Reported.String())
 	return RouteNone
 }
 

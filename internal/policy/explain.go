@@ -16,7 +16,7 @@ func WriteDecision(w io.Writer, p *Policy, d *Decision) error {
 	ew.printf("Route:      %s\n", d.Route)
 	if ws := d.Warranty; !ws.Start.IsZero() {
 		ew.printf("Warranty:   %s", ws.Term)
-		if strings.Contains(ws.Term, " after ") {
+		if strings.Contains(ws.Term, " after ") || strings.Contains(ws.Term, " from ") {
 			ew.printf(" %s", ws.Start)
 		} else {
 			ew.printf(" from %s %s", ws.Basis, ws.Start)
@@ -24,6 +24,9 @@ func WriteDecision(w io.Writer, p *Policy, d *Decision) error {
 		ew.printf(", last day %s", ws.LastDay)
 		if !ws.ExtendedFrom.IsZero() {
 			ew.printf(" (moved from %s)", ws.ExtendedFrom)
+		}
+		if ws.LastDayBy != "" {
+			ew.printf(" (by %s)", ws.LastDayBy) // issue 14 (terms.go)
 		}
 		if ws.InWarranty {
 			ew.printf(": in warranty\n")
@@ -121,7 +124,13 @@ func WritePolicy(w io.Writer, p *Policy) error {
 			row("warranty", what+": not covered", t.Clause)
 			continue
 		}
-		row("warranty", what+": "+t.length, t.Clause)
+		row("warranty", what+termSelectors(&t)+": "+t.length, t.Clause)
+		if r := t.Registration; r != nil {
+			row("warranty", what+": "+r.Span.String()+" if registered within "+plural(r.WithinDays, "day")+" after "+r.After.String(), r.Clause)
+		}
+	}
+	if sd := p.SerialDate; sd != nil {
+		row("warranty", "manufactured read from the serial: "+sd.Pattern, sd.Clause)
 	}
 	if rf := p.Warranty.RollForward; rf != nil {
 		row("warranty", "last day on a public holiday in "+rf.Calendar.Code()+" moves to the next working day", rf.Clause)
@@ -194,7 +203,11 @@ func WritePolicy(w io.Writer, p *Policy) error {
 		row("resolution", "on "+orAll(joinNames(r.Routes.Routes()))+": "+strings.Join(r.Offer, ", ")+", chosen by "+r.ChosenBy, r.Clause)
 	}
 	if r := p.Replacement; r != nil {
-		row("replacement", "grades "+strings.Join(r.Grades, ", ")+"; warranty "+r.Warranty+"; other model "+r.OtherModel, strings.Join(append([]string{r.Clause}, r.AlsoCites...), ", "))
+		warranty := r.Warranty
+		if r.MinimumDays > 0 {
+			warranty += " (" + plural(r.MinimumDays, "day") + " or the remainder, whichever is longer)"
+		}
+		row("replacement", "grades "+strings.Join(r.Grades, ", ")+"; warranty "+warranty+"; other model "+r.OtherModel, strings.Join(append([]string{r.Clause}, r.AlsoCites...), ", "))
 	}
 	for _, l := range p.ServiceLocations {
 		row("service location", l.Name+": "+l.Describe(), l.Clause)

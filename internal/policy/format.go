@@ -35,6 +35,8 @@ type fileYAML struct {
 	NotEnforced      []notEnforcedYAML  `yaml:"not_enforced"`
 	Calendar         string             `yaml:"calendar"`
 	Defaults         []defaultChoiceYML `yaml:"defaults"`
+	// Issue 14, terms (terms.go).
+	SerialDate *serialDateYAML `yaml:"serial_date"`
 }
 
 type vendorYAML struct {
@@ -101,11 +103,22 @@ type termYAML struct {
 	Text     string       `yaml:"text"`
 	Key      string       `yaml:"key"` // names its text for translations where the rule has no natural key (docs/POLICIES.md)
 	Clause   string       `yaml:"clause"`
+	// Issue 14, terms (terms.go): a length in days, and selectors.
+	Days        int               `yaml:"days"`
+	Counting    string            `yaml:"counting"`
+	Models      []string          `yaml:"models"`
+	PartNumbers []string          `yaml:"part_numbers"`
+	Serials     []string          `yaml:"serials"`
+	Regions     []string          `yaml:"regions"`
+	Purchased   *dateRangeYAML    `yaml:"purchased"`
+	Registered  *registrationYAML `yaml:"registered"`
 }
 
 type windowYAML struct {
 	Days  int    `yaml:"days"`
 	After string `yaml:"after"`
+	// Issue 14, terms: after_start (default) or including_start (terms.go).
+	Counting string `yaml:"counting"`
 }
 
 type rollForwardYAML struct {
@@ -248,6 +261,8 @@ type replacementYAML struct {
 	OwnershipToVendor bool     `yaml:"ownership_to_vendor"`
 	Clause            string   `yaml:"clause"`
 	AlsoCites         []string `yaml:"also_cites"`
+	// Issue 14, terms: the replacement's own days under remainder_or_minimum.
+	MinimumDays int `yaml:"minimum_days"`
 }
 
 type locationYAML struct {

@@ -42,6 +42,9 @@ type Policy struct {
 	NotEnforced      []NotEnforced
 	Defaults         []DefaultChoice    // choices made where the source is silent
 	Calendar         *calendar.Calendar // the desk's working days, for deadlines; may be nil
+	// Issue 14, terms (terms.go): the manufacture date read from the
+	// serial number; nil: none is read.
+	SerialDate *SerialDate
 
 	clauses map[string]*Clause
 
@@ -123,6 +126,8 @@ type Warranty struct {
 	Start       []StartBasis // ordered fallbacks for the date a term starts from
 	Terms       []Term       // first match by category and part wins
 	RollForward *RollForward
+	// Issue 14, terms: some term is for some regions only (terms.go).
+	regional bool
 }
 
 // StartBasis is one candidate date a warranty term starts from. With an
@@ -147,6 +152,18 @@ type Term struct {
 	Key      string   // its text's key, for translations (texts.go)
 	Clause   string
 	length   string // "2 years", precomputed for explanations
+	// Issue 14, terms (terms.go): a length in days, selectors beyond
+	// category and part, and a longer term for registered units.
+	Days         int
+	Counting     WindowCounting // for Days
+	Models       []string       // exact model names, case-insensitively
+	PartNumbers  []Glob         // product.part_number patterns
+	Serials      []Glob         // product.serial patterns
+	Regions      []*Region      // the requester's country in one of these
+	Purchased    *DateRange     // a claim date within a range
+	Registration *Registration
+	sel          bool // any selector above: checked only then
+	ext          bool // a length or counting of issue 14: explained by terms.go
 }
 
 // Length describes the term ("3 years", "1 year 6 months").
@@ -158,6 +175,8 @@ type Window struct {
 	After DateField
 	Days  int
 	desc  string // "7 days after delivered", precomputed for explanations
+	// Issue 14, terms: whether After is day 0 (default) or day 1 (terms.go).
+	Counting WindowCounting
 }
 
 // RollForward moves a last day that is a public holiday in Calendar to the
@@ -412,6 +431,10 @@ type Replacement struct {
 	OwnershipToVendor bool     // the defective unit becomes the vendor's
 	Clause            string
 	AlsoCites         []string // further clauses the fields above encode
+	// Issue 14, terms: under Warranty "remainder_or_minimum", a claim on a
+	// replacement unit (dates.replaced) is in warranty until the later of
+	// the original's last day and replaced+MinimumDays (terms.go).
+	MinimumDays int
 }
 
 // ServiceLocation is where goods are sent, chosen by region or category.

@@ -380,7 +380,10 @@ func windowFields(ws []Window) []string {
 
 // windowMsg is the wording of a warranty reason: a term (years and months
 // from a start date) or fixed windows (days after a date).
-func windowMsg(code string, t *Term) string {
+func windowMsg(code string, t *Term, w *WarrantyStatus) string {
+	if t.ext || w.LastDayBy != "" {
+		return termMsg(code, t, w) // issue 14 (terms.go)
+	}
 	if t.Within != nil {
 		return code + ".window"
 	}
@@ -391,6 +394,9 @@ func windowMsg(code string, t *Term) string {
 // basis, start, last day; for windows the window's days, its date, start,
 // last day; then the day reported, when given.
 func windowArgs(t *Term, w *WarrantyStatus, reported string) []string {
+	if t.ext || w.LastDayBy != "" {
+		return termArgs(t, w, reported) // issue 14 (terms.go)
+	}
 	var args []string
 	if t.Within != nil {
 		last := w.LastDay

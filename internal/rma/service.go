@@ -159,7 +159,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 		lr.LastInvoicedPrice = shareLinePrice(&c, lr.LastInvoicedPrice) // restocking.go
 		r.Lines = append(r.Lines, Line{
 			No: i + 1, Claim: c, Quantity: lr.Quantity, Fault: lr.Fault, PartNumber: strings.TrimSpace(lr.PartNumber),
-			LastInvoicedPrice: lr.LastInvoicedPrice, Decision: p.Evaluate(c),
+			LastInvoicedPrice: lr.LastInvoicedPrice, Decision: p.Evaluate(EngineClaim(c, strings.TrimSpace(lr.PartNumber))),
 		})
 	}
 	r.summarise()
@@ -214,7 +214,8 @@ func checkDatesNotAfter(d policy.Dates, today calendar.Date, field string) error
 	for _, f := range []struct {
 		name string
 		d    calendar.Date
-	}{{"purchase", d.Purchase}, {"invoice", d.Invoice}, {"shipped", d.Shipped}, {"delivered", d.Delivered}, {"manufactured", d.Manufactured}} {
+	}{{"purchase", d.Purchase}, {"invoice", d.Invoice}, {"shipped", d.Shipped}, {"delivered", d.Delivered}, {"manufactured", d.Manufactured},
+		{"registered", d.Registered}, {"replaced", d.Replaced}} {
 		if !f.d.IsZero() && f.d > today {
 			return Invalid(field+".dates."+f.name, "%s is in the future (today is %s)", f.d, today)
 		}

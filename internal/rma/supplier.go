@@ -949,7 +949,7 @@ func (s *Service) PredictSupplierVerdict(sup *Supplier, l *Line, deskCountry str
 	if p == nil {
 		return nil
 	}
-	c := l.Claim
+	c := EngineClaim(l.Claim, l.PartNumber)
 	c.Kind = policy.Defect
 	c.Requester = policy.Requester{Role: sup.ClaimRole, Country: deskCountry}
 	c.Dates.Reported = today

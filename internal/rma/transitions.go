@@ -199,7 +199,7 @@ func (s *Service) ProvideInfo(ctx context.Context, actor Actor, id int64, ifVers
 			}
 		}
 		for i := range c.r.Lines {
-			c.r.Lines[i].Decision = c.p.Evaluate(c.r.Lines[i].Claim)
+			c.r.Lines[i].Decision = c.p.Evaluate(EngineClaim(c.r.Lines[i].Claim, c.r.Lines[i].PartNumber))
 		}
 		c.r.summarise()
 		c.ev.Details["decision"] = c.r.Verdict.String()

@@ -33,7 +33,7 @@ type newData struct {
 	Conditions    []string   // the conditions of a unit they read
 	Categories    []string   // the categories its terms tell apart; none: a free product name
 	Parts         []string   // the parts its terms tell apart; one: not asked
-	AskPartNumber bool       // the policy requires a part number on every line
+	AskPartNumber bool       // the policy requires a part number on every line, or its terms read it
 	AskPrice      bool       // the policy credits or refunds at the price invoiced (money.go)
 	Lines         []formLine // the units, the last a spare
 	Kind          string
@@ -43,6 +43,9 @@ type newData struct {
 	Preference    string
 	Verdicts      []unitVerdict
 	FilesAgain    bool // the form came back after files were sent: they must be chosen again
+	// Issue 14, terms: the part number is asked for where terms read it,
+	// and required (on the first unit) only where the policy says so.
+	PartNumberRequired bool
 }
 
 // formDate is one claim date the form asks for.
@@ -111,7 +114,7 @@ func (l *formLine) blank(files map[string]bool) bool {
 }
 
 // formDates are every date a claim carries, in the order a form lists them.
-var formDates = []string{"purchase", "invoice", "shipped", "delivered", "manufactured"}
+var formDates = []string{"purchase", "invoice", "shipped", "delivered", "manufactured", "registered", "replaced"}
 
 // policiesFor are the policies the page's organisation may file under:
 // its role allowed, its country served (or left to the desk).
@@ -190,7 +193,8 @@ func (d *newData) shape(p *page) {
 	}
 	d.Categories = pol.Categories()
 	d.Parts = pol.Parts()
-	d.AskPartNumber = pol.RequiredLineField("part_number") != nil
+	d.PartNumberRequired = pol.RequiredLineField("part_number") != nil
+	d.AskPartNumber = d.PartNumberRequired || pol.ReadsPartNumber() // issue 14: terms by part number
 	d.AskPrice = rma.PolicyPaysBack(pol)
 }
 
@@ -363,7 +367,7 @@ func (d *newData) request(files map[string]bool) (req rma.SubmitRequest, lineOf 
 				return req, nil, rma.Invalid(field+".dates."+name, "%q is not a date (YYYY-MM-DD)", v)
 			}
 			f, _ := policy.ParseDateField(name)
-			setDate(&c.Dates, f, date)
+			c.Dates.Set(f, date)
 		}
 		for _, doc := range policy.DocumentNames() {
 			if l.Documents[doc] || files[fmt.Sprintf("%s_%d", doc, l.No)] {
@@ -393,21 +397,6 @@ func (d *newData) request(files map[string]bool) (req rma.SubmitRequest, lineOf 
 		req.Lines = append(req.Lines, rma.LineRequest{Claim: c, Quantity: qty, PartNumber: l.PartNumber, Fault: l.Fault, LastInvoicedPrice: price})
 	}
 	return req, lineOf, nil
-}
-
-func setDate(d *policy.Dates, f policy.DateField, v calendar.Date) {
-	switch f {
-	case policy.DatePurchase:
-		d.Purchase = v
-	case policy.DateInvoice:
-		d.Invoice = v
-	case policy.DateShipped:
-		d.Shipped = v
-	case policy.DateDelivered:
-		d.Delivered = v
-	case policy.DateManufactured:
-		d.Manufactured = v
-	}
 }
 
 // unitView is what the "unit" template needs of one unit.

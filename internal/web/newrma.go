@@ -90,7 +90,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 			if fragment {
 				no = u.No
 			}
-			d.Verdicts = append(d.Verdicts, unitVerdict{No: no, Decision: d.Policy.Evaluate(c)})
+			d.Verdicts = append(d.Verdicts, unitVerdict{No: no, Decision: d.Policy.Evaluate(rma.EngineClaim(c, strings.TrimSpace(req.Lines[i].PartNumber)))})
 		}
 	} else {
 		p.Error = err.Error()

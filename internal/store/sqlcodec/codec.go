@@ -258,6 +258,9 @@ type warrantyJSON struct {
 	ExtendedFrom string           `json:"extended_from"`
 	Term         string           `json:"term"`
 	InWarranty   bool             `json:"in_warranty"`
+	// Issue 14, terms.
+	Registered string `json:"registered"`
+	LastDayBy  string `json:"last_day_by"`
 }
 
 type windowJSON struct {
@@ -301,6 +304,8 @@ func (d *Decoder) Decision(field, s string) policy.Decision {
 			ExtendedFrom: d.TextDate(field+".warranty.extended_from", w.ExtendedFrom),
 			Term:         w.Term,
 			InWarranty:   w.InWarranty,
+			Registered:   d.TextDate(field+".warranty.registered", w.Registered),
+			LastDayBy:    w.LastDayBy,
 		}
 	}
 	if w := raw.Window; w != nil {

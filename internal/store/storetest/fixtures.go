@@ -55,6 +55,8 @@ func fullDecision() policy.Decision {
 			ExtendedFrom: day("2026-04-30"),
 			Term:         "24 months",
 			InWarranty:   true,
+			Registered:   day("2024-05-10"), // issue 14, terms
+			LastDayBy:    "registration",
 		},
 		Window: policy.WindowStatus{
 			Name:    "doa",
@@ -84,10 +86,11 @@ func fullDecision() policy.Decision {
 func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 	full := claim(t, `{"kind": "withdrawal",
 		"requester": {"role": "distributor", "country": "DE"},
-		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001",
+		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001", "part_number": "PX-435-EU",
 			"price": {"amount": "129.00", "currency": "EUR"}},
 		"dates": {"purchase": "2025-01-10", "invoice": "2024-12-20", "shipped": "2024-12-22",
-			"delivered": "2024-12-27", "manufactured": "2024-10-01", "reported": "2026-03-02"},
+			"delivered": "2024-12-27", "manufactured": "2024-10-01", "reported": "2026-03-02",
+			"registered": "2025-01-20", "replaced": "2025-11-05"},
 		"conditions": ["labels_removed", "accident"],
 		"cause": "manufacturing",
 		"documents": ["label_photo", "vendor_invoice"]}`)
