@@ -24,6 +24,9 @@ type Claim struct {
 	Conditions ConditionSet
 	Cause      Cause
 	Documents  DocumentSet
+
+	// Contracts are the support contracts the unit is under (contracts.go).
+	Contracts []ContractClaim
 }
 
 // Requester is who files the claim.
@@ -117,6 +120,8 @@ type claimJSON struct {
 	Conditions []string          `json:"conditions,omitempty"`
 	Cause      string            `json:"cause,omitempty"`
 	Documents  []string          `json:"documents,omitempty"`
+	// Support contracts (contracts.go).
+	Contracts []contractClaimJSON `json:"contracts,omitempty"`
 }
 
 // maxClaimBytes bounds what DecodeClaim reads: a claim is a few hundred
@@ -259,6 +264,9 @@ func (raw *claimJSON) claim() (Claim, error) {
 		}
 		c.Documents = c.Documents.With(doc)
 	}
+	if c.Contracts, err = parseContracts(raw.Contracts); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -290,6 +298,7 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	for _, d := range c.Documents.Documents() {
 		raw.Documents = append(raw.Documents, d.String())
 	}
+	raw.Contracts = contractsJSON(c.Contracts)
 	return json.Marshal(raw)
 }
 

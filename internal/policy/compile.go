@@ -131,6 +131,8 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 		}
 	}
 	c.checkCoherence(p)
+	c.compilePlans(f, p) // contracts.go
+	c.compileAdvance(f, p)
 	return p
 }
 

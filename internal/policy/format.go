@@ -35,6 +35,12 @@ type fileYAML struct {
 	NotEnforced      []notEnforcedYAML  `yaml:"not_enforced"`
 	Calendar         string             `yaml:"calendar"`
 	Defaults         []defaultChoiceYML `yaml:"defaults"`
+
+	// Advance replacement and support contracts (issue 14: advance.go,
+	// contracts.go).
+	Contracts    []contractYAML    `yaml:"contracts"`
+	Advance      []advanceYAML     `yaml:"advance_replacement"`
+	WorkingHours *workingHoursYAML `yaml:"working_hours"`
 }
 
 type vendorYAML struct {

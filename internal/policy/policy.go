@@ -47,6 +47,12 @@ type Policy struct {
 
 	texts        []TextKey               // every text a translation may give, in file order (texts.go)
 	translations map[string]*Translation // by language
+
+	// Advance replacement and support contracts (issue 14: advance.go,
+	// contracts.go).
+	Plans        []Plan         // the support plans the vendor sells
+	Advance      []AdvanceOffer // first match offers advance replacement
+	WorkingHours *WorkingHours  // the hours a service level in business hours counts; may be nil
 }
 
 // Clause is a passage of the source policy, quoted, that rules cite by ID.

@@ -120,7 +120,7 @@ func (e *Encoder) Name(field string, v fmt.Stringer) (s string) {
 // (a line whose claim was never set). The JSON is parsed back before it is
 // kept: a claim that would not parse would make its RMA unreadable.
 func (e *Encoder) Claim(field string, c policy.Claim) any {
-	if c == (policy.Claim{}) {
+	if c.IsZero() {
 		return nil
 	}
 	b, ok := e.Marshal(field, c)
