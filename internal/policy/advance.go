@@ -324,3 +324,19 @@ func (c *compiler) advanceAmount(path string, percent int, amount, currency stri
 	}
 	return a
 }
+
+// writeAdvance adds the entitlement and the advance replacement terms to
+// WriteDecision's text, when the decision has them.
+func writeAdvance(ew *errWriter, d *Decision) {
+	if e := d.Entitlement; e != nil {
+		ew.printf("Entitlement: %s (%s), contract %s %s to %s: response within %s\n", e.Plan, e.PlanName, e.Contract, e.Start, e.End, e.Response)
+	}
+	if t := d.AdvanceReplacement; t != nil {
+		if !t.Offered {
+			ew.printf("Advance replacement: not offered\n")
+			return
+		}
+		ew.printf("Advance replacement: offered; defective unit due within %d %s of shipping, else %s\n",
+			t.ReturnWithinDays, strings.ReplaceAll(t.Counting, "_", " "), noReturnText(t))
+	}
+}

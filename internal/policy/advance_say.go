@@ -15,6 +15,9 @@ func init() {
 	dutch[CodeContractNotStarted] = func(a []string, _ string) string {
 		return "contract " + arg(a, 0) + " (pakket " + arg(a, 1) + ") gaat in op " + arg(a, 2) + ", na de melding van de claim op " + arg(a, 3)
 	}
+	dutch[CodeContractNotCovering] = func(a []string, _ string) string {
+		return "contract " + arg(a, 0) + " (pakket " + arg(a, 1) + ") loopt, maar het pakket dekt geen apparaten buiten de garantie"
+	}
 	dutch[CodeCoveredByContract] = func(a []string, _ string) string {
 		return "in garantie door contract " + arg(a, 0) + " (pakket " + arg(a, 1) + "), " + arg(a, 2) + " tot en met " + arg(a, 3)
 	}

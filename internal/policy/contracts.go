@@ -190,13 +190,14 @@ type Entitlement struct {
 
 // Reason codes of contracts.
 const (
-	CodeEntitled           = "entitled"
-	CodeCoveredByContract  = "covered_by_contract"
-	CodeContractExpired    = "contract_expired"
-	CodeContractNotStarted = "contract_not_started"
-	CodeUnknownPlan        = "unknown_plan"
-	CodeAdvanceReplacement = "advance_replacement"
-	CodeAdvanceNotOffered  = "advance_replacement_not_offered"
+	CodeEntitled            = "entitled"
+	CodeCoveredByContract   = "covered_by_contract"
+	CodeContractExpired     = "contract_expired"
+	CodeContractNotStarted  = "contract_not_started"
+	CodeUnknownPlan         = "unknown_plan"
+	CodeContractNotCovering = "contract_not_covering"
+	CodeAdvanceReplacement  = "advance_replacement"
+	CodeAdvanceNotOffered   = "advance_replacement_not_offered"
 )
 
 // activeContract finds the contract of a known plan active on the reported
@@ -251,7 +252,18 @@ func (p *Policy) coveredByContract(c *Claim, d *Decision) bool {
 // entitle explains the claim's contracts and sets its entitlement.
 func (p *Policy) entitle(c *Claim, d *Decision, route Route) {
 	cc, pl := p.activeContract(c, d, true)
-	if cc == nil || !pl.Routes.Matches(route) || d.Verdict == Reject {
+	if cc == nil {
+		return
+	}
+	if d.Verdict == Reject {
+		if w := &d.Warranty; !w.Start.IsZero() && !w.InWarranty && !pl.CoversOutOfWarranty {
+			// Say why the active contract did not save the claim.
+			d.add(CodeContractNotCovering, pl.Clause, "contract "+cc.ID+" ("+pl.Name+") is active, but its plan does not cover units out of warranty")
+			d.said(CodeContractNotCovering, "", cc.ID, pl.ID)
+		}
+		return
+	}
+	if !pl.Routes.Matches(route) {
 		return
 	}
 	d.Entitlement = &Entitlement{Plan: pl.ID, PlanName: pl.Name, Contract: cc.ID, Start: cc.Start, End: cc.End,

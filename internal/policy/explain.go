@@ -63,6 +63,7 @@ func WriteDecision(w io.Writer, p *Policy, d *Decision) error {
 	if d.RMAValidDays > 0 {
 		ew.printf("RMA number valid: %d days\n", d.RMAValidDays)
 	}
+	writeAdvance(ew, d) // advance.go
 	if d.Verdict != Reject {
 		ew.printf("Inbound shipping paid by: %s\n", d.InboundShippingPaidBy)
 	}
