@@ -181,6 +181,11 @@ type AuthorizeBody struct {
 	OverrideReason string `json:"override_reason,omitempty"`
 	// Lines decides lines one by one: a line not named is authorized.
 	Lines []LineDecisionBody `json:"lines,omitempty"`
+
+	// Advance ships these lines' replacements now, before the defective
+	// units come back, where their decisions offer advance replacement
+	// (issue 14, advance.go).
+	Advance []AdvanceBody `json:"advance,omitempty"`
 }
 
 // LineDecisionBody is the desk's decision on one line at authorization.

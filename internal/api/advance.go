@@ -1,0 +1,63 @@
+package api
+
+import (
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Advance replacement in the API (issue 14): the authorize action's
+// advance option ships a line's replacement at once, and each line shows
+// the replacement shipped, the day its defective unit is due, and what
+// became of the deposit or the invoice (internal/rma/advance.go).
+
+// AdvanceBody ships one line's replacement in advance at authorization.
+type AdvanceBody struct {
+	Line     int    `json:"line"`
+	Serial   string `json:"serial"`
+	Model    string `json:"model,omitempty"`
+	Tracking string `json:"tracking,omitempty"`
+}
+
+func (b *AuthorizeBody) advanceRequests() []rma.AdvanceRequest {
+	var out []rma.AdvanceRequest
+	for _, a := range b.Advance {
+		out = append(out, rma.AdvanceRequest{LineNo: a.Line, Serial: a.Serial, Model: a.Model, Tracking: a.Tracking})
+	}
+	return out
+}
+
+// AdvanceView is a line's advance replacement.
+type AdvanceView struct {
+	Serial     string     `json:"serial"`
+	Model      string     `json:"model,omitempty"`
+	Tracking   string     `json:"tracking,omitempty"`
+	Shipped    string     `json:"shipped"`
+	ReturnDue  string     `json:"return_due"` // the last day the defective unit may arrive
+	Overdue    bool       `json:"overdue"`    // it has not, and the day has passed
+	OnNoReturn string     `json:"on_no_return"`
+	Deposit    *MoneyJSON `json:"deposit,omitempty"`
+	Invoice    *MoneyJSON `json:"invoice,omitempty"`
+	Status     string     `json:"status"`
+	Settled    string     `json:"settled,omitempty"`
+	Clause     string     `json:"clause"`
+}
+
+func advanceView(a *rma.AdvanceShipment, today calendar.Date) *AdvanceView {
+	if a == nil {
+		return nil
+	}
+	v := &AdvanceView{Serial: a.Serial, Model: a.Model, Tracking: a.Tracking, Shipped: a.Shipped.String(), ReturnDue: a.Due.String(),
+		Overdue: a.Status == rma.AdvanceShipped && today > a.Due, OnNoReturn: a.OnNoReturn, Status: a.Status, Clause: a.Clause}
+	if a.Deposit.Cents > 0 {
+		m := moneyView(a.Deposit)
+		v.Deposit = &m
+	}
+	if a.Invoice.Cents > 0 {
+		m := moneyView(a.Invoice)
+		v.Invoice = &m
+	}
+	if !a.Settled.IsZero() {
+		v.Settled = a.Settled.String()
+	}
+	return v
+}
