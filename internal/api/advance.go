@@ -1,7 +1,10 @@
 package api
 
 import (
+	"errors"
+
 	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -60,4 +63,18 @@ func advanceView(a *rma.AdvanceShipment, today calendar.Date) *AdvanceView {
 		v.Settled = a.Settled.String()
 	}
 	return v
+}
+
+// contractsOf checks a line's support contracts, naming the field's path
+// (lines[0].contracts[1].end).
+func contractsOf(field string, in []policy.ContractJSON) ([]policy.ContractClaim, error) {
+	if len(in) > 20 {
+		return nil, rma.Invalid(join(field, "contracts"), "at most 20 contracts")
+	}
+	cs, err := policy.ParseContracts(in)
+	var fe *policy.FieldError
+	if errors.As(err, &fe) {
+		return nil, rma.Invalid(join(field, fe.Field), "%s", fe.Msg)
+	}
+	return cs, err
 }

@@ -42,6 +42,10 @@ type harness struct {
 	clock *testClock
 	keys  map[string]string // "admin", "agent", "technician", "dexxon", ..., "other"
 	orgs  map[string]*rma.Org
+
+	// packs are example packs (examples/policies/*.yaml) loaded beside the
+	// seeds (issue 14, advance_test.go).
+	packs []string
 }
 
 type testClock struct {
@@ -132,6 +136,7 @@ func (h *harness) open() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	set = h.withPacks(set) // advance_test.go
 	files, err := filestore.Open(filepath.Join(h.dir, "files"))
 	if err != nil {
 		h.t.Fatal(err)

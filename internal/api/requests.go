@@ -44,6 +44,9 @@ type LineBody struct {
 	PartNumber        string            `json:"part_number,omitempty"` // beside product.serial and product.model; a policy may require it
 	Fault             string            `json:"fault,omitempty"`
 	LastInvoicedPrice *MoneyJSON        `json:"last_invoiced_price,omitempty"`
+
+	// Contracts are the support contracts the unit is under (issue 14).
+	Contracts []policy.ContractJSON `json:"contracts,omitempty"`
 }
 
 func (b *SubmitBody) request() (rma.SubmitRequest, error) {
@@ -56,6 +59,9 @@ func (b *SubmitBody) request() (rma.SubmitRequest, error) {
 		field := fmt.Sprintf("lines[%d]", i)
 		claim, err := lb.claim(field)
 		if err != nil {
+			return rma.SubmitRequest{}, err
+		}
+		if claim.Contracts, err = contractsOf(field, lb.Contracts); err != nil { // advance.go
 			return rma.SubmitRequest{}, err
 		}
 		price, err := parseMoney(field+".last_invoiced_price", lb.LastInvoicedPrice)

@@ -121,7 +121,7 @@ type claimJSON struct {
 	Cause      string            `json:"cause,omitempty"`
 	Documents  []string          `json:"documents,omitempty"`
 	// Support contracts (contracts.go).
-	Contracts []contractClaimJSON `json:"contracts,omitempty"`
+	Contracts []ContractJSON `json:"contracts,omitempty"`
 }
 
 // maxClaimBytes bounds what DecodeClaim reads: a claim is a few hundred
@@ -264,7 +264,7 @@ func (raw *claimJSON) claim() (Claim, error) {
 		}
 		c.Documents = c.Documents.With(doc)
 	}
-	if c.Contracts, err = parseContracts(raw.Contracts); err != nil {
+	if c.Contracts, err = ParseContracts(raw.Contracts); err != nil {
 		return c, err
 	}
 	return c, nil

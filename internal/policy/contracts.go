@@ -120,17 +120,19 @@ type ContractClaim struct {
 	End   calendar.Date // the last day it covers
 }
 
-type contractClaimJSON struct {
+// ContractJSON is a contract in the claim's JSON contract.
+type ContractJSON struct {
 	Plan  string `json:"plan"`
 	ID    string `json:"id"`
 	Start string `json:"start"`
 	End   string `json:"end"`
 }
 
-// parseContracts checks the claim's contracts, naming each field's path.
+// ParseContracts checks the claim's contracts, naming each field's path
+// (contracts[0].end).
 // Whether a plan is known is the policy's to say (Evaluate): a claim is
 // checked before a policy is chosen.
-func parseContracts(raw []contractClaimJSON) ([]ContractClaim, error) {
+func ParseContracts(raw []ContractJSON) ([]ContractClaim, error) {
 	if len(raw) == 0 {
 		return nil, nil
 	}
@@ -162,13 +164,13 @@ func parseContracts(raw []contractClaimJSON) ([]ContractClaim, error) {
 	return out, nil
 }
 
-func contractsJSON(cs []ContractClaim) []contractClaimJSON {
+func contractsJSON(cs []ContractClaim) []ContractJSON {
 	if len(cs) == 0 {
 		return nil
 	}
-	out := make([]contractClaimJSON, len(cs))
+	out := make([]ContractJSON, len(cs))
 	for i, c := range cs {
-		out[i] = contractClaimJSON{Plan: c.Plan, ID: c.ID, Start: c.Start.String(), End: c.End.String()}
+		out[i] = ContractJSON{Plan: c.Plan, ID: c.ID, Start: c.Start.String(), End: c.End.String()}
 	}
 	return out
 }

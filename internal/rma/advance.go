@@ -142,7 +142,7 @@ func (c *change) shipAdvance(reqs []AdvanceRequest, at func(calendar.Date, time.
 		}
 		l.Advance = ship
 		if ship.Deposit.Cents > 0 {
-			c.r.Charges = append(c.r.Charges, Charge{LineNo: l.No, Kind: ChargeAdvanceDeposit, Basis: "deposit", Quantity: 1, Amount: ship.Deposit, Clause: t.Clause,
+			c.r.Charges = append(c.r.Charges, Charge{Created: c.now, LineNo: l.No, Kind: ChargeAdvanceDeposit, Basis: "deposit", Quantity: 1, Amount: ship.Deposit, Clause: t.Clause,
 				Description: fmt.Sprintf("Deposit for the advance replacement %s of line %d, released when the defective unit arrives by %s", ship.Serial, l.No, ship.Due)})
 		}
 		c.r.Deadlines = append(c.r.Deadlines, Deadline{Name: advanceDeadlineName(l.No), Owner: "requester", Due: ship.Due, Clause: t.Clause,
@@ -174,7 +174,7 @@ func (c *change) receiveAdvance(l *Line) {
 	}
 	a.Status, a.Settled = AdvanceReturned, c.today
 	if a.Deposit.Cents > 0 {
-		c.r.Charges = append(c.r.Charges, Charge{LineNo: l.No, Kind: ChargeAdvanceRelease, Basis: "deposit", Quantity: 1,
+		c.r.Charges = append(c.r.Charges, Charge{Created: c.now, LineNo: l.No, Kind: ChargeAdvanceRelease, Basis: "deposit", Quantity: 1,
 			Amount: Money{Cents: -a.Deposit.Cents, Currency: a.Deposit.Currency}, Clause: a.Clause,
 			Description: fmt.Sprintf("Deposit for the advance replacement %s of line %d released: the defective unit arrived on %s", a.Serial, l.No, c.today)})
 	}
@@ -192,11 +192,11 @@ func (c *change) settleUnreturned(l *Line) {
 		c.ev.Details[key] = "deposit kept: " + formatMoney(a.Deposit)
 	} else {
 		a.Status = AdvanceInvoiced
-		c.r.Charges = append(c.r.Charges, Charge{LineNo: l.No, Kind: ChargeAdvanceInvoiced, Basis: "advance_replacement", Quantity: 1, Amount: a.Invoice, Clause: a.Clause,
+		c.r.Charges = append(c.r.Charges, Charge{Created: c.now, LineNo: l.No, Kind: ChargeAdvanceInvoiced, Basis: "advance_replacement", Quantity: 1, Amount: a.Invoice, Clause: a.Clause,
 			Description: fmt.Sprintf("Advance replacement %s of line %d: the defective unit was due by %s", a.Serial, l.No, a.Due)})
 		if a.Deposit.Cents > 0 {
 			// The invoice takes the deposit's place.
-			c.r.Charges = append(c.r.Charges, Charge{LineNo: l.No, Kind: ChargeAdvanceRelease, Basis: "deposit", Quantity: 1,
+			c.r.Charges = append(c.r.Charges, Charge{Created: c.now, LineNo: l.No, Kind: ChargeAdvanceRelease, Basis: "deposit", Quantity: 1,
 				Amount: Money{Cents: -a.Deposit.Cents, Currency: a.Deposit.Currency}, Clause: a.Clause,
 				Description: fmt.Sprintf("Deposit for the advance replacement %s of line %d set against its invoice", a.Serial, l.No)})
 		}

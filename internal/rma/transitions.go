@@ -612,7 +612,11 @@ func (s *Service) Receive(ctx context.Context, actor Actor, number string, ifID 
 			if err := receiveIntake(field, l, rl); err != nil {
 				return err
 			}
-			c.receiveAdvance(l) // advance.go
+		}
+		for i := range c.r.Lines { // advance.go: every line in play arrives with the parcel
+			if c.r.Lines[i].InPlay() {
+				c.receiveAdvance(&c.r.Lines[i])
+			}
 		}
 		if len(mismatches) > 0 {
 			// Pixfra: the SN/PN must match the reservation; the desk decides what follows.

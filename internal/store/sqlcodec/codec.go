@@ -247,6 +247,10 @@ type decisionJSON struct {
 	ResolutionChosenBy    string            `json:"resolution_chosen_by"`
 	RMAValidDays          int               `json:"rma_valid_days"`
 	InboundShippingPaidBy policy.Payer      `json:"inbound_shipping_paid_by"`
+
+	// Issue 14: support contracts and advance replacement.
+	Entitlement        *policy.Entitlement  `json:"entitlement"`
+	AdvanceReplacement *policy.AdvanceTerms `json:"advance_replacement"`
 }
 
 type warrantyJSON struct {
@@ -289,6 +293,8 @@ func (d *Decoder) Decision(field, s string) policy.Decision {
 		ResolutionChosenBy:    raw.ResolutionChosenBy,
 		RMAValidDays:          raw.RMAValidDays,
 		InboundShippingPaidBy: raw.InboundShippingPaidBy,
+		Entitlement:           raw.Entitlement,
+		AdvanceReplacement:    raw.AdvanceReplacement,
 	}
 	if w := raw.Warranty; w != nil {
 		out.Warranty = policy.WarrantyStatus{
