@@ -177,7 +177,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 	case rma.ActProvideInfo:
 		_, err = s.svc.ProvideInfo(ctx, p.Actor, id, v, nil)
 	case rma.ActAuthorize:
-		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Location: f("location"), Note: f("note"), Override: f("override_reason"), Lines: lineDecisions(r)})
+		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Location: f("location"), Note: f("note"), Override: f("override_reason"), Lines: lineDecisions(r),
+			Advance: advanceRequests(r)}) // advance.go
 	case rma.ActSetPreference:
 		_, err = s.svc.SetPreference(ctx, p.Actor, id, v, f("preference"))
 	case rma.ActReject:

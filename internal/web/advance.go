@@ -1,0 +1,44 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Advance replacement on the portal (issue 14): the RMA page shows each
+// line's replacement shipped in advance, the day the defective unit is
+// due, and what became of the deposit or the invoice, to the agent and the
+// requester alike; the agent's authorize form ships a replacement in
+// advance for a line whose decision offers it (templates/advance.html).
+
+// advanceFacts is a line with what its template needs.
+type advanceFacts struct {
+	translator
+	Line    rma.Line
+	Overdue bool
+}
+
+// AdvanceFacts is line l's advance replacement for the RMA page.
+func (p *page) AdvanceFacts(l rma.Line, today calendar.Date) advanceFacts {
+	a := l.Advance
+	return advanceFacts{translator: p.translator, Line: l, Overdue: a != nil && a.Status == rma.AdvanceShipped && today > a.Due}
+}
+
+// advanceRequests reads the authorize form's advance replacements: each
+// line ticked "advance_line", with the serial and tracking typed beside it.
+func advanceRequests(r *http.Request) []rma.AdvanceRequest {
+	var out []rma.AdvanceRequest
+	for _, no := range r.PostForm["advance_line"] {
+		n, err := strconv.Atoi(no)
+		if err != nil {
+			n = -1 // refused by the service as a line the RMA does not have
+		}
+		out = append(out, rma.AdvanceRequest{LineNo: n, Serial: strings.TrimSpace(r.PostFormValue("advance_serial_" + no)),
+			Tracking: strings.TrimSpace(r.PostFormValue("advance_tracking_" + no))})
+	}
+	return out
+}
