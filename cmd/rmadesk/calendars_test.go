@@ -39,12 +39,12 @@ func TestCLICalendarFile(t *testing.T) {
 		t.Fatalf("with RMADESK_CALENDARS: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut = runCLI(t, "", "calendar", "list")
-	if code != 0 || !strings.Contains(out, "CN    2020-01-01 to 2027-12-30  ") || !strings.Contains(out, "; 2027 from cn-2027.txt\n") {
+	if code != 0 || !strings.Contains(out, "CN        2020-01-01 to 2027-12-30  ") || !strings.Contains(out, "; 2027 from cn-2027.txt\n") {
 		t.Fatalf("calendar list: exit %d\n%s%s", code, out, errOut)
 	}
 	t.Setenv("RMADESK_CALENDARS", "")
 	code, out, _ = runCLI(t, "", "calendar", "list")
-	if code != 0 || !strings.Contains(out, "CN    2020-01-01 to 2026-12-30  ") {
+	if code != 0 || !strings.Contains(out, "CN        2020-01-01 to 2026-12-30  ") {
 		t.Fatalf("calendar list, built-in: exit %d\n%s", code, out)
 	}
 

@@ -80,10 +80,22 @@ func (b bitset) has(i uint32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 // registry lists the built-in calendars in Codes order. Constructing them
 // does no work: their tables are built on first use.
 var registry = []*Calendar{
+	newCalendar("AT", atSource, atFirstYear, atLastYear, false, buildAT),
 	newCalendar("BE", beSource, beFirstYear, beLastYear, false, buildBE),
 	newCalendar("CN", cnSource, cnFirstYear, cnLastYear, true, buildCN),
+	newCalendar("CZ", czSource, czFirstYear, czLastYear, false, buildCZ),
 	newCalendar("DE", deSource, deFirstYear, deLastYear, false, buildDE),
+	newCalendar("DK", dkSource, dkFirstYear, dkLastYear, false, buildDK),
+	newCalendar("ES", esSource, esFirstYear, esLastYear, false, buildES),
+	newCalendar("FR", frSource, frFirstYear, frLastYear, false, buildFR),
+	newCalendar("GB", gbSource, gbFirstYear, gbLastYear, false, buildGB),
+	newCalendar("IT", itSource, itFirstYear, itLastYear, false, buildIT),
 	newCalendar("NL", nlSource, nlFirstYear, nlLastYear, false, buildNL),
+	newCalendar("NO", noSource, noFirstYear, noLastYear, false, buildNO),
+	newCalendar("PL", plSource, plFirstYear, plLastYear, false, buildPL),
+	newCalendar("SE", seSource, seFirstYear, seLastYear, false, buildSE),
+	newCalendar("US", usSource, usFirstYear, usLastYear, false, buildUS),
+	weekdays,
 }
 
 func newCalendar(code, source string, firstYear, lastYear int, notices bool, build func() ([]dayEntry, error)) *Calendar {
@@ -103,7 +115,8 @@ func newCalendar(code, source string, firstYear, lastYear int, notices bool, bui
 }
 
 // Lookup returns the built-in calendar for an upper-case ISO 3166-1
-// alpha-2 country code such as "CN" or "NL". It does not fold case: codes
+// alpha-2 country code such as "CN" or "NL", or "weekdays" (Monday to
+// Friday, no holidays, every year; see newWeekdays). It does not fold case: codes
 // come from our own data, and a lower-case one there is a bug to surface,
 // not to paper over. A desk's calendar files are in a Set (LoadFS).
 func Lookup(code string) (*Calendar, bool) { return builtin.Lookup(code) }
@@ -123,7 +136,7 @@ func (c *Calendar) Source() string { return c.source }
 // covered (see Covers).
 func (c *Calendar) Years() (first, last int) {
 	first, _, _ = c.first.YMD()
-	last, _, _ = c.last.YMD()
+	last, _, _ = c.through.YMD()
 	return first, last
 }
 

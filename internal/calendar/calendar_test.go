@@ -19,11 +19,11 @@ func mustLookup(t testing.TB, code string) *Calendar {
 
 func TestLookupAndCodes(t *testing.T) {
 	codes := Codes()
-	if want := []string{"BE", "CN", "DE", "NL"}; !slices.Equal(codes, want) {
+	if want := []string{"AT", "BE", "CN", "CZ", "DE", "DK", "ES", "FR", "GB", "IT", "NL", "NO", "PL", "SE", "US", "weekdays"}; !slices.Equal(codes, want) {
 		t.Fatalf("Codes() = %v, want %v", codes, want)
 	}
 	codes[0] = "XX"
-	if Codes()[0] != "BE" {
+	if Codes()[0] != "AT" {
 		t.Fatal("Codes() shares its slice with the caller")
 	}
 	tests := []struct {
@@ -34,8 +34,11 @@ func TestLookupAndCodes(t *testing.T) {
 		{name: "Netherlands", code: "NL", ok: true},
 		{name: "Belgium", code: "BE", ok: true},
 		{name: "Germany", code: "DE", ok: true},
+		{name: "United States", code: "US", ok: true},
+		{name: "weekdays", code: "weekdays", ok: true},
 		{name: "lower case is not folded", code: "cn"},
-		{name: "unknown", code: "FR"},
+		{name: "upper case is not folded either", code: "WEEKDAYS"},
+		{name: "unknown", code: "FI"},
 		{name: "empty", code: ""},
 	}
 	for _, tt := range tests {
@@ -77,6 +80,18 @@ func TestCovers(t *testing.T) {
 		{"DE", "1994-12-31", false},
 		{"DE", "1995-01-01", true},
 		{"DE", "2100-12-31", true},
+		{"US", "1985-12-31", false},
+		{"US", "1986-01-01", true},
+		{"US", "2100-12-31", true},
+		{"GB", "2012-12-31", false},
+		{"GB", "2013-01-01", true},
+		{"PL", "2010-12-31", false},
+		{"PL", "2011-01-01", true},
+		{"CZ", "2015-12-31", false},
+		{"SE", "2005-01-01", true},
+		{"weekdays", "0001-01-01", true},
+		{"weekdays", "1850-06-01", true},
+		{"weekdays", "9999-12-31", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code+" "+tt.day, func(t *testing.T) {
@@ -258,7 +273,7 @@ func TestAddWorkingDaysCounts(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			// The whole range where it is short, else both of its ends.
 			days := []Date{}
-			for d := c.first - 3; d <= c.last+3; d++ {
+			for d := max(c.first-3, 1); d <= c.last+3; d++ {
 				if c.last-c.first < 3000 || d-c.first < 400 || c.last-d < 400 {
 					days = append(days, d)
 				}

@@ -1,6 +1,7 @@
 // Package calendar owns rmadesk's notion of days: civil dates ([Date]),
 // the arithmetic of legal terms ([LastDayOfTerm]), and per-country
-// public-holiday calendars with working-day arithmetic ([Calendar]).
+// public-holiday calendars with working-day arithmetic ([Calendar]), and a
+// desk's opening hours for service levels counted in working time ([Hours]).
 //
 // Warranty and return deadlines are counted in whole days in the customer's
 // country, never in instants, so everything here is a civil date with no
@@ -8,8 +9,8 @@
 // time.Time.
 //
 // The package is pure: holiday data is compiled in (China's from the State
-// Council notices in data/cn.txt, the Netherlands', Belgium's and Germany's
-// from github.com/rickar/cal/v2), nothing reads a file, the network or the
+// Council notices in data/cn.txt, the other countries' from
+// github.com/rickar/cal/v2's rules), nothing reads a file, the network or the
 // clock at run time except the calendar files a caller hands it (LoadFS, an
 // fs.FS: the years a desk adds to China's calendar), and each calendar's
 // lookup tables are built on first use so that importing the package costs
