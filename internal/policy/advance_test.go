@@ -76,7 +76,7 @@ func TestAdvanceLint(t *testing.T) {
 		{"business hours without working hours", [2]string{`working_hours: {open: "09:00", close: "17:00", time_zone: Europe/Amsterdam}` + "\n", ""},
 			`netvendor.yaml:166:32: contracts[2].response.business_hours: business hours need the policy's working_hours:`},
 		{"bad opening time", [2]string{`open: "09:00"`, `open: "9 am"`},
-			`netvendor.yaml:23:23: working_hours.open: "9 am" is not a time of day in the form HH:MM`},
+			`netvendor.yaml:23:23: working_hours.open: "9 am" is not a time HH:MM`},
 		{"closing before opening", [2]string{`close: "17:00"`, `close: "08:00"`},
 			`netvendor.yaml:23:39: working_hours.close: 08:00 is not after open 09:00`},
 		{"unknown zone", [2]string{"time_zone: Europe/Amsterdam", "time_zone: Europe/Atlantis"},
@@ -290,7 +290,7 @@ func TestWorkingHoursAdd(t *testing.T) {
 	}
 	for _, tc := range cases {
 		from, _ := time.ParseInLocation("2006-01-02 15:04", tc.from, ams)
-		got := h.Add(p.Calendar, from, 4*time.Hour).In(ams).Format("2006-01-02 15:04")
+		got := h.Add(from, 4*time.Hour).In(ams).Format("2006-01-02 15:04")
 		if got != tc.want {
 			t.Errorf("4 business hours after %s: %s, want %s", tc.from, got, tc.want)
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
 )
@@ -71,38 +70,15 @@ func (p *Policy) Plan(id string) *Plan {
 }
 
 // WorkingHours are the hours of the pack's working days in which a service
-// level counts (4 business hours), in the vendor's zone.
+// level counts (4 business hours), in the vendor's zone: calendar.Hours
+// over the pack's calendar (weekdays when it has none).
 type WorkingHours struct {
-	Open, Close int // minutes after midnight
-	Location    *time.Location
-	zone        string
+	calendar.Hours
+	zone string
 }
 
 // Zone is the time zone's name as the pack gives it.
 func (h *WorkingHours) Zone() string { return h.zone }
-
-// Add returns the moment d of working time after t, counting only the
-// hours between Open and Close of the days cal counts as working days.
-func (h *WorkingHours) Add(cal *calendar.Calendar, t time.Time, d time.Duration) time.Time {
-	t = t.In(h.Location)
-	for range 3660 { // ten years of days: a calendar with no working day ends the loop
-		y, m, day := t.Date()
-		open := time.Date(y, m, day, 0, 0, 0, 0, h.Location).Add(time.Duration(h.Open) * time.Minute)
-		closeAt := time.Date(y, m, day, 0, 0, 0, 0, h.Location).Add(time.Duration(h.Close) * time.Minute)
-		if (cal == nil || cal.IsWorkingDay(calendar.DateOf(y, m, day))) && t.Before(closeAt) {
-			if t.Before(open) {
-				t = open
-			}
-			if left := closeAt.Sub(t); d <= left {
-				return t.Add(d)
-			} else {
-				d -= left
-			}
-		}
-		t = time.Date(y, m, day+1, 0, 0, 0, 0, h.Location)
-	}
-	return t
-}
 
 // IsZero reports whether c is the zero Claim (a line whose claim was never
 // set). A Claim is not comparable since it may carry contracts.
@@ -306,10 +282,7 @@ func (c *compiler) compilePlans(f *fileYAML, p *Policy) {
 		case y.Response.BusinessHours > 0:
 			pl.response = plural(y.Response.BusinessHours, "business hour")
 			if p.WorkingHours == nil {
-				c.errorf(path+".response.business_hours", "business hours need the policy's working_hours: (open, close, time_zone)")
-			}
-			if p.Calendar == nil {
-				c.errorf(path+".response.business_hours", "business hours need the policy's calendar: (its working days)")
+				c.errorf(path+".response.business_hours", "business hours need the policy's working_hours: (open, close, time_zone; on the days of its calendar:, else weekdays)")
 			}
 		default:
 			c.errorf(path+".response", "required: business_days or business_hours")
@@ -319,31 +292,15 @@ func (c *compiler) compilePlans(f *fileYAML, p *Policy) {
 }
 
 func (c *compiler) workingHours(y *workingHoursYAML) *WorkingHours {
-	h := &WorkingHours{Open: c.clock("working_hours.open", y.Open), Close: c.clock("working_hours.close", y.Close), zone: y.TimeZone}
-	if h.Close <= h.Open && y.Open != "" && y.Close != "" {
-		c.errorf("working_hours.close", "%s is not after open %s", y.Close, y.Open)
-	}
-	h.Location = time.UTC
-	if y.TimeZone == "" {
-		c.errorf("working_hours.time_zone", "required: an IANA zone such as Europe/Amsterdam")
-	} else if loc, err := time.LoadLocation(y.TimeZone); err != nil {
-		c.errorf("working_hours.time_zone", "unknown time zone %q (an IANA zone such as Europe/Amsterdam)", y.TimeZone)
-	} else {
-		h.Location = loc
-	}
-	return h
-}
-
-// clock reads "09:00" as minutes after midnight.
-func (c *compiler) clock(path, s string) int {
-	if s == "" {
-		c.errorf(path, "required (HH:MM)")
-		return 0
-	}
-	t, err := time.Parse("15:04", s)
+	h, err := calendar.ParseHours(y.Open, y.Close, y.TimeZone, c.p.Calendar)
 	if err != nil {
-		c.errorf(path, "%q is not a time of day in the form HH:MM", s)
-		return 0
+		// ParseHours names the part: "open: ...", "close: ...", "zone: ...".
+		part, msg, _ := strings.Cut(err.Error(), ": ")
+		field := map[string]string{"open": "working_hours.open", "close": "working_hours.close", "zone": "working_hours.time_zone"}[part]
+		if field == "" {
+			field, msg = "working_hours", err.Error()
+		}
+		c.errorf(field, "%s", msg)
 	}
-	return t.Hour()*60 + t.Minute()
+	return &WorkingHours{Hours: h, zone: y.TimeZone}
 }

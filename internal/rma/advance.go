@@ -292,7 +292,7 @@ func entitlementDeadline(p *policy.Policy, r *RMA, now time.Time, today calendar
 		var due calendar.Date
 		switch {
 		case e.BusinessHours > 0 && p.WorkingHours != nil:
-			t := p.WorkingHours.Add(p.Calendar, now, time.Duration(e.BusinessHours)*time.Hour).In(p.WorkingHours.Location)
+			t := p.WorkingHours.Add(now, time.Duration(e.BusinessHours)*time.Hour).In(p.WorkingHours.Location)
 			due = calendar.DateOf(t.Date())
 		case e.BusinessDays > 0 && p.Calendar != nil:
 			due = p.Calendar.AddWorkingDays(today, e.BusinessDays)
