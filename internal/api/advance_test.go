@@ -299,3 +299,25 @@ func TestAdvanceLifecycles(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckWithContracts: the policy check takes a claim's contracts as a
+// submission's line does, and names a bad one's field.
+func TestCheckWithContracts(t *testing.T) {
+	h := newNetvendorHarness(t, "sqlite")
+	claim := func(end string) map[string]any {
+		return map[string]any{"product": map[string]any{"category": "switch"}, "dates": map[string]any{"invoice": "2024-01-15"},
+			"contracts": []any{map[string]any{"plan": "nbd", "id": "C-2002", "start": "2025-02-03", "end": end}}}
+	}
+	d := h.must(http.StatusOK, "POST", "/api/v1/policies/netvendor/check", h.keys["netvendor"], claim("2026-03-02"))
+	if d["decision"] != "accept" || field(d, "entitlement", "contract") != "C-2002" || field(d, "advance_replacement", "offered") != true {
+		t.Fatalf("check: %v", d)
+	}
+	d = h.must(http.StatusOK, "POST", "/api/v1/policies/netvendor/check", h.keys["netvendor"], claim("2026-03-01"))
+	if d["decision"] != "reject" || !strings.Contains(fmt.Sprint(d["reasons"]), "contract_expired") {
+		t.Fatalf("check, contract ended the day before: %v", d)
+	}
+	bad := h.do("POST", "/api/v1/policies/netvendor/check", h.keys["netvendor"], claim("soon"))
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(string(bad.body), `"contracts[0].end"`) {
+		t.Fatalf("bad contract: %d %s", bad.status, bad.body)
+	}
+}

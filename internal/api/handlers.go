@@ -186,6 +186,9 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 	if err != nil {
 		return err
 	}
+	if c.Contracts, err = contractsOf("", body.Contracts); err != nil { // advance.go
+		return err
+	}
 	if c.Kind, err = policy.ParseKind(body.Kind); err != nil {
 		return rma.Invalid("kind", "%v", err)
 	}

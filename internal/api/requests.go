@@ -408,4 +408,7 @@ type CheckBody struct {
 	Conditions []string          `json:"conditions,omitempty"`
 	Cause      string            `json:"cause,omitempty"`
 	Documents  []string          `json:"documents,omitempty"`
+
+	// Contracts are the support contracts the unit is under (issue 14).
+	Contracts []policy.ContractJSON `json:"contracts,omitempty"`
 }

@@ -20,12 +20,18 @@ type advanceFacts struct {
 	translator
 	Line    rma.Line
 	Overdue bool
+	// Offered: the decision offers advance replacement and the desk has
+	// not authorized yet: the requester may ask for it.
+	Offered bool
 }
 
-// AdvanceFacts is line l's advance replacement for the RMA page.
-func (p *page) AdvanceFacts(l rma.Line, today calendar.Date) advanceFacts {
+// AdvanceFacts is line l's advance replacement for the RMA page, in an
+// RMA in state.
+func (p *page) AdvanceFacts(l rma.Line, today calendar.Date, state rma.State) advanceFacts {
 	a := l.Advance
-	return advanceFacts{translator: p.translator, Line: l, Overdue: a != nil && a.Status == rma.AdvanceShipped && today > a.Due}
+	t := l.Decision.AdvanceReplacement
+	return advanceFacts{translator: p.translator, Line: l, Overdue: a != nil && a.Status == rma.AdvanceShipped && today > a.Due,
+		Offered: a == nil && t != nil && t.Offered && (state == rma.Submitted || state == rma.NeedsInfo)}
 }
 
 // advanceRequests reads the authorize form's advance replacements: each

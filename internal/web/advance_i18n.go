@@ -5,6 +5,7 @@ package web
 var advanceTexts = map[string]map[string]string{
 	"en": {
 		"adv.offered":                 "The policy offers this unit advance replacement: the replacement ships now, before the defective unit comes back.",
+		"adv.available":               "The policy offers this unit advance replacement: the desk may ship the replacement before the defective unit comes back. Ask for it in a message if you need it.",
 		"adv.ship":                    "Ship the replacement of line %d now (advance replacement)",
 		"adv.serial":                  "Replacement serial, line %d",
 		"adv.tracking":                "Tracking number, line %d",
@@ -25,6 +26,7 @@ var advanceTexts = map[string]map[string]string{
 	},
 	"nl": {
 		"adv.offered":                 "Het beleid biedt voor dit apparaat vervanging vooraf: het vervangende apparaat gaat nu op weg, voordat het defecte apparaat terugkomt.",
+		"adv.available":               "Het beleid biedt voor dit apparaat vervanging vooraf: de desk kan het vervangende apparaat sturen voordat het defecte apparaat terugkomt. Vraag erom in een bericht als u dat nodig hebt.",
 		"adv.ship":                    "Stuur de vervanging van regel %d nu (vervanging vooraf)",
 		"adv.serial":                  "Serienummer van de vervanging, regel %d",
 		"adv.tracking":                "Trackingnummer, regel %d",

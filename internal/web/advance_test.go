@@ -89,7 +89,12 @@ func TestAdvanceReplacementPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	agent := p.signIn("agent@desk.example")
+	requester := p.signIn("rma@partner.example")
 	path := fmt.Sprintf("/rmas/%d", r.ID)
+	// Before authorization the requester reads that it may ask for it.
+	if _, body := p.do(requester, "GET", path, nil, ""); !strings.Contains(body, "Ask for it in a message if you need it.") {
+		t.Errorf("the requester's page does not say advance replacement is offered")
+	}
 	_, body := p.do(agent, "GET", path, nil, "")
 	for _, want := range []string{`name="advance_line" value="1"`, `name="advance_serial_1"`, "The policy offers this unit advance replacement"} {
 		if !strings.Contains(body, want) {
@@ -110,7 +115,6 @@ func TestAdvanceReplacementPage(t *testing.T) {
 	if resp, _ := authorize("NVS8-900001"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("authorize: %d", resp.StatusCode)
 	}
-	requester := p.signIn("rma@partner.example")
 	for who, client := range map[string]*http.Client{"agent": agent, "requester": requester} {
 		_, body := p.do(client, "GET", path, nil, "")
 		for _, want := range []string{"Replacement NVS8-900001 shipped in advance on 2026-03-02", "tracking 1Z999",
