@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -19,14 +20,20 @@ type AdvanceBody struct {
 	Serial   string `json:"serial"`
 	Model    string `json:"model,omitempty"`
 	Tracking string `json:"tracking,omitempty"`
+	// LastInvoicedPrice is the line's price where the RMA has none on file.
+	LastInvoicedPrice *MoneyJSON `json:"last_invoiced_price,omitempty"`
 }
 
-func (b *AuthorizeBody) advanceRequests() []rma.AdvanceRequest {
+func (b *AuthorizeBody) advanceRequests() ([]rma.AdvanceRequest, error) {
 	var out []rma.AdvanceRequest
-	for _, a := range b.Advance {
-		out = append(out, rma.AdvanceRequest{LineNo: a.Line, Serial: a.Serial, Model: a.Model, Tracking: a.Tracking})
+	for i, a := range b.Advance {
+		price, err := parseMoney(fmt.Sprintf("advance[%d].last_invoiced_price", i), a.LastInvoicedPrice)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rma.AdvanceRequest{LineNo: a.Line, Serial: a.Serial, Model: a.Model, Tracking: a.Tracking, Price: price})
 	}
-	return out
+	return out, nil
 }
 
 // AdvanceView is a line's advance replacement.

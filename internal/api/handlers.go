@@ -392,8 +392,12 @@ func (s *Server) transitionHandlers() []transitionHandler {
 			return svc.ProvideInfo(c, a, id, v, ups)
 		})},
 		{rma.ActAuthorize, withBody(func(c ctx, a rma.Actor, id int64, v int, b *AuthorizeBody) (*rma.RMA, error) {
+			advance, err := b.advanceRequests() // advance.go
+			if err != nil {
+				return nil, err
+			}
 			return svc.Authorize(c, a, id, v, rma.AuthorizeRequest{Resolution: b.Resolution, Location: b.Location, Note: b.Note, Override: b.OverrideReason, Lines: b.lineDecisions(),
-				Advance: b.advanceRequests()})
+				Advance: advance})
 		})},
 		{rma.ActSetPreference, withBody(func(c ctx, a rma.Actor, id int64, v int, b *PreferenceBody) (*rma.RMA, error) {
 			return svc.SetPreference(c, a, id, v, b.Preference)

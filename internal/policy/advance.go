@@ -61,6 +61,9 @@ type AdvanceOffer struct {
 	terms   AdvanceTerms // what the decision carries, built once
 }
 
+// Terms are the offer's terms, as a decision carries them: read-only.
+func (o *AdvanceOffer) Terms() *AdvanceTerms { return &o.terms }
+
 // AdvanceTerms are an offer's terms as a decision states them.
 type AdvanceTerms struct {
 	Offered bool `json:"offered"`

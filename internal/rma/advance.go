@@ -87,6 +87,23 @@ type AdvanceRequest struct {
 	Serial   string
 	Model    string
 	Tracking string
+	// Price is the line's last invoiced price, where the RMA has none on
+	// file (or a better one): a deposit or an invoice at the line's price
+	// needs it. Zero: the line's own.
+	Price Money
+}
+
+// AdvanceNeedsPrice reports whether p's advance replacement may charge a
+// unit at its price (a deposit in percent, or an invoice at the line's
+// price): the new-RMA form then asks each unit's price.
+func AdvanceNeedsPrice(p *policy.Policy) bool {
+	for i := range p.Advance {
+		t := p.Advance[i].Terms()
+		if (t.Deposit != nil && t.Deposit.Amount == "") || (t.OnNoReturn == policy.OnNoReturnInvoice && t.Invoice == nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // advanceDeadlineName is the deadline's name for line no.
@@ -122,6 +139,15 @@ func (c *change) shipAdvance(reqs []AdvanceRequest, at func(calendar.Date, time.
 			if err := optional(field+"."+f.name, f.v, 200); err != nil {
 				return err
 			}
+		}
+		if a.Price != (Money{}) {
+			if a.Price.Cents <= 0 {
+				return Invalid(field+".last_invoiced_price.amount", "must be more than zero")
+			}
+			if !validCurrency(a.Price.Currency) {
+				return Invalid(field+".last_invoiced_price.currency", "%q is not an ISO 4217 code such as EUR", a.Price.Currency)
+			}
+			l.LastInvoicedPrice = a.Price
 		}
 		ship := &AdvanceShipment{Serial: strings.TrimSpace(a.Serial), Model: strings.TrimSpace(a.Model), Tracking: strings.TrimSpace(a.Tracking),
 			Shipped: c.today, Due: t.Due(c.p, c.today), OnNoReturn: t.OnNoReturn, Clause: t.Clause, Status: AdvanceShipped}

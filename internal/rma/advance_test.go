@@ -219,3 +219,23 @@ func TestAdvanceRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestAdvancePriceAtAuthorization: a line filed without its price takes
+// it with the advance replacement, and the deposit is its percentage.
+func TestAdvancePriceAtAuthorization(t *testing.T) {
+	ctx := context.Background()
+	d := newAdvanceDesk(t, "BE", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	r := d.submit(t, "", rma.Money{})
+	bad := []rma.AdvanceRequest{{LineNo: 1, Serial: "R", Price: rma.Money{Cents: 100, Currency: "euro"}}}
+	if _, err := d.svc.Authorize(ctx, d.agent, r.ID, r.Version, rma.AuthorizeRequest{Resolution: "replace", Advance: bad}); rma.ErrorCode(err) != rma.EINVALID {
+		t.Fatalf("a bad currency: %v", err)
+	}
+	r, err := d.svc.Authorize(ctx, d.agent, r.ID, r.Version, rma.AuthorizeRequest{Resolution: "replace",
+		Advance: []rma.AdvanceRequest{{LineNo: 1, Serial: "R", Price: rma.Money{Cents: 39900, Currency: "EUR"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := r.Lines[0]; l.LastInvoicedPrice.Cents != 39900 || l.Advance.Deposit.Cents != 39900 || len(r.Charges) != 1 || r.Charges[0].Amount.Cents != 39900 {
+		t.Fatalf("price %+v, advance %+v, ledger %+v", l.LastInvoicedPrice, l.Advance, r.Charges)
+	}
+}

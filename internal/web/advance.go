@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,16 +36,27 @@ func (p *page) AdvanceFacts(l rma.Line, today calendar.Date, state rma.State) ad
 }
 
 // advanceRequests reads the authorize form's advance replacements: each
-// line ticked "advance_line", with the serial and tracking typed beside it.
-func advanceRequests(r *http.Request) []rma.AdvanceRequest {
+// line ticked "advance_line", with the serial, tracking and (where the
+// line has none) price typed beside it.
+func advanceRequests(r *http.Request) ([]rma.AdvanceRequest, error) {
 	var out []rma.AdvanceRequest
-	for _, no := range r.PostForm["advance_line"] {
+	for i, no := range r.PostForm["advance_line"] {
 		n, err := strconv.Atoi(no)
 		if err != nil {
 			n = -1 // refused by the service as a line the RMA does not have
 		}
-		out = append(out, rma.AdvanceRequest{LineNo: n, Serial: strings.TrimSpace(r.PostFormValue("advance_serial_" + no)),
-			Tracking: strings.TrimSpace(r.PostFormValue("advance_tracking_" + no))})
+		a := rma.AdvanceRequest{LineNo: n, Serial: strings.TrimSpace(r.PostFormValue("advance_serial_" + no)),
+			Tracking: strings.TrimSpace(r.PostFormValue("advance_tracking_" + no))}
+		if amount := strings.TrimSpace(r.PostFormValue("advance_price_" + no)); amount != "" {
+			currency := r.PostFormValue("advance_currency_" + no)
+			if strings.TrimSpace(currency) == "" {
+				currency = "EUR"
+			}
+			if a.Price, err = parseMoneyInput(fmt.Sprintf("advance[%d].last_invoiced_price", i), amount, currency); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, a)
 	}
-	return out
+	return out, nil
 }

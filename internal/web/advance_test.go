@@ -84,7 +84,7 @@ func TestAdvanceReplacementPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, _, err := svc.Submit(ctx, rma.Actor{OrgID: partner.ID, Role: rma.RoleRequester, Name: "partner"}, rma.SubmitRequest{PolicyID: "netvendor",
-		Lines: []rma.LineRequest{{Claim: c, LastInvoicedPrice: rma.Money{Cents: 45000, Currency: "EUR"}}}})
+		Lines: []rma.LineRequest{{Claim: c}}}) // no price on file: the authorize form asks it
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestAdvanceReplacementPage(t *testing.T) {
 		t.Errorf("the requester's page does not say advance replacement is offered")
 	}
 	_, body := p.do(agent, "GET", path, nil, "")
-	for _, want := range []string{`name="advance_line" value="1"`, `name="advance_serial_1"`, "The policy offers this unit advance replacement"} {
+	for _, want := range []string{`name="advance_line" value="1"`, `name="advance_serial_1"`, `name="advance_price_1"`, "The policy offers this unit advance replacement"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("the authorize form lacks %q", want)
 		}
@@ -105,14 +105,20 @@ func TestAdvanceReplacementPage(t *testing.T) {
 	if version == nil {
 		t.Fatalf("no authorize step:\n%s", body)
 	}
-	authorize := func(serial string) (*http.Response, string) {
+	authorize := func(serial, price string) (*http.Response, string) {
 		return p.form(agent, path+"/act/authorize", url.Values{"version": {version[1]}, "resolution": {"replace"},
-			"advance_line": {"1"}, "advance_serial_1": {serial}, "advance_tracking_1": {"1Z999"}})
+			"advance_line": {"1"}, "advance_serial_1": {serial}, "advance_tracking_1": {"1Z999"}, "advance_price_1": {price}, "advance_currency_1": {"EUR"}})
 	}
-	if resp, body := authorize(""); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "advance[0].serial") {
-		t.Fatalf("advance replacement without a serial: %d", resp.StatusCode)
+	for _, c := range []struct{ serial, price, field string }{
+		{"", "450,00", "advance[0].serial"},
+		{"NVS8-900001", "", "has no price"},
+		{"NVS8-900001", "four fifty", "advance[0].last_invoiced_price.amount"},
+	} {
+		if resp, body := authorize(c.serial, c.price); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.field) {
+			t.Fatalf("advance replacement %q at %q: %d, want the form back naming %s", c.serial, c.price, resp.StatusCode, c.field)
+		}
 	}
-	if resp, _ := authorize("NVS8-900001"); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := authorize("NVS8-900001", "450,00"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("authorize: %d", resp.StatusCode)
 	}
 	for who, client := range map[string]*http.Client{"agent": agent, "requester": requester} {

@@ -191,7 +191,7 @@ func (d *newData) shape(p *page) {
 	d.Categories = pol.Categories()
 	d.Parts = pol.Parts()
 	d.AskPartNumber = pol.RequiredLineField("part_number") != nil
-	d.AskPrice = rma.PolicyPaysBack(pol)
+	d.AskPrice = rma.PolicyPaysBack(pol) || rma.AdvanceNeedsPrice(pol) // advance.go: a deposit or invoice at the unit's price
 }
 
 // formData builds the form for a policy, filled from a submitted form (nil:
