@@ -343,3 +343,32 @@ func writeAdvance(ew *errWriter, d *Decision) {
 			t.ReturnWithinDays, strings.ReplaceAll(t.Counting, "_", " "), noReturnText(t))
 	}
 }
+
+// summarizeAdvance adds the support plans, working hours and advance
+// replacement rules to WritePolicy's rules.
+func summarizeAdvance(p *Policy, row func(what, rule, clause string)) {
+	for i := range p.Plans {
+		pl := &p.Plans[i]
+		s := pl.ID + " (" + pl.Name + "): response within " + pl.response + " on " + orAll(joinNames(pl.Routes.Routes()))
+		if pl.CoversOutOfWarranty {
+			s += "; covers units out of warranty"
+		}
+		if pl.AdvanceReplacement {
+			s += "; advance replacement"
+		}
+		row("support plan", s, pl.Clause)
+	}
+	for i := range p.Advance {
+		o := &p.Advance[i]
+		var regions []string
+		for _, r := range o.Regions {
+			regions = append(regions, r.ID)
+		}
+		who := "anyone"
+		if len(o.Plans) > 0 {
+			who = "plans " + strings.Join(o.Plans, ", ")
+		}
+		row("advance replacement", "on "+orAll(joinNames(o.Routes.Routes()))+" in "+orAny(strings.Join(regions, ", "))+" for "+who+
+			": due within "+plural(o.terms.ReturnWithinDays, strings.TrimSuffix(strings.ReplaceAll(o.terms.Counting, "_", " "), "s"))+", else "+noReturnText(&o.terms), o.Clause)
+	}
+}

@@ -215,6 +215,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 			row("supplier verdict", v.Verdict+": "+how, v.Clause)
 		}
 	}
+	summarizeAdvance(p, row) // advance.go
 	for _, in := range p.Instructions {
 		row("instruction", in.Text, in.Clause)
 	}
