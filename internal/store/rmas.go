@@ -179,6 +179,9 @@ func searchTerms(r *rma.RMA) []string {
 		add(l.ReplacementSerial)
 		add(l.ReplacementModel)
 		add(l.PartNumber)
+		if l.Advance != nil { // issue 14: the replacement shipped in advance
+			add(l.Advance.Serial)
+		}
 	}
 	return out
 }

@@ -43,6 +43,12 @@ func testAdvance(t *testing.T, open Opener) {
 	if got.Lines[1].Advance != nil {
 		t.Fatalf("line 2 is no advance replacement, read back as %+v", got.Lines[1].Advance)
 	}
+	// The queue's search finds the RMA by the replacement's serial.
+	found, _, err := s.ListRMAs(t.Context(), rma.ListFilter{Query: "nvs48-9000"})
+	must(t, err)
+	if len(found) != 1 || found[0].ID != r.ID {
+		t.Fatalf("searching the replacement's serial found %d RMAs", len(found))
+	}
 	if c := got.Lines[0].Claim.Contracts; len(c) != 1 || c[0].Plan != "nbd" || c[0].End.String() != "2027-05-31" {
 		t.Fatalf("the claim's contracts read back as %+v", c)
 	}
