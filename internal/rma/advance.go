@@ -308,8 +308,9 @@ func AdvanceOverdue(r *RMA, today calendar.Date) bool {
 
 // entitlementDeadline opens the response deadline of the first line
 // entitled to a plan's service level: in the policy's working days, or in
-// its working hours from now.
-func entitlementDeadline(p *policy.Policy, r *RMA, now time.Time, today calendar.Date) {
+// its working hours from now; the desk is reminded on its due day as of
+// the policy's own deadlines.
+func (s *Service) entitlementDeadline(p *policy.Policy, r *RMA, now time.Time, today calendar.Date) {
 	for i := range r.Lines {
 		e := r.Lines[i].Decision.Entitlement
 		if e == nil {
@@ -327,6 +328,7 @@ func entitlementDeadline(p *policy.Policy, r *RMA, now time.Time, today calendar
 		}
 		r.Deadlines = append(r.Deadlines, Deadline{Name: EntitlementDeadline, Owner: "vendor", Due: due, Clause: e.Clause,
 			Text: fmt.Sprintf("response within %s (plan %s, contract %s)", e.Response, e.PlanName, e.Contract)})
+		s.scheduleDeadlines(r, map[string]bool{EntitlementDeadline: true})
 		return
 	}
 }
