@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
-	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -24,15 +21,7 @@ import (
 func usshopHarness(t *testing.T, backend string) *harness {
 	t.Helper()
 	h := newHarnessOn(t, backend)
-	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "policies", "usshop.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := policy.Load("usshop.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.packs = []*policy.Policy{p}
+	h.packs = []string{"usshop"}
 	h.restart()
 	accounts := auth.NewAccounts(h.db)
 	org, err := accounts.CreateOrg(context.Background(), rma.System, auth.NewOrg{Name: "Org usshop", Role: "consumer", Country: "US"})

@@ -186,6 +186,9 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 	if err != nil {
 		return err
 	}
+	if c.Contracts, err = contractsOf("", body.Contracts); err != nil { // advance.go
+		return err
+	}
 	if c.Kind, err = policy.ParseKind(body.Kind); err != nil {
 		return rma.Invalid("kind", "%v", err)
 	}
@@ -390,7 +393,12 @@ func (s *Server) transitionHandlers() []transitionHandler {
 			return svc.ProvideInfo(c, a, id, v, ups)
 		})},
 		{rma.ActAuthorize, withBody(func(c ctx, a rma.Actor, id int64, v int, b *AuthorizeBody) (*rma.RMA, error) {
-			return svc.Authorize(c, a, id, v, rma.AuthorizeRequest{Resolution: b.Resolution, Location: b.Location, Note: b.Note, Override: b.OverrideReason, Lines: b.lineDecisions()})
+			advance, err := b.advanceRequests() // advance.go
+			if err != nil {
+				return nil, err
+			}
+			return svc.Authorize(c, a, id, v, rma.AuthorizeRequest{Resolution: b.Resolution, Location: b.Location, Note: b.Note, Override: b.OverrideReason, Lines: b.lineDecisions(),
+				Advance: advance})
 		})},
 		{rma.ActSetPreference, withBody(func(c ctx, a rma.Actor, id int64, v int, b *PreferenceBody) (*rma.RMA, error) {
 			return svc.SetPreference(c, a, id, v, b.Preference)

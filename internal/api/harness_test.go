@@ -43,9 +43,9 @@ type harness struct {
 	keys  map[string]string // "admin", "agent", "technician", "dexxon", ..., "other"
 	orgs  map[string]*rma.Org
 
-	// packs are policies the desk runs beside the seeds (an example pack
-	// of examples/policies: fees_test.go); set them, then restart.
-	packs []*policy.Policy
+	// packs are example packs (examples/policies/*.yaml) loaded beside the
+	// seeds (issue 14: advance_test.go, fees_test.go).
+	packs []string
 }
 
 type testClock struct {
@@ -136,11 +136,7 @@ func (h *harness) open() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if len(h.packs) > 0 {
-		if set, err = policy.NewSet(append(set.All(), h.packs...)); err != nil {
-			h.t.Fatal(err)
-		}
-	}
+	set = h.withPacks(set) // advance_test.go
 	files, err := filestore.Open(filepath.Join(h.dir, "files"))
 	if err != nil {
 		h.t.Fatal(err)

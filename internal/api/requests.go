@@ -50,6 +50,9 @@ type LineBody struct {
 	PartNumber        string            `json:"part_number,omitempty"` // beside product.serial and product.model; a policy may require it
 	Fault             string            `json:"fault,omitempty"`
 	LastInvoicedPrice *MoneyJSON        `json:"last_invoiced_price,omitempty"`
+
+	// Contracts are the support contracts the unit is under (issue 14).
+	Contracts []policy.ContractJSON `json:"contracts,omitempty"`
 }
 
 func (b *SubmitBody) request() (rma.SubmitRequest, error) {
@@ -62,6 +65,9 @@ func (b *SubmitBody) request() (rma.SubmitRequest, error) {
 		field := fmt.Sprintf("lines[%d]", i)
 		claim, err := lb.claim(field)
 		if err != nil {
+			return rma.SubmitRequest{}, err
+		}
+		if claim.Contracts, err = contractsOf(field, lb.Contracts); err != nil { // advance.go
 			return rma.SubmitRequest{}, err
 		}
 		price, err := parseMoney(field+".last_invoiced_price", lb.LastInvoicedPrice)
@@ -183,6 +189,11 @@ type AuthorizeBody struct {
 	OverrideReason string `json:"override_reason,omitempty"`
 	// Lines decides lines one by one: a line not named is authorized.
 	Lines []LineDecisionBody `json:"lines,omitempty"`
+
+	// Advance ships these lines' replacements now, before the defective
+	// units come back, where their decisions offer advance replacement
+	// (issue 14, advance.go).
+	Advance []AdvanceBody `json:"advance,omitempty"`
 }
 
 // LineDecisionBody is the desk's decision on one line at authorization.
@@ -406,4 +417,7 @@ type CheckBody struct {
 	// Issue 14, terms: the part number, as on a submission's line; terms
 	// may be chosen by it.
 	PartNumber string `json:"part_number,omitempty"`
+
+	// Contracts are the support contracts the unit is under (issue 14).
+	Contracts []policy.ContractJSON `json:"contracts,omitempty"`
 }

@@ -159,6 +159,10 @@ type LineView struct {
 	// reason; it takes no further part (not received, evaluated or resolved).
 	Rejected     bool   `json:"rejected,omitempty"`
 	RejectReason string `json:"reject_reason,omitempty"`
+
+	// AdvanceReplacement is the replacement shipped before the defective
+	// unit came back (issue 14, advance.go).
+	AdvanceReplacement *AdvanceView `json:"advance_replacement,omitempty"`
 }
 
 // ReceivedView is what arrived.
@@ -269,6 +273,7 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		if l.ReplacementSerial != "" {
 			lv.Replacement = &ReplacementView{Serial: l.ReplacementSerial, Model: l.ReplacementModel, Grade: l.ReplacementGrade, WarrantyEnd: dateString(l.ReplacementWarrantyEnd)}
 		}
+		lv.AdvanceReplacement = advanceView(l.Advance, today) // advance.go
 		v.Lines = append(v.Lines, lv)
 	}
 	for _, d := range r.Deadlines {

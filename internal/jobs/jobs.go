@@ -176,6 +176,8 @@ func (r *Runner) work(ctx context.Context, j *rma.Job) error {
 			return &rma.RetryLater{At: again} // the escalation, the morning after
 		}
 		return nil
+	case rma.JobAdvanceReturn:
+		return r.advanceReturn(ctx, j) // advance.go
 	case rma.JobNotify:
 		rm, err := r.store.RMA(ctx, j.RMAID)
 		if err != nil {
@@ -209,6 +211,9 @@ func (r *Runner) send(ctx context.Context, j *rma.Job, rm *rma.RMA, event, audie
 	}
 	f.RMAID, f.Number, f.Reference, f.Policy, f.State = rm.ID, rm.Number, rm.Reference, rm.PolicyID, string(rm.State)
 	f.Expires, f.Reason, f.Outcome = rm.NumberExpires.String(), rm.Reason, string(rm.Outcome)
+	if event == rma.NoteAdvanceNotReturned {
+		advanceFacts(rm, lang, &f) // advance.go
+	}
 	if r.publicURL != "" {
 		f.PortalURL = fmt.Sprintf("%s/rmas/%d", r.publicURL, rm.ID)
 	}

@@ -89,6 +89,11 @@ const (
 	// MessageBody); it goes to the other side, with a link back.
 	MessagePosted Event = "message"
 
+	// AdvanceNotReturned: the defective unit of an advance replacement
+	// did not come back by its due day (Facts.Advance*): the replacement
+	// was invoiced, or the deposit kept.
+	AdvanceNotReturned Event = "advance_not_returned"
+
 	// PasswordReset is not about an RMA: the portal sends it to a user
 	// who asked to reset a password (Facts.ResetURL, Facts.ResetExpires).
 	PasswordReset Event = "password_reset"
@@ -125,6 +130,14 @@ type Facts struct {
 
 	ResetURL     string // password_reset: the link that lets the user choose a new password
 	ResetExpires string // password_reset: when the link stops working, as the recipient should read it
+
+	// Advance replacement (advance_not_returned): the replacement's serial,
+	// the day the defective unit was due, what was invoiced or kept
+	// ("150.00 EUR"), and whether it was the deposit that was kept.
+	AdvanceSerial      string
+	AdvanceDue         string
+	AdvanceAmount      string
+	AdvanceDepositKept bool
 }
 
 // Compose renders the English plain-text message for an event: the same

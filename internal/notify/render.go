@@ -31,7 +31,8 @@ var Languages = []string{"en", "nl"}
 // templatedEvents are the events with templates of their own; any other
 // event gets the "other" templates, which say the RMA's new state.
 var templatedEvents = []Event{Submitted, NeedsInfo, Authorized, Rejected, ExpiresSoon, NumberExpired,
-	Resolved, DeadlineDue, Overdue, PasswordReset, AtSupplier, BackFromSupplier, MessagePosted}
+	Resolved, DeadlineDue, Overdue, PasswordReset, AtSupplier, BackFromSupplier, MessagePosted,
+	AdvanceNotReturned}
 
 const otherTemplates = "other"
 

@@ -37,6 +37,10 @@ func fullFacts() Facts {
 		ResetExpires:  "2026-04-01",
 		MessageAuthor: "agent@desk.example",
 		MessageBody:   "The station has the unit " + script + " & tests it today.",
+
+		AdvanceSerial: "NVS48-900001",
+		AdvanceDue:    "2026-03-24",
+		AdvanceAmount: "1,450.00 EUR",
 	}
 }
 
@@ -63,6 +67,8 @@ func keyFacts(ev Event, f Facts, lang string) []string {
 		return []string{f.ResetURL, date(f.ResetExpires)}
 	case MessagePosted:
 		return []string{f.Number, f.MessageAuthor, f.MessageBody}
+	case AdvanceNotReturned:
+		return []string{f.Number, f.AdvanceSerial, date(f.AdvanceDue), f.AdvanceAmount}
 	}
 	return []string{f.Number, stateText(lang, f.State)}
 }

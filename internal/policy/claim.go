@@ -24,6 +24,9 @@ type Claim struct {
 	Conditions ConditionSet
 	Cause      Cause
 	Documents  DocumentSet
+
+	// Contracts are the support contracts the unit is under (contracts.go).
+	Contracts []ContractClaim
 }
 
 // Requester is who files the claim.
@@ -142,6 +145,8 @@ type claimJSON struct {
 	Conditions []string          `json:"conditions,omitempty"`
 	Cause      string            `json:"cause,omitempty"`
 	Documents  []string          `json:"documents,omitempty"`
+	// Support contracts (contracts.go).
+	Contracts []ContractJSON `json:"contracts,omitempty"`
 }
 
 // maxClaimBytes bounds what DecodeClaim reads: a claim is a few hundred
@@ -293,6 +298,9 @@ func (raw *claimJSON) claim() (Claim, error) {
 		}
 		c.Documents = c.Documents.With(doc)
 	}
+	if c.Contracts, err = ParseContracts(raw.Contracts); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -328,6 +336,7 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	for _, d := range c.Documents.Documents() {
 		raw.Documents = append(raw.Documents, d.String())
 	}
+	raw.Contracts = contractsJSON(c.Contracts)
 	return json.Marshal(raw)
 }
 

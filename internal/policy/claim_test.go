@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -43,7 +44,7 @@ func checkRoundTrip(t *testing.T, c policy.Claim) {
 	if err != nil {
 		t.Fatalf("re-parsing %s: %v", out, err)
 	}
-	if again != c {
+	if !reflect.DeepEqual(again, c) {
 		t.Fatalf("round trip changed the claim:\n%+v\n%+v", c, again)
 	}
 }

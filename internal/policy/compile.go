@@ -129,6 +129,8 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 		c.nonEmpty(path+".why", d.Why)
 		p.Defaults = append(p.Defaults, DefaultChoice(d))
 	}
+	c.compilePlans(f, p) // contracts.go
+	c.compileAdvance(f, p)
 	// Every quoted passage must be decided on or explicitly set aside, so a
 	// reader can trust that nothing in the source was overlooked.
 	for i, cl := range p.Clauses {

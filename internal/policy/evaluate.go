@@ -30,6 +30,11 @@ type Decision struct {
 	// Fees known at decision time, charged when the RMA is resolved
 	// (fees.go); omitted when none.
 	ExpectedCharges []ExpectedCharge `json:"expected_charges,omitempty"`
+	// Advance replacement and support contracts (issue 14: advance.go,
+	// contracts.go). AdvanceReplacement may be shared with the Policy:
+	// treat it as read-only.
+	Entitlement        *Entitlement  `json:"entitlement,omitempty"`
+	AdvanceReplacement *AdvanceTerms `json:"advance_replacement,omitempty"`
 }
 
 // WarrantyStatus is the warranty (or fixed return window) of a defect claim.
@@ -154,6 +159,12 @@ func (p *Policy) Evaluate(c Claim) Decision {
 	route = p.applyExclusions(&c, &d, route)
 	if d.Verdict != Reject {
 		p.checkDocuments(&c, &d, route)
+	}
+	if len(c.Contracts) > 0 {
+		p.entitle(&c, &d, route) // contracts.go
+	}
+	if p.Advance != nil {
+		p.advance(&c, &d, route) // advance.go
 	}
 	p.finish(&d, route)
 	if p.decisionFees != nil && d.Verdict != Reject {
@@ -319,6 +330,9 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 	}
 	d.add(code, p.statusClause(t, w), windowText(prefix, w, t.Within != nil, c.Dates.Reported.String()))
 	d.said(windowMsg(code, t, w), "", windowArgs(t, w, c.Dates.Reported.String())...)
+	if len(c.Contracts) > 0 && p.coveredByContract(c, d) { // contracts.go
+		return RouteWarranty
+	}
 	if p.OutOfWarranty.Route == RouteChargeable {
 		d.add(CodeChargeableService, p.OutOfWarranty.Clause, p.OutOfWarranty.Text)
 		d.said("", "out_of_warranty")

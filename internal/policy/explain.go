@@ -66,6 +66,7 @@ func WriteDecision(w io.Writer, p *Policy, d *Decision) error {
 	if d.RMAValidDays > 0 {
 		ew.printf("RMA number valid: %d days\n", d.RMAValidDays)
 	}
+	writeAdvance(ew, d) // advance.go
 	if d.Verdict != Reject {
 		ew.printf("Inbound shipping paid by: %s\n", d.InboundShippingPaidBy)
 	}
@@ -228,6 +229,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 			row("supplier verdict", v.Verdict+": "+how, v.Clause)
 		}
 	}
+	summarizeAdvance(p, row) // advance.go
 	for _, in := range p.Instructions {
 		row("instruction", in.Text, in.Clause)
 	}

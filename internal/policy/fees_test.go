@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -438,7 +439,7 @@ func TestClaimPrice(t *testing.T) {
 		t.Fatalf("%s", b)
 	}
 	back, err := policy.ParseClaim(b)
-	if err != nil || back != c {
+	if err != nil || !reflect.DeepEqual(back, c) {
 		t.Fatalf("round trip: %v %+v", err, back)
 	}
 }

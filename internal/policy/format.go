@@ -37,6 +37,12 @@ type fileYAML struct {
 	Defaults         []defaultChoiceYML `yaml:"defaults"`
 	// Issue 14, terms (terms.go).
 	SerialDate *serialDateYAML `yaml:"serial_date"`
+
+	// Advance replacement and support contracts (issue 14: advance.go,
+	// contracts.go).
+	Contracts    []contractYAML    `yaml:"contracts"`
+	Advance      []advanceYAML     `yaml:"advance_replacement"`
+	WorkingHours *workingHoursYAML `yaml:"working_hours"`
 }
 
 type vendorYAML struct {

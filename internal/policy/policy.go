@@ -54,6 +54,11 @@ type Policy struct {
 	// Fees: the indexes of the fees known at decision time (fees.go); nil
 	// for a pack without any, so Evaluate does no work for them.
 	decisionFees []int
+	// Advance replacement and support contracts (issue 14: advance.go,
+	// contracts.go).
+	Plans        []Plan         // the support plans the vendor sells
+	Advance      []AdvanceOffer // first match offers advance replacement
+	WorkingHours *WorkingHours  // the hours a service level in business hours counts; may be nil
 }
 
 // Clause is a passage of the source policy, quoted, that rules cite by ID.

@@ -142,6 +142,10 @@ type Line struct {
 	ReplacementModel       string
 	ReplacementGrade       string        // new, revised, serviced
 	ReplacementWarrantyEnd calendar.Date // inherited from the original (Plextor)
+
+	// Advance replacement (issue 14, advance.go): the replacement shipped
+	// before the defective unit came back; nil when the line is not one.
+	Advance *AdvanceShipment
 }
 
 // NumberRecord is an RMA number as issued: reissue keeps the old ones.

@@ -177,7 +177,7 @@ func (s *Service) IssueMoneyDocument(ctx context.Context, actor Actor, id int64,
 	if err := authorize(actor, r, OpRead); err != nil {
 		return nil, nil, err
 	}
-	if r.Outcome == "" {
+	if r.Outcome == "" && !(kind == Invoice && AdvanceSettled(r)) { // advance.go: an unreturned unit's invoice is final at once
 		return nil, nil, Errorf(ECONFLICT, "RMA %d is not resolved yet: its amounts are not final", r.ID)
 	}
 	if len(Entries(kind, r.Charges, time.Time{})) == 0 {

@@ -175,6 +175,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 			r.Deadlines = append(r.Deadlines, Deadline{Name: d.Name, Owner: d.Owner, Due: d.Due(today), Clause: d.Clause, Text: d.Text})
 		}
 	}
+	s.entitlementDeadline(p, r, now, today) // advance.go
 	evs := []*Event{{At: now, Actor: actor.Name, Action: string(OpSubmit), To: Submitted, Details: map[string]any{
 		"policy": p.ID, "policy_version": p.Version, "decision": r.Verdict.String(), "route": r.Route.String(), "lines": len(r.Lines),
 	}}}

@@ -112,6 +112,9 @@ func (c *change) meetDeadlines(action Action) {
 		if pd := c.p.Deadline(d.Name); pd != nil && string(pd.After) == after && d.Met.IsZero() {
 			d.Met = c.now
 		}
+		if d.Name == EntitlementDeadline && after == "submitted" && d.Met.IsZero() { // advance.go: the plan's response
+			d.Met = c.now
+		}
 	}
 }
 
@@ -272,6 +275,10 @@ type AuthorizeRequest struct {
 	// Lines decides lines one by one (linedecision.go); a line not named
 	// is authorized.
 	Lines []LineDecision
+
+	// Advance ships these lines' replacements now, before their defective
+	// units come back, where their decisions offer it (advance.go).
+	Advance []AdvanceRequest
 }
 
 // Authorize issues an RMA number valid for the policy's days: goods come back.
@@ -300,6 +307,9 @@ func (s *Service) Authorize(ctx context.Context, actor Actor, id int64, ifVersio
 			return err
 		}
 		if err := c.decideLines(req.Lines); err != nil {
+			return err
+		}
+		if err := c.shipAdvance(req.Advance, s.at); err != nil { // advance.go
 			return err
 		}
 		if pref != "" && req.Resolution != pref {
@@ -601,6 +611,11 @@ func (s *Service) Receive(ctx context.Context, actor Actor, number string, ifID 
 			}
 			if err := receiveIntake(field, l, rl); err != nil {
 				return err
+			}
+		}
+		for i := range c.r.Lines { // advance.go: every line in play arrives with the parcel
+			if c.r.Lines[i].InPlay() {
+				c.receiveAdvance(&c.r.Lines[i])
 			}
 		}
 		if len(mismatches) > 0 {

@@ -78,7 +78,8 @@ const lineColumns = `l.id, l.rma_id, l.line_no, l.claim, l.quantity, l.fault, l.
 	l.enclosed_documents, l.finding, l.finding_condition, l.evaluation_notes,
 	l.replacement_serial, l.replacement_model, l.replacement_grade, l.replacement_warranty_end,
 	l.part_number, l.received_part_number, l.part_mismatch, l.rejected, l.reject_reason,
-	l.intake_condition, l.intake_notes, l.evaluation_hours`
+	l.intake_condition, l.intake_notes, l.evaluation_hours,
+	l.advance`
 
 // scanLine reads lineColumns.
 func scanLine(row scanner) (rma.Line, error) { return scanLineAfter(row, nil) }
@@ -88,14 +89,15 @@ func scanLine(row scanner) (rma.Line, error) { return scanLineAfter(row, nil) }
 func scanLineAfter(row scanner, before []any, after ...any) (rma.Line, error) {
 	var l rma.Line
 	var rmaID int64
-	var claim, accessories, enclosed, warrantyEnd sql.NullString
+	var claim, accessories, enclosed, warrantyEnd, advance sql.NullString
 	var decision, finding string
 	dest := []any{&l.ID, &rmaID, &l.No, &claim, &l.Quantity, &l.Fault, &l.LastInvoicedPrice.Cents, &l.LastInvoicedPrice.Currency,
 		&decision, &l.ReceivedSerial, &l.ReceivedModel, &l.SerialMismatch, &accessories,
 		&enclosed, &finding, &l.FindingCondition, &l.EvaluationNotes,
 		&l.ReplacementSerial, &l.ReplacementModel, &l.ReplacementGrade, &warrantyEnd,
 		&l.PartNumber, &l.ReceivedPartNumber, &l.PartMismatch, &l.Rejected, &l.RejectReason,
-		&l.IntakeCondition, &l.IntakeNotes, &l.EvaluationHours}
+		&l.IntakeCondition, &l.IntakeNotes, &l.EvaluationHours,
+		&advance}
 	dest = append(append(before, dest...), after...)
 	if err := row.Scan(dest...); err != nil {
 		return l, err
@@ -107,6 +109,7 @@ func scanLineAfter(row scanner, before []any, after ...any) (rma.Line, error) {
 	l.EnclosedDocuments = sqlcodec.JSON[[]policy.Document](&d, "enclosed_documents", enclosed)
 	l.Finding = rma.Finding(finding)
 	l.ReplacementWarrantyEnd = d.Date("replacement_warranty_end", warrantyEnd)
+	l.Advance = sqlcodec.JSON[*rma.AdvanceShipment](&d, "advance", advance)
 	return l, d.Err
 }
 

@@ -33,6 +33,7 @@ var lineCols = []string{
 	"part_number", "received_part_number", "part_mismatch",
 	"rejected", "reject_reason",
 	"intake_condition", "intake_notes", "evaluation_hours",
+	"advance", // issue 14: advance replacement
 }
 
 var numberCols = []string{"position", "number", "issued", "expires", "is_current"}
@@ -106,6 +107,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 			l.PartNumber, l.ReceivedPartNumber, l.PartMismatch,
 			l.Rejected, l.RejectReason,
 			l.IntakeCondition, l.IntakeNotes, finiteHours(&enc, f+"evaluation_hours", l.EvaluationHours),
+			enc.JSON(f+"advance", l.Advance, l.Advance == nil),
 		})
 	}
 	for i, n := range r.Numbers {
@@ -178,6 +180,9 @@ func searchTerms(r *rma.RMA) []string {
 		add(l.ReplacementSerial)
 		add(l.ReplacementModel)
 		add(l.PartNumber)
+		if l.Advance != nil { // issue 14: the replacement shipped in advance
+			add(l.Advance.Serial)
+		}
 	}
 	return out
 }

@@ -194,8 +194,8 @@ func (d *newData) shape(p *page) {
 	d.Categories = pol.Categories()
 	d.Parts = pol.Parts()
 	d.PartNumberRequired = pol.RequiredLineField("part_number") != nil
-	d.AskPartNumber = d.PartNumberRequired || pol.ReadsPartNumber() // issue 14: terms by part number
-	d.AskPrice = rma.PolicyPaysBack(pol)
+	d.AskPartNumber = d.PartNumberRequired || pol.ReadsPartNumber()    // issue 14: terms by part number
+	d.AskPrice = rma.PolicyPaysBack(pol) || rma.AdvanceNeedsPrice(pol) // advance.go: a deposit or invoice at the unit's price
 }
 
 // formData builds the form for a policy, filled from a submitted form (nil:

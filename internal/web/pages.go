@@ -177,7 +177,11 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page) {
 	case rma.ActProvideInfo:
 		_, err = s.svc.ProvideInfo(ctx, p.Actor, id, v, nil)
 	case rma.ActAuthorize:
-		_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Location: f("location"), Note: f("note"), Override: f("override_reason"), Lines: lineDecisions(r)})
+		var advance []rma.AdvanceRequest
+		if advance, err = advanceRequests(r); err == nil { // advance.go
+			_, err = s.svc.Authorize(ctx, p.Actor, id, v, rma.AuthorizeRequest{Resolution: f("resolution"), Location: f("location"), Note: f("note"), Override: f("override_reason"), Lines: lineDecisions(r),
+				Advance: advance})
+		}
 	case rma.ActSetPreference:
 		_, err = s.svc.SetPreference(ctx, p.Actor, id, v, f("preference"))
 	case rma.ActReject:

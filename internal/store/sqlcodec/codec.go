@@ -120,7 +120,7 @@ func (e *Encoder) Name(field string, v fmt.Stringer) (s string) {
 // (a line whose claim was never set). The JSON is parsed back before it is
 // kept: a claim that would not parse would make its RMA unreadable.
 func (e *Encoder) Claim(field string, c policy.Claim) any {
-	if c == (policy.Claim{}) {
+	if c.IsZero() {
 		return nil
 	}
 	b, ok := e.Marshal(field, c)
@@ -249,6 +249,9 @@ type decisionJSON struct {
 	InboundShippingPaidBy policy.Payer      `json:"inbound_shipping_paid_by"`
 
 	ExpectedCharges []policy.ExpectedCharge `json:"expected_charges"` // fees (issue 14)
+	// Issue 14: support contracts and advance replacement.
+	Entitlement        *policy.Entitlement  `json:"entitlement"`
+	AdvanceReplacement *policy.AdvanceTerms `json:"advance_replacement"`
 }
 
 type warrantyJSON struct {
@@ -295,6 +298,8 @@ func (d *Decoder) Decision(field, s string) policy.Decision {
 		RMAValidDays:          raw.RMAValidDays,
 		InboundShippingPaidBy: raw.InboundShippingPaidBy,
 		ExpectedCharges:       NilIfEmpty(raw.ExpectedCharges),
+		Entitlement:           raw.Entitlement,
+		AdvanceReplacement:    raw.AdvanceReplacement,
 	}
 	if w := raw.Warranty; w != nil {
 		out.Warranty = policy.WarrantyStatus{

@@ -77,6 +77,12 @@ func fullDecision() policy.Decision {
 		InboundShippingPaidBy: policy.PayerVendor,
 		ExpectedCharges: []policy.ExpectedCharge{{Kind: "restocking", Basis: "percentage", Percent: "25", Tier: 1, Why: "opened",
 			Amount: policy.Amount{Cents: 3225, Currency: "EUR"}, Limit: "maximum", Clause: "7.5"}},
+		// Issue 14: support contracts and advance replacement.
+		Entitlement: &policy.Entitlement{Plan: "4h", PlanName: "4-Hour", Contract: "C-4004", Start: day("2025-11-20"), End: day("2028-11-19"),
+			Response: "4 business hours", BusinessDays: 1, BusinessHours: 4, Clause: "plan-4h"},
+		AdvanceReplacement: &policy.AdvanceTerms{Offered: true, ReturnWithinDays: 10, Counting: "working_days", OnNoReturn: "invoice",
+			Deposit: &policy.AdvanceAmount{Percent: 50, Amount: "150.00", Currency: "EUR"},
+			Invoice: &policy.AdvanceAmount{Percent: 100, Amount: "999.00", Currency: "EUR"}, Clause: "advance-plans"},
 	}
 }
 
@@ -93,7 +99,8 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 			"registered": "2025-01-20", "replaced": "2025-11-05"},
 		"conditions": ["labels_removed", "accident"],
 		"cause": "manufacturing",
-		"documents": ["label_photo", "vendor_invoice"]}`)
+		"documents": ["label_photo", "vendor_invoice"],
+		"contracts": [{"plan": "4h", "id": "C-4004", "start": "2025-11-20", "end": "2028-11-19"}]}`)
 	n1, n2 := rma.FormatNumber(26, 4817), rma.FormatNumber(26, 5120)
 	return &rma.RMA{
 		Number:        n2,
@@ -143,6 +150,9 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 				IntakeCondition:        "damaged_in_transit",
 				IntakeNotes:            "outer box crushed",
 				EvaluationHours:        1.25,
+				Advance: &rma.AdvanceShipment{Serial: "SN-435-9002", Model: "PX-435", Tracking: "1Z999AA1", Shipped: day("2026-03-17"),
+					Due: day("2026-03-31"), OnNoReturn: "invoice", Deposit: rma.Money{Cents: 15000, Currency: "EUR"},
+					Invoice: rma.Money{Cents: 99900, Currency: "EUR"}, Clause: "advance-plans", Status: rma.AdvanceInvoiced, Settled: day("2026-04-01")},
 			},
 			{
 				No:       2,
