@@ -24,6 +24,12 @@ type Claim struct {
 	Conditions ConditionSet
 	Cause      Cause
 	Documents  DocumentSet
+
+	// Vocabulary (vocabulary.go): the well-formed names the format does
+	// not know, sorted and without repeats, for the policy's declared
+	// documents and conditions. Evaluate maps them; nil for most claims.
+	OtherConditions []string
+	OtherDocuments  []string
 }
 
 // Requester is who files the claim.
@@ -245,20 +251,30 @@ func (raw *claimJSON) claim() (Claim, error) {
 	for i, s := range raw.Conditions {
 		cond, err := ParseCondition(s)
 		if err != nil {
-			return c, &FieldError{fmt.Sprintf("conditions[%d]", i), err.Error()}
+			if !ValidName(s) {
+				return c, &FieldError{fmt.Sprintf("conditions[%d]", i), fmt.Sprintf("%v, or a condition the policy declares (lower-case letters, digits and '_')", err)}
+			}
+			c.OtherConditions = append(c.OtherConditions, s) // vocabulary.go
+			continue
 		}
 		c.Conditions = c.Conditions.With(cond)
 	}
+	c.OtherConditions = sortedNames(c.OtherConditions)
 	if c.Cause, err = ParseCause(raw.Cause); err != nil {
 		return c, &FieldError{"cause", err.Error()}
 	}
 	for i, s := range raw.Documents {
 		doc, err := ParseDocument(s)
 		if err != nil {
-			return c, &FieldError{fmt.Sprintf("documents[%d]", i), err.Error()}
+			if !ValidName(s) {
+				return c, &FieldError{fmt.Sprintf("documents[%d]", i), fmt.Sprintf("%v, or a document the policy declares (lower-case letters, digits and '_')", err)}
+			}
+			c.OtherDocuments = append(c.OtherDocuments, s) // vocabulary.go
+			continue
 		}
 		c.Documents = c.Documents.With(doc)
 	}
+	c.OtherDocuments = sortedNames(c.OtherDocuments)
 	return c, nil
 }
 
@@ -284,12 +300,14 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	for _, cond := range c.Conditions.Conditions() {
 		raw.Conditions = append(raw.Conditions, cond.String())
 	}
+	raw.Conditions = append(raw.Conditions, c.OtherConditions...)
 	if c.Cause != CauseUnknown {
 		raw.Cause = c.Cause.String()
 	}
 	for _, d := range c.Documents.Documents() {
 		raw.Documents = append(raw.Documents, d.String())
 	}
+	raw.Documents = append(raw.Documents, c.OtherDocuments...)
 	return json.Marshal(raw)
 }
 

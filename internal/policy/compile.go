@@ -41,6 +41,10 @@ type compiler struct {
 	p       *Policy
 	regions map[string]*Region
 	cited   map[string]bool
+
+	// Vocabulary (vocabulary.go): the declared documents and conditions
+	// rules use, by index.
+	usedDocs, usedConds uint64
 }
 
 func (c *compiler) errorf(path, format string, args ...any) {
@@ -55,6 +59,7 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 
 	c.header(f, p)
 	c.clauseList(f.Clauses)
+	c.vocabulary(f.Vocabulary) // before the rules that use it
 	if f.Calendar != "" {
 		p.Calendar = c.calendar("calendar", f.Calendar)
 	}
@@ -130,6 +135,7 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 			c.errorf(fmt.Sprintf("clauses[%d].id", i), "clause %q is cited by no rule and not listed under not_enforced", cl.ID)
 		}
 	}
+	c.checkVocabularyUsed()
 	c.checkCoherence(p)
 	return p
 }
@@ -434,7 +440,7 @@ func (c *compiler) warranty(w *warrantyYAML, p *Policy) {
 		}
 		b := StartBasis{Date: f, Clause: c.clause(path, s.Clause)}
 		if s.Evidence != "" {
-			d, err := ParseDocument(s.Evidence)
+			d, err := c.document(s.Evidence)
 			if err != nil {
 				c.errorf(path+".evidence", "%v", err)
 			}
@@ -490,7 +496,7 @@ func (c *compiler) requirement(path, single string, anyOf []string) Requirement 
 		c.errorf(path+".document", "required (or any_of: a list of alternatives)")
 	}
 	for i, n := range anyOf {
-		d, err := ParseDocument(n)
+		d, err := c.document(n)
 		if err != nil {
 			if single != "" {
 				c.errorf(path+".document", "%v", err)
@@ -511,7 +517,7 @@ func (c *compiler) doa(d *doaYAML) *DOA {
 	}
 	for i, n := range d.NotConditions {
 		path := fmt.Sprintf("doa.not_conditions[%d]", i)
-		cond, err := ParseCondition(n.Condition)
+		cond, err := c.condition(n.Condition)
 		if err != nil {
 			c.errorf(path+".condition", "%v", err)
 			continue
@@ -556,11 +562,14 @@ func (c *compiler) exclusion(path string, e *exclusionYAML) Exclusion {
 	case e.Condition != "" && e.Cause != "":
 		c.errorf(path, "give either condition: or cause:, not both")
 	case e.Condition != "":
-		cond, err := ParseCondition(e.Condition)
+		cond, err := c.condition(e.Condition)
 		if err != nil {
 			c.errorf(path+".condition", "%v", err)
 		}
 		out.Condition, out.HasCondition = cond, true
+		if cond >= DeclaredBase {
+			out.Declared = c.p.ConditionName(cond)
+		}
 	case e.Cause != "":
 		cause, err := ParseCause(e.Cause)
 		if err != nil || cause == CauseUnknown {
@@ -582,6 +591,9 @@ func (c *compiler) exclusion(path string, e *exclusionYAML) Exclusion {
 	}
 	if out.Text == "" {
 		out.Text = defaultExclusionText(out)
+		if out.Declared != "" { // worded with the name the pack gives it
+			out.Text = c.p.condLabel(out.Condition) + strings.TrimPrefix(out.Text, out.Declared)
+		}
 	}
 	return out
 }

@@ -26,6 +26,12 @@ type Decision struct {
 	ResolutionChosenBy    string         `json:"resolution_chosen_by,omitempty"`
 	RMAValidDays          int            `json:"rma_valid_days"`
 	InboundShippingPaidBy Payer          `json:"inbound_shipping_paid_by"`
+
+	// Vocabulary (vocabulary.go): the documents the pack declares that are
+	// missing, or go in the parcel, by id; the format's own are in
+	// MissingDocuments and EncloseDocuments.
+	MissingDeclared []string `json:"missing_declared_documents,omitempty"`
+	EncloseDeclared []string `json:"enclose_declared_documents,omitempty"`
 }
 
 // WarrantyStatus is the warranty (or fixed return window) of a defect claim.
@@ -126,6 +132,9 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		d.raise(Review)
 		d.add(CodePolicyNotInForce, "", "the claim was reported on "+c.Dates.Reported.String()+", before version "+p.Version+" of this policy took effect on "+p.EffectiveFrom.String())
 		d.said(CodePolicyNotInForce, "", c.Dates.Reported.String(), p.Version, p.EffectiveFrom.String())
+	}
+	if len(c.OtherConditions)+len(c.OtherDocuments) > 0 {
+		p.mapDeclared(&c, &d) // vocabulary.go
 	}
 	p.checkScope(&c, &d)
 	var route Route
@@ -421,7 +430,7 @@ func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
 		case c.Dates.Get(b.Date).IsZero():
 			skipped = append(skipped, "no dates."+b.Date.String())
 		default:
-			skipped = append(skipped, "dates."+b.Date.String()+" without "+b.Evidence.String())
+			skipped = append(skipped, "dates."+b.Date.String()+" without "+p.docLabel(b.Evidence))
 		}
 	}
 	b := p.Warranty.Start[used]
@@ -433,7 +442,7 @@ func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
 		if c.Dates.Get(s.Date).IsZero() {
 			args = append(args, s.Date.String())
 		} else {
-			args = append(args, s.Date.String()+"/"+s.Evidence.String())
+			args = append(args, s.Date.String()+"/"+p.DocumentName(s.Evidence))
 		}
 	}
 	d.said(CodeWarrantyFallback, "", args...)
@@ -454,19 +463,19 @@ func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
 	for _, b := range p.Warranty.Start {
 		opt := "dates." + b.Date.String()
 		if b.HasEvidence {
-			opt += " with " + b.Evidence.String()
+			opt += " with " + p.docLabel(b.Evidence)
 		}
 		options = append(options, opt)
 	}
 	if doc, ok := p.evidenceToAskFor(c); ok {
-		d.MissingDocuments = append(d.MissingDocuments, doc)
+		d.missing(p, doc)
 	}
 	d.add(CodeMissingWarrantyStart, p.Warranty.Clause, "the warranty starts from "+strings.Join(options, ", else ")+"; the claim gives none of these")
 	// Args: each date the warranty may start from, "field" or "field/document".
 	args := make([]string, 0, len(p.Warranty.Start))
 	for _, b := range p.Warranty.Start {
 		if b.HasEvidence {
-			args = append(args, b.Date.String()+"/"+b.Evidence.String())
+			args = append(args, b.Date.String()+"/"+p.DocumentName(b.Evidence))
 		} else {
 			args = append(args, b.Date.String())
 		}
@@ -508,15 +517,15 @@ func (p *Policy) evalDOA(c *Claim, d *Decision) bool {
 	for _, cr := range doa.ConditionRules {
 		if c.Conditions.Has(cr.Condition) {
 			met = false
-			d.add(CodeDOAConditionsNotMet, cr.Clause, "reported within the DOA window, but the unit has "+cr.Condition.String()+fallback)
-			d.said(CodeDOAConditionsNotMet+".condition", "", cr.Condition.String())
+			d.add(CodeDOAConditionsNotMet, cr.Clause, "reported within the DOA window, but the unit has "+p.condLabel(cr.Condition)+fallback)
+			d.said(CodeDOAConditionsNotMet+".condition", "", p.ConditionName(cr.Condition))
 		}
 	}
 	for i := range doa.Documents {
 		if r := &doa.Documents[i]; !r.satisfiedBy(c.Documents) {
 			met = false
-			d.add(CodeDOAConditionsNotMet, r.Clause, "reported within the DOA window, but without "+r.describe()+fallback)
-			d.said(CodeDOAConditionsNotMet+".document", "", docNames(r.AnyOf)...)
+			d.add(CodeDOAConditionsNotMet, r.Clause, "reported within the DOA window, but without "+p.describe(&r.Requirement)+fallback)
+			d.said(CodeDOAConditionsNotMet+".document", "", p.docNames(r.AnyOf)...)
 		}
 	}
 	if !met {
@@ -631,20 +640,24 @@ func (p *Policy) checkDocuments(c *Claim, d *Decision, route Route) {
 			}
 		}
 		if r.Stage == InParcel {
-			d.EncloseDocuments = append(d.EncloseDocuments, doc)
+			if doc >= DeclaredBase {
+				d.EncloseDeclared = append(d.EncloseDeclared, p.DocumentName(doc))
+			} else {
+				d.EncloseDocuments = append(d.EncloseDocuments, doc)
+			}
 			continue
 		}
 		if r.satisfiedBy(c.Documents) {
 			continue
 		}
-		d.MissingDocuments = append(d.MissingDocuments, doc)
+		d.missing(p, doc)
 		d.raise(NeedsInfo)
-		text := r.describe() + " is required"
+		text := p.describe(&r.Requirement) + " is required"
 		if r.Note != "" {
 			text += ": " + r.Note
 		}
 		d.add(CodeMissingDocuments, r.Clause, text)
-		d.said(CodeMissingDocuments, r.Key, docNames(r.AnyOf)...)
+		d.said(CodeMissingDocuments, r.Key, p.docNames(r.AnyOf)...)
 	}
 }
 

@@ -35,6 +35,9 @@ type fileYAML struct {
 	NotEnforced      []notEnforcedYAML  `yaml:"not_enforced"`
 	Calendar         string             `yaml:"calendar"`
 	Defaults         []defaultChoiceYML `yaml:"defaults"`
+
+	// Vocabulary (vocabulary.go): the pack's own documents and conditions.
+	Vocabulary *vocabularyYAML `yaml:"vocabulary"`
 }
 
 type vendorYAML struct {

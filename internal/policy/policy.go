@@ -47,6 +47,10 @@ type Policy struct {
 
 	texts        []TextKey               // every text a translation may give, in file order (texts.go)
 	translations map[string]*Translation // by language
+
+	// Vocabulary (vocabulary.go): the documents and conditions the pack
+	// declares beside the format's.
+	Vocabulary Vocabulary
 }
 
 // Clause is a passage of the source policy, quoted, that rules cite by ID.
@@ -227,10 +231,17 @@ type Exclusion struct {
 	Text         string
 	Key          string // its text's key, for translations (texts.go)
 	Clause       string
+
+	// Vocabulary: the id of a condition the pack declares, which only the
+	// policy can name.
+	Declared string
 }
 
 // Code is the reason code the exclusion gives: the condition's or cause's name.
 func (e *Exclusion) Code() string {
+	if e.Declared != "" {
+		return e.Declared
+	}
 	if e.HasCondition {
 		return e.Condition.String()
 	}

@@ -154,7 +154,15 @@ func (c *compiler) assignTextKeys(f *fileYAML, p *Policy) {
 	for i := range p.Documents {
 		d, raw := &p.Documents[i], &f.Documents[i]
 		path := fmt.Sprintf("documents[%d]", i)
-		d.Key = add(path+".note", own(path, "documents", raw.Key, joinDocs(d.AnyOf)), d.Note)
+		d.Key = add(path+".note", own(path, "documents", raw.Key, strings.Join(p.docNames(d.AnyOf), "+")), d.Note)
+	}
+	for i := range p.Vocabulary.Documents { // vocabulary.go: names a translation may give
+		v := &p.Vocabulary.Documents[i]
+		v.Key = add(fmt.Sprintf("vocabulary.documents[%d].name", i), "vocabulary.documents."+v.ID, v.Name)
+	}
+	for i := range p.Vocabulary.Conditions {
+		v := &p.Vocabulary.Conditions[i]
+		v.Key = add(fmt.Sprintf("vocabulary.conditions[%d].name", i), "vocabulary.conditions."+v.ID, v.Name)
 	}
 	for i := range p.Deadlines {
 		d := &p.Deadlines[i]
@@ -203,14 +211,6 @@ func joinRoles(s RoleSet, sep string) string {
 		names = append(names, r.String())
 	}
 	return strings.Join(names, sep)
-}
-
-func joinDocs(docs []Document) string {
-	names := make([]string, len(docs))
-	for i, d := range docs {
-		names[i] = d.String()
-	}
-	return strings.Join(names, "+")
 }
 
 // placeholderPattern finds what the desk fills into a text (<number>): a

@@ -120,7 +120,7 @@ func (e *Encoder) Name(field string, v fmt.Stringer) (s string) {
 // (a line whose claim was never set). The JSON is parsed back before it is
 // kept: a claim that would not parse would make its RMA unreadable.
 func (e *Encoder) Claim(field string, c policy.Claim) any {
-	if c == (policy.Claim{}) {
+	if reflect.ValueOf(c).IsZero() { // a Claim holds slices (its other names): not comparable with ==
 		return nil
 	}
 	b, ok := e.Marshal(field, c)
@@ -247,6 +247,10 @@ type decisionJSON struct {
 	ResolutionChosenBy    string            `json:"resolution_chosen_by"`
 	RMAValidDays          int               `json:"rma_valid_days"`
 	InboundShippingPaidBy policy.Payer      `json:"inbound_shipping_paid_by"`
+
+	// Vocabulary: a pack's declared documents, by id.
+	MissingDeclared []string `json:"missing_declared_documents"`
+	EncloseDeclared []string `json:"enclose_declared_documents"`
 }
 
 type warrantyJSON struct {
@@ -289,6 +293,8 @@ func (d *Decoder) Decision(field, s string) policy.Decision {
 		ResolutionChosenBy:    raw.ResolutionChosenBy,
 		RMAValidDays:          raw.RMAValidDays,
 		InboundShippingPaidBy: raw.InboundShippingPaidBy,
+		MissingDeclared:       NilIfEmpty(raw.MissingDeclared),
+		EncloseDeclared:       NilIfEmpty(raw.EncloseDeclared),
 	}
 	if w := raw.Warranty; w != nil {
 		out.Warranty = policy.WarrantyStatus{
