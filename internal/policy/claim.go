@@ -36,6 +36,10 @@ type Claim struct {
 type Requester struct {
 	Role    Role
 	Country string // ISO 3166-1 alpha-2, upper case
+
+	// Preconditions (preconditions.go): set by the desk from the
+	// organisation's record, never from the requester's input.
+	Standing Standing
 }
 
 // Product identifies the unit. Part is "device" unless the claim is about a
@@ -45,6 +49,9 @@ type Product struct {
 	Part     string
 	Model    string
 	Serial   string
+
+	// Preconditions (preconditions.go): where the unit was bought.
+	Channel Channel
 }
 
 // Dates are the dates a claim may carry. Purchase is the date on the end
@@ -112,12 +119,16 @@ type claimJSON struct {
 	Requester struct {
 		Role    string `json:"role"`
 		Country string `json:"country,omitempty"`
+
+		Standing string `json:"standing,omitempty"` // preconditions.go
 	} `json:"requester"`
 	Product struct {
 		Category string `json:"category"`
 		Part     string `json:"part,omitempty"`
 		Model    string `json:"model,omitempty"`
 		Serial   string `json:"serial,omitempty"`
+
+		Channel string `json:"channel,omitempty"` // preconditions.go
 	} `json:"product"`
 	Dates      map[string]string `json:"dates"`
 	Conditions []string          `json:"conditions,omitempty"`
@@ -227,6 +238,12 @@ func (raw *claimJSON) claim() (Claim, error) {
 	if c.Product.Part == "" {
 		c.Product.Part = DefaultPart
 	}
+	if c.Requester.Standing, err = ParseStanding(raw.Requester.Standing); err != nil { // preconditions.go
+		return c, &FieldError{"requester.standing", err.Error()}
+	}
+	if c.Product.Channel, err = ParseChannel(raw.Product.Channel); err != nil {
+		return c, &FieldError{"product.channel", err.Error()}
+	}
 	// Sorted, so that of several bad dates the same one is always reported.
 	for _, name := range slices.Sorted(maps.Keys(raw.Dates)) {
 		value := raw.Dates[name]
@@ -291,6 +308,8 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	raw.Product.Part = c.Product.Part
 	raw.Product.Model = c.Product.Model
 	raw.Product.Serial = c.Product.Serial
+	raw.Requester.Standing = c.Requester.Standing.String() // preconditions.go
+	raw.Product.Channel = c.Product.Channel.String()
 	raw.Dates = make(map[string]string)
 	for f := DatePurchase; f <= DateReported; f++ {
 		if d := c.Dates.Get(f); !d.IsZero() {

@@ -374,6 +374,7 @@ func (c *compiler) requesters(r *requestersYAML, p *Policy) {
 		c.nonEmpty(path+".text", rf.Text)
 		p.Requesters.Refusals = append(p.Requesters.Refusals, Refusal{Roles: roles, Text: rf.Text, Clause: c.clause(path, rf.Clause)})
 	}
+	p.Requesters.Preconditions = c.preconditions(r.Preconditions) // preconditions.go
 }
 
 func (c *compiler) windows(path string, list []windowYAML) []Window {

@@ -125,6 +125,10 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		p.finish(&d, RouteNone)
 		return d
 	}
+	if len(p.Requesters.Preconditions) > 0 && !p.checkPreconditions(&c, &d) { // preconditions.go
+		p.finish(&d, RouteNone)
+		return d
+	}
 	if c.Dates.Reported < p.EffectiveFrom {
 		// Judged by a version not yet in force: the desk should have picked
 		// an older one (Set.InForce). A person checks rather than the engine

@@ -72,6 +72,10 @@ type requestersYAML struct {
 	Allowed []string      `yaml:"allowed"`
 	Refused []refusalYAML `yaml:"refused"`
 	Clause  string        `yaml:"clause"`
+
+	// Preconditions (preconditions.go): the requester's standing, the
+	// purchase channel.
+	Preconditions []preconditionYAML `yaml:"preconditions"`
 }
 
 type refusalYAML struct {

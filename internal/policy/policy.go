@@ -107,6 +107,10 @@ type Requesters struct {
 	Allowed  RoleSet
 	Refusals []Refusal // what a role that may not file is told
 	Clause   string
+
+	// Preconditions (preconditions.go): what the requester's standing and
+	// the purchase channel must be.
+	Preconditions []Precondition
 }
 
 // Refusal is what requesters of the given roles are told instead.

@@ -177,6 +177,16 @@ var dutch = map[string]wording{
 	CodeUnknownDocument: func(a []string, _ string) string {
 		return "de claim geeft het document " + arg(a, 0) + ", waar dit beleid niet om vraagt: het telt niet mee"
 	},
+	// Preconditions (preconditions.go).
+	CodeStandingNotAllowed: func(a []string, _ string) string {
+		return "de status van het account van de aanvrager is " + nlStanding(arg(a, 0)) + ", en alleen " + strings.Join(mapNames(rest(a, 1), nlStanding), ", ") + " kan onder dit beleid een claim indienen"
+	},
+	CodeChannelNotAllowed: func(a []string, _ string) string {
+		return "het apparaat is gekocht via " + nlChannel(arg(a, 0)) + ", en alleen " + strings.Join(mapNames(rest(a, 1), nlChannel), ", ") + " geeft recht op een claim onder dit beleid"
+	},
+	CodeMissingChannel: func(a []string, _ string) string {
+		return "de claim zegt niet waar het apparaat gekocht is (product.channel: " + strings.Join(mapNames(a, nlChannel), " of ") + ")"
+	},
 }
 
 func arg(a []string, i int) string {

@@ -136,6 +136,11 @@ func (c *compiler) assignTextKeys(f *fileYAML, p *Policy) {
 		path := fmt.Sprintf("requesters.refused[%d]", i)
 		rf.Key = add(path+".text", own(path, "refused", raw.Key, joinRoles(rf.Roles, "+")), rf.Text)
 	}
+	for i := range p.Requesters.Preconditions { // preconditions.go
+		pc, raw := &p.Requesters.Preconditions[i], &f.Requesters.Preconditions[i]
+		path := fmt.Sprintf("requesters.preconditions[%d]", i)
+		pc.Key = add(path+".text", own(path, "preconditions", raw.Key, pc.Field), pc.Text)
+	}
 	for i := range p.Warranty.Terms {
 		t, raw := &p.Warranty.Terms[i], &f.Warranty.Terms[i]
 		path := fmt.Sprintf("warranty.terms[%d]", i)
