@@ -49,6 +49,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "DELETE", Path: v1 + "/users/{user}/sessions", Op: rma.OpAdminister, handler: s.endUserSessions},
 		{Method: "PUT", Path: v1 + "/orgs/{id}/address", Op: rma.OpAdminister, handler: s.setOrgAddress},
 		{Method: "PUT", Path: v1 + "/orgs/{id}/language", Op: rma.OpAdminister, handler: s.setOrgLanguage},
+		{Method: "PUT", Path: v1 + "/orgs/{id}/standing", Op: rma.OpAdminister, handler: s.setOrgStanding}, // vocabulary.go
 		{Method: "PUT", Path: v1 + "/users/{user}/language", Op: rma.OpAdminister, handler: s.setUserLanguage},
 		{Method: "GET", Path: v1 + "/locations", Op: rma.OpListAll, handler: s.listLocations},
 		{Method: "POST", Path: v1 + "/locations", Op: rma.OpAdminister, handler: s.createLocation},
@@ -186,6 +187,9 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 	if err != nil {
 		return err
 	}
+	if err := checkDeclaredNames(p, "", body.Documents, body.Conditions); err != nil { // vocabulary.go
+		return err
+	}
 	if c.Kind, err = policy.ParseKind(body.Kind); err != nil {
 		return rma.Invalid("kind", "%v", err)
 	}
@@ -199,7 +203,11 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 	if org.IsDesk {
 		return rma.Invalid("org", "the desk files no claims: name a requester organisation")
 	}
-	c.Requester = policy.Requester{Role: org.Role, Country: org.Country}
+	standing, err := rma.OrgStanding(r.Context(), s.svc.Store(), org.ID) // the desk's record (rma/standing.go)
+	if err != nil {
+		return err
+	}
+	c.Requester = policy.Requester{Role: org.Role, Country: org.Country, Standing: standing}
 	c.Dates.Reported = s.svc.Today()
 	for _, d := range []struct {
 		name string
@@ -282,6 +290,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, actor rma.Actor)
 	}
 	req, err := body.request()
 	if err != nil {
+		return err
+	}
+	if err := s.checkSubmitNames(&body); err != nil { // vocabulary.go
 		return err
 	}
 	key := r.Header.Get("Idempotency-Key")

@@ -31,6 +31,8 @@ type ProductBody struct {
 	Part     string `json:"part,omitempty"`
 	Model    string `json:"model,omitempty"`
 	Serial   string `json:"serial,omitempty"`
+
+	Channel string `json:"channel,omitempty"` // issue 14: where it was bought (vocabulary.go)
 }
 
 // LineBody is one line of a submission.
@@ -93,26 +95,29 @@ func claimOf(field string, product ProductBody, datesIn map[string]string, condi
 		return c, rma.Invalid(join(field, "product.category"), "required")
 	}
 	c.Product = policy.Product{Category: lb.Product.Category, Part: lb.Product.Part, Model: lb.Product.Model, Serial: lb.Product.Serial}
+	channel, err := policy.ParseChannel(lb.Product.Channel) // vocabulary.go
+	if err != nil {
+		return c, rma.Invalid(join(field, "product.channel"), "%v", err)
+	}
+	c.Product.Channel = channel
 	dates, err := parseDates(join(field, "dates"), lb.Dates)
 	if err != nil {
 		return c, err
 	}
 	c.Dates = dates
-	for i, s := range lb.Conditions {
-		cond, err := policy.ParseCondition(s)
-		if err != nil {
-			return c, rma.Invalid(fmt.Sprintf("%s[%d]", join(field, "conditions"), i), "%v", err)
+	for i, s := range lb.Conditions { // a policy's own names too (vocabulary.go)
+		if err := addClaimName(&c, "conditions", fmt.Sprintf("%s[%d]", join(field, "conditions"), i), s); err != nil {
+			return c, err
 		}
-		c.Conditions = c.Conditions.With(cond)
 	}
 	if c.Cause, err = policy.ParseCause(lb.Cause); err != nil {
 		return c, rma.Invalid(join(field, "cause"), "%v", err)
 	}
-	docs, err := parseDocuments(join(field, "documents"), lb.Documents)
-	if err != nil {
-		return c, err
+	for i, s := range lb.Documents {
+		if err := addClaimName(&c, "documents", fmt.Sprintf("%s[%d]", join(field, "documents"), i), s); err != nil {
+			return c, err
+		}
 	}
-	c.Documents = docs
 	return c, nil
 }
 

@@ -381,3 +381,12 @@ func (p *Policy) joinDocLists(builtin []Document, declared []string) string {
 	}
 	return s
 }
+
+// AddName adds name to a claim's sorted other names, once.
+func AddName(names []string, name string) []string {
+	i, found := slices.BinarySearch(names, name)
+	if found {
+		return names
+	}
+	return slices.Insert(names, i, name)
+}

@@ -74,12 +74,16 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 	}
 	req, _, err := d.request(files)
+	var standing policy.Standing // the desk's record of the organisation (rma/standing.go)
+	if err == nil {
+		standing, err = rma.OrgStanding(r.Context(), s.svc.Store(), p.Org.ID)
+	}
 	if err == nil {
 		today := s.svc.Today()
 		for i, u := range d.filed(files) {
 			c := req.Lines[i].Claim
 			c.Kind = req.Kind
-			c.Requester = policy.Requester{Role: p.Org.Role, Country: p.Org.Country}
+			c.Requester = policy.Requester{Role: p.Org.Role, Country: p.Org.Country, Standing: standing}
 			c.Dates.Reported = today
 			if c.Product.Part == "" {
 				c.Product.Part = policy.DefaultPart
