@@ -390,3 +390,31 @@ func AddName(names []string, name string) []string {
 	}
 	return slices.Insert(names, i, name)
 }
+
+// ArgsNameDeclared reports whether a reason's Args name a document or
+// condition p declares, which a face's own wordings (that name the
+// format's by their codes) cannot say: it then says the reason with
+// ReasonText, which can.
+func (p *Policy) ArgsNameDeclared(args []string) bool {
+	if len(p.Vocabulary.Documents)+len(p.Vocabulary.Conditions) == 0 {
+		return false
+	}
+	for _, a := range args {
+		if k := strings.LastIndexByte(a, '/'); k >= 0 {
+			a = a[k+1:]
+		}
+		if _, ok := p.DeclaredName(SourceLanguage, a); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// DeclaredLabel is DeclaredName for templates: the name in lang, or id
+// itself when p does not declare it.
+func (p *Policy) DeclaredLabel(lang, id string) string {
+	if name, ok := p.DeclaredName(lang, id); ok {
+		return name
+	}
+	return id
+}

@@ -69,7 +69,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	files := map[string]bool{}
 	for _, f := range form.Files {
-		if kind, line, ok := formDocField(f.Field, len(d.Lines)); ok {
+		if kind, line, ok := formDocField(f.Field, len(d.Lines), d.Policy); ok {
 			files[fmt.Sprintf("%s_%d", kind, line)] = true
 		}
 	}
@@ -188,7 +188,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	uploaded := map[string]bool{}
 	for _, f := range form.Files {
-		kind, line, ok := formDocField(f.Field, len(d.Lines))
+		kind, line, ok := formDocField(f.Field, len(d.Lines), d.Policy)
 		if !ok {
 			form.Refused = append(form.Refused, p.T("form.file_field", displayName(f.Filename)))
 			continue
@@ -211,7 +211,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	to := fmt.Sprintf("/rmas/%d", created.ID)
 	for _, f := range form.Files {
-		kind, no, _ := formDocField(f.Field, len(d.Lines))
+		kind, no, _ := formDocField(f.Field, len(d.Lines), d.Policy)
 		line, filed := lineOf[no]
 		if !filed {
 			continue // a unit left out: its files go with it
@@ -231,7 +231,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 
 // formDocField reads a new-RMA form's file field, doc_KIND_LINE: KIND a
 // document the policies name (or "other"), LINE one of the form's units.
-func formDocField(field string, lines int) (kind string, line int, ok bool) {
+func formDocField(field string, lines int, pol *policy.Policy) (kind string, line int, ok bool) {
 	rest, ok := strings.CutPrefix(field, "doc_")
 	i := strings.LastIndex(rest, "_")
 	if !ok || i <= 0 {
@@ -242,7 +242,7 @@ func formDocField(field string, lines int) (kind string, line int, ok bool) {
 	if err != nil || line < 1 || line > lines {
 		return "", 0, false
 	}
-	if _, err := policy.ParseDocument(kind); err != nil && kind != "other" {
+	if _, err := policy.ParseDocument(kind); err != nil && kind != "other" && !declaresDocument(pol, kind) {
 		return "", 0, false
 	}
 	return kind, line, true
@@ -255,6 +255,9 @@ func (s *Server) storeFormFile(r *http.Request, p *page, id int64, f *formFile, 
 		return err
 	}
 	defer file.Close()
+	if _, err := policy.ParseDocument(kind); err != nil {
+		kind = "other" // a document the policy declares is kept as other (vocabulary.go)
+	}
 	_, err = s.svc.AddDocument(r.Context(), p.Actor, id, s.cfg.Files, rma.NewDocument{LineNo: line, Kind: kind,
 		Filename: f.Filename, ContentType: f.ContentType, Content: file})
 	return err
