@@ -225,11 +225,13 @@ func (b *ProvideInfoBody) updates() ([]rma.LineUpdate, error) {
 		if err != nil {
 			return nil, err
 		}
-		docs, err := parseDocuments(field+".documents", l.Documents)
-		if err != nil {
-			return nil, err
+		var c policy.Claim // the format's documents, and a policy's own (vocabulary.go)
+		for j, name := range l.Documents {
+			if err := addClaimName(&c, "documents", fmt.Sprintf("%s.documents[%d]", field, j), name); err != nil {
+				return nil, err
+			}
 		}
-		out = append(out, rma.LineUpdate{LineNo: l.Line, Dates: dates, Documents: docs})
+		out = append(out, rma.LineUpdate{LineNo: l.Line, Dates: dates, Documents: c.Documents, OtherDocuments: c.OtherDocuments})
 	}
 	return out, nil
 }

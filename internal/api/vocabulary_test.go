@@ -66,9 +66,27 @@ func declaredDocumentAndStanding(t *testing.T, h *harness) {
 	decision := func(r map[string]any) map[string]any { return field(r, "lines", 0, "decision").(map[string]any) }
 
 	// Missing: needs_info, naming the declared document.
-	d := decision(h.submit(key, unit(nil)))
-	if d["decision"] != "needs_info" || fmt.Sprint(d["missing_declared_documents"]) != "[rma_form]" || !strings.Contains(fmt.Sprint(d["reasons"]), "RMA form is required") {
-		t.Fatalf("without the form: %v", d)
+	r := h.submit(key, unit(nil))
+	d := decision(r)
+	if d["decision"] != "needs_info" || fmt.Sprint(d["missing_declared_documents"]) != "[rma_form]" || !strings.Contains(fmt.Sprint(d["reasons"]), "RMA form is required") ||
+		r["state"] != "needs_info" || !strings.Contains(str(r, "reason"), "RMA form is required") {
+		t.Fatalf("without the form: %v", r)
+	}
+	// Answered: a misspelt one is refused, the form itself by id decides
+	// the line again.
+	if bad := h.do("POST", fmt.Sprintf("/api/v1/rmas/%d/provide_info", id(r)), key, map[string]any{"lines": []any{map[string]any{"line": 1, "documents": []string{"rma_from"}}}}, "If-Match", h.etag(id(r))); bad.status != http.StatusUnprocessableEntity || str(bad.json(t), "errors", 0, "field") != "lines[0].documents" {
+		t.Fatalf("provide_info with a misspelt document: %d %s", bad.status, bad.body)
+	}
+	if r = h.act(key, id(r), "provide_info", map[string]any{"lines": []any{map[string]any{"line": 1, "documents": []string{"rma_form"}}}}); r["state"] != "submitted" || r["decision"] != "accept" {
+		t.Fatalf("after providing the form: %v %v", r["state"], r["decision"])
+	}
+	// Or as a file of that kind.
+	r = h.submit(key, unit(nil))
+	if doc := h.upload(key, id(r), "rma_form", "form.png", pngBytes); doc["kind"] != "rma_form" {
+		t.Fatalf("upload: %v", doc)
+	}
+	if r = h.act(key, id(r), "provide_info", nil); r["state"] != "submitted" || r["decision"] != "accept" {
+		t.Fatalf("after uploading the form: %v %v", r["state"], r["decision"])
 	}
 	// Given: accepted.
 	d = decision(h.submit(key, unit([]string{"rma_form"})))

@@ -418,3 +418,10 @@ func (p *Policy) DeclaredLabel(lang, id string) string {
 	}
 	return id
 }
+
+// DeclaredDocumentName reports whether p declares the document id, for
+// templates.
+func (p *Policy) DeclaredDocumentName(id string) bool {
+	_, ok := p.DeclaredDocument(id)
+	return ok
+}

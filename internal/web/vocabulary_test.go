@@ -85,7 +85,7 @@ func TestFormDeclaredVocabulary(t *testing.T) {
 			t.Errorf("the form lacks %s", want)
 		}
 	}
-	form := func(fields map[string]string) (*bytes.Buffer, string) {
+	form := func(fields map[string]string, files ...string) (*bytes.Buffer, string) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		for k, v := range map[string]string{"policy": "vocab", "lines": "1", "kind": "defect", "category_1": "camera", "quantity_1": "1", "date_invoice_1": "2026-02-01"} {
@@ -93,6 +93,10 @@ func TestFormDeclaredVocabulary(t *testing.T) {
 		}
 		for k, v := range fields {
 			_ = mw.WriteField(k, v)
+		}
+		for _, f := range files {
+			fw, _ := mw.CreateFormFile(f, "scan.png")
+			fw.Write(png)
 		}
 		mw.Close()
 		return &buf, mw.FormDataContentType()
@@ -102,7 +106,7 @@ func TestFormDeclaredVocabulary(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "RMA form is required") || strings.Contains(body, "[doc.") {
 		t.Fatalf("preview without the form: %d %s", resp.StatusCode, body)
 	}
-	f, ct = form(map[string]string{"has_rma_form_1": "1", "cond_box_damaged_1": "1"})
+	f, ct = form(map[string]string{"cond_box_damaged_1": "1"}, "doc_rma_form_1")
 	resp, body = p.do(dist, "POST", "/rmas/new", f, ct)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d %s", resp.StatusCode, body)
@@ -114,5 +118,12 @@ func TestFormDeclaredVocabulary(t *testing.T) {
 	l := recs.RMA.Lines[0]
 	if !slices.Equal(l.Claim.OtherDocuments, []string{"rma_form"}) || !slices.Equal(l.Claim.OtherConditions, []string{"box_damaged"}) || l.Decision.Verdict != policy.Accept {
 		t.Fatalf("the filed line: %+v %+v", l.Claim, l.Decision)
+	}
+	if len(recs.Documents) != 1 || recs.Documents[0].Kind != "rma_form" {
+		t.Fatalf("the file is kept as %+v", recs.Documents)
+	}
+	// The RMA's page names it as the pack does.
+	if _, body := p.do(dist, "GET", "/rmas/1", nil, ""); !strings.Contains(body, "scan.png</a> · RMA form ·") || strings.Contains(body, "[doc.") {
+		t.Fatalf("the RMA page does not name the form")
 	}
 }
