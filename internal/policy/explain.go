@@ -93,6 +93,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 	for _, rf := range p.Requesters.Refusals {
 		row("", "refused "+joinNames(rf.Roles.Roles())+": "+rf.Text, rf.Clause)
 	}
+	p.writeIssue14Rules(row) // preconditions.go, vocabulary.go
 	if p.Scope != nil {
 		ids := make([]string, len(p.Scope.Regions))
 		for i, r := range p.Scope.Regions {

@@ -247,3 +247,22 @@ func mapNames(names []string, f func(string) string) []string {
 	}
 	return out
 }
+
+// writeIssue14Rules adds the preconditions and the declared vocabulary to
+// WritePolicy's rules; a pack without them shows as before.
+func (p *Policy) writeIssue14Rules(row func(what, rule, clause string)) {
+	for i := range p.Requesters.Preconditions {
+		pc := &p.Requesters.Preconditions[i]
+		names := channelNames[:]
+		if pc.Field == "standing" {
+			names = standingNames[:]
+		}
+		row("", pc.Field+" must be "+strings.Join(allowedNames(pc, names), " or ")+"; otherwise "+pc.Otherwise.String(), pc.Clause)
+	}
+	for _, d := range p.Vocabulary.Documents {
+		row("vocabulary", "document "+d.ID+": "+d.Name, d.Clause)
+	}
+	for _, d := range p.Vocabulary.Conditions {
+		row("vocabulary", "condition "+d.ID+": "+d.Name, d.Clause)
+	}
+}
