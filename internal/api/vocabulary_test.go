@@ -80,6 +80,21 @@ func declaredDocumentAndStanding(t *testing.T, h *harness) {
 	if r = h.act(key, id(r), "provide_info", map[string]any{"lines": []any{map[string]any{"line": 1, "documents": []string{"rma_form"}}}}); r["state"] != "submitted" || r["decision"] != "accept" {
 		t.Fatalf("after providing the form: %v %v", r["state"], r["decision"])
 	}
+	// The technician finds the unit not covered for the policy's own
+	// condition; a condition nobody declares is refused.
+	rmaID := id(r)
+	h.act(h.keys["agent"], rmaID, "authorize", map[string]any{"resolution": "repair"})
+	h.must(http.StatusOK, "POST", "/api/v1/receiving", h.keys["technician"], map[string]any{"number": str(h.get(rmaID), "number")})
+	h.act(h.keys["technician"], rmaID, "start_evaluation", nil)
+	finding := func(cond string) map[string]any {
+		return map[string]any{"lines": []any{map[string]any{"line": 1, "finding": "not_covered", "condition": cond}}}
+	}
+	if bad := h.do("POST", fmt.Sprintf("/api/v1/rmas/%d/evaluate", rmaID), h.keys["technician"], finding("seal_missing"), "If-Match", h.etag(rmaID)); bad.status != http.StatusUnprocessableEntity || str(bad.json(t), "errors", 0, "field") != "lines[0].condition" {
+		t.Fatalf("an undeclared finding condition: %d %s", bad.status, bad.body)
+	}
+	if r = h.act(h.keys["technician"], rmaID, "evaluate", finding("seal_broken")); str(r, "lines", 0, "finding_condition") != "seal_broken" {
+		t.Fatalf("evaluated: %v", r["lines"])
+	}
 	// Or as a file of that kind.
 	r = h.submit(key, unit(nil))
 	if doc := h.upload(key, id(r), "rma_form", "form.png", pngBytes); doc["kind"] != "rma_form" {

@@ -696,8 +696,8 @@ func (s *Service) Evaluate(ctx context.Context, actor Actor, id int64, ifVersion
 				return Invalid(field+".finding", "unknown finding %q (one of defect_confirmed, no_fault_found, not_covered)", f.Finding)
 			}
 			if f.Finding == NotCovered {
-				if _, err := policy.ParseCondition(f.Condition); err != nil {
-					return Invalid(field+".condition", "not_covered needs the condition found: %v", err)
+				if _, err := policy.ParseCondition(f.Condition); err != nil && !declaresCondition(c.p, f.Condition) {
+					return Invalid(field+".condition", "not_covered needs the condition found: %v (or one the policy declares)", err)
 				}
 			} else if f.Condition != "" {
 				return Invalid(field+".condition", "only a not_covered finding names a condition")
