@@ -170,8 +170,8 @@ func (p Payer) String() string     { return payerNames[p] }
 func (r Role) MarshalText() ([]byte, error)      { return []byte(r.String()), nil }
 func (k Kind) MarshalText() ([]byte, error)      { return []byte(k.String()), nil }
 func (c Cause) MarshalText() ([]byte, error)     { return []byte(c.String()), nil }
-func (c Condition) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
-func (d Document) MarshalText() ([]byte, error)  { return []byte(d.String()), nil }
+func (c Condition) MarshalText() ([]byte, error) { return c.text() }
+func (d Document) MarshalText() ([]byte, error)  { return d.text() }
 func (f DateField) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
 func (v Verdict) MarshalText() ([]byte, error)   { return []byte(v.String()), nil }
 func (r Route) MarshalText() ([]byte, error)     { return []byte(r.String()), nil }

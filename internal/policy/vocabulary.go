@@ -425,3 +425,17 @@ func (p *Policy) DeclaredDocumentName(id string) bool {
 	_, ok := p.DeclaredDocument(id)
 	return ok
 }
+
+// vocabText is MarshalText of a built-in value. A declared one has a name
+// only in its policy, and JSON never carries its number: claims and
+// decisions hold declared names as strings (OtherDocuments,
+// MissingDeclared), so a number here is a bug to refuse, not to write.
+func vocabText(names []string, what string, i int) ([]byte, error) {
+	if i < len(names) {
+		return []byte(names[i]), nil
+	}
+	return nil, fmt.Errorf("%s %d has no name outside its policy", what, i)
+}
+
+func (c Condition) text() ([]byte, error) { return vocabText(conditionNames[:], "condition", int(c)) }
+func (d Document) text() ([]byte, error)  { return vocabText(documentNames[:], "document", int(d)) }

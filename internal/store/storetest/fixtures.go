@@ -73,6 +73,8 @@ func fullDecision() policy.Decision {
 		ResolutionChosenBy:    "vendor",
 		RMAValidDays:          30,
 		InboundShippingPaidBy: policy.PayerVendor,
+		MissingDeclared:       []string{"rma_form"}, // issue 14: a pack's own documents
+		EncloseDeclared:       []string{"dealer_stamp", "rma_form"},
 	}
 }
 
@@ -81,13 +83,13 @@ func fullDecision() policy.Decision {
 // store's to set.
 func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 	full := claim(t, `{"kind": "withdrawal",
-		"requester": {"role": "distributor", "country": "DE"},
-		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001"},
+		"requester": {"role": "distributor", "country": "DE", "standing": "on_hold"},
+		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001", "channel": "authorized_reseller"},
 		"dates": {"purchase": "2025-01-10", "invoice": "2024-12-20", "shipped": "2024-12-22",
 			"delivered": "2024-12-27", "manufactured": "2024-10-01", "reported": "2026-03-02"},
-		"conditions": ["labels_removed", "accident"],
+		"conditions": ["labels_removed", "accident", "box_damaged"],
 		"cause": "manufacturing",
-		"documents": ["label_photo", "vendor_invoice"]}`)
+		"documents": ["label_photo", "vendor_invoice", "rma_form"]}`)
 	n1, n2 := rma.FormatNumber(26, 4817), rma.FormatNumber(26, 5120)
 	return &rma.RMA{
 		Number:        n2,

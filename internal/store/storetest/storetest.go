@@ -64,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Languages", testLanguages},           // languages.go
 		{"Bench", testBench},                   // bench.go
 		{"MoneyDocuments", testMoneyDocuments}, // moneydocs.go
+		{"Standing", testStanding},             // standing.go (issue 14)
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
