@@ -754,10 +754,17 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, actor rma.Acto
 	if err != nil {
 		return err
 	}
+	standings, err := s.orgStandings(r) // vocabulary.go
+	if err != nil {
+		return err
+	}
 	out := []map[string]any{}
 	for _, o := range orgs {
 		v := orgView(o)
 		v["language"] = langs[o.ID]
+		if !o.IsDesk && !o.Supplier {
+			v["standing"] = standingOf(standings, o.ID)
+		}
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"orgs": out})

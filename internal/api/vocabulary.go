@@ -115,3 +115,20 @@ func (s *Server) setOrgStanding(w http.ResponseWriter, r *http.Request, actor rm
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
+
+// orgStandings are the organisations' standings other than good, for the
+// list of organisations; nil where the store keeps none.
+func (s *Server) orgStandings(r *http.Request) (map[int64]policy.Standing, error) {
+	ss, ok := s.svc.Store().(rma.StandingStore)
+	if !ok {
+		return nil, nil
+	}
+	return ss.OrgStandings(r.Context())
+}
+
+func standingOf(m map[int64]policy.Standing, id int64) string {
+	if st, ok := m[id]; ok {
+		return st.String()
+	}
+	return policy.StandingGood.String()
+}

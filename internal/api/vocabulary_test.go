@@ -137,6 +137,14 @@ func declaredDocumentAndStanding(t *testing.T, h *harness) {
 	if v := h.must(http.StatusOK, "PUT", path, h.keys["admin"], map[string]any{"standing": "on_hold"}); v["standing"] != "on_hold" {
 		t.Fatalf("set standing: %v", v)
 	}
+	orgs := h.must(http.StatusOK, "GET", "/api/v1/orgs", h.keys["admin"], nil)
+	for _, o := range orgs["orgs"].([]any) {
+		o := o.(map[string]any)
+		want := map[string]any{"Org webstore4": "on_hold", "Org other": "good", "Desk": nil}
+		if w, ok := want[str(o, "name")]; ok && o["standing"] != w {
+			t.Errorf("GET /orgs: %s has standing %v, want %v", str(o, "name"), o["standing"], w)
+		}
+	}
 	d = decision(h.submit(key, unit([]string{"rma_form"})))
 	if d["decision"] != "review" || !strings.Contains(fmt.Sprint(d["reasons"]), "Your account is on hold") {
 		t.Fatalf("on hold: %v", d)

@@ -24,6 +24,9 @@ type StandingStore interface {
 	// OrgStanding returns an organisation's standing; ENOTFOUND when there
 	// is no such organisation.
 	OrgStanding(ctx context.Context, orgID int64) (policy.Standing, error)
+	// OrgStandings returns every organisation's standing that is not
+	// good, by ID.
+	OrgStandings(ctx context.Context) (map[int64]policy.Standing, error)
 }
 
 // CheckStanding reads a standing an admin set.

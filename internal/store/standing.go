@@ -46,3 +46,28 @@ func (st *Store) OrgStanding(ctx context.Context, orgID int64) (policy.Standing,
 	}
 	return standing, nil
 }
+
+func (st *Store) OrgStandings(ctx context.Context) (map[int64]policy.Standing, error) {
+	rows, err := st.pool().QueryContext(ctx, `SELECT id, standing FROM orgs WHERE standing <> 'good' ORDER BY id`)
+	if err != nil {
+		return nil, st.storeError("org standings", err)
+	}
+	defer rows.Close()
+	out := map[int64]policy.Standing{}
+	for rows.Next() {
+		var id int64
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, st.storeError("org standings", err)
+		}
+		standing, err := policy.ParseStanding(s)
+		if err != nil || standing == policy.StandingUnknown {
+			return nil, rma.Errorf(rma.EINTERNAL, "organisation %d has standing %q", id, s)
+		}
+		out[id] = standing
+	}
+	if err := rows.Err(); err != nil {
+		return nil, st.storeError("org standings", err)
+	}
+	return out, nil
+}

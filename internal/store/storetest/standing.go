@@ -34,11 +34,16 @@ func testStanding(t *testing.T, open Opener) {
 	check(other.ID, policy.StandingGood)
 	must(t, ss.SetOrgStanding(ctx, acme.ID, policy.StandingBlocked))
 	check(acme.ID, policy.StandingBlocked)
+	all, err := ss.OrgStandings(ctx)
+	must(t, err)
+	if len(all) != 1 || all[acme.ID] != policy.StandingBlocked {
+		t.Fatalf("OrgStandings = %v, want only %d: blocked", all, acme.ID)
+	}
 	if o, err := st.Org(ctx, acme.ID); err != nil || o.Name != acme.Name || o.Country != "US" {
 		t.Fatalf("Org after setting its standing: %+v, %v", o, err)
 	}
 	wantCode(t, ss.SetOrgStanding(ctx, 999999, policy.StandingGood), rma.ENOTFOUND)
-	_, err := ss.OrgStanding(ctx, 999999)
+	_, err = ss.OrgStanding(ctx, 999999)
 	wantCode(t, err, rma.ENOTFOUND)
 	wantCode(t, ss.SetOrgStanding(ctx, acme.ID, policy.StandingUnknown), rma.EINVALID)
 }
