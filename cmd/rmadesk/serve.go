@@ -400,8 +400,11 @@ func runOrg(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "language" {
 		return runOrgLanguage(e, args[1:]) // languages.go
 	}
+	if len(args) > 0 && args[0] == "standing" {
+		return runOrgStanding(e, args[1:]) // standing.go
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return badInputf("org: usage: rmadesk org create --name NAME (--desk | --role ROLE --country CC) | org address --org NAME ... | org language --org NAME --language LANG")
+		return badInputf("org: usage: rmadesk org create --name NAME (--desk | --role ROLE --country CC) | org address --org NAME ... | org language --org NAME --language LANG | org standing --org NAME --standing good|on_hold|blocked")
 	}
 	fs := newFlags(e, "org create", "org create --name NAME (--desk | --role ROLE [--country CC]) [--email ADDR]")
 	var sf storeFlags

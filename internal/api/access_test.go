@@ -51,6 +51,7 @@ var routeOps = map[string]struct {
 	"DELETE /api/v1/users/{user}/sessions":  {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/address":         {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/language":        {op: rma.OpAdminister},
+	"PUT /api/v1/orgs/{id}/standing":        {op: rma.OpAdminister},
 	"PUT /api/v1/users/{user}/language":     {op: rma.OpAdminister},
 	"GET /api/v1/locations":                 {op: rma.OpListAll},
 	"POST /api/v1/locations":                {op: rma.OpAdminister},

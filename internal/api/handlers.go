@@ -49,6 +49,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "DELETE", Path: v1 + "/users/{user}/sessions", Op: rma.OpAdminister, handler: s.endUserSessions},
 		{Method: "PUT", Path: v1 + "/orgs/{id}/address", Op: rma.OpAdminister, handler: s.setOrgAddress},
 		{Method: "PUT", Path: v1 + "/orgs/{id}/language", Op: rma.OpAdminister, handler: s.setOrgLanguage},
+		{Method: "PUT", Path: v1 + "/orgs/{id}/standing", Op: rma.OpAdminister, handler: s.setOrgStanding}, // vocabulary.go
 		{Method: "PUT", Path: v1 + "/users/{user}/language", Op: rma.OpAdminister, handler: s.setUserLanguage},
 		{Method: "GET", Path: v1 + "/locations", Op: rma.OpListAll, handler: s.listLocations},
 		{Method: "POST", Path: v1 + "/locations", Op: rma.OpAdminister, handler: s.createLocation},
@@ -189,6 +190,9 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 	if c.Contracts, err = contractsOf("", body.Contracts); err != nil { // advance.go
 		return err
 	}
+	if err := checkDeclaredNames(p, "", body.Documents, body.Conditions); err != nil { // vocabulary.go
+		return err
+	}
 	if c.Kind, err = policy.ParseKind(body.Kind); err != nil {
 		return rma.Invalid("kind", "%v", err)
 	}
@@ -202,7 +206,11 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 	if org.IsDesk {
 		return rma.Invalid("org", "the desk files no claims: name a requester organisation")
 	}
-	c.Requester = policy.Requester{Role: org.Role, Country: org.Country}
+	standing, err := rma.OrgStanding(r.Context(), s.svc.Store(), org.ID) // the desk's record (rma/standing.go)
+	if err != nil {
+		return err
+	}
+	c.Requester = policy.Requester{Role: org.Role, Country: org.Country, Standing: standing}
 	c.Dates.Reported = s.svc.Today()
 	for _, d := range []struct {
 		name string
@@ -286,6 +294,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, actor rma.Actor)
 	}
 	req, err := body.request()
 	if err != nil {
+		return err
+	}
+	if err := s.checkSubmitNames(&body); err != nil { // vocabulary.go
 		return err
 	}
 	key := r.Header.Get("Idempotency-Key")
@@ -752,10 +763,17 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, actor rma.Acto
 	if err != nil {
 		return err
 	}
+	standings, err := s.orgStandings(r) // vocabulary.go
+	if err != nil {
+		return err
+	}
 	out := []map[string]any{}
 	for _, o := range orgs {
 		v := orgView(o)
 		v["language"] = langs[o.ID]
+		if !o.IsDesk && !o.Supplier {
+			v["standing"] = standingOf(standings, o.ID)
+		}
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"orgs": out})

@@ -56,6 +56,7 @@ func hostileSamples() map[string]string {
 		"POST /api/v1/clock/advance": `{"days": 1, "hours": 1}`,
 		// Languages the desk does not write in: never kept.
 		"PUT /api/v1/orgs/{id}/language":    `{"language": "xx"}`,
+		"PUT /api/v1/orgs/{id}/standing":    `{"standing": "late"}`,
 		"PUT /api/v1/users/{user}/language": `{"language": "xx"}`,
 		// Addresses a courier would refuse (no number in the street, no
 		// country), so no variant of them is ever kept.

@@ -37,6 +37,8 @@ type ProductBody struct {
 	// Issue 14, terms: the policy claim's product.part_number; a line's
 	// part_number fills it when not given.
 	PartNumber string `json:"part_number,omitempty"`
+
+	Channel string `json:"channel,omitempty"` // issue 14: where it was bought (vocabulary.go)
 }
 
 // LineBody is one line of a submission.
@@ -112,26 +114,29 @@ func claimOf(field string, product ProductBody, datesIn map[string]string, condi
 	}
 	c.Product.Price = price
 	c.Product.PartNumber = strings.TrimSpace(lb.Product.PartNumber) // issue 14, terms
+	channel, err := policy.ParseChannel(lb.Product.Channel)         // vocabulary.go
+	if err != nil {
+		return c, rma.Invalid(join(field, "product.channel"), "%v", err)
+	}
+	c.Product.Channel = channel
 	dates, err := parseDates(join(field, "dates"), lb.Dates)
 	if err != nil {
 		return c, err
 	}
 	c.Dates = dates
-	for i, s := range lb.Conditions {
-		cond, err := policy.ParseCondition(s)
-		if err != nil {
-			return c, rma.Invalid(fmt.Sprintf("%s[%d]", join(field, "conditions"), i), "%v", err)
+	for i, s := range lb.Conditions { // a policy's own names too (vocabulary.go)
+		if err := addClaimName(&c, "conditions", fmt.Sprintf("%s[%d]", join(field, "conditions"), i), s); err != nil {
+			return c, err
 		}
-		c.Conditions = c.Conditions.With(cond)
 	}
 	if c.Cause, err = policy.ParseCause(lb.Cause); err != nil {
 		return c, rma.Invalid(join(field, "cause"), "%v", err)
 	}
-	docs, err := parseDocuments(join(field, "documents"), lb.Documents)
-	if err != nil {
-		return c, err
+	for i, s := range lb.Documents {
+		if err := addClaimName(&c, "documents", fmt.Sprintf("%s[%d]", join(field, "documents"), i), s); err != nil {
+			return c, err
+		}
 	}
-	c.Documents = docs
 	return c, nil
 }
 
@@ -233,11 +238,13 @@ func (b *ProvideInfoBody) updates() ([]rma.LineUpdate, error) {
 		if err != nil {
 			return nil, err
 		}
-		docs, err := parseDocuments(field+".documents", l.Documents)
-		if err != nil {
-			return nil, err
+		var c policy.Claim // the format's documents, and a policy's own (vocabulary.go)
+		for j, name := range l.Documents {
+			if err := addClaimName(&c, "documents", fmt.Sprintf("%s.documents[%d]", field, j), name); err != nil {
+				return nil, err
+			}
 		}
-		out = append(out, rma.LineUpdate{LineNo: l.Line, Dates: dates, Documents: docs})
+		out = append(out, rma.LineUpdate{LineNo: l.Line, Dates: dates, Documents: c.Documents, OtherDocuments: c.OtherDocuments})
 	}
 	return out, nil
 }

@@ -145,3 +145,17 @@ func TestWithCalendarsLeavesNoBuiltinCalendar(t *testing.T) {
 		t.Fatalf("found %d calendars in the seed packs; Pixfra alone has two references to CN", found)
 	}
 }
+
+// TestLoadAcceptsEveryCalendar: a pack may name any built-in calendar,
+// the countries added with issue 14 and weekdays included.
+func TestLoadAcceptsEveryCalendar(t *testing.T) {
+	for _, code := range calendar.Codes() {
+		p, err := policy.Load("p.yaml", []byte(minimalPolicy(t)+"calendar: "+code+"\n"))
+		if err != nil {
+			t.Fatalf("calendar %s: %v", code, err)
+		}
+		if p.Calendar == nil || p.Calendar.Code() != code {
+			t.Fatalf("calendar %s: got %v", code, p.Calendar)
+		}
+	}
+}

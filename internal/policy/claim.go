@@ -27,12 +27,21 @@ type Claim struct {
 
 	// Contracts are the support contracts the unit is under (contracts.go).
 	Contracts []ContractClaim
+	// Vocabulary (vocabulary.go): the well-formed names the format does
+	// not know, sorted and without repeats, for the policy's declared
+	// documents and conditions. Evaluate maps them; nil for most claims.
+	OtherConditions []string
+	OtherDocuments  []string
 }
 
 // Requester is who files the claim.
 type Requester struct {
 	Role    Role
 	Country string // ISO 3166-1 alpha-2, upper case
+
+	// Preconditions (preconditions.go): set by the desk from the
+	// organisation's record, never from the requester's input.
+	Standing Standing
 }
 
 // Product identifies the unit. Part is "device" unless the claim is about a
@@ -49,6 +58,8 @@ type Product struct {
 	// Issue 14, terms: the vendor's part number (PN), which terms may
 	// select by (warranty.terms[].part_numbers).
 	PartNumber string
+	// Preconditions (preconditions.go): where the unit was bought.
+	Channel Channel
 }
 
 // Dates are the dates a claim may carry. Purchase is the date on the end
@@ -131,6 +142,8 @@ type claimJSON struct {
 	Requester struct {
 		Role    string `json:"role"`
 		Country string `json:"country,omitempty"`
+
+		Standing string `json:"standing,omitempty"` // preconditions.go
 	} `json:"requester"`
 	Product struct {
 		Category string      `json:"category"`
@@ -140,6 +153,8 @@ type claimJSON struct {
 		Price    *amountJSON `json:"price,omitempty"` // fees.go
 		// Issue 14, terms.
 		PartNumber string `json:"part_number,omitempty"`
+
+		Channel string `json:"channel,omitempty"` // preconditions.go
 	} `json:"product"`
 	Dates      map[string]string `json:"dates"`
 	Conditions []string          `json:"conditions,omitempty"`
@@ -260,6 +275,12 @@ func (raw *claimJSON) claim() (Claim, error) {
 			return c, &FieldError{"product.price.amount", "must be more than zero"}
 		}
 	}
+	if c.Requester.Standing, err = ParseStanding(raw.Requester.Standing); err != nil { // preconditions.go
+		return c, &FieldError{"requester.standing", err.Error()}
+	}
+	if c.Product.Channel, err = ParseChannel(raw.Product.Channel); err != nil {
+		return c, &FieldError{"product.channel", err.Error()}
+	}
 	// Sorted, so that of several bad dates the same one is always reported.
 	for _, name := range slices.Sorted(maps.Keys(raw.Dates)) {
 		value := raw.Dates[name]
@@ -284,23 +305,33 @@ func (raw *claimJSON) claim() (Claim, error) {
 	for i, s := range raw.Conditions {
 		cond, err := ParseCondition(s)
 		if err != nil {
-			return c, &FieldError{fmt.Sprintf("conditions[%d]", i), err.Error()}
+			if !ValidName(s) {
+				return c, &FieldError{fmt.Sprintf("conditions[%d]", i), fmt.Sprintf("%v, or a condition the policy declares (lower-case letters, digits and '_')", err)}
+			}
+			c.OtherConditions = append(c.OtherConditions, s) // vocabulary.go
+			continue
 		}
 		c.Conditions = c.Conditions.With(cond)
 	}
+	c.OtherConditions = sortedNames(c.OtherConditions)
 	if c.Cause, err = ParseCause(raw.Cause); err != nil {
 		return c, &FieldError{"cause", err.Error()}
 	}
 	for i, s := range raw.Documents {
 		doc, err := ParseDocument(s)
 		if err != nil {
-			return c, &FieldError{fmt.Sprintf("documents[%d]", i), err.Error()}
+			if !ValidName(s) {
+				return c, &FieldError{fmt.Sprintf("documents[%d]", i), fmt.Sprintf("%v, or a document the policy declares (lower-case letters, digits and '_')", err)}
+			}
+			c.OtherDocuments = append(c.OtherDocuments, s) // vocabulary.go
+			continue
 		}
 		c.Documents = c.Documents.With(doc)
 	}
 	if c.Contracts, err = ParseContracts(raw.Contracts); err != nil {
 		return c, err
 	}
+	c.OtherDocuments = sortedNames(c.OtherDocuments)
 	return c, nil
 }
 
@@ -321,6 +352,8 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 		raw.Product.Price = &amountJSON{Amount: formatCents(c.Product.Price.Cents), Currency: c.Product.Price.Currency}
 	}
 	raw.Product.PartNumber = c.Product.PartNumber
+	raw.Requester.Standing = c.Requester.Standing.String() // preconditions.go
+	raw.Product.Channel = c.Product.Channel.String()
 	raw.Dates = make(map[string]string)
 	for f := DatePurchase; f < numDateFields; f++ {
 		if d := c.Dates.Get(f); !d.IsZero() {
@@ -330,6 +363,7 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	for _, cond := range c.Conditions.Conditions() {
 		raw.Conditions = append(raw.Conditions, cond.String())
 	}
+	raw.Conditions = append(raw.Conditions, c.OtherConditions...)
 	if c.Cause != CauseUnknown {
 		raw.Cause = c.Cause.String()
 	}
@@ -337,6 +371,7 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 		raw.Documents = append(raw.Documents, d.String())
 	}
 	raw.Contracts = contractsJSON(c.Contracts)
+	raw.Documents = append(raw.Documents, c.OtherDocuments...)
 	return json.Marshal(raw)
 }
 

@@ -84,9 +84,9 @@ func TestParseClaimErrors(t *testing.T) {
 		{"unknown date", `{` + base + `, "dates": {"reported": "2026-01-01", "bought": "2025-01-01"}}`, "dates.bought: unknown date"},
 		{"date after reported", `{` + base + `, "dates": {"reported": "2026-01-01", "delivered": "2026-01-02"}}`, "dates.delivered: 2026-01-02 is after dates.reported 2026-01-01"},
 		{"unknown kind", `{"kind": "swap", ` + base + `, "dates": {"reported": "2026-01-01"}}`, `kind: unknown kind "swap" (one of defect, withdrawal)`},
-		{"unknown condition", `{` + base + `, "dates": {"reported": "2026-01-01"}, "conditions": ["misuse", "wet"]}`, `conditions[1]: unknown condition "wet"`},
+		{"unknown condition", `{` + base + `, "dates": {"reported": "2026-01-01"}, "conditions": ["misuse", "Wet!"]}`, `conditions[1]: unknown condition "Wet!"`},
 		{"unknown cause", `{` + base + `, "dates": {"reported": "2026-01-01"}, "cause": "gremlins"}`, `cause: unknown cause "gremlins"`},
-		{"unknown document", `{` + base + `, "dates": {"reported": "2026-01-01"}, "documents": ["selfie"]}`, `documents[0]: unknown document "selfie"`},
+		{"unknown document", `{` + base + `, "dates": {"reported": "2026-01-01"}, "documents": ["Selfie"]}`, `documents[0]: unknown document "Selfie"`},
 		{"conditions not a list", `{` + base + `, "dates": {"reported": "2026-01-01"}, "conditions": "misuse"}`, "conditions: must be an array, not a JSON string"},
 	}
 	for _, tc := range cases {

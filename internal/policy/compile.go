@@ -41,6 +41,10 @@ type compiler struct {
 	p       *Policy
 	regions map[string]*Region
 	cited   map[string]bool
+
+	// Vocabulary (vocabulary.go): the declared documents and conditions
+	// rules use, by index.
+	usedDocs, usedConds uint64
 }
 
 func (c *compiler) errorf(path, format string, args ...any) {
@@ -55,6 +59,7 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 
 	c.header(f, p)
 	c.clauseList(f.Clauses)
+	c.vocabulary(f.Vocabulary) // before the rules that use it
 	if f.Calendar != "" {
 		p.Calendar = c.calendar("calendar", f.Calendar)
 	}
@@ -138,6 +143,7 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 			c.errorf(fmt.Sprintf("clauses[%d].id", i), "clause %q is cited by no rule and not listed under not_enforced", cl.ID)
 		}
 	}
+	c.checkVocabularyUsed()
 	c.checkCoherence(p)
 	c.termsCoherence(p) // issue 14 (terms.go)
 	return p
@@ -377,6 +383,7 @@ func (c *compiler) requesters(r *requestersYAML, p *Policy) {
 		c.nonEmpty(path+".text", rf.Text)
 		p.Requesters.Refusals = append(p.Requesters.Refusals, Refusal{Roles: roles, Text: rf.Text, Clause: c.clause(path, rf.Clause)})
 	}
+	p.Requesters.Preconditions = c.preconditions(r.Preconditions) // preconditions.go
 }
 
 func (c *compiler) windows(path string, list []windowYAML) []Window {
@@ -451,7 +458,7 @@ func (c *compiler) warranty(w *warrantyYAML, p *Policy) {
 		}
 		b := StartBasis{Date: f, Clause: c.clause(path, s.Clause)}
 		if s.Evidence != "" {
-			d, err := ParseDocument(s.Evidence)
+			d, err := c.document(s.Evidence)
 			if err != nil {
 				c.errorf(path+".evidence", "%v", err)
 			}
@@ -507,7 +514,7 @@ func (c *compiler) requirement(path, single string, anyOf []string) Requirement 
 		c.errorf(path+".document", "required (or any_of: a list of alternatives)")
 	}
 	for i, n := range anyOf {
-		d, err := ParseDocument(n)
+		d, err := c.document(n)
 		if err != nil {
 			if single != "" {
 				c.errorf(path+".document", "%v", err)
@@ -528,7 +535,7 @@ func (c *compiler) doa(d *doaYAML) *DOA {
 	}
 	for i, n := range d.NotConditions {
 		path := fmt.Sprintf("doa.not_conditions[%d]", i)
-		cond, err := ParseCondition(n.Condition)
+		cond, err := c.condition(n.Condition)
 		if err != nil {
 			c.errorf(path+".condition", "%v", err)
 			continue
@@ -573,11 +580,14 @@ func (c *compiler) exclusion(path string, e *exclusionYAML) Exclusion {
 	case e.Condition != "" && e.Cause != "":
 		c.errorf(path, "give either condition: or cause:, not both")
 	case e.Condition != "":
-		cond, err := ParseCondition(e.Condition)
+		cond, err := c.condition(e.Condition)
 		if err != nil {
 			c.errorf(path+".condition", "%v", err)
 		}
 		out.Condition, out.HasCondition = cond, true
+		if cond >= DeclaredBase {
+			out.Declared = c.p.ConditionName(cond)
+		}
 	case e.Cause != "":
 		cause, err := ParseCause(e.Cause)
 		if err != nil || cause == CauseUnknown {
@@ -599,6 +609,9 @@ func (c *compiler) exclusion(path string, e *exclusionYAML) Exclusion {
 	}
 	if out.Text == "" {
 		out.Text = defaultExclusionText(out)
+		if out.Declared != "" { // worded with the name the pack gives it
+			out.Text = c.p.condLabel(out.Condition) + strings.TrimPrefix(out.Text, out.Declared)
+		}
 	}
 	return out
 }

@@ -80,13 +80,6 @@ type WorkingHours struct {
 // Zone is the time zone's name as the pack gives it.
 func (h *WorkingHours) Zone() string { return h.zone }
 
-// IsZero reports whether c is the zero Claim (a line whose claim was never
-// set). A Claim is not comparable since it may carry contracts.
-func (c *Claim) IsZero() bool {
-	return len(c.Contracts) == 0 && c.Kind == 0 && c.Requester == (Requester{}) && c.Product == (Product{}) &&
-		c.Dates == (Dates{}) && c.Conditions == 0 && c.Cause == CauseUnknown && c.Documents == 0
-}
-
 // ContractClaim is a support contract the claim's unit is under, as the
 // claim carries it.
 type ContractClaim struct {

@@ -167,8 +167,8 @@ var payerNames = [...]string{"unspecified", "requester", "vendor"}
 func (r Role) String() string      { return roleNames[r] }
 func (k Kind) String() string      { return kindNames[k] }
 func (c Cause) String() string     { return causeNames[c] }
-func (c Condition) String() string { return conditionNames[c] }
-func (d Document) String() string  { return documentNames[d] }
+func (c Condition) String() string { return vocabName(conditionNames[:], "condition", int(c)) }
+func (d Document) String() string  { return vocabName(documentNames[:], "document", int(d)) }
 func (f DateField) String() string { return dateFieldNames[f] }
 func (v Verdict) String() string   { return verdictNames[v] }
 func (r Route) String() string     { return routeNames[r] }
@@ -177,8 +177,8 @@ func (p Payer) String() string     { return payerNames[p] }
 func (r Role) MarshalText() ([]byte, error)      { return []byte(r.String()), nil }
 func (k Kind) MarshalText() ([]byte, error)      { return []byte(k.String()), nil }
 func (c Cause) MarshalText() ([]byte, error)     { return []byte(c.String()), nil }
-func (c Condition) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
-func (d Document) MarshalText() ([]byte, error)  { return []byte(d.String()), nil }
+func (c Condition) MarshalText() ([]byte, error) { return c.text() }
+func (d Document) MarshalText() ([]byte, error)  { return d.text() }
 func (f DateField) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
 func (v Verdict) MarshalText() ([]byte, error)   { return []byte(v.String()), nil }
 func (r Route) MarshalText() ([]byte, error)     { return []byte(r.String()), nil }
@@ -317,14 +317,16 @@ func (s RouteSet) Routes() []Route {
 	return out
 }
 
-// ConditionSet is a set of conditions.
-type ConditionSet uint16
+// ConditionSet is a set of conditions: the format's below DeclaredBase, a
+// pack's declared ones above (vocabulary.go).
+type ConditionSet uint64
 
 func (s ConditionSet) Has(c Condition) bool          { return s&(1<<c) != 0 }
 func (s ConditionSet) With(c Condition) ConditionSet { return s | 1<<c }
-func (s ConditionSet) Len() int                      { return bits.OnesCount16(uint16(s)) }
+func (s ConditionSet) Len() int                      { return bits.OnesCount64(uint64(s)) }
 
-// Conditions lists the members in vocabulary order.
+// Conditions lists the format's members in vocabulary order (not a pack's
+// declared ones).
 func (s ConditionSet) Conditions() []Condition {
 	out := make([]Condition, 0, s.Len())
 	for c := Condition(0); c < numConditions; c++ {
@@ -335,14 +337,16 @@ func (s ConditionSet) Conditions() []Condition {
 	return out
 }
 
-// DocumentSet is a set of documents.
-type DocumentSet uint16
+// DocumentSet is a set of documents: the format's below DeclaredBase, a
+// pack's declared ones above (vocabulary.go).
+type DocumentSet uint64
 
 func (s DocumentSet) Has(d Document) bool         { return s&(1<<d) != 0 }
 func (s DocumentSet) With(d Document) DocumentSet { return s | 1<<d }
-func (s DocumentSet) Len() int                    { return bits.OnesCount16(uint16(s)) }
+func (s DocumentSet) Len() int                    { return bits.OnesCount64(uint64(s)) }
 
-// Documents lists the members in vocabulary order.
+// Documents lists the format's members in vocabulary order (not a pack's
+// declared ones).
 func (s DocumentSet) Documents() []Document {
 	out := make([]Document, 0, s.Len())
 	for d := Document(0); d < numDocuments; d++ {

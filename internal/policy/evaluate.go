@@ -35,6 +35,11 @@ type Decision struct {
 	// treat it as read-only.
 	Entitlement        *Entitlement  `json:"entitlement,omitempty"`
 	AdvanceReplacement *AdvanceTerms `json:"advance_replacement,omitempty"`
+	// Vocabulary (vocabulary.go): the documents the pack declares that are
+	// missing, or go in the parcel, by id; the format's own are in
+	// MissingDocuments and EncloseDocuments.
+	MissingDeclared []string `json:"missing_declared_documents,omitempty"`
+	EncloseDeclared []string `json:"enclose_declared_documents,omitempty"`
 }
 
 // WarrantyStatus is the warranty (or fixed return window) of a defect claim.
@@ -133,6 +138,10 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		p.finish(&d, RouteNone)
 		return d
 	}
+	if len(p.Requesters.Preconditions) > 0 && !p.checkPreconditions(&c, &d) { // preconditions.go
+		p.finish(&d, RouteNone)
+		return d
+	}
 	if c.Dates.Reported < p.EffectiveFrom {
 		// Judged by a version not yet in force: the desk should have picked
 		// an older one (Set.InForce). A person checks rather than the engine
@@ -140,6 +149,9 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		d.raise(Review)
 		d.add(CodePolicyNotInForce, "", "the claim was reported on "+c.Dates.Reported.String()+", before version "+p.Version+" of this policy took effect on "+p.EffectiveFrom.String())
 		d.said(CodePolicyNotInForce, "", c.Dates.Reported.String(), p.Version, p.EffectiveFrom.String())
+	}
+	if len(c.OtherConditions)+len(c.OtherDocuments) > 0 {
+		p.mapDeclared(&c, &d) // vocabulary.go
 	}
 	p.checkScope(&c, &d)
 	var serialAt int
@@ -470,7 +482,7 @@ func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
 		case c.Dates.Get(b.Date).IsZero():
 			skipped = append(skipped, "no dates."+b.Date.String())
 		default:
-			skipped = append(skipped, "dates."+b.Date.String()+" without "+b.Evidence.String())
+			skipped = append(skipped, "dates."+b.Date.String()+" without "+p.docLabel(b.Evidence))
 		}
 	}
 	b := p.Warranty.Start[used]
@@ -482,7 +494,7 @@ func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
 		if c.Dates.Get(s.Date).IsZero() {
 			args = append(args, s.Date.String())
 		} else {
-			args = append(args, s.Date.String()+"/"+s.Evidence.String())
+			args = append(args, s.Date.String()+"/"+p.DocumentName(s.Evidence))
 		}
 	}
 	d.said(CodeWarrantyFallback, "", args...)
@@ -503,19 +515,19 @@ func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
 	for _, b := range p.Warranty.Start {
 		opt := "dates." + b.Date.String()
 		if b.HasEvidence {
-			opt += " with " + b.Evidence.String()
+			opt += " with " + p.docLabel(b.Evidence)
 		}
 		options = append(options, opt)
 	}
 	if doc, ok := p.evidenceToAskFor(c); ok {
-		d.MissingDocuments = append(d.MissingDocuments, doc)
+		d.missing(p, doc)
 	}
 	d.add(CodeMissingWarrantyStart, p.Warranty.Clause, "the warranty starts from "+strings.Join(options, ", else ")+"; the claim gives none of these")
 	// Args: each date the warranty may start from, "field" or "field/document".
 	args := make([]string, 0, len(p.Warranty.Start))
 	for _, b := range p.Warranty.Start {
 		if b.HasEvidence {
-			args = append(args, b.Date.String()+"/"+b.Evidence.String())
+			args = append(args, b.Date.String()+"/"+p.DocumentName(b.Evidence))
 		} else {
 			args = append(args, b.Date.String())
 		}
@@ -557,15 +569,15 @@ func (p *Policy) evalDOA(c *Claim, d *Decision) bool {
 	for _, cr := range doa.ConditionRules {
 		if c.Conditions.Has(cr.Condition) {
 			met = false
-			d.add(CodeDOAConditionsNotMet, cr.Clause, "reported within the DOA window, but the unit has "+cr.Condition.String()+fallback)
-			d.said(CodeDOAConditionsNotMet+".condition", "", cr.Condition.String())
+			d.add(CodeDOAConditionsNotMet, cr.Clause, "reported within the DOA window, but the unit has "+p.condLabel(cr.Condition)+fallback)
+			d.said(CodeDOAConditionsNotMet+".condition", "", p.ConditionName(cr.Condition))
 		}
 	}
 	for i := range doa.Documents {
 		if r := &doa.Documents[i]; !r.satisfiedBy(c.Documents) {
 			met = false
-			d.add(CodeDOAConditionsNotMet, r.Clause, "reported within the DOA window, but without "+r.describe()+fallback)
-			d.said(CodeDOAConditionsNotMet+".document", "", docNames(r.AnyOf)...)
+			d.add(CodeDOAConditionsNotMet, r.Clause, "reported within the DOA window, but without "+p.describe(&r.Requirement)+fallback)
+			d.said(CodeDOAConditionsNotMet+".document", "", p.docNames(r.AnyOf)...)
 		}
 	}
 	if !met {
@@ -680,20 +692,24 @@ func (p *Policy) checkDocuments(c *Claim, d *Decision, route Route) {
 			}
 		}
 		if r.Stage == InParcel {
-			d.EncloseDocuments = append(d.EncloseDocuments, doc)
+			if doc >= DeclaredBase {
+				d.EncloseDeclared = append(d.EncloseDeclared, p.DocumentName(doc))
+			} else {
+				d.EncloseDocuments = append(d.EncloseDocuments, doc)
+			}
 			continue
 		}
 		if r.satisfiedBy(c.Documents) {
 			continue
 		}
-		d.MissingDocuments = append(d.MissingDocuments, doc)
+		d.missing(p, doc)
 		d.raise(NeedsInfo)
-		text := r.describe() + " is required"
+		text := p.describe(&r.Requirement) + " is required"
 		if r.Note != "" {
 			text += ": " + r.Note
 		}
 		d.add(CodeMissingDocuments, r.Clause, text)
-		d.said(CodeMissingDocuments, r.Key, docNames(r.AnyOf)...)
+		d.said(CodeMissingDocuments, r.Key, p.docNames(r.AnyOf)...)
 	}
 }
 

@@ -54,11 +54,11 @@ func WriteDecision(w io.Writer, p *Policy, d *Decision) error {
 			ew.printf("     %s\n", r.Text)
 		}
 	}
-	if len(d.MissingDocuments) > 0 {
-		ew.printf("Missing documents: %s\n", joinNames(d.MissingDocuments))
+	if len(d.MissingDocuments)+len(d.MissingDeclared) > 0 {
+		ew.printf("Missing documents: %s\n", p.joinDocLists(d.MissingDocuments, d.MissingDeclared))
 	}
-	if len(d.EncloseDocuments) > 0 {
-		ew.printf("Enclose in the parcel: %s\n", joinNames(d.EncloseDocuments))
+	if len(d.EncloseDocuments)+len(d.EncloseDeclared) > 0 {
+		ew.printf("Enclose in the parcel: %s\n", p.joinDocLists(d.EncloseDocuments, d.EncloseDeclared))
 	}
 	if len(d.Resolutions) > 0 {
 		ew.printf("Resolutions: %s (chosen by the %s)\n", strings.Join(d.Resolutions, ", "), d.ResolutionChosenBy)
@@ -98,6 +98,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 	for _, rf := range p.Requesters.Refusals {
 		row("", "refused "+joinNames(rf.Roles.Roles())+": "+rf.Text, rf.Clause)
 	}
+	p.writeIssue14Rules(row) // preconditions.go, vocabulary.go
 	if p.Scope != nil {
 		ids := make([]string, len(p.Scope.Regions))
 		for i, r := range p.Scope.Regions {
@@ -115,7 +116,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 	for _, b := range p.Warranty.Start {
 		s := "starts from " + b.Date.String()
 		if b.HasEvidence {
-			s += " (with " + b.Evidence.String() + ")"
+			s += " (with " + p.docLabel(b.Evidence) + ")"
 		}
 		row("warranty", s, b.Clause)
 	}
@@ -139,10 +140,10 @@ func WritePolicy(w io.Writer, p *Policy) error {
 	if p.DOA != nil {
 		row("doa", "within "+windowsLength(p.DOA.Within), p.DOA.Clause)
 		for _, c := range p.DOA.ConditionRules {
-			row("doa", "not with "+c.Condition.String(), c.Clause)
+			row("doa", "not with "+p.ConditionName(c.Condition), c.Clause)
 		}
 		for _, r := range p.DOA.Documents {
-			row("doa", "needs "+r.describe(), r.Clause)
+			row("doa", "needs "+p.describe(&r.Requirement), r.Clause)
 		}
 	}
 	if wd := p.Withdrawal; wd != nil {
@@ -161,7 +162,7 @@ func WritePolicy(w io.Writer, p *Policy) error {
 		row("exclusion", s, e.Clause)
 	}
 	for _, d := range p.Documents {
-		s := d.describe() + " at " + d.Stage.String()
+		s := p.describe(&d.Requirement) + " at " + d.Stage.String()
 		if d.Routes != 0 {
 			s += " on " + joinNames(d.Routes.Routes())
 		}

@@ -329,7 +329,7 @@ func (c *compiler) feeAmount(path, s, currency, feePath string) int64 {
 // the pack's own conditions (declared beside the builtin ones) are read
 // here as everywhere else.
 func (c *compiler) feeCondition(path, name string) (Condition, bool) {
-	cond, err := ParseCondition(name)
+	cond, err := c.condition(name) // built-in or declared by the pack (vocabulary.go)
 	if err != nil {
 		c.errorf(path, "%v", err)
 		return 0, false

@@ -43,6 +43,9 @@ type fileYAML struct {
 	Contracts    []contractYAML    `yaml:"contracts"`
 	Advance      []advanceYAML     `yaml:"advance_replacement"`
 	WorkingHours *workingHoursYAML `yaml:"working_hours"`
+
+	// Vocabulary (vocabulary.go): the pack's own documents and conditions.
+	Vocabulary *vocabularyYAML `yaml:"vocabulary"`
 }
 
 type vendorYAML struct {
@@ -77,6 +80,10 @@ type requestersYAML struct {
 	Allowed []string      `yaml:"allowed"`
 	Refused []refusalYAML `yaml:"refused"`
 	Clause  string        `yaml:"clause"`
+
+	// Preconditions (preconditions.go): the requester's standing, the
+	// purchase channel.
+	Preconditions []preconditionYAML `yaml:"preconditions"`
 }
 
 type refusalYAML struct {

@@ -59,6 +59,9 @@ type Policy struct {
 	Plans        []Plan         // the support plans the vendor sells
 	Advance      []AdvanceOffer // first match offers advance replacement
 	WorkingHours *WorkingHours  // the hours a service level in business hours counts; may be nil
+	// Vocabulary (vocabulary.go): the documents and conditions the pack
+	// declares beside the format's.
+	Vocabulary Vocabulary
 }
 
 // Clause is a passage of the source policy, quoted, that rules cite by ID.
@@ -115,6 +118,10 @@ type Requesters struct {
 	Allowed  RoleSet
 	Refusals []Refusal // what a role that may not file is told
 	Clause   string
+
+	// Preconditions (preconditions.go): what the requester's standing and
+	// the purchase channel must be.
+	Preconditions []Precondition
 }
 
 // Refusal is what requesters of the given roles are told instead.
@@ -255,10 +262,17 @@ type Exclusion struct {
 	Text         string
 	Key          string // its text's key, for translations (texts.go)
 	Clause       string
+
+	// Vocabulary: the id of a condition the pack declares, which only the
+	// policy can name.
+	Declared string
 }
 
 // Code is the reason code the exclusion gives: the condition's or cause's name.
 func (e *Exclusion) Code() string {
+	if e.Declared != "" {
+		return e.Declared
+	}
 	if e.HasCondition {
 		return e.Condition.String()
 	}

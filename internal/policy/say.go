@@ -41,7 +41,7 @@ func (p *Policy) ReasonText(lang string, r Reason) (text string, ok bool) {
 	if say == nil {
 		return r.Text, false
 	}
-	return say(r.Args, packText), true
+	return say(p.sayDeclared(lang, r.Args), packText), true
 }
 
 // Wordings lists the engine's wordings lang has, by Reason.Msg.
@@ -168,6 +168,24 @@ var dutch = map[string]wording{
 			s += ": " + note
 		}
 		return s
+	},
+	// Vocabulary (vocabulary.go): names a claim gives that its policy does
+	// not declare.
+	CodeUnknownCondition: func(a []string, _ string) string {
+		return "de claim meldt de toestand " + arg(a, 0) + ", die dit beleid niet kent: een medewerker beslist wat die voor de claim betekent"
+	},
+	CodeUnknownDocument: func(a []string, _ string) string {
+		return "de claim geeft het document " + arg(a, 0) + ", waar dit beleid niet om vraagt: het telt niet mee"
+	},
+	// Preconditions (preconditions.go).
+	CodeStandingNotAllowed: func(a []string, _ string) string {
+		return "de status van het account van de aanvrager is " + nlStanding(arg(a, 0)) + ", en alleen " + strings.Join(mapNames(rest(a, 1), nlStanding), ", ") + " kan onder dit beleid een claim indienen"
+	},
+	CodeChannelNotAllowed: func(a []string, _ string) string {
+		return "het apparaat is gekocht via " + nlChannel(arg(a, 0)) + ", en alleen " + strings.Join(mapNames(rest(a, 1), nlChannel), ", ") + " geeft recht op een claim onder dit beleid"
+	},
+	CodeMissingChannel: func(a []string, _ string) string {
+		return "de claim zegt niet waar het apparaat gekocht is (product.channel: " + strings.Join(mapNames(a, nlChannel), " of ") + ")"
 	},
 }
 
@@ -361,14 +379,6 @@ func orSelf(m map[string]string, k string) string {
 // Helpers of evaluate.go's d.said.
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func docNames(docs []Document) []string {
-	out := make([]string, len(docs))
-	for i, d := range docs {
-		out[i] = d.String()
-	}
-	return out
-}
 
 func windowFields(ws []Window) []string {
 	out := make([]string, len(ws))

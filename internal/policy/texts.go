@@ -136,6 +136,11 @@ func (c *compiler) assignTextKeys(f *fileYAML, p *Policy) {
 		path := fmt.Sprintf("requesters.refused[%d]", i)
 		rf.Key = add(path+".text", own(path, "refused", raw.Key, joinRoles(rf.Roles, "+")), rf.Text)
 	}
+	for i := range p.Requesters.Preconditions { // preconditions.go
+		pc, raw := &p.Requesters.Preconditions[i], &f.Requesters.Preconditions[i]
+		path := fmt.Sprintf("requesters.preconditions[%d]", i)
+		pc.Key = add(path+".text", own(path, "preconditions", raw.Key, pc.Field), pc.Text)
+	}
 	for i := range p.Warranty.Terms {
 		t, raw := &p.Warranty.Terms[i], &f.Warranty.Terms[i]
 		path := fmt.Sprintf("warranty.terms[%d]", i)
@@ -154,7 +159,15 @@ func (c *compiler) assignTextKeys(f *fileYAML, p *Policy) {
 	for i := range p.Documents {
 		d, raw := &p.Documents[i], &f.Documents[i]
 		path := fmt.Sprintf("documents[%d]", i)
-		d.Key = add(path+".note", own(path, "documents", raw.Key, joinDocs(d.AnyOf)), d.Note)
+		d.Key = add(path+".note", own(path, "documents", raw.Key, strings.Join(p.docNames(d.AnyOf), "+")), d.Note)
+	}
+	for i := range p.Vocabulary.Documents { // vocabulary.go: names a translation may give
+		v := &p.Vocabulary.Documents[i]
+		v.Key = add(fmt.Sprintf("vocabulary.documents[%d].name", i), "vocabulary.documents."+v.ID, v.Name)
+	}
+	for i := range p.Vocabulary.Conditions {
+		v := &p.Vocabulary.Conditions[i]
+		v.Key = add(fmt.Sprintf("vocabulary.conditions[%d].name", i), "vocabulary.conditions."+v.ID, v.Name)
 	}
 	for i := range p.Deadlines {
 		d := &p.Deadlines[i]
@@ -203,14 +216,6 @@ func joinRoles(s RoleSet, sep string) string {
 		names = append(names, r.String())
 	}
 	return strings.Join(names, sep)
-}
-
-func joinDocs(docs []Document) string {
-	names := make([]string, len(docs))
-	for i, d := range docs {
-		names[i] = d.String()
-	}
-	return strings.Join(names, "+")
 }
 
 // placeholderPattern finds what the desk fills into a text (<number>): a

@@ -56,8 +56,8 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, id int64, files 
 	if nd.Kind == "" {
 		nd.Kind = "other"
 	}
-	if _, err := policy.ParseDocument(nd.Kind); err != nil && nd.Kind != "other" {
-		return nil, Invalid("kind", "%v (or other)", err)
+	if _, err := policy.ParseDocument(nd.Kind); err != nil && nd.Kind != "other" && !s.declaresDocument(r, nd.Kind) {
+		return nil, Invalid("kind", "%v (or other, or a document the policy declares)", err)
 	}
 	if nd.LineNo != 0 && r.line(nd.LineNo) == nil {
 		return nil, Invalid("line", "no line %d in this RMA", nd.LineNo)

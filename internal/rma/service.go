@@ -103,6 +103,11 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 	if org.IsDesk {
 		return nil, false, Errorf(EFORBIDDEN, "the desk files no RMAs of its own; use a requester organisation's key")
 	}
+	// standing.go: the desk's record, never the requester's word.
+	standing, err := OrgStanding(ctx, s.store, org.ID)
+	if err != nil {
+		return nil, false, err
+	}
 	today := s.Today()
 	if req.PolicyID == "" {
 		return nil, false, Invalid("policy", "required (one of %s)", strings.Join(s.policies.IDs(), ", "))
@@ -145,7 +150,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 		}
 		c := lr.Claim
 		c.Kind = req.Kind
-		c.Requester = policy.Requester{Role: org.Role, Country: org.Country}
+		c.Requester = policy.Requester{Role: org.Role, Country: org.Country, Standing: standing}
 		c.Dates.Reported = today
 		if err := checkDatesNotAfter(c.Dates, today, field); err != nil {
 			return nil, false, err

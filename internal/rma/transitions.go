@@ -162,6 +162,10 @@ type LineUpdate struct {
 	LineNo    int
 	Dates     policy.Dates // non-zero dates replace the line's
 	Documents policy.DocumentSet
+
+	// Issue 14: documents the RMA's policy declares itself, by id
+	// (policy vocabulary); checked against that policy.
+	OtherDocuments []string
 }
 
 // ProvideInfo re-decides the lines with what the requester added (and the
@@ -191,12 +195,24 @@ func (s *Service) ProvideInfo(ctx context.Context, actor Actor, id int64, ifVers
 				return err
 			}
 			l.Claim.Documents |= u.Documents
+			for _, name := range u.OtherDocuments { // a policy's own documents (policy vocabulary)
+				if _, ok := c.p.DeclaredDocument(name); !ok {
+					return Invalid(fmt.Sprintf("lines[%d].documents", i), "policy %s does not know document %q", c.p.ID, name)
+				}
+				l.Claim.OtherDocuments = policy.AddName(l.Claim.OtherDocuments, name)
+			}
 		}
 		for _, d := range docs {
 			if doc, err := policy.ParseDocument(d.Kind); err == nil {
 				for i := range c.r.Lines {
 					if d.LineNo == 0 || d.LineNo == c.r.Lines[i].No {
 						c.r.Lines[i].Claim.Documents = c.r.Lines[i].Claim.Documents.With(doc)
+					}
+				}
+			} else if _, ok := c.p.DeclaredDocument(d.Kind); ok { // a policy's own document (policy vocabulary)
+				for i := range c.r.Lines {
+					if d.LineNo == 0 || d.LineNo == c.r.Lines[i].No {
+						c.r.Lines[i].Claim.OtherDocuments = policy.AddName(c.r.Lines[i].Claim.OtherDocuments, d.Kind)
 					}
 				}
 			}
@@ -695,8 +711,8 @@ func (s *Service) Evaluate(ctx context.Context, actor Actor, id int64, ifVersion
 				return Invalid(field+".finding", "unknown finding %q (one of defect_confirmed, no_fault_found, not_covered)", f.Finding)
 			}
 			if f.Finding == NotCovered {
-				if _, err := policy.ParseCondition(f.Condition); err != nil {
-					return Invalid(field+".condition", "not_covered needs the condition found: %v", err)
+				if _, err := policy.ParseCondition(f.Condition); err != nil && !declaresCondition(c.p, f.Condition) {
+					return Invalid(field+".condition", "not_covered needs the condition found: %v (or one the policy declares)", err)
 				}
 			} else if f.Condition != "" {
 				return Invalid(field+".condition", "only a not_covered finding names a condition")

@@ -46,6 +46,10 @@ type newData struct {
 	// Issue 14, terms: the part number is asked for where terms read it,
 	// and required (on the first unit) only where the policy says so.
 	PartNumberRequired bool
+
+	// Vocabulary (issue 14, vocabulary.go): the names of the documents and
+	// conditions the policy declares, by id, in the page's language.
+	Labels map[string]string
 }
 
 // formDate is one claim date the form asks for.
@@ -140,7 +144,7 @@ func (d *newData) shape(p *page) {
 	for _, f := range pol.ClaimDates() {
 		fd := formDate{Name: f.String()}
 		if doc, ok := pol.DateEvidence(f); ok {
-			fd.Evidence = doc.String()
+			fd.Evidence = pol.DocumentName(doc)
 		}
 		d.Dates = append(d.Dates, fd)
 	}
@@ -149,8 +153,8 @@ func (d *newData) shape(p *page) {
 	alternatives := func(r policy.Requirement) {
 		for _, doc := range r.AnyOf {
 			for _, other := range r.AnyOf {
-				if other != doc && !slices.Contains(or[doc], other.String()) {
-					or[doc] = append(or[doc], other.String())
+				if other != doc && !slices.Contains(or[doc], pol.DocumentName(other)) {
+					or[doc] = append(or[doc], pol.DocumentName(other))
 				}
 			}
 		}
@@ -163,8 +167,8 @@ func (d *newData) shape(p *page) {
 			}
 		}
 	}
-	for _, doc := range pol.ClaimDocuments() {
-		fd := formDoc{Name: doc.String(), ToDecide: toDecide[doc], Or: or[doc]}
+	for _, doc := range append(pol.ClaimDocuments(), declaredDocs(pol)...) {
+		fd := formDoc{Name: pol.DocumentName(doc), ToDecide: toDecide[doc], Or: or[doc]}
 		for _, fdate := range d.Dates {
 			if fdate.Evidence == fd.Name {
 				fd.Evidence = append(fd.Evidence, fdate.Name)
@@ -191,6 +195,7 @@ func (d *newData) shape(p *page) {
 	for _, c := range pol.ClaimConditions() {
 		d.Conditions = append(d.Conditions, c.String())
 	}
+	d.declared(p) // vocabulary.go
 	d.Categories = pol.Categories()
 	d.Parts = pol.Parts()
 	d.PartNumberRequired = pol.RequiredLineField("part_number") != nil
@@ -235,6 +240,13 @@ func (s *Server) formData(p *page, policyID string, form map[string][]string) *n
 		}
 		for _, c := range policy.ConditionNames() {
 			l.Conditions[c] = f("cond_"+c) != ""
+		}
+		for id := range d.Labels { // a declared document or condition (vocabulary.go)
+			if _, ok := d.Policy.DeclaredDocument(id); ok {
+				l.Documents[id] = f("has_"+id) != ""
+			} else {
+				l.Conditions[id] = f("cond_"+id) != ""
+			}
 		}
 		d.Lines = append(d.Lines, l)
 	}
@@ -377,10 +389,15 @@ func (d *newData) request(files map[string]bool) (req rma.SubmitRequest, lineOf 
 		}
 		for cond, has := range l.Conditions {
 			if has {
-				cc, _ := policy.ParseCondition(cond)
+				cc, err := policy.ParseCondition(cond)
+				if err != nil { // one the policy declares (vocabulary.go)
+					c.OtherConditions = policy.AddName(c.OtherConditions, cond)
+					continue
+				}
 				c.Conditions = c.Conditions.With(cc)
 			}
 		}
+		otherDocuments(&c, l, files)
 		if c.Cause, err = policy.ParseCause(l.Cause); err != nil {
 			return req, nil, rma.Invalid(field+".cause", "%v", err)
 		}

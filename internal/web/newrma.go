@@ -69,17 +69,21 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	files := map[string]bool{}
 	for _, f := range form.Files {
-		if kind, line, ok := formDocField(f.Field, len(d.Lines)); ok {
+		if kind, line, ok := formDocField(f.Field, len(d.Lines), d.Policy); ok {
 			files[fmt.Sprintf("%s_%d", kind, line)] = true
 		}
 	}
 	req, _, err := d.request(files)
+	var standing policy.Standing // the desk's record of the organisation (rma/standing.go)
+	if err == nil {
+		standing, err = rma.OrgStanding(r.Context(), s.svc.Store(), p.Org.ID)
+	}
 	if err == nil {
 		today := s.svc.Today()
 		for i, u := range d.filed(files) {
 			c := req.Lines[i].Claim
 			c.Kind = req.Kind
-			c.Requester = policy.Requester{Role: p.Org.Role, Country: p.Org.Country}
+			c.Requester = policy.Requester{Role: p.Org.Role, Country: p.Org.Country, Standing: standing}
 			c.Dates.Reported = today
 			if c.Product.Part == "" {
 				c.Product.Part = policy.DefaultPart
@@ -184,7 +188,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	uploaded := map[string]bool{}
 	for _, f := range form.Files {
-		kind, line, ok := formDocField(f.Field, len(d.Lines))
+		kind, line, ok := formDocField(f.Field, len(d.Lines), d.Policy)
 		if !ok {
 			form.Refused = append(form.Refused, p.T("form.file_field", displayName(f.Filename)))
 			continue
@@ -207,7 +211,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	to := fmt.Sprintf("/rmas/%d", created.ID)
 	for _, f := range form.Files {
-		kind, no, _ := formDocField(f.Field, len(d.Lines))
+		kind, no, _ := formDocField(f.Field, len(d.Lines), d.Policy)
 		line, filed := lineOf[no]
 		if !filed {
 			continue // a unit left out: its files go with it
@@ -227,7 +231,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *page) {
 
 // formDocField reads a new-RMA form's file field, doc_KIND_LINE: KIND a
 // document the policies name (or "other"), LINE one of the form's units.
-func formDocField(field string, lines int) (kind string, line int, ok bool) {
+func formDocField(field string, lines int, pol *policy.Policy) (kind string, line int, ok bool) {
 	rest, ok := strings.CutPrefix(field, "doc_")
 	i := strings.LastIndex(rest, "_")
 	if !ok || i <= 0 {
@@ -238,7 +242,7 @@ func formDocField(field string, lines int) (kind string, line int, ok bool) {
 	if err != nil || line < 1 || line > lines {
 		return "", 0, false
 	}
-	if _, err := policy.ParseDocument(kind); err != nil && kind != "other" {
+	if _, err := policy.ParseDocument(kind); err != nil && kind != "other" && !declaresDocument(pol, kind) {
 		return "", 0, false
 	}
 	return kind, line, true

@@ -131,6 +131,11 @@ func (p *page) Status(d *detailData) requesterStatus {
 					st.Enclose = append(st.Enclose, p.T("doc."+doc.String()))
 				}
 			}
+			for _, name := range declaredNames(d.Policy, p.lang, l.Decision.EncloseDeclared) { // vocabulary.go
+				if !slices.Contains(st.Enclose, name) {
+					st.Enclose = append(st.Enclose, name)
+				}
+			}
 		}
 	}
 	return st

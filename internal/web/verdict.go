@@ -67,11 +67,16 @@ func (tr translator) Plain(pol *policy.Policy, d policy.Decision) plainVerdict {
 	for _, doc := range d.EncloseDocuments {
 		v.Enclose = append(v.Enclose, tr.T("doc."+doc.String()))
 	}
+	v.Missing = append(v.Missing, declaredNames(pol, tr.lang, d.MissingDeclared)...) // vocabulary.go
+	v.Enclose = append(v.Enclose, declaredNames(pol, tr.lang, d.EncloseDeclared)...)
 	return v
 }
 
 // plainReason is one reason in the page's language, without field names.
 func (tr translator) plainReason(pol *policy.Policy, r policy.Reason) Said {
+	if pol != nil && pol.ArgsNameDeclared(r.Args) { // the policy's own names: its sentence says them (vocabulary.go)
+		return tr.Reason(pol, r)
+	}
 	if tr.lang == policy.SourceLanguage {
 		if say := plainEnglish[r.Msg]; say != nil {
 			var packText string

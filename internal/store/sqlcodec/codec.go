@@ -120,7 +120,7 @@ func (e *Encoder) Name(field string, v fmt.Stringer) (s string) {
 // (a line whose claim was never set). The JSON is parsed back before it is
 // kept: a claim that would not parse would make its RMA unreadable.
 func (e *Encoder) Claim(field string, c policy.Claim) any {
-	if c.IsZero() {
+	if reflect.ValueOf(c).IsZero() { // a Claim holds slices (its other names): not comparable with ==
 		return nil
 	}
 	b, ok := e.Marshal(field, c)
@@ -252,6 +252,9 @@ type decisionJSON struct {
 	// Issue 14: support contracts and advance replacement.
 	Entitlement        *policy.Entitlement  `json:"entitlement"`
 	AdvanceReplacement *policy.AdvanceTerms `json:"advance_replacement"`
+	// Vocabulary: a pack's declared documents, by id.
+	MissingDeclared []string `json:"missing_declared_documents"`
+	EncloseDeclared []string `json:"enclose_declared_documents"`
 }
 
 type warrantyJSON struct {
@@ -300,6 +303,8 @@ func (d *Decoder) Decision(field, s string) policy.Decision {
 		ExpectedCharges:       NilIfEmpty(raw.ExpectedCharges),
 		Entitlement:           raw.Entitlement,
 		AdvanceReplacement:    raw.AdvanceReplacement,
+		MissingDeclared:       NilIfEmpty(raw.MissingDeclared),
+		EncloseDeclared:       NilIfEmpty(raw.EncloseDeclared),
 	}
 	if w := raw.Warranty; w != nil {
 		out.Warranty = policy.WarrantyStatus{

@@ -83,6 +83,8 @@ func fullDecision() policy.Decision {
 		AdvanceReplacement: &policy.AdvanceTerms{Offered: true, ReturnWithinDays: 10, Counting: "working_days", OnNoReturn: "invoice",
 			Deposit: &policy.AdvanceAmount{Percent: 50, Amount: "150.00", Currency: "EUR"},
 			Invoice: &policy.AdvanceAmount{Percent: 100, Amount: "999.00", Currency: "EUR"}, Clause: "advance-plans"},
+		MissingDeclared: []string{"rma_form"}, // issue 14: a pack's own documents
+		EncloseDeclared: []string{"dealer_stamp", "rma_form"},
 	}
 }
 
@@ -91,15 +93,15 @@ func fullDecision() policy.Decision {
 // store's to set.
 func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 	full := claim(t, `{"kind": "withdrawal",
-		"requester": {"role": "distributor", "country": "DE"},
+		"requester": {"role": "distributor", "country": "DE", "standing": "on_hold"},
 		"product": {"category": "thermal-camera", "part": "battery", "model": "PX-435", "serial": "SN-435-0001", "part_number": "PX-435-EU",
-			"price": {"amount": "129.00", "currency": "EUR"}},
+			"price": {"amount": "129.00", "currency": "EUR"}, "channel": "authorized_reseller"},
 		"dates": {"purchase": "2025-01-10", "invoice": "2024-12-20", "shipped": "2024-12-22",
 			"delivered": "2024-12-27", "manufactured": "2024-10-01", "reported": "2026-03-02",
 			"registered": "2025-01-20", "replaced": "2025-11-05"},
-		"conditions": ["labels_removed", "accident"],
+		"conditions": ["labels_removed", "accident", "box_damaged"],
 		"cause": "manufacturing",
-		"documents": ["label_photo", "vendor_invoice"],
+		"documents": ["label_photo", "vendor_invoice", "rma_form"],
 		"contracts": [{"plan": "4h", "id": "C-4004", "start": "2025-11-20", "end": "2028-11-19"}]}`)
 	n1, n2 := rma.FormatNumber(26, 4817), rma.FormatNumber(26, 5120)
 	return &rma.RMA{

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"MoneyDocuments", testMoneyDocuments}, // moneydocs.go
 		{"Fees", testFees},                     // fees.go
 		{"Advance", testAdvance},               // advance.go (issue 14)
+		{"Standing", testStanding},             // standing.go (issue 14)
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
