@@ -49,6 +49,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/keys":                      {op: rma.OpAdminister},
 	"DELETE /api/v1/keys/{prefix}":          {op: rma.OpAdminister},
 	"DELETE /api/v1/users/{user}/sessions":  {op: rma.OpAdminister},
+	"GET /api/v1/audit":                     {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/address":         {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/language":        {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/standing":        {op: rma.OpAdminister},

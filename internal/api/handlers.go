@@ -47,6 +47,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "GET", Path: v1 + "/keys", Op: rma.OpAdminister, handler: s.listKeys},
 		{Method: "DELETE", Path: v1 + "/keys/{prefix}", Op: rma.OpAdminister, handler: s.revokeKey},
 		{Method: "DELETE", Path: v1 + "/users/{user}/sessions", Op: rma.OpAdminister, handler: s.endUserSessions},
+		{Method: "GET", Path: v1 + "/audit", Op: rma.OpAdminister, handler: s.listAudit}, // audit.go
 		{Method: "PUT", Path: v1 + "/orgs/{id}/address", Op: rma.OpAdminister, handler: s.setOrgAddress},
 		{Method: "PUT", Path: v1 + "/orgs/{id}/language", Op: rma.OpAdminister, handler: s.setOrgLanguage},
 		{Method: "PUT", Path: v1 + "/orgs/{id}/standing", Op: rma.OpAdminister, handler: s.setOrgStanding}, // vocabulary.go

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -20,14 +21,20 @@ type AccountStore interface {
 	AccountAdminStore // sessions.go
 }
 
-// Accounts manages organisations and API keys.
+// Accounts manages organisations, users and API keys, and records what it
+// changes in the audit log (audit.go).
 type Accounts struct {
 	store AccountStore
+	log   audit.Store // nil when the store keeps no log
 	now   func() time.Time
 }
 
 // NewAccounts wires account management to a store.
-func NewAccounts(store AccountStore) *Accounts { return &Accounts{store: store, now: time.Now} }
+func NewAccounts(store AccountStore) *Accounts {
+	a := &Accounts{store: store, now: time.Now}
+	a.log, _ = store.(audit.Store)
+	return a
+}
 
 // NewOrg describes an organisation to create.
 type NewOrg struct {

@@ -41,9 +41,10 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"isImage": func(ct string) bool { return strings.HasPrefix(ct, "image/") },
-	"has":     func(list []string, s string) bool { return slices.Contains(list, s) },
-	"list":    func(v ...string) []string { return v },
+	"isImage":   func(ct string) bool { return strings.HasPrefix(ct, "image/") },
+	"has":       func(list []string, s string) bool { return slices.Contains(list, s) },
+	"list":      func(v ...string) []string { return v },
+	"hasPrefix": strings.HasPrefix,
 }
 
 // list, queueRow and bulk are in queue.go.

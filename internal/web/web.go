@@ -73,6 +73,9 @@ type Server struct {
 	// Sign-in attempts: a few per account (guessing one password), more per
 	// address (an office shares one).
 	perEmail, perIP *limiter
+	// accounts manages users and keys, recording each change in the
+	// audit log (admin.go).
+	accounts *auth.Accounts
 }
 
 // New builds the portal.
@@ -100,7 +103,7 @@ func New(svc *rma.Service, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{svc: svc, cfg: cfg, tmpl: tmpl, mux: http.NewServeMux(),
-		perEmail: newLimiter(5, 5*time.Minute), perIP: newLimiter(30, 5*time.Minute)}
+		perEmail: newLimiter(5, 5*time.Minute), perIP: newLimiter(30, 5*time.Minute), accounts: auth.NewAccounts(svc.Store())}
 	s.routes()
 	return s, nil
 }
@@ -161,6 +164,7 @@ func (s *Server) routes() {
 
 	s.requesterRoutes() // requester.go
 	s.agentRoutes()     // assign.go
+	s.adminRoutes()     // admin.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
