@@ -15,14 +15,15 @@ import (
 
 // KeyView is an API key as admins see it: never the secret or its hash.
 type KeyView struct {
-	ID      int64      `json:"id"`
-	Prefix  string     `json:"prefix"`
-	OrgID   int64      `json:"org_id"`
-	Org     string     `json:"org"`
-	Role    rma.Role   `json:"role"`
-	Name    string     `json:"name"`
-	Created time.Time  `json:"created"`
-	Revoked *time.Time `json:"revoked"` // null while the key works
+	ID       int64      `json:"id"`
+	Prefix   string     `json:"prefix"`
+	OrgID    int64      `json:"org_id"`
+	Org      string     `json:"org"`
+	Role     rma.Role   `json:"role"`
+	Name     string     `json:"name"`
+	Created  time.Time  `json:"created"`
+	Revoked  *time.Time `json:"revoked"`   // null while the key works
+	LastUsed *time.Time `json:"last_used"` // null before its first call; written at most every few minutes
 }
 
 func keyView(k rma.APIKey, orgName string) KeyView {
@@ -30,6 +31,10 @@ func keyView(k rma.APIKey, orgName string) KeyView {
 	if !k.Revoked.IsZero() {
 		t := k.Revoked
 		v.Revoked = &t
+	}
+	if !k.LastUsed.IsZero() {
+		t := k.LastUsed
+		v.LastUsed = &t
 	}
 	return v
 }

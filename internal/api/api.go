@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -74,6 +75,11 @@ type Config struct {
 
 	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
 	VATBasisPoints int
+
+	// Mail sends invitations, with links to the portal at PublicURL
+	// (users.go); nil: each invitation's link is given back to the admin.
+	Mail      notify.Sender
+	PublicURL string
 }
 
 // New builds the API server.
@@ -93,6 +99,8 @@ func New(svc *rma.Service, cfg Config) *Server {
 	}
 	s.routes = append(s.routeTable(), s.clockRoutes()...)
 	s.routes = append(s.routes, s.moneyRoutes()...) // money.go
+	s.routes = append(s.routes, s.userRoutes()...)  // users.go
+	s.accounts.Mail = auth.InvitationMail{Sender: cfg.Mail, PublicURL: cfg.PublicURL}
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

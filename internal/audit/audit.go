@@ -182,6 +182,7 @@ func Of(actor rma.Actor, action, targetKind, targetID, targetName string, change
 type pending struct {
 	entry    *Entry
 	recorded bool
+	named    bool // NameTarget set the entry's TargetID
 }
 
 type pendingKey struct{}
@@ -197,6 +198,18 @@ func Unrecorded(ctx context.Context) (e *Entry, committed func()) {
 		return nil, nil
 	}
 	return p.entry, func() { p.recorded = true }
+}
+
+// NameTarget is for a store method that creates the target of the change
+// being recorded (a user invited): it gives the entry ctx carries the new
+// target's ID, when the entry has none of its own, before the entry is
+// appended in the same transaction. A retried transaction names it again.
+func NameTarget(ctx context.Context, id string) {
+	p, _ := ctx.Value(pendingKey{}).(*pending)
+	if p == nil || p.recorded || p.entry.TargetID != "" && !p.named {
+		return
+	}
+	p.entry.TargetID, p.named = id, true
 }
 
 // Record makes an administrative change and records it: e (see Of) is

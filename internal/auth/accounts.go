@@ -27,6 +27,9 @@ type Accounts struct {
 	store AccountStore
 	log   audit.Store // nil when the store keeps no log
 	now   func() time.Time
+	// Mail sends invitations (users.go); the zero value sends none and
+	// gives each link back instead.
+	Mail InvitationMail
 }
 
 // NewAccounts wires account management to a store.
@@ -115,7 +118,12 @@ func (a *Accounts) CreateKey(ctx context.Context, actor rma.Actor, orgID int64, 
 		return "", nil, err
 	}
 	k := &rma.APIKey{OrgID: orgID, Role: role, Prefix: prefix, Hash: hash, Name: name, Created: a.now().UTC()}
-	if err := a.store.CreateAPIKey(ctx, k); err != nil {
+	changes := []audit.Change{{Field: "org", To: org.Name}, {Field: "role", To: string(role)}}
+	if name != "" {
+		changes = append(changes, audit.Change{Field: "name", To: name})
+	}
+	e := audit.Of(actor, audit.KeyCreate, audit.TargetKey, prefix, org.Name, changes...)
+	if err := a.record(ctx, e, func(ctx context.Context) error { return a.store.CreateAPIKey(ctx, k) }); err != nil {
 		return "", nil, err
 	}
 	return key, k, nil

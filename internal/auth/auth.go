@@ -11,6 +11,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -79,6 +80,16 @@ func Authenticate(ctx context.Context, store KeyStore, key string) (rma.Actor, e
 	}
 	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(HashKey(key))) != 1 || !k.Revoked.IsZero() {
 		return rma.Actor{}, denied
+	}
+	if now := time.Now(); now.Sub(k.LastUsed) >= touchEvery {
+		// When the key was last used, for the admin's list: written at most
+		// every few minutes, like a session's last-seen time, and best
+		// effort: the call is allowed either way.
+		if t, ok := store.(interface {
+			TouchAPIKey(ctx context.Context, keyID int64, at time.Time) error
+		}); ok {
+			_ = t.TouchAPIKey(ctx, k.ID, now.UTC())
+		}
 	}
 	// A requester organisation's key can never act as the desk, whatever
 	// role was written on it.

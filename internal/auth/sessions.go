@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"slices"
+	"strconv"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -67,6 +70,27 @@ func SessionHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// newToken makes a random token of sessionTokenLen characters (256 bits,
+// unpadded base64url): a session's, or an invitation's. Only its SHA-256
+// (SessionHash) is stored.
+func newToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// wellFormedToken reports whether t could be one of newToken's, so that
+// a malformed one needs no look-up.
+func wellFormedToken(t string) bool {
+	if len(t) != sessionTokenLen {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(t)
+	return err == nil
+}
+
 // StartSession signs u in: it stores a new session and returns the token
 // for the cookie. A disabled user gets none.
 func StartSession(ctx context.Context, store SessionStore, u *rma.User, now time.Time, limits SessionLimits) (string, *rma.Session, error) {
@@ -74,11 +98,10 @@ func StartSession(ctx context.Context, store SessionStore, u *rma.User, now time
 		return "", nil, errDisabled
 	}
 	limits = limits.orDefault()
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	token, err := newToken()
+	if err != nil {
 		return "", nil, err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b[:])
 	now = now.UTC()
 	s := &rma.Session{TokenHash: SessionHash(token), UserID: u.ID, Created: now, LastSeen: now, Expires: now.Add(limits.Absolute)}
 	if err := store.CreateSession(ctx, s); err != nil {
@@ -93,11 +116,8 @@ func StartSession(ctx context.Context, store SessionStore, u *rma.User, now time
 // session found dead is deleted.
 func ResumeSession(ctx context.Context, store SessionStore, token string, now time.Time, limits SessionLimits) (rma.Actor, *rma.User, *rma.Org, error) {
 	denied := rma.Errorf(rma.EUNAUTHORIZED, "not signed in")
-	if len(token) != sessionTokenLen {
+	if !wellFormedToken(token) {
 		return rma.Actor{}, nil, nil, denied // not one of ours: no need to ask the database
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(token); err != nil {
-		return rma.Actor{}, nil, nil, denied
 	}
 	limits = limits.orDefault()
 	hash := SessionHash(token)
@@ -162,11 +182,25 @@ type AccountAdminStore interface {
 
 // SetUserDisabled disables a user (who cannot sign in and loses every
 // session at once) or enables them again. Admins only.
+// An admin does not disable themselves (the desk could be left without
+// one who can enable them again).
 func (a *Accounts) SetUserDisabled(ctx context.Context, actor rma.Actor, userID int64, disabled bool) error {
-	if !rma.Can(actor.Role, rma.OpAdminister) {
-		return rma.Errorf(rma.EFORBIDDEN, "role %s may not manage users", actor.Role)
+	if err := a.admin(actor, "manage users"); err != nil {
+		return err
 	}
-	return a.store.SetUserDisabled(ctx, userID, disabled)
+	u, err := a.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if disabled && actor.UserID == u.ID {
+		return rma.Invalid("disabled", "you cannot disable your own account: ask another admin")
+	}
+	action := audit.UserEnable
+	if disabled {
+		action = audit.UserDisable
+	}
+	e := userTarget(actor, action, u, audit.Change{Field: "disabled", From: strconv.FormatBool(u.Disabled), To: strconv.FormatBool(disabled)})
+	return a.record(ctx, e, func(ctx context.Context) error { return a.store.SetUserDisabled(ctx, userID, disabled) })
 }
 
 // EndUserSessions signs a user out everywhere and returns how many sessions
@@ -175,10 +209,17 @@ func (a *Accounts) EndUserSessions(ctx context.Context, actor rma.Actor, userID 
 	if !rma.Can(actor.Role, rma.OpAdminister) {
 		return 0, rma.Errorf(rma.EFORBIDDEN, "role %s may not manage users", actor.Role)
 	}
-	if _, err := a.store.UserByID(ctx, userID); err != nil {
+	u, err := a.store.UserByID(ctx, userID)
+	if err != nil {
 		return 0, err
 	}
-	return a.store.DeleteUserSessions(ctx, userID)
+	var n int
+	err = a.record(ctx, userTarget(actor, audit.UserSessionsEnd, u), func(ctx context.Context) error {
+		var err error
+		n, err = a.store.DeleteUserSessions(ctx, userID)
+		return err
+	})
+	return n, err
 }
 
 // Keys lists API keys, revoked ones too: every organisation's (orgID 0)
@@ -201,7 +242,34 @@ func (a *Accounts) RevokeKey(ctx context.Context, actor rma.Actor, prefix string
 	if !validPrefix(prefix) {
 		return nil, rma.Errorf(rma.ENOTFOUND, "no API key has the prefix %q", prefix)
 	}
-	return a.store.RevokeAPIKey(ctx, prefix, a.now().UTC())
+	keys, err := a.store.APIKeys(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(keys, func(k rma.APIKey) bool { return k.Prefix == prefix })
+	if i < 0 {
+		return nil, rma.Errorf(rma.ENOTFOUND, "no API key has the prefix %q", prefix)
+	}
+	org, err := a.store.Org(ctx, keys[i].OrgID)
+	if err != nil {
+		return nil, err
+	}
+	at := a.now().UTC()
+	change := audit.Change{Field: "revoked", To: at.Format(time.RFC3339)}
+	if was := keys[i].Revoked; !was.IsZero() {
+		change = audit.Change{Field: "revoked", From: was.Format(time.RFC3339), To: was.Format(time.RFC3339)} // it stays revoked since then
+	}
+	var k *rma.APIKey
+	e := audit.Of(actor, audit.KeyRevoke, audit.TargetKey, prefix, org.Name, change)
+	err = a.record(ctx, e, func(ctx context.Context) error {
+		var err error
+		k, err = a.store.RevokeAPIKey(ctx, prefix, at)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
 }
 
 // validPrefix reports whether p could be a key's prefix: eight characters

@@ -97,7 +97,15 @@ const (
 	// PasswordReset is not about an RMA: the portal sends it to a user
 	// who asked to reset a password (Facts.ResetURL, Facts.ResetExpires).
 	PasswordReset Event = "password_reset"
+	// Invitation is not about an RMA either: an admin invited someone to
+	// the portal (Facts.InviteURL, InviteExpires, InviteOrg, InvitedBy);
+	// the link lets them choose a password once.
+	Invitation Event = "invitation"
 )
+
+// AboutAnRMA reports whether ev's message is about an RMA (it names one
+// and links to its page), which an account's messages are not.
+func AboutAnRMA(ev Event) bool { return ev != PasswordReset && ev != Invitation }
 
 // Facts are what a message about an RMA may say. Dates are calendar
 // dates as "YYYY-MM-DD" (calendar.Date's String); the templates write
@@ -130,6 +138,11 @@ type Facts struct {
 
 	ResetURL     string // password_reset: the link that lets the user choose a new password
 	ResetExpires string // password_reset: when the link stops working, as the recipient should read it
+
+	InviteURL     string // invitation: the link that lets the invitee choose a password
+	InviteExpires string // invitation: the last day the link works
+	InviteOrg     string // invitation: the organisation the account belongs to
+	InvitedBy     string // invitation: who invited them
 
 	// Advance replacement (advance_not_returned): the replacement's serial,
 	// the day the defective unit was due, what was invoiced or kept

@@ -32,7 +32,7 @@ var Languages = []string{"en", "nl"}
 // event gets the "other" templates, which say the RMA's new state.
 var templatedEvents = []Event{Submitted, NeedsInfo, Authorized, Rejected, ExpiresSoon, NumberExpired,
 	Resolved, DeadlineDue, Overdue, PasswordReset, AtSupplier, BackFromSupplier, MessagePosted,
-	AdvanceNotReturned}
+	AdvanceNotReturned, Invitation}
 
 const otherTemplates = "other"
 
@@ -127,8 +127,9 @@ func render(ev Event, f Facts, lang string) (subject, text, html string, err err
 		set = templates[lang][otherTemplates]
 	}
 	v := view{Facts: f, Event: ev, Lang: lang, Name: rmaName(f)}
-	if ev == PasswordReset {
-		// Not about an RMA: a link to one would only distract from the reset link.
+	if !AboutAnRMA(ev) {
+		// Not about an RMA: a link to one would only distract from the
+		// message's own link.
 		v.PortalURL = ""
 	}
 	return set.execute(v)

@@ -35,6 +35,10 @@ func fullFacts() Facts {
 		Desk:          "Dexxon Returns",
 		ResetURL:      "https://rma.example.com/reset?token=abc123&u=7",
 		ResetExpires:  "2026-04-01",
+		InviteURL:     "https://rma.example.com/invite/abc123",
+		InviteExpires: "2026-04-08",
+		InviteOrg:     "Dexxon Benelux",
+		InvitedBy:     "ada@desk.example",
 		MessageAuthor: "agent@desk.example",
 		MessageBody:   "The station has the unit " + script + " & tests it today.",
 
@@ -65,6 +69,8 @@ func keyFacts(ev Event, f Facts, lang string) []string {
 		return []string{f.Number, f.Deadline, date(f.Due)}
 	case PasswordReset:
 		return []string{f.ResetURL, date(f.ResetExpires)}
+	case Invitation:
+		return []string{f.InviteURL, date(f.InviteExpires), f.InviteOrg, f.InvitedBy}
 	case MessagePosted:
 		return []string{f.Number, f.MessageAuthor, f.MessageBody}
 	case AdvanceNotReturned:
@@ -90,7 +96,7 @@ func TestRenderEveryEventAndLanguage(t *testing.T) {
 						t.Errorf("%s has <no value>:\n%s", name, s)
 					}
 				}
-				if ev != PasswordReset && !strings.Contains(subject, f.Number) {
+				if AboutAnRMA(ev) && !strings.Contains(subject, f.Number) {
 					t.Errorf("subject %q does not name %s", subject, f.Number)
 				}
 				for _, want := range keyFacts(ev, f, lang) {
@@ -113,9 +119,9 @@ func TestRenderEveryEventAndLanguage(t *testing.T) {
 					t.Errorf("html is not marked as %s", lang)
 				}
 				portal := html.EscapeString(f.PortalURL)
-				if ev == PasswordReset {
+				if !AboutAnRMA(ev) {
 					if strings.Contains(text, f.PortalURL) || strings.Contains(htm, portal) {
-						t.Errorf("password reset links to an RMA")
+						t.Errorf("%s links to an RMA", ev)
 					}
 				} else if !strings.Contains(text, f.PortalURL) || !strings.Contains(htm, `href="`+portal+`"`) {
 					t.Errorf("no portal link:\n%s\n%s", text, htm)
@@ -142,7 +148,7 @@ func TestRenderWithFewFacts(t *testing.T) {
 					t.Errorf("%s/%s: %q", ev, lang, s)
 				}
 			}
-			if ev != PasswordReset && !strings.Contains(subject, "RMA 9") {
+			if AboutAnRMA(ev) && !strings.Contains(subject, "RMA 9") {
 				t.Errorf("%s/%s: subject %q does not name RMA 9", ev, lang, subject)
 			}
 			if !strings.Contains(text, "rmadesk") {
@@ -188,7 +194,8 @@ func TestRenderHostileFacts(t *testing.T) {
 	f.ResetURL = "javascript:alert(2)"
 	f.Reference = "PO 1\r\nBcc: everyone@example.com"
 	f.Desk = `<img src=x onerror="alert(3)">`
-	for _, ev := range []Event{NeedsInfo, PasswordReset} {
+	f.InviteURL = "javascript:alert(4)"
+	for _, ev := range []Event{NeedsInfo, PasswordReset, Invitation} {
 		subject, _, htm := Render(ev, f, "en")
 		if strings.ContainsAny(subject, "\r\n") {
 			t.Errorf("%s: subject spans lines: %q", ev, subject)

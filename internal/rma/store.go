@@ -159,7 +159,8 @@ type User struct {
 	Role         Role
 	PasswordHash string
 	Created      time.Time
-	Disabled     bool // may not sign in; has no sessions
+	Disabled     bool      // may not sign in; has no sessions
+	LastSignIn   time.Time // the start of the user's latest session; zero before the first
 }
 
 // Session is a person signed in to the portal. The browser holds a random
@@ -185,4 +186,49 @@ type APIKey struct {
 	Name    string
 	Created time.Time
 	Revoked time.Time
+	// LastUsed is when the key last authenticated a call, written at most
+	// every few minutes (auth.Authenticate); zero before its first call.
+	LastUsed time.Time
+}
+
+// Invitation lets a person invited by an admin set their password once,
+// through a link in an email. The link carries a random token; the store
+// keeps only its SHA-256, like a session's.
+type Invitation struct {
+	TokenHash string
+	UserID    int64
+	Created   time.Time
+	Expires   time.Time
+	Used      time.Time // when the password was set with it; zero until then
+	Replaced  time.Time // when a newer invitation of the user replaced it; zero otherwise
+}
+
+// UserAdminStore is what administering users needs of a store beyond
+// Store: listing users, their roles, invitations, and when keys were last
+// used. Both databases implement it.
+type UserAdminStore interface {
+	// Users lists users, oldest first: every organisation's (orgID 0) or
+	// one organisation's.
+	Users(ctx context.Context, orgID int64) ([]User, error)
+	// SetUserRole changes a user's role; ENOTFOUND for no such user.
+	SetUserRole(ctx context.Context, userID int64, role Role) error
+	// Invite stores inv for u, first creating u when u.ID is 0 (then
+	// inv.UserID is set), and marks the user's earlier invitations that
+	// were not used replaced at inv.Created, in one transaction. Creating
+	// u answers ECONFLICT when its email is taken.
+	Invite(ctx context.Context, u *User, inv *Invitation) error
+	// Invitation finds an invitation by its token's hash, with its user;
+	// ENOTFOUND when there is none.
+	Invitation(ctx context.Context, tokenHash string) (*Invitation, *User, error)
+	// AcceptInvitation uses the invitation: if it is unused, not replaced
+	// and not expired at at, it is marked used at at and the user's
+	// password hash set, in one transaction. Otherwise nothing is written
+	// and the answer says why: ENOTFOUND (no such invitation), ECONFLICT
+	// (used or replaced), EPRECONDITION (expired).
+	AcceptInvitation(ctx context.Context, tokenHash, passwordHash string, at time.Time) (*User, error)
+	// OpenInvitations lists the invitations neither used nor replaced,
+	// expired ones too: at most one a user.
+	OpenInvitations(ctx context.Context) ([]Invitation, error)
+	// TouchAPIKey moves a key's LastUsed to at, if it is earlier.
+	TouchAPIKey(ctx context.Context, keyID int64, at time.Time) error
 }

@@ -41,7 +41,12 @@ func (st *Store) CreateSession(ctx context.Context, s *rma.Session) error {
 		if st.isUnique(err) {
 			return rma.Errorf(rma.ECONFLICT, "a session with this token exists")
 		}
-		return err // a user that does not exist breaks the foreign key: ENOTFOUND
+		if err != nil {
+			return err // a user that does not exist breaks the foreign key: ENOTFOUND
+		}
+		// The user's last sign-in, for the admin's list of users.
+		_, err = q.ExecContext(ctx, `UPDATE users SET last_sign_in = $1 WHERE id = $2`, created, s.UserID)
+		return err
 	})
 }
 

@@ -9,18 +9,18 @@ import (
 
 // UserColumns are a user's columns on the table alias u, in the order
 // UserScan reads them.
-const UserColumns = `u.id, u.org_id, u.email, u.name, u.role, u.password_hash, u.created, u.disabled`
+const UserColumns = `u.id, u.org_id, u.email, u.name, u.role, u.password_hash, u.created, u.disabled, u.last_sign_in`
 
 // UserScan reads UserColumns into a user.
 type UserScan struct {
-	u       rma.User
-	role    string
-	created sql.NullString
+	u                   rma.User
+	role                string
+	created, lastSignIn sql.NullString
 }
 
 // Dest is where Scan puts UserColumns.
 func (s *UserScan) Dest() []any {
-	return []any{&s.u.ID, &s.u.OrgID, &s.u.Email, &s.u.Name, &s.role, &s.u.PasswordHash, &s.created, &s.u.Disabled}
+	return []any{&s.u.ID, &s.u.OrgID, &s.u.Email, &s.u.Name, &s.role, &s.u.PasswordHash, &s.created, &s.u.Disabled, &s.lastSignIn}
 }
 
 // User is the user read, or the column that would not decode.
@@ -29,6 +29,7 @@ func (s *UserScan) User() (*rma.User, error) {
 	u.Role = rma.Role(s.role)
 	d := Decoder{Where: fmt.Sprintf("user %d", u.ID)}
 	u.Created = d.Time("created", s.created)
+	u.LastSignIn = d.Time("last_sign_in", s.lastSignIn)
 	return &u, d.Err
 }
 

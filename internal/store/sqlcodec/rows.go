@@ -13,19 +13,19 @@ type Scanner interface{ Scan(dest ...any) error }
 
 // KeyColumns are an API key's columns on the table alias k, in the order
 // KeyScan reads them.
-const KeyColumns = `k.id, k.org_id, k.user_id, k.role, k.prefix, k.hash, k.name, k.created, k.revoked`
+const KeyColumns = `k.id, k.org_id, k.user_id, k.role, k.prefix, k.hash, k.name, k.created, k.revoked, k.last_used`
 
 // KeyScan reads KeyColumns into an API key.
 type KeyScan struct {
-	k                rma.APIKey
-	userID           sql.NullInt64
-	role             string
-	created, revoked sql.NullString
+	k                          rma.APIKey
+	userID                     sql.NullInt64
+	role                       string
+	created, revoked, lastUsed sql.NullString
 }
 
 // Dest is where Scan puts KeyColumns.
 func (s *KeyScan) Dest() []any {
-	return []any{&s.k.ID, &s.k.OrgID, &s.userID, &s.role, &s.k.Prefix, &s.k.Hash, &s.k.Name, &s.created, &s.revoked}
+	return []any{&s.k.ID, &s.k.OrgID, &s.userID, &s.role, &s.k.Prefix, &s.k.Hash, &s.k.Name, &s.created, &s.revoked, &s.lastUsed}
 }
 
 // Key is the key read, or the column that would not decode.
@@ -36,6 +36,7 @@ func (s *KeyScan) Key() (*rma.APIKey, error) {
 	d := Decoder{Where: fmt.Sprintf("api key %d", k.ID)}
 	k.Created = d.Time("created", s.created)
 	k.Revoked = d.Time("revoked", s.revoked)
+	k.LastUsed = d.Time("last_used", s.lastUsed)
 	return &k, d.Err
 }
 

@@ -51,6 +51,7 @@ func testSessions(t *testing.T, open Opener) {
 		got, gotUser, gotOrg, err := s.Session(t.Context(), ss.TokenHash)
 		must(t, err)
 		wantSame(t, "Session", ss, got)
+		u.LastSignIn = ss.Created // a session is a sign-in
 		wantSame(t, "Session user", u, gotUser)
 		wantSame(t, "Session org", org, gotOrg)
 	})
