@@ -97,7 +97,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Data = d
 	f, err := audit.ParseFilter(q)
 	if err == nil {
-		f.Limit = 50
 		var entries []audit.Entry
 		var next string
 		entries, next, err = s.accounts.AuditLog(r.Context(), p.Actor, f)

@@ -81,6 +81,10 @@ var adminTexts = map[string]map[string]string{
 		"users.mail_failed":    "The invitation was made, but the email could not be sent. Try sending it again later.",
 		"users.org_choose":     "Choose an organisation",
 		"users.role_hint":      "The desk's users are agents, technicians or admins; an organisation's users are requesters.",
+		"users.language":       "Language of the email and the portal",
+		"users.lang_org":       "The organisation's",
+		"lang.en":              "English",
+		"lang.nl":              "Nederlands",
 
 		"role.requester":  "requester",
 		"role.agent":      "agent",
@@ -202,6 +206,10 @@ var adminTexts = map[string]map[string]string{
 		"users.mail_failed":    "De uitnodiging is gemaakt, maar de e-mail kon niet worden verstuurd. Probeer hem later opnieuw te versturen.",
 		"users.org_choose":     "Kies een organisatie",
 		"users.role_hint":      "Gebruikers van de servicedesk zijn medewerkers, technici of beheerders; gebruikers van een organisatie zijn aanvragers.",
+		"users.language":       "Taal van de e-mail en het portaal",
+		"users.lang_org":       "Die van de organisatie",
+		"lang.en":              "English",
+		"lang.nl":              "Nederlands",
 
 		"role.requester":  "aanvrager",
 		"role.agent":      "medewerker",

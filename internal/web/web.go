@@ -104,6 +104,7 @@ func New(svc *rma.Service, cfg Config) (*Server, error) {
 	}
 	s := &Server{svc: svc, cfg: cfg, tmpl: tmpl, mux: http.NewServeMux(),
 		perEmail: newLimiter(5, 5*time.Minute), perIP: newLimiter(30, 5*time.Minute), accounts: auth.NewAccounts(svc.Store())}
+	s.accounts.Mail = auth.InvitationMail{Sender: cfg.Mail, PublicURL: cfg.PublicURL}
 	s.routes()
 	return s, nil
 }

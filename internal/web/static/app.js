@@ -34,4 +34,17 @@ document.addEventListener("DOMContentLoaded", function () {
         .then(function (html) { document.getElementById("verdicts").innerHTML = html; document.getElementById("verdicts").scrollIntoView(); });
     });
   }
+  // A new API key's copy button: without this file the key is selected
+  // whole by one click (CSS user-select: all) and copied by hand.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.copy);
+    var status = document.getElementById("copy-status");
+    if (!source || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        if (status) status.textContent = button.dataset.copied;
+      });
+    });
+  });
 });
