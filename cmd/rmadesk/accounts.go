@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -15,7 +18,7 @@ import (
 // takes effect on all of them at once with nothing to restart.
 
 const (
-	userUsage   = "user: usage: rmadesk user create|disable|enable|signout|language --email ADDR (see rmadesk user SUBCOMMAND -h)"
+	userUsage   = "user: usage: rmadesk user create|invite|disable|enable|signout|language --email ADDR (see rmadesk user SUBCOMMAND -h)"
 	apikeyUsage = "apikey: usage: rmadesk apikey create --org NAME --role ROLE | list [--org NAME] | revoke PREFIX"
 )
 
@@ -27,12 +30,76 @@ func runUsers(e *env, args []string) error {
 	switch args[0] {
 	case "create":
 		return runUser(e, args)
+	case "invite":
+		return runUserInvite(e, args[1:])
 	case "disable", "enable", "signout":
 		return runUserAccess(e, args[0], args[1:])
 	case "language":
 		return runUserLanguage(e, args[1:]) // languages.go
 	}
-	return badInputf("user: unknown subcommand %q (create, disable, enable, signout, language)", args[0])
+	return badInputf("user: unknown subcommand %q (create, invite, disable, enable, signout, language)", args[0])
+}
+
+// runUserInvite adds a user without a password and sends them an
+// invitation to choose one (RMADESK_SMTP_*); without a mail server, the
+// link is printed to pass on. The invitation is in the audit log, by the
+// system.
+func runUserInvite(e *env, args []string) error {
+	fs := newFlags(e, "user invite", "user invite --org NAME --email ADDR --role ROLE [--name NAME] [--language LANG] [--public-url URL] [--data-dir DIR] [--db URL]\n"+
+		"mails the user a link to choose their password, valid for 7 days (the link is printed when no RMADESK_SMTP_HOST is set)")
+	var sf storeFlags
+	sf.register(fs)
+	orgName := fs.String("org", "", "the organisation's `NAME`")
+	email := fs.String("email", "", "the user's email `ADDR`, their sign-in name")
+	role := fs.String("role", "", "requester for a requester organisation; agent, technician or admin for the desk")
+	name := fs.String("name", "", "the user's `NAME`")
+	lang := fs.String("language", "", "the `LANG`uage of their email and portal (en, nl); default: their organisation's")
+	publicURL := fs.String("public-url", envOr("RMADESK_PUBLIC_URL", "http://127.0.0.1:8080"), "the portal's address, for the link (default $RMADESK_PUBLIC_URL)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return badInputf("user invite: unexpected argument %q", fs.Arg(0))
+	}
+	sender, err := mailSender(slog.New(slog.NewTextHandler(e.stderr, nil)))
+	if err != nil {
+		return err
+	}
+	db, err := sf.openExisting(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accounts := auth.NewAccounts(db)
+	accounts.Mail = auth.InvitationMail{Sender: sender, PublicURL: *publicURL}
+	org, err := accounts.OrgByName(e.ctx, *orgName)
+	if rma.ErrorCode(err) == rma.ENOTFOUND {
+		return badInputf("--org: no organisation named %q", *orgName)
+	}
+	if err != nil {
+		return err
+	}
+	in, err := accounts.Invite(e.ctx, rma.System, auth.Invitee{OrgID: org.ID, Email: *email, Name: *name, Role: rma.Role(*role), Language: *lang})
+	var de *rma.Error
+	if errors.As(err, &de) && de.Field != "" {
+		return badInputf("--%s: %s", strings.ReplaceAll(de.Field, "_", "-"), de.Message)
+	}
+	if rma.ErrorCode(err) == rma.ECONFLICT {
+		return badInputf("--email: %v", err) // taken
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "user %d: %s invited to %s, the link valid until %s\n", in.User.ID, in.User.Email, org.Name, in.Expires.Format("2006-01-02 15:04 UTC"))
+	switch {
+	case in.Mailed:
+		fmt.Fprintln(e.stdout, "the invitation is mailed")
+	case in.MailErr != nil:
+		fmt.Fprintf(e.stdout, "the invitation could not be mailed (%v); pass this link on: %s\n", in.MailErr, in.Link)
+	default:
+		fmt.Fprintf(e.stdout, "no mail server (RMADESK_SMTP_HOST): pass this link on: %s\n", in.Link)
+	}
+	return nil
 }
 
 // runUserAccess disables a user (no sign-in, every session ended at once),

@@ -4,8 +4,15 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/rmadesk/rmadesk/internal/audit"
+	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 )
 
 // Account administration from the command line, against a running desk
@@ -156,5 +163,43 @@ func TestCLIUserDisableAndSignOut(t *testing.T) {
 		if code != exitBadInput || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+// TestCLIUserInvite: rmadesk user invite adds the user without a password
+// and, with no mail server, prints the link, which lets them choose one;
+// bad input exits 2; the invitation is in the audit log.
+func TestCLIUserInvite(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("RMADESK_SMTP_HOST", "")
+	cli(t, "", "org", "create", "--data-dir", dir, "--name", "Partner", "--role", "partner", "--country", "NL")
+	out := cli(t, "", "user", "invite", "--data-dir", dir, "--org", "Partner", "--email", "pia@partner.example", "--role", "requester",
+		"--name", "Pia", "--public-url", "https://rma.example.com/")
+	link := regexp.MustCompile(`https://rma\.example\.com/invite/([A-Za-z0-9_-]{43})`).FindStringSubmatch(out)
+	if !strings.Contains(out, "pia@partner.example invited to Partner") || link == nil {
+		t.Fatalf("user invite printed:\n%s", out)
+	}
+	for _, args := range [][]string{
+		{"--org", "Partner", "--email", "x@partner.example", "--role", "agent"},
+		{"--org", "Nobody", "--email", "x@partner.example", "--role", "requester"},
+		{"--org", "Partner", "--email", "pia@partner.example", "--role", "requester"},
+		{"--org", "Partner", "--email", "x@partner.example", "--role", "requester", "--language", "fr"},
+	} {
+		if code, _, errOut := runCLI(t, "", append([]string{"user", "invite", "--data-dir", dir}, args...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2: %s", args, code, errOut)
+		}
+	}
+	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "rmadesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	accounts := auth.NewAccounts(db)
+	if _, err := accounts.AcceptInvitation(t.Context(), link[1], "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := accounts.AuditLog(t.Context(), rma.System, audit.Filter{Action: "user."})
+	if err != nil || len(entries) != 2 || entries[1].Action != audit.UserInvite || entries[1].ActorName != "system" || entries[0].Action != audit.UserInviteAccept {
+		t.Fatalf("audit: %+v %v", entries, err)
 	}
 }

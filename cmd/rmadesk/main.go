@@ -46,7 +46,7 @@ func commands() []command {
 		{"location", "add, update and list the desk's service locations (where goods are sent)", runLocation},
 		{"supplier", "add and list the desk's suppliers (where it sends units on, to recover their cost)", runSupplier},
 		{"apikey", "create, list and revoke API keys", runAPIKeys},
-		{"user", "create, disable, enable or sign out a portal user (password on stdin), or set their language", runUsers},
+		{"user", "create (password on stdin) or invite, disable, enable or sign out a portal user, or set their language", runUsers},
 		{"policy", "list, show, lint and check return policies", runPolicy},
 		{"calendar", "list the holiday calendars and the days they cover (--calendars DIR adds a desk's files)", runCalendar},
 		{"clock", "show the desk's date, or move a demo desk's date forward (a test clock)", runClock},

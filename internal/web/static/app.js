@@ -44,6 +44,12 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.textContent.trim()).then(function () {
         if (status) status.textContent = button.dataset.copied;
+      }, function () {
+        // Not allowed here: select the key, to be copied by hand.
+        var range = document.createRange();
+        range.selectNodeContents(source);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
       });
     });
   });
