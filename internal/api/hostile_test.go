@@ -58,6 +58,12 @@ func hostileSamples() map[string]string {
 		"PUT /api/v1/orgs/{id}/language":    `{"language": "xx"}`,
 		"PUT /api/v1/orgs/{id}/standing":    `{"standing": "late"}`,
 		"PUT /api/v1/users/{user}/language": `{"language": "xx"}`,
+		// Users: an address that is no address, a role no one has, a user
+		// that is not there (the path's): never an invitation or a change.
+		"POST /api/v1/users":                   `{"org_id": 1, "email": "e", "name": "n", "role": "nope", "language": "xx"}`,
+		"POST /api/v1/users/{user}/invitation": `{}`,
+		"PUT /api/v1/users/{user}/role":        `{"role": "nope"}`,
+		"PUT /api/v1/users/{user}/disabled":    `{"disabled": true}`,
 		// Addresses a courier would refuse (no number in the street, no
 		// country), so no variant of them is ever kept.
 		"PUT /api/v1/orgs/{id}/address":  address,

@@ -149,6 +149,9 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request, actor rma.Ac
 // resendInvitation is POST /api/v1/users/{user}/invitation: a new link;
 // the earlier one stops working.
 func (s *Server) resendInvitation(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+	if err := decodeOptionalJSON(w, r, &struct{}{}); err != nil {
+		return err // no body, or {}
+	}
 	u, err := s.userByRef(r, r.PathValue("user"))
 	if err != nil {
 		return err
@@ -213,12 +216,12 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request, actor r
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	if b.Disabled == nil {
-		return rma.Invalid("disabled", "required: true or false")
-	}
 	u, err := s.userByRef(r, r.PathValue("user"))
 	if err != nil {
 		return err
+	}
+	if b.Disabled == nil {
+		return rma.Invalid("disabled", "required: true or false")
 	}
 	if err := s.accounts.SetUserDisabled(r.Context(), actor, u.ID, *b.Disabled); err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/filestore"
 	"github.com/rmadesk/rmadesk/internal/notify"
@@ -46,11 +47,16 @@ func (c *sessionClock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// countingStore counts the account reads a request makes.
+// countingStore counts the account reads a request makes. It keeps the
+// audit log of the store it wraps, which every change of an account is
+// recorded in.
 type countingStore struct {
 	rma.Store
+	auditLog
 	sessions, users, orgs, touches atomic.Int64
 }
+
+type auditLog = audit.Store
 
 func (c *countingStore) Session(ctx context.Context, hash string) (*rma.Session, *rma.User, *rma.Org, error) {
 	c.sessions.Add(1)
@@ -101,7 +107,7 @@ func newInstances(t *testing.T, n int) *instances {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		store := &countingStore{Store: db}
+		store := &countingStore{Store: db, auditLog: db}
 		svc := rma.NewService(store, set)
 		if i == 0 {
 			x.accounts = auth.NewAccounts(db)
