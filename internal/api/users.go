@@ -41,7 +41,7 @@ type UserView struct {
 }
 
 func userView(a auth.UserAccount, now time.Time) UserView {
-	v := UserView{ID: a.ID, Email: a.Email, Name: a.Name, OrgID: a.OrgID, Role: a.Role, Created: a.Created, Disabled: a.Disabled, Status: "active"}
+	v := UserView{ID: a.ID, Email: a.Email, Name: a.Name, OrgID: a.OrgID, Role: a.Role, Created: a.Created, Disabled: a.Disabled, Status: a.Status(now)}
 	if a.Org != nil {
 		v.Org = a.Org.Name
 		if !a.Org.IsDesk {
@@ -55,13 +55,6 @@ func userView(a auth.UserAccount, now time.Time) UserView {
 	if inv := a.Invitation; inv != nil && a.PasswordHash == "" {
 		t := inv.Expires
 		v.InvitationExpires = &t
-		v.Status = "invited"
-		if !now.Before(inv.Expires) {
-			v.Status = "invitation_expired"
-		}
-	}
-	if a.Disabled {
-		v.Status = "disabled"
 	}
 	return v
 }

@@ -64,6 +64,27 @@ type UserAccount struct {
 	Invitation *rma.Invitation
 }
 
+// Account statuses, as the admin's list says them.
+const (
+	StatusActive            = "active"
+	StatusInvited           = "invited"            // the invitation's link works
+	StatusInvitationExpired = "invitation_expired" // it does not: send it again
+	StatusDisabled          = "disabled"
+)
+
+// Status is the account's status at now.
+func (a UserAccount) Status(now time.Time) string {
+	switch {
+	case a.Disabled:
+		return StatusDisabled
+	case a.Invitation == nil || a.PasswordHash != "":
+		return StatusActive
+	case now.Before(a.Invitation.Expires):
+		return StatusInvited
+	}
+	return StatusInvitationExpired
+}
+
 // Invited says what an invitation made: the user, and the link, which is
 // sent by email when mail is delivered, else given back here to pass on.
 type Invited struct {

@@ -27,7 +27,7 @@ type userRow struct {
 	auth.UserAccount
 	OrgName  string
 	IsDesk   bool
-	Status   string // active, disabled, invited, expired
+	Status   string // auth.UserAccount.Status
 	Expires  string // the invitation's last day
 	Roles    []option
 	Self     bool
@@ -60,7 +60,7 @@ func (s *Server) usersData(r *http.Request, p *page) (*usersData, error) {
 	d := &usersData{TTLDays: int(auth.InvitationTTL / (24 * time.Hour)), Email: r.PostFormValue("email"), Name: r.PostFormValue("name")}
 	now := s.cfg.Now()
 	for _, u := range users {
-		row := userRow{UserAccount: u, Status: "active", Self: u.ID == p.Actor.UserID}
+		row := userRow{UserAccount: u, Status: u.Status(now), Self: u.ID == p.Actor.UserID}
 		if u.Org != nil {
 			row.OrgName, row.IsDesk = u.Org.Name, u.Org.IsDesk
 		}
@@ -68,19 +68,10 @@ func (s *Server) usersData(r *http.Request, p *page) (*usersData, error) {
 			row.Role = rma.RoleRequester
 		}
 		row.RoleText = p.T("role." + string(row.Role))
-		if inv := u.Invitation; inv != nil && u.PasswordHash == "" {
-			row.Resend = true
-			row.Status, row.Expires = "invited", inv.Expires.UTC().Format(time.DateOnly)
-			if !now.Before(inv.Expires) {
-				row.Status = "expired"
-			}
+		if inv := u.Invitation; inv != nil {
+			row.Expires = inv.Expires.UTC().Format(time.DateOnly)
 		}
-		if u.PasswordHash == "" && u.Invitation == nil {
-			row.Resend = true // invited before, every link used up or replaced: a new one
-		}
-		if u.Disabled {
-			row.Status = "disabled"
-		}
+		row.Resend = u.PasswordHash == "" // invited, no password chosen yet: a new link
 		if row.IsDesk {
 			for _, role := range deskRoles {
 				row.Roles = append(row.Roles, option{Value: string(role), Label: p.T("role." + string(role)), Selected: role == u.Role})
