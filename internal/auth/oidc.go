@@ -1,0 +1,123 @@
+package auth
+
+import (
+	"context"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/sso"
+)
+
+// Staff sign-in through the company's identity provider: the provider
+// says who the person is (sso.Identity, already verified); this file
+// decides who that is at the desk and whether they may come in.
+//
+// Matching is by email, and only an email the provider says it verified:
+// an unverified address is anyone's claim. The desk role follows the
+// person's groups at every sign-in (sso.Settings.RoleFor): moved to
+// another group at the company, they have the new role at their next
+// sign-in; in no mapped group, they are refused, and the role the desk had
+// written on them is not kept in their favour.
+
+// ProviderUserStore is what a provider's sign-in needs of the store.
+type ProviderUserStore interface {
+	UserStore
+	Orgs(ctx context.Context) ([]rma.Org, error)
+	SetUserRole(ctx context.Context, userID int64, role rma.Role) error
+}
+
+// ProviderRefusal is a person the provider vouched for whom the desk does
+// not let in. Reason says why, in a word the portal words for people.
+type ProviderRefusal struct{ Reason string }
+
+// The reasons of a ProviderRefusal.
+const (
+	RefusedNoRole     = "no_role"    // their groups map to no desk role
+	RefusedUnverified = "unverified" // no email, or one the provider did not verify
+	RefusedUnknown    = "unknown"    // no account, and accounts are not made at sign-in
+	RefusedNotStaff   = "not_staff"  // the email is a requester's account
+	RefusedDisabled   = "disabled"   // the account is disabled
+)
+
+func (r *ProviderRefusal) Error() string { return "sign-in through the provider refused: " + r.Reason }
+
+// SignInWithProvider returns the desk user id signs in as: found by its
+// verified email, or made in the desk's organisation when the settings
+// create users, with its role set from its groups.
+func SignInWithProvider(ctx context.Context, store ProviderUserStore, s *sso.Settings, id *sso.Identity) (*rma.User, error) {
+	role, ok := s.RoleFor(id.Groups)
+	if !ok {
+		return nil, &ProviderRefusal{RefusedNoRole}
+	}
+	email := strings.TrimSpace(id.Email)
+	if email == "" || !id.EmailVerified {
+		return nil, &ProviderRefusal{RefusedUnverified}
+	}
+	u, err := store.UserByEmail(ctx, email)
+	switch {
+	case rma.ErrorCode(err) == rma.ENOTFOUND:
+		if !s.CreateUsers {
+			return nil, &ProviderRefusal{RefusedUnknown}
+		}
+		return createStaff(ctx, store, email, id.Name, role)
+	case err != nil:
+		return nil, err
+	}
+	org, err := store.Org(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !org.IsDesk {
+		// A requester who happens to work at the desk's company signs in
+		// as a requester, with a password; the provider never makes a
+		// requester's account staff.
+		return nil, &ProviderRefusal{RefusedNotStaff}
+	}
+	if u.Disabled {
+		return nil, &ProviderRefusal{RefusedDisabled}
+	}
+	if u.Role != role {
+		if err := store.SetUserRole(ctx, u.ID, role); err != nil {
+			return nil, err
+		}
+		u.Role = role
+	}
+	return u, nil
+}
+
+// createStaff makes an account without a password (the provider is how
+// they sign in) in the desk's organisation.
+func createStaff(ctx context.Context, store ProviderUserStore, email, name string, role rma.Role) (*rma.User, error) {
+	email, err := rma.CleanEmail("email", email)
+	if err != nil {
+		return nil, &ProviderRefusal{RefusedUnverified}
+	}
+	if name, err = rma.CleanName("name", name, 200); err != nil {
+		name = "" // a name the desk cannot keep is no reason to refuse
+	}
+	orgs, err := store.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		if o.IsDesk {
+			u := &rma.User{OrgID: o.ID, Email: email, Name: name, Role: role}
+			if err := store.CreateUser(ctx, u); err != nil {
+				return nil, err
+			}
+			return u, nil
+		}
+	}
+	return nil, rma.Errorf(rma.ENOTFOUND, "the desk has no organisation of its own to add staff to")
+}
+
+// PasswordAllowed reports whether a user may sign in with a password under
+// the provider's settings: requesters always; staff unless the settings
+// take passwords from them, and administrators always, so the desk can be
+// reached when the provider cannot.
+func PasswordAllowed(s *sso.Settings, a rma.Actor) bool {
+	if !s.Enabled() || s.StaffPasswords || !a.Role.IsDesk() {
+		return true
+	}
+	return a.Role == rma.RoleAdmin
+}
