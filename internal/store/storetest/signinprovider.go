@@ -32,7 +32,7 @@ func testSignInProvider(t *testing.T, open Opener) {
 	}
 	want := &sso.Settings{Name: "Contoso", Issuer: "https://login.example.com/realms/desk", ClientID: "rmadesk",
 		ClientSecret: "s3cret ✓", Scopes: []string{"email", "profile", "groups"}, GroupsClaim: "groups",
-		Roles: []sso.RoleRule{{Group: "/desk/admins", Role: rma.RoleAdmin}, {Group: "desk = agents", Role: rma.RoleAgent}},
+		Roles:       []sso.RoleRule{{Group: "/desk/admins", Role: rma.RoleAdmin}, {Group: "desk = agents", Role: rma.RoleAgent}},
 		CreateUsers: true, StaffPasswords: false, Updated: minute(3), UpdatedBy: "admin@desk.example"}
 	must(t, st.SaveSignInProvider(ctx, want))
 	got, err = st.SignInProvider(ctx)
