@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -75,6 +77,7 @@ func newOIDCDesk(t *testing.T, configure bool) *oidcDesk {
 		{desk.ID, "boss@desk.example", rma.RoleAdmin},
 		{desk.ID, "sam@desk.example", rma.RoleAgent}, // moved to sales: refused, not kept an agent
 		{desk.ID, "gone@desk.example", rma.RoleAgent},
+		{desk.ID, "tech@desk.example", rma.RoleTechnician},
 		{dist.ID, "rma@dist.example", rma.RoleRequester},
 	} {
 		if _, err := accounts.CreateUser(ctx, rma.System, u.org, u.email, "", u.role, password); err != nil {
@@ -263,6 +266,30 @@ func TestOIDCSignIn(t *testing.T) {
 		}
 	})
 
+	t.Run("next stays on the desk", func(t *testing.T) {
+		c := d.browser()
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		for _, next := range hostileNext {
+			resp, _ := get(t, c, d.url+"/login/oidc?next="+url.QueryEscape(next))
+			var flow string
+			for _, ck := range resp.Cookies() {
+				if ck.Name == oidcCookie {
+					flow = ck.Value
+				}
+			}
+			payload, _, _ := strings.Cut(flow, ".")
+			raw, _ := base64.RawURLEncoding.DecodeString(payload)
+			var f oidcFlow
+			if err := json.Unmarshal(raw, &f); err != nil || f.Next != "/" || f.State == "" || f.Nonce == "" || f.Verifier == "" {
+				t.Fatalf("next %q: flow %+v %v", next, f, err)
+			}
+			loc, _ := url.Parse(resp.Header.Get("Location"))
+			if q := loc.Query(); q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("nonce") != f.Nonce || q.Get("state") != f.State {
+				t.Fatalf("the authorization request lacks PKCE, state or nonce: %s", loc)
+			}
+		}
+	})
+
 	t.Run("passwords", func(t *testing.T) {
 		for _, tc := range []struct {
 			email string
@@ -308,7 +335,7 @@ func TestSignInSettingsPage(t *testing.T) {
 		resp.Body.Close()
 		return c
 	}
-	for email, want := range map[string]int{"sam@desk.example": 403, "rma@dist.example": 404} {
+	for email, want := range map[string]int{"sam@desk.example": 403, "tech@desk.example": 403, "rma@dist.example": 404} {
 		c := passwordBrowser(email)
 		if resp, _ := get(t, c, d.url+"/admin/sign-in"); resp.StatusCode != want {
 			t.Fatalf("GET as %s: %d, want %d", email, resp.StatusCode, want)

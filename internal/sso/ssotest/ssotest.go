@@ -39,21 +39,23 @@ type Provider struct {
 	ClientID     string
 	ClientSecret string
 
-	srv     *httptest.Server
-	mu      sync.Mutex
-	people  map[string]Person // by subject
-	storage *storage.Storage
+	srv      *httptest.Server
+	mu       sync.Mutex
+	people   map[string]Person // by subject
+	redirect string            // where the desk may be sent back to
+	storage  *storage.Storage
 }
 
 // Start runs a provider on 127.0.0.1 that knows one client, the desk,
-// which may come back only to redirectURI.
+// which may come back only to redirectURI (set later with SetRedirectURI
+// when the desk's address is not known yet).
 func Start(t testing.TB, redirectURI string, people ...Person) *Provider {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Provider{ClientID: "rmadesk", ClientSecret: "provider-given-secret", people: map[string]Person{}}
+	p := &Provider{ClientID: "rmadesk", ClientSecret: "provider-given-secret", people: map[string]Person{}, redirect: redirectURI}
 	users := userStore{p: p}
 	for i, person := range people {
 		p.people[subject(i)] = person
@@ -91,6 +93,13 @@ func Start(t testing.TB, redirectURI string, people ...Person) *Provider {
 	p.srv.Start()
 	t.Cleanup(p.srv.Close)
 	return p
+}
+
+// SetRedirectURI registers where the desk is sent back to.
+func (p *Provider) SetRedirectURI(uri string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.redirect = uri
 }
 
 // SetGroups changes a person's groups at the provider (moved to another
@@ -183,4 +192,27 @@ func (g groupsStorage) SetUserinfoFromToken(ctx context.Context, info *oidc.User
 	}
 	info.AppendClaims("groups", g.groups(subject))
 	return nil
+}
+
+// GetClientByClientID gives the desk's client the redirect URI set now.
+func (g groupsStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, err := g.Storage.GetClientByClientID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sc, ok := c.(*storage.Client); ok {
+		return redirectClient{sc, g.p}, nil
+	}
+	return c, nil
+}
+
+type redirectClient struct {
+	*storage.Client
+	p *Provider
+}
+
+func (c redirectClient) RedirectURIs() []string {
+	c.p.mu.Lock()
+	defer c.p.mu.Unlock()
+	return []string{c.p.redirect}
 }
