@@ -225,12 +225,13 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, f.Next, http.StatusSeeOther)
 }
 
-// oidcRefuse shows the sign-in page with a plain message.
+// oidcRefuse sends the browser back to the sign-in page with a plain
+// message: a page of its own, so the code and state leave the address bar
+// and a reload starts nothing again. status is what the log records.
 func (s *Server) oidcRefuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	p := &page{translator: translator{language(r)}, request: r}
-	p.Title, p.Error = p.T("login.title"), msg
-	p.Data = s.loginData(r, "/", "")
-	s.render(w, status, "login", p)
+	s.cfg.Log.DebugContext(r.Context(), "sign-in through the provider refused", "status", status)
+	s.setFlash(w, flashError, msg)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
 // loginData is what the sign-in page shows: the form's values and, when a

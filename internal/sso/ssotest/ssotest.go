@@ -200,14 +200,11 @@ func (g groupsStorage) GetClientByClientID(ctx context.Context, id string) (op.C
 	if err != nil {
 		return nil, err
 	}
-	if sc, ok := c.(*storage.Client); ok {
-		return redirectClient{sc, g.p}, nil
-	}
-	return c, nil
+	return redirectClient{c, g.p}, nil
 }
 
 type redirectClient struct {
-	*storage.Client
+	op.Client
 	p *Provider
 }
 
