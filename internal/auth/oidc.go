@@ -24,6 +24,7 @@ type ProviderUserStore interface {
 	UserStore
 	Orgs(ctx context.Context) ([]rma.Org, error)
 	SetUserRole(ctx context.Context, userID int64, role rma.Role) error
+	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
 }
 
 // ProviderRefusal is a person the provider vouched for whom the desk does
@@ -47,6 +48,11 @@ func (r *ProviderRefusal) Error() string { return "sign-in through the provider 
 func SignInWithProvider(ctx context.Context, store ProviderUserStore, s *sso.Settings, id *sso.Identity) (*rma.User, error) {
 	role, ok := s.RoleFor(id.Groups)
 	if !ok {
+		// Their sessions end too: the role the desk wrote on them earlier
+		// must not outlive the groups that gave it.
+		if err := endStaffSessions(ctx, store, id); err != nil {
+			return nil, err
+		}
 		return nil, &ProviderRefusal{RefusedNoRole}
 	}
 	email := strings.TrimSpace(id.Email)
@@ -83,6 +89,27 @@ func SignInWithProvider(ctx context.Context, store ProviderUserStore, s *sso.Set
 		u.Role = role
 	}
 	return u, nil
+}
+
+// endStaffSessions signs out the desk account id's verified email names,
+// if there is one.
+func endStaffSessions(ctx context.Context, store ProviderUserStore, id *sso.Identity) error {
+	if id.Email == "" || !id.EmailVerified {
+		return nil
+	}
+	u, err := store.UserByEmail(ctx, strings.TrimSpace(id.Email))
+	if rma.ErrorCode(err) == rma.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	org, err := store.Org(ctx, u.OrgID)
+	if err != nil || !org.IsDesk {
+		return err
+	}
+	_, err = store.DeleteUserSessions(ctx, u.ID)
+	return err
 }
 
 // createStaff makes an account without a password (the provider is how

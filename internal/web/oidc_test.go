@@ -222,11 +222,20 @@ func TestOIDCSignIn(t *testing.T) {
 	})
 
 	t.Run("groups changed at the provider", func(t *testing.T) {
+		d.provider.SetGroups("ann", "staff", "desk-techs")
+		resp, _ := d.signIn(d.browser(), "ann", "ann-pw")
+		if u, _ := d.db.UserByEmail(ctx, "agent@desk.example"); resp.Request.URL.Path != "/rmas" || u.Role != rma.RoleTechnician {
+			t.Fatalf("moved to the technicians: %s, role %s", resp.Request.URL, u.Role)
+		}
 		d.provider.SetGroups("ann", "staff")
 		defer d.provider.SetGroups("ann", "staff", "desk-agents")
 		resp, body := d.signIn(d.browser(), "ann", "ann-pw")
 		if resp.Request.URL.Path != "/login" || !strings.Contains(body, "none of your groups") {
 			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		// The session she opened as an agent ended with her groups.
+		if resp, _ := get(t, c, d.url+"/rmas"); resp.Request.URL.Path != "/login" {
+			t.Fatalf("out of every mapped group, still signed in: %s", resp.Request.URL)
 		}
 	})
 
