@@ -2,10 +2,21 @@ package auth
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/sso"
+)
+
+// Audit actions of sign-in through the provider (audit.UserRole is the
+// role its groups changed).
+const (
+	// ActionUserFromProvider: an account made at first sign-in.
+	ActionUserFromProvider = "user.create_at_sign_in"
+	// ActionSignInSettings: the provider's settings changed (/admin/sign-in).
+	ActionSignInSettings = "sign_in.settings"
 )
 
 // Staff sign-in through the company's identity provider: the provider
@@ -25,6 +36,7 @@ type ProviderUserStore interface {
 	Orgs(ctx context.Context) ([]rma.Org, error)
 	SetUserRole(ctx context.Context, userID int64, role rma.Role) error
 	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
+	audit.Store // role changes and accounts made at sign-in are in the log
 }
 
 // ProviderRefusal is a person the provider vouched for whom the desk does
@@ -65,7 +77,7 @@ func SignInWithProvider(ctx context.Context, store ProviderUserStore, s *sso.Set
 		if !s.CreateUsers {
 			return nil, &ProviderRefusal{RefusedUnknown}
 		}
-		return createStaff(ctx, store, email, id.Name, role)
+		return createStaff(ctx, store, s, email, id.Name, role)
 	case err != nil:
 		return nil, err
 	}
@@ -83,7 +95,9 @@ func SignInWithProvider(ctx context.Context, store ProviderUserStore, s *sso.Set
 		return nil, &ProviderRefusal{RefusedDisabled}
 	}
 	if u.Role != role {
-		if err := store.SetUserRole(ctx, u.ID, role); err != nil {
+		e := audit.Of(providerActor(s, u), audit.UserRole, audit.TargetUser, strconv.FormatInt(u.ID, 10), u.Email,
+			audit.Change{Field: "role", From: string(u.Role), To: string(role)})
+		if err := audit.Record(ctx, store, &e, func(ctx context.Context) error { return store.SetUserRole(ctx, u.ID, role) }); err != nil {
 			return nil, err
 		}
 		u.Role = role
@@ -114,7 +128,7 @@ func endStaffSessions(ctx context.Context, store ProviderUserStore, id *sso.Iden
 
 // createStaff makes an account without a password (the provider is how
 // they sign in) in the desk's organisation.
-func createStaff(ctx context.Context, store ProviderUserStore, email, name string, role rma.Role) (*rma.User, error) {
+func createStaff(ctx context.Context, store ProviderUserStore, s *sso.Settings, email, name string, role rma.Role) (*rma.User, error) {
 	email, err := rma.CleanEmail("email", email)
 	if err != nil {
 		return nil, &ProviderRefusal{RefusedUnverified}
@@ -129,13 +143,21 @@ func createStaff(ctx context.Context, store ProviderUserStore, email, name strin
 	for _, o := range orgs {
 		if o.IsDesk {
 			u := &rma.User{OrgID: o.ID, Email: email, Name: name, Role: role}
-			if err := store.CreateUser(ctx, u); err != nil {
+			e := audit.Of(providerActor(s, u), ActionUserFromProvider, audit.TargetUser, "", email,
+				audit.Change{Field: "role", To: string(role)}, audit.Change{Field: "name", To: name})
+			if err := audit.Record(ctx, store, &e, func(ctx context.Context) error { return store.CreateUser(ctx, u) }); err != nil {
 				return nil, err
 			}
 			return u, nil
 		}
 	}
 	return nil, rma.Errorf(rma.ENOTFOUND, "the desk has no organisation of its own to add staff to")
+}
+
+// providerActor is who acts when a sign-in changes an account: the
+// provider, on the person's behalf.
+func providerActor(s *sso.Settings, u *rma.User) rma.Actor {
+	return rma.Actor{OrgID: u.OrgID, UserID: u.ID, Name: s.DisplayName() + " (identity provider)"}
 }
 
 // PasswordAllowed reports whether a user may sign in with a password under

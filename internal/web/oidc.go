@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/sso"
@@ -38,6 +39,7 @@ const (
 type signInProviderStore interface {
 	SignInProvider(ctx context.Context) (*sso.Settings, error)
 	SaveSignInProvider(ctx context.Context, s *sso.Settings) error
+	audit.Store // changes to the settings are in the audit log
 }
 
 // providerSettings are the settings in force: the deployment's, else the
@@ -218,8 +220,9 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, p, err)
 		return
 	}
-	// The desk keeps no table of sign-ins; the log line is the record.
-	// audit: record the sign-in here if the audit log takes sign-ins.
+	// The desk keeps no table of sign-ins (the audit log is for changes:
+	// a role the groups changed, an account made, are in it); the log
+	// line is the record.
 	s.cfg.Log.InfoContext(r.Context(), "signed in", "method", "provider", "email", u.Email, "role", u.Role)
 	s.rememberLanguage(w, r, u)
 	http.Redirect(w, r, f.Next, http.StatusSeeOther)

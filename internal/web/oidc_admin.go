@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
+	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/sso"
 )
@@ -114,16 +117,17 @@ func (s *Server) saveSignInSettings(w http.ResponseWriter, r *http.Request, p *p
 		s.fail422(w, r, p, "sign_in_settings", err)
 		return
 	}
-	if err := st.SaveSignInProvider(r.Context(), after); err != nil {
+	save := func(ctx context.Context) error { return st.SaveSignInProvider(ctx, after) }
+	if changes := signInChanges(before, after); len(changes) > 0 {
+		// The change and its entry in the audit log are one transaction.
+		e := audit.Of(p.Actor, auth.ActionSignInSettings, "sign_in", "provider", "identity provider", changes...)
+		err = audit.Record(r.Context(), st, &e, save)
+	} else {
+		err = save(r.Context())
+	}
+	if err != nil {
 		s.fail(w, r, p, err)
 		return
-	}
-	changes := signInChanges(before, after)
-	// audit: record changes (Field, Before, After) for p.Actor, action
-	// "sign_in.update", target "sign-in provider", once the audit log
-	// (internal/audit) is merged. Until then the log keeps them.
-	for _, c := range changes {
-		s.cfg.Log.InfoContext(r.Context(), "sign-in settings changed", "by", p.User, "field", c.Field, "before", c.Before, "after", c.After)
 	}
 	msg := p.T("sso.saved")
 	if after.Enabled() {
@@ -136,16 +140,13 @@ func (s *Server) saveSignInSettings(w http.ResponseWriter, r *http.Request, p *p
 	s.redirectFlash(w, r, "/admin/sign-in", msg)
 }
 
-// signInChange is one field the admin changed, as the audit log keeps it.
-type signInChange struct{ Field, Before, After string }
-
 // signInChanges lists what changed; the secret only as set, changed or
 // removed.
-func signInChanges(a, b *sso.Settings) []signInChange {
-	var out []signInChange
+func signInChanges(a, b *sso.Settings) []audit.Change {
+	var out []audit.Change
 	add := func(field, x, y string) {
 		if x != y {
-			out = append(out, signInChange{field, x, y})
+			out = append(out, audit.Change{Field: field, From: x, To: y})
 		}
 	}
 	yes := func(v bool) string {

@@ -12,11 +12,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -182,6 +184,11 @@ func TestOIDCSignIn(t *testing.T) {
 		if u.Role != rma.RoleAgent {
 			t.Fatalf("role after sign-in: %s, want agent from the groups", u.Role)
 		}
+		log, _, err := d.db.AuditLog(ctx, audit.Filter{Action: audit.UserRole})
+		if err != nil || len(log) != 1 || log[0].TargetName != "agent@desk.example" || log[0].ActorName != "Contoso (identity provider)" ||
+			!reflect.DeepEqual(log[0].Changes, []audit.Change{{Field: "role", From: "technician", To: "agent"}}) {
+			t.Fatalf("the role change in the audit log: %+v %v", log, err)
+		}
 	})
 
 	refusals := []struct {
@@ -218,6 +225,9 @@ func TestOIDCSignIn(t *testing.T) {
 		u, err := d.db.UserByEmail(ctx, "newbie@desk.example")
 		if err != nil || u.Role != rma.RoleTechnician || u.Name != "Nia New" || u.PasswordHash != "" {
 			t.Fatalf("new user: %+v %v", u, err)
+		}
+		if log, _, err := d.db.AuditLog(ctx, audit.Filter{Action: auth.ActionUserFromProvider}); err != nil || len(log) != 1 || log[0].TargetName != "newbie@desk.example" {
+			t.Fatalf("the new account in the audit log: %+v %v", log, err)
 		}
 	})
 
@@ -411,6 +421,22 @@ func TestSignInSettingsPage(t *testing.T) {
 	set, _ = d.db.SignInProvider(ctx)
 	if set.ClientSecret != d.provider.ClientSecret || set.UpdatedBy != "boss@desk.example" || !set.StaffPasswords {
 		t.Fatalf("saved: %+v", set)
+	}
+	// One entry: the second save changed nothing. The secret is in it
+	// only as set.
+	log, _, err := d.db.AuditLog(ctx, audit.Filter{Action: auth.ActionSignInSettings})
+	if err != nil || len(log) != 1 || log[0].ActorName != "boss@desk.example" {
+		t.Fatalf("audit log: %+v %v", log, err)
+	}
+	fields := map[string]audit.Change{}
+	for _, c := range log[0].Changes {
+		fields[c.Field] = c
+		if strings.Contains(c.From+c.To, d.provider.ClientSecret) {
+			t.Fatalf("the secret is in the audit log: %+v", c)
+		}
+	}
+	if fields["client_secret"].To != "(set)" || fields["issuer"].To != d.provider.Issuer || fields["roles"].To != "desk-agents = agent\ndesk-admins = admin" {
+		t.Fatalf("audit changes: %+v", log[0].Changes)
 	}
 	if resp, _ := d.signIn(d.browser(), "ann", "ann-pw"); resp.Request.URL.Path != "/rmas" || resp.StatusCode != 200 {
 		t.Fatalf("sign-in with the page's settings: %s %d", resp.Request.URL, resp.StatusCode)
