@@ -29,11 +29,11 @@ func TestServeProviderFromFlags(t *testing.T) {
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	body := fetch(t, c, base+"/login")
+	body := oidcFetch(t, c, base+"/login")
 	if !strings.Contains(body, "Sign in with Contoso") {
 		t.Fatalf("no provider button: %s", body)
 	}
-	body = fetch(t, c, base+"/login/oidc")
+	body = oidcFetch(t, c, base+"/login/oidc")
 	m := regexp.MustCompile(`name="id" value="([^"]+)"`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("not at the provider's form: %s", body)
@@ -49,7 +49,7 @@ func TestServeProviderFromFlags(t *testing.T) {
 	}
 
 	admin := portalBrowser(t, base, "admin@demo.example", demoPassword)
-	body = fetch(t, admin, base+"/admin/sign-in")
+	body = oidcFetch(t, admin, base+"/admin/sign-in")
 	if !strings.Contains(body, "given by the deployment") || strings.Contains(body, provider.ClientSecret) || !strings.Contains(body, "Desk Admins = admin") {
 		t.Fatalf("the admin page with the deployment's settings: %s", body)
 	}
@@ -84,7 +84,7 @@ func TestServeProviderFromFlags(t *testing.T) {
 	}
 }
 
-func fetch(t *testing.T, c *http.Client, u string) string {
+func oidcFetch(t *testing.T, c *http.Client, u string) string {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {

@@ -22,10 +22,10 @@ func (s *Server) oidcRoutes() {
 	s.mux.HandleFunc("POST /admin/sign-in", s.signedIn(s.saveSignInSettings))
 }
 
-// adminOnly lets admins through; the rest of the desk is told it may not
+// signInAdminOnly lets admins through; the rest of the desk is told it may not
 // (403), and a requester that the page does not exist (404), as the
 // desk's pages are nothing of theirs.
-func adminOnly(p *page) error {
+func signInAdminOnly(p *page) error {
 	switch {
 	case p.Actor.Role == rma.RoleAdmin:
 		return nil
@@ -59,7 +59,7 @@ func (s *Server) formOf(set *sso.Settings) *signInForm {
 }
 
 func (s *Server) signInSettings(w http.ResponseWriter, r *http.Request, p *page) {
-	if err := adminOnly(p); err != nil {
+	if err := signInAdminOnly(p); err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
@@ -73,7 +73,7 @@ func (s *Server) signInSettings(w http.ResponseWriter, r *http.Request, p *page)
 }
 
 func (s *Server) saveSignInSettings(w http.ResponseWriter, r *http.Request, p *page) {
-	if err := adminOnly(p); err != nil {
+	if err := signInAdminOnly(p); err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
@@ -114,7 +114,7 @@ func (s *Server) saveSignInSettings(w http.ResponseWriter, r *http.Request, p *p
 	}
 	if err != nil {
 		p.Data = form
-		s.fail422(w, r, p, "sign_in_settings", err)
+		s.signInFormError(w, r, p, "sign_in_settings", err)
 		return
 	}
 	save := func(ctx context.Context) error { return st.SaveSignInProvider(ctx, after) }
@@ -175,8 +175,8 @@ func signInChanges(a, b *sso.Settings) []audit.Change {
 	return out
 }
 
-// fail422 re-shows a form with the domain's message for bad input.
-func (s *Server) fail422(w http.ResponseWriter, r *http.Request, p *page, tmpl string, err error) {
+// signInFormError re-shows a form with the domain's message for bad input.
+func (s *Server) signInFormError(w http.ResponseWriter, r *http.Request, p *page, tmpl string, err error) {
 	if rma.ErrorCode(err) != rma.EINVALID {
 		s.fail(w, r, p, err)
 		return

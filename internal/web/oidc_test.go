@@ -97,7 +97,7 @@ func newOIDCDesk(t *testing.T, configure bool) *oidcDesk {
 	d := &oidcDesk{t: t, url: "http://" + ln.Addr().String(), db: db}
 	d.provider = ssotest.Start(t, d.url+"/login/oidc/callback", oidcPeople...)
 	if configure {
-		must(t, db.SaveSignInProvider(ctx, &sso.Settings{Name: "Contoso", Issuer: d.provider.Issuer, ClientID: d.provider.ClientID,
+		oidcMust(t, db.SaveSignInProvider(ctx, &sso.Settings{Name: "Contoso", Issuer: d.provider.Issuer, ClientID: d.provider.ClientID,
 			ClientSecret: d.provider.ClientSecret, Scopes: []string{"email", "profile"}, GroupsClaim: "groups",
 			Roles: []sso.RoleRule{{Group: "desk-admins", Role: rma.RoleAdmin}, {Group: "desk-agents", Role: rma.RoleAgent},
 				{Group: "desk-techs", Role: rma.RoleTechnician}},
@@ -113,7 +113,7 @@ func newOIDCDesk(t *testing.T, configure bool) *oidcDesk {
 	return d
 }
 
-func must(t *testing.T, err error) {
+func oidcMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +127,7 @@ func (d *oidcDesk) browser() *http.Client {
 	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
 }
 
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+func oidcGet(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -145,7 +145,7 @@ var authRequestID = regexp.MustCompile(`name="id" value="([^"]+)"`)
 func (d *oidcDesk) signIn(c *http.Client, username, pw string) (*http.Response, string) {
 	t := d.t
 	t.Helper()
-	resp, body := get(t, c, d.url+"/login/oidc?next=%2Frmas")
+	resp, body := oidcGet(t, c, d.url+"/login/oidc?next=%2Frmas")
 	if !strings.HasPrefix(resp.Request.URL.String(), d.provider.Issuer+"/login/username") {
 		t.Fatalf("the flow did not reach the provider's sign-in form: %s %d %s", resp.Request.URL, resp.StatusCode, body)
 	}
@@ -167,7 +167,7 @@ func TestOIDCSignIn(t *testing.T) {
 	ctx := t.Context()
 
 	c := d.browser()
-	_, body := get(t, c, d.url+"/login")
+	_, body := oidcGet(t, c, d.url+"/login")
 	if !strings.Contains(body, "Sign in with Contoso") || !strings.Contains(body, `href="/login/oidc?next=/"`) {
 		t.Fatalf("the sign-in page has no provider button: %s", body)
 	}
@@ -207,7 +207,7 @@ func TestOIDCSignIn(t *testing.T) {
 			if resp.StatusCode != tc.status || resp.Request.URL.Path != "/login" || !strings.Contains(body, tc.want) {
 				t.Fatalf("%s: %d %s", resp.Request.URL, resp.StatusCode, body)
 			}
-			if resp, _ := get(t, c, d.url+"/rmas"); resp.Request.URL.Path != "/login" {
+			if resp, _ := oidcGet(t, c, d.url+"/rmas"); resp.Request.URL.Path != "/login" {
 				t.Fatalf("refused, yet signed in: %s", resp.Request.URL)
 			}
 		})
@@ -244,7 +244,7 @@ func TestOIDCSignIn(t *testing.T) {
 			t.Fatalf("%d %s", resp.StatusCode, body)
 		}
 		// The session she opened as an agent ended with her groups.
-		if resp, _ := get(t, c, d.url+"/rmas"); resp.Request.URL.Path != "/login" {
+		if resp, _ := oidcGet(t, c, d.url+"/rmas"); resp.Request.URL.Path != "/login" {
 			t.Fatalf("out of every mapped group, still signed in: %s", resp.Request.URL)
 		}
 	})
@@ -269,17 +269,17 @@ func TestOIDCSignIn(t *testing.T) {
 		q.Set("state", real+"x")
 		tampered := *callback
 		tampered.RawQuery = q.Encode()
-		resp, body := get(t, c, tampered.String())
+		resp, body := oidcGet(t, c, tampered.String())
 		if resp.Request.URL.Path != "/login" || !strings.Contains(body, "expired or was already used") {
 			t.Fatalf("tampered state: %d %s", resp.StatusCode, body)
 		}
 		// The flow is used up: the real callback no longer signs in either.
-		resp, body = get(t, c, callback.String())
+		resp, body = oidcGet(t, c, callback.String())
 		if resp.Request.URL.Path != "/login" || !strings.Contains(body, "expired or was already used") {
 			t.Fatalf("replayed callback: %d %s", resp.StatusCode, body)
 		}
 		// And a callback in a browser that never started a flow.
-		resp, body = get(t, d.browser(), callback.String())
+		resp, body = oidcGet(t, d.browser(), callback.String())
 		if !strings.Contains(body, "expired or was already used") {
 			t.Fatalf("callback without a flow: %d", resp.StatusCode)
 		}
@@ -289,7 +289,7 @@ func TestOIDCSignIn(t *testing.T) {
 		c := d.browser()
 		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		for _, next := range hostileNext {
-			resp, _ := get(t, c, d.url+"/login/oidc?next="+url.QueryEscape(next))
+			resp, _ := oidcGet(t, c, d.url+"/login/oidc?next="+url.QueryEscape(next))
 			var flow string
 			for _, ck := range resp.Cookies() {
 				if ck.Name == oidcCookie {
@@ -332,11 +332,11 @@ func TestOIDCSignIn(t *testing.T) {
 func TestOIDCNotConfigured(t *testing.T) {
 	d := newOIDCDesk(t, false)
 	c := d.browser()
-	if _, body := get(t, c, d.url+"/login"); strings.Contains(body, "/login/oidc") {
+	if _, body := oidcGet(t, c, d.url+"/login"); strings.Contains(body, "/login/oidc") {
 		t.Fatal("a provider button without a provider")
 	}
 	for _, path := range []string{"/login/oidc", "/login/oidc/callback?state=x&code=y"} {
-		if resp, body := get(t, c, d.url+path); resp.StatusCode != 404 && !strings.Contains(body, "expired or was already used") {
+		if resp, body := oidcGet(t, c, d.url+path); resp.StatusCode != 404 && !strings.Contains(body, "expired or was already used") {
 			t.Fatalf("%s without a provider: %d", path, resp.StatusCode)
 		}
 	}
@@ -356,7 +356,7 @@ func TestSignInSettingsPage(t *testing.T) {
 	}
 	for email, want := range map[string]int{"sam@desk.example": 403, "tech@desk.example": 403, "rma@dist.example": 404} {
 		c := passwordBrowser(email)
-		if resp, _ := get(t, c, d.url+"/admin/sign-in"); resp.StatusCode != want {
+		if resp, _ := oidcGet(t, c, d.url+"/admin/sign-in"); resp.StatusCode != want {
 			t.Fatalf("GET as %s: %d, want %d", email, resp.StatusCode, want)
 		}
 		resp, err := c.PostForm(d.url+"/admin/sign-in", url.Values{"issuer": {d.provider.Issuer}})
@@ -366,7 +366,7 @@ func TestSignInSettingsPage(t *testing.T) {
 		resp.Body.Close()
 	}
 	admin := passwordBrowser("boss@desk.example")
-	if resp, body := get(t, admin, d.url+"/admin/sign-in"); resp.StatusCode != 200 || !strings.Contains(body, d.url+"/login/oidc/callback") {
+	if resp, body := oidcGet(t, admin, d.url+"/admin/sign-in"); resp.StatusCode != 200 || !strings.Contains(body, d.url+"/login/oidc/callback") {
 		t.Fatalf("admin GET: %d %s", resp.StatusCode, body)
 	}
 	post := func(v url.Values) (*http.Response, string) {
