@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -77,6 +78,17 @@ func runPolicyWhatIf(e *env, args []string) error {
 	opt := whatif.Options{Detail: *detail, Every: *every, Random: *sample, Seed: *seed}
 	if *detail == 0 {
 		opt.Detail = -1
+	}
+	if path := os.Getenv("RMADESK_WHATIF_CPUPROFILE"); path != "" { // the benchmark's profile (docs/BENCHMARKS.md)
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	rep, err := whatif.Replay(e.ctx, h, q, draft, set, opt)

@@ -200,14 +200,24 @@ func Replay(ctx context.Context, h History, q Query, draft *policy.Policy, basel
 	}
 	pages := make(chan page, workers*2)
 	accs := make([]*acc, workers)
+	// A worker that fails (a claim that does not read) cancels the walk;
+	// the others drain the pages already sent.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	var wg sync.WaitGroup
 	for i := range accs {
 		a := newAcc()
 		accs[i] = a
 		wg.Go(func() {
 			for p := range pages {
+				if ctx.Err() != nil {
+					continue
+				}
 				for j := range p.lines {
-					r.line(a, p.base+int64(j), &p.lines[j])
+					if err := r.line(a, p.base+int64(j), &p.lines[j]); err != nil {
+						cancel(err)
+						break
+					}
 				}
 			}
 		})
@@ -217,13 +227,16 @@ func Replay(ctx context.Context, h History, q Query, draft *policy.Policy, basel
 		select {
 		case pages <- page{n, lines}:
 		case <-ctx.Done():
-			return ctx.Err()
+			return context.Cause(ctx)
 		}
 		n += int64(len(lines))
 		return nil
 	})
 	close(pages)
 	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil {
+		return nil, cause
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +276,20 @@ func (r *replayer) pick(seq int64) uint64 {
 }
 
 // line replays one line into a.
-func (r *replayer) line(a *acc, seq int64, l *Line) {
+func (r *replayer) line(a *acc, seq int64, l *Line) error {
+	if l.ClaimJSON != nil {
+		c, err := policy.ParseStoredClaim(l.ClaimJSON)
+		if err != nil {
+			return fmt.Errorf("rma %d line %d: claim: %w", l.RMAID, l.LineNo, err)
+		}
+		l.Claim, l.ClaimJSON = c, nil
+	}
+	if l.Money.Currency == "" { // no invoiced price: the claim's
+		l.Money.Currency = l.Claim.Product.Price.Currency
+		if l.Money.Price == 0 {
+			l.Money.Price = l.Claim.Product.Price.Cents
+		}
+	}
 	a.lines++
 	version := l.Decision.PolicyVersion
 	var before policy.Decision
@@ -273,7 +299,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) {
 		before = l.Decision // decoded from the store: the set lost the version
 	} else {
 		a.unreplayed++
-		return
+		return nil
 	}
 	after := r.draft.Evaluate(l.Claim)
 	how := compare(&before, &after)
@@ -291,7 +317,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) {
 	keepEvery := r.opt.Every > 0 && seq%int64(r.opt.Every) == 0 && len(a.every) < MaxKept
 	keepRandom := r.opt.Random > 0 && a.wantsRandom(r.pick(seq), r.opt.Random)
 	if !keepDetail && !keepEvery && !keepRandom {
-		return
+		return nil
 	}
 	c := Change{RMAID: l.RMAID, Number: l.Number, LineNo: l.LineNo, Requester: l.Requester, Filed: l.Filed,
 		BaselineVersion: before.PolicyVersion, Changed: len(how) > 0, How: how,
@@ -305,6 +331,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) {
 	if keepRandom {
 		a.random = keepSmallest(a.random, pickedChange{r.pick(seq), c}, r.opt.Random)
 	}
+	return nil
 }
 
 // compare names the aspects in which two decisions of one claim differ.

@@ -25,6 +25,10 @@ type Line struct {
 	Requester string // the requester's organisation
 	Filed     calendar.Date
 	Claim     policy.Claim
+	// ClaimJSON, when set, is the claim as stored, not yet decoded: the
+	// replay decodes it (policy.ParseStoredClaim) on all its cores, where
+	// the store would decode it on the one that reads.
+	ClaimJSON []byte
 	// Decision is the decision stored with the line. Policy and
 	// PolicyVersion are always set; the rest only when the query asked
 	// for the stored decisions (Query.Decisions), since decoding them
@@ -54,9 +58,9 @@ type Query struct {
 	Decisions bool // also decode each line's stored decision
 }
 
-// History streams past lines. Walk calls fn with the lines of one page of
-// RMAs at a time, in the order they were filed, each RMA's lines in their
-// order; the slice is fn's to keep. An error from fn stops the walk and
+// History streams past lines. Walk calls fn with one page of lines at a
+// time, in the order the RMAs were filed, each RMA's lines in their order;
+// the slice is fn's to keep. An error from fn stops the walk and
 // is returned.
 type History interface {
 	WalkPolicyLines(ctx context.Context, q Query, fn func([]Line) error) error

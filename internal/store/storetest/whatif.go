@@ -19,7 +19,8 @@ type whatifStore interface {
 }
 
 // testWhatIf: the lines of one policy's RMAs filed in a range stream in
-// filing order, a page at a time, each with its claim, the version it was
+// filing order, a page at a time (the page boundaries may split an RMA),
+// each with its claim (as JSON), the version it was
 // decided by, its requester, and its money summed from the ledger.
 func testWhatIf(t *testing.T, open Opener) {
 	s, ok := open(t).(whatifStore)
@@ -98,15 +99,15 @@ func testWhatIf(t *testing.T, open Opener) {
 		fmt.Sprintf("%d/1 2026-03-09 Whatif Alpha", id(3)),
 	}
 	for _, page := range []int{0, 1, 2, 3} {
-		t.Run(fmt.Sprintf("range, page of %d RMAs", page), func(t *testing.T) {
+		t.Run(fmt.Sprintf("range, page of %d lines", page), func(t *testing.T) {
 			s.SetWhatIfPage(page)
 			defer s.SetWhatIfPage(0)
 			lines, pages := walk(t, q)
 			wantSame(t, "lines of dexxon filed 3–9 March, in filing order", want, key(lines))
-			// Six RMAs in the range, one without a claim: a page of one
-			// RMA each calls fn five times.
-			if page == 1 && pages != 5 {
-				t.Errorf("%d pages of one RMA, want 5", pages)
+			// Nine lines in the range, one without a claim: a page of
+			// one line each calls fn eight times.
+			if page == 1 && pages != 8 {
+				t.Errorf("%d pages of one line, want 8", pages)
 			}
 		})
 	}
@@ -115,7 +116,9 @@ func testWhatIf(t *testing.T, open Opener) {
 		lines, _ := walk(t, q)
 		wantSame(t, "line 1 money", whatif.Money{Currency: "EUR", Price: 10000, Quantity: 1, Charges: 1250, Credits: 10000}, lines[0].Money)
 		wantSame(t, "line 2 money", whatif.Money{Currency: "EUR", Price: 10000, Quantity: 1, Refunds: 9000, Replacements: 1}, lines[1].Money)
-		wantSame(t, "claim", made[1].Lines[1].Claim, lines[1].Claim)
+		c, err := policy.ParseStoredClaim(lines[1].ClaimJSON)
+		must(t, err)
+		wantSame(t, "claim", made[1].Lines[1].Claim, c)
 		if lines[0].Number != "RMA-26-00001-A" || lines[2].Number != "" {
 			t.Errorf("numbers %q %q", lines[0].Number, lines[2].Number)
 		}
