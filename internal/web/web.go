@@ -62,6 +62,10 @@ type Config struct {
 
 	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
 	VATBasisPoints int
+
+	// WhatIfDrafts finds stored policy drafts for the what-if page
+	// (whatif.go, ?draft=); nil: drafts are pasted or uploaded.
+	WhatIfDrafts WhatIfDrafts
 }
 
 // Server serves the portal.
@@ -161,6 +165,7 @@ func (s *Server) routes() {
 
 	s.requesterRoutes() // requester.go
 	s.agentRoutes()     // assign.go
+	s.whatifRoutes()    // whatif.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
