@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -72,15 +73,18 @@ func TestWhatIfPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("run: %d %s", resp.StatusCode, page)
 	}
-	for _, want := range []string{"1 lines replayed: 1 changed, 0 unchanged.", "decision accept → reject: 1 lines", `id="whatif-money-`, `href="/rmas/1"`, "[warranty-chart]", "Changed lines (first 1 of 1)"} {
+	for _, want := range []string{"1 lines replayed: 1 changed, 0 unchanged.", "decision accept → reject: 1 lines", `id="whatif-money-0"`, `href="/rmas/1"`, "[warranty-chart]", "Changed lines (first 1 of 1)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report lacks %q", want)
 		}
 	}
 
 	// A lint error: the form again, the draft kept, the finding on its line.
-	resp, page = post(admin, pixfraDraft(t, "years: three"))
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="findings"`) || !strings.Contains(page, "line 207") || !strings.Contains(page, "years: three") {
+	bad := pixfraDraft(t, "years: three")
+	line := strings.Count(bad[:strings.Index(bad, "years: three")], "\n") + 1
+	resp, page = post(admin, bad)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `id="findings"`) ||
+		!strings.Contains(page, fmt.Sprintf("line %d</strong>: <code>warranty.terms[2].years</code>", line)) || !strings.Contains(page, "years: three") {
 		t.Errorf("lint error: %d %s", resp.StatusCode, page)
 	}
 	// A bad day names its field.

@@ -1,6 +1,7 @@
 package whatif
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -92,6 +93,10 @@ func (d *Desk) Run(ctx context.Context, actor rma.Actor, req Request) (*Report, 
 	if err != nil {
 		return nil, err
 	}
+	// A browser sends a textarea's lines ending in CRLF, which the YAML
+	// parser counts wrongly past a folded block: findings would name the
+	// wrong lines.
+	yaml = bytes.ReplaceAll(yaml, []byte("\r\n"), []byte("\n"))
 	draft, err := policy.Load(name, yaml)
 	var le *policy.LoadError
 	if errors.As(err, &le) {
