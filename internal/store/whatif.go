@@ -90,16 +90,16 @@ func (s *Store) WalkPolicyLines(ctx context.Context, q whatif.Query, fn func([]w
 // walk is one WalkPolicyLines: its range, its keyset, and the names of
 // the organisations met, read once each.
 type walk struct {
-	s                 *Store
-	q                 whatif.Query
-	from, to          string
-	size              int
-	afterCreated      string
-	afterID           int64
-	afterLine         int
-	orgs              map[int64]string
-	filedOn, filedDay string
-	filed             calendar.Date
+	s            *Store
+	q            whatif.Query
+	from, to     string
+	size         int
+	afterCreated string
+	afterID      int64
+	afterLine    int
+	orgs         map[int64]string
+	filedDay     string
+	filed        calendar.Date
 }
 
 func (w *walk) page(ctx context.Context) (lines []whatif.Line, n int, err error) {

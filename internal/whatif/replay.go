@@ -464,7 +464,6 @@ type acc struct {
 	charges, reasons                      int64
 	byCurrency                            map[string]*MoneyTotals
 	detail, every                         []Change
-	everyN                                int
 	random                                []pickedChange
 }
 
