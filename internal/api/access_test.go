@@ -25,6 +25,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/policies":                  {op: rma.OpRead},
 	"GET /api/v1/policies/{id}":             {op: rma.OpRead},
 	"POST /api/v1/policies/{id}/check":      {op: rma.OpRead},
+	"POST /api/v1/policies/{id}/whatif":     {op: rma.OpWhatIf}, // whatif.go: agents and admins
 	"GET /api/v1/rmas":                      {op: rma.OpRead},
 	"POST /api/v1/rmas":                     {op: rma.OpSubmit},
 	"GET /api/v1/rmas/{id}":                 {op: rma.OpRead, ofRMA: true},

@@ -36,6 +36,9 @@ type Server struct {
 	handler   http.Handler // mux behind the rate limits
 	clock     *rma.DeskClock
 	vat       int // basis points, on credit notes and invoices
+
+	// drafts are the stored drafts for a what-if (whatif.go); nil: none.
+	drafts WhatIfDrafts
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -74,6 +77,10 @@ type Config struct {
 
 	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
 	VATBasisPoints int
+
+	// WhatIfDrafts finds stored policy drafts for a what-if (whatif.go);
+	// nil: a what-if takes the draft's YAML only.
+	WhatIfDrafts WhatIfDrafts
 }
 
 // New builds the API server.
@@ -88,11 +95,13 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.limits = newLimits(cfg)
 	s.clock = cfg.Clock
 	s.vat = cfg.VATBasisPoints
+	s.drafts = cfg.WhatIfDrafts
 	if s.clock == nil {
 		s.clock = rma.NewDeskClock(nil, false, nil)
 	}
 	s.routes = append(s.routeTable(), s.clockRoutes()...)
 	s.routes = append(s.routes, s.moneyRoutes()...) // money.go
+	s.routes = append(s.routes, s.whatifRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

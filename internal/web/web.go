@@ -70,6 +70,9 @@ type Config struct {
 	// provider; nil: a client with a timeout.
 	SignInProvider *sso.Settings
 	ProviderClient *http.Client
+	// WhatIfDrafts finds stored policy drafts for the what-if page
+	// (whatif.go, ?draft=); nil: drafts are pasted or uploaded.
+	WhatIfDrafts WhatIfDrafts
 }
 
 // Server serves the portal.
@@ -171,6 +174,7 @@ func (s *Server) routes() {
 	s.requesterRoutes() // requester.go
 	s.agentRoutes()     // assign.go
 	s.oidcRoutes()      // oidc.go, oidc_admin.go
+	s.whatifRoutes()    // whatif.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
