@@ -491,3 +491,42 @@ func (s *Service) PublishDraft(ctx context.Context, actor Actor, policyID string
 	}
 	return v, nil
 }
+
+// PackDiffPair finds the two versions to compare (admins only): each named
+// by its version number or as draft:ID; from defaults to the version in
+// force today.
+func (s *Service) PackDiffPair(ctx context.Context, actor Actor, policyID, from, to string) (a, b *PackVersion, err error) {
+	vs, err := s.PackVersions(ctx, actor, policyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if from == "" {
+		if p := s.Policies().InForce(policyID, s.Today()); p != nil {
+			from = p.Version
+		}
+	}
+	if to == "" {
+		return nil, nil, Invalid("to", "required: a version number, or draft:ID")
+	}
+	find := func(field, ref string) (*PackVersion, error) {
+		for i := range vs {
+			if d, ok := strings.CutPrefix(ref, "draft:"); ok {
+				if vs[i].State == PackDraft && fmt.Sprint(vs[i].ID) == d {
+					return &vs[i], nil
+				}
+				continue
+			}
+			if vs[i].Version == ref {
+				return &vs[i], nil
+			}
+		}
+		return nil, Invalid(field, "policy %s has no version %q (a version number, or draft:ID)", policyID, ref)
+	}
+	if a, err = find("from", from); err != nil {
+		return nil, nil, err
+	}
+	if b, err = find("to", to); err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
+}
