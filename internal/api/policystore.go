@@ -254,11 +254,12 @@ func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request, actor rma.
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.DiscardDraft(r.Context(), actor, r.PathValue("id"), id); err != nil {
+	v, err := s.svc.DiscardDraft(r.Context(), actor, r.PathValue("id"), id)
+	if err != nil {
 		return err
 	}
 	// audit: policy.discard, target policy:ID, summary "draft version V discarded".
-	w.WriteHeader(http.StatusNoContent)
+	writeJSON(w, http.StatusOK, s.packVersionOut(v, false))
 	return nil
 }
 
