@@ -80,6 +80,8 @@ var Tables = []Table{
 	{Name: "desk_clock", Key: []string{"id"}},
 	// Credit notes and invoices keep their numbers (issue 13).
 	{Name: "money_documents", Key: []string{"id"}, Identity: true},
+	// The audit log goes with the desk it is the record of (issue 15).
+	{Name: "audit_log", Key: []string{"id"}, Identity: true},
 	// Every version of every policy pack, drafts too (issue 15): the RMAs
 	// name the versions that decided them.
 	{Name: "policy_packs", Key: []string{"id"}, Identity: true},

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Fees", testFees},                     // fees.go
 		{"Advance", testAdvance},               // advance.go (issue 14)
 		{"Standing", testStanding},             // standing.go (issue 14)
+		{"Audit", testAudit},                   // audit.go (issue 15)
 		{"Packs", testPacks},                   // packs.go (issue 15)
 	}
 	for _, g := range groups {
