@@ -2,6 +2,8 @@ package api
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -31,6 +34,35 @@ func (s *Server) policyStoreRoutes() []Route {
 		{Method: "POST", Path: v1 + "/policies/{id}/drafts/{draft}/publish", Op: rma.OpAdminister, handler: s.publishDraft},
 		{Method: "DELETE", Path: v1 + "/policies/{id}/drafts/{draft}", Op: rma.OpAdminister, handler: s.discardDraft},
 	}
+}
+
+// recordPolicy runs an admin's change to a policy's versions and records
+// it in the audit log, in the transaction of the change's write
+// (audit.Record): both are kept or neither.
+func recordPolicy(ctx context.Context, svc *rma.Service, actor rma.Actor, action, policyID string, changes []audit.Change, change func(ctx context.Context) error) error {
+	st, ok := svc.Store().(audit.Store)
+	if !ok {
+		return change(ctx)
+	}
+	e := audit.Of(actor, action, audit.TargetPolicy, policyID, policyID, changes...)
+	return audit.Record(ctx, st, &e, change)
+}
+
+// headerOf reads a draft's version and date for its audit entry, as the
+// loader will (a draft that does not load is refused, and not recorded).
+func headerOf(in rma.DraftInput) []audit.Change {
+	var ch []audit.Change
+	v, d := in.Version, in.EffectiveFrom
+	if p, err := policy.Load("draft.yaml", []byte(in.Source)); err == nil {
+		v, d = cmp.Or(v, p.Version), cmp.Or(d, p.EffectiveFrom.String())
+	}
+	if v != "" {
+		ch = append(ch, audit.Change{Field: "version", To: v})
+	}
+	if d != "" {
+		ch = append(ch, audit.Change{Field: "effective_from", To: d})
+	}
+	return ch
 }
 
 // PackVersionOut is a stored version of a pack as the API shows it.
@@ -178,11 +210,14 @@ func (s *Server) createDraft(w http.ResponseWriter, r *http.Request, actor rma.A
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.SaveDraft(r.Context(), actor, r.PathValue("id"), in)
+	var v *rma.PackVersion
+	err = recordPolicy(r.Context(), s.svc, actor, audit.PolicyDraft, r.PathValue("id"), headerOf(in), func(ctx context.Context) (err error) {
+		v, err = s.svc.SaveDraft(ctx, actor, r.PathValue("id"), in)
+		return err
+	})
 	if err != nil {
 		return draftError(w, r, err)
 	}
-	// audit: policy.draft (the admin helper's audit.Record), target policy:ID, summary "draft version V".
 	w.Header().Set("Location", fmt.Sprintf("%s/policies/%s/drafts/%d", v1, v.PolicyID, v.ID))
 	writeJSON(w, http.StatusCreated, s.packVersionOut(v, true))
 	return nil
@@ -213,11 +248,14 @@ func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, actor rma.A
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.UpdateDraft(r.Context(), actor, r.PathValue("id"), id, in)
+	var v *rma.PackVersion
+	err = recordPolicy(r.Context(), s.svc, actor, audit.PolicyDraftEdit, r.PathValue("id"), headerOf(in), func(ctx context.Context) (err error) {
+		v, err = s.svc.UpdateDraft(ctx, actor, r.PathValue("id"), id, in)
+		return err
+	})
 	if err != nil {
 		return draftError(w, r, err)
 	}
-	// audit: policy.draft, target policy:ID, summary "draft version V edited".
 	writeJSON(w, http.StatusOK, s.packVersionOut(v, true))
 	return nil
 }
@@ -233,18 +271,23 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request, actor rma.
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.Draft(r.Context(), actor, r.PathValue("id"), id); err != nil {
+	d, err := s.svc.Draft(r.Context(), actor, r.PathValue("id"), id)
+	if err != nil {
 		return err
 	}
 	var b PublishBody
 	if err := decodeOptionalJSON(w, r, &b); err != nil {
 		return err
 	}
-	v, err := s.svc.PublishDraft(r.Context(), actor, r.PathValue("id"), id, rma.PublishOptions{EffectiveFrom: b.EffectiveFrom, AllowPast: b.AllowPast})
+	var v *rma.PackVersion
+	changes := []audit.Change{{Field: "version", To: d.Version}, {Field: "effective_from", To: cmp.Or(b.EffectiveFrom, d.EffectiveFrom.String())}}
+	err = recordPolicy(r.Context(), s.svc, actor, audit.PolicyPublish, r.PathValue("id"), changes, func(ctx context.Context) (err error) {
+		v, err = s.svc.PublishDraft(ctx, actor, r.PathValue("id"), id, rma.PublishOptions{EffectiveFrom: b.EffectiveFrom, AllowPast: b.AllowPast})
+		return err
+	})
 	if err != nil {
 		return draftError(w, r, err)
 	}
-	// audit: policy.publish, target policy:ID, summary "version V effective D".
 	writeJSON(w, http.StatusOK, s.packVersionOut(v, false))
 	return nil
 }
@@ -254,11 +297,18 @@ func (s *Server) discardDraft(w http.ResponseWriter, r *http.Request, actor rma.
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.DiscardDraft(r.Context(), actor, r.PathValue("id"), id)
+	d, err := s.svc.Draft(r.Context(), actor, r.PathValue("id"), id)
 	if err != nil {
 		return err
 	}
-	// audit: policy.discard, target policy:ID, summary "draft version V discarded".
+	var v *rma.PackVersion
+	err = recordPolicy(r.Context(), s.svc, actor, audit.PolicyDiscard, r.PathValue("id"), []audit.Change{{Field: "draft", From: d.Version}}, func(ctx context.Context) (err error) {
+		v, err = s.svc.DiscardDraft(ctx, actor, r.PathValue("id"), id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, s.packVersionOut(v, false))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/policies"
@@ -156,6 +157,16 @@ func policyDraftPublish(t *testing.T, h *harness) {
 		t.Fatalf("published: %v", pub)
 	}
 	h.must(http.StatusNotFound, "GET", draft, admin, nil)
+	// The audit log names who uploaded and published what; the refused
+	// draft left no entry.
+	entries, _, err := h.db.(audit.Store).AuditLog(t.Context(), audit.Filter{Action: "policy."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].Action != audit.PolicyPublish || entries[1].Action != audit.PolicyDraft ||
+		fmt.Sprint(entries[0].Changes) != "[{version  2} {effective_from  2026-04-01}]" || entries[0].ActorName == "" {
+		t.Fatalf("audit log: %+v", entries)
+	}
 	// Today the old version still decides; from April 1 the new one.
 	if again := h.submit(h.keys["pixfra"], sub); again["policy_version"] != "1" {
 		t.Fatalf("before its date the new version decided: %v", again["policy_version"])
