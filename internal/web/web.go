@@ -161,6 +161,9 @@ func (s *Server) routes() {
 
 	s.requesterRoutes() // requester.go
 	s.agentRoutes()     // assign.go
+
+	// policystore.go: policies managed in the desk
+	s.policyStoreRoutes()
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
