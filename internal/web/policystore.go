@@ -172,7 +172,7 @@ func (s *Server) renderClauses(w http.ResponseWriter, r *http.Request, p *page, 
 		clauses = append(clauses, clauseView{Clause: c, Rules: byClause[c.ID]})
 	}
 	inForce := s.svc.Policies().InForce(pol.ID, s.svc.Today())
-	p.Title = p.T("pol.version", pol.Title, pol.Version)
+	p.Title = p.T("pol.version_title", pol.Title, pol.Version)
 	p.Data = map[string]any{"P": pol, "Clauses": clauses, "InForce": inForce == pol, "Draft": draft}
 	s.render(w, http.StatusOK, "admin_policy_version", p)
 }
