@@ -28,6 +28,7 @@ Subcommands:
                          decide a claim (JSON, from stdin by default) by the
                          version in force on its reported date; --lang nl says
                          the reasons in Dutch
+` + policyStoreUsage + `
 
 --dir DIR loads the packs from DIR instead of the embedded ones; --calendars DIR
 adds the desk's calendar files in DIR (rmadesk calendar list).`
@@ -36,7 +37,7 @@ func runPolicy(e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(e.stderr, "Usage: rmadesk "+policyUsage)
 		if len(args) == 0 {
-			return badInputf("policy: missing subcommand (list, show, lint, check)")
+			return badInputf("policy: missing subcommand (list, show, lint, check, versions, draft, publish, diff)")
 		}
 		return flag.ErrHelp
 	}
@@ -50,8 +51,16 @@ func runPolicy(e *env, args []string) error {
 		return runPolicyLint(e, rest)
 	case "check":
 		return runPolicyCheck(e, rest)
+	case "versions": // policystore.go: policies managed in the desk
+		return runPolicyVersions(e, rest)
+	case "draft":
+		return runPolicyDraft(e, rest)
+	case "publish":
+		return runPolicyPublish(e, rest)
+	case "diff":
+		return runPolicyDiff(e, rest)
 	}
-	return badInputf("policy: unknown subcommand %q (list, show, lint, check)", sub)
+	return badInputf("policy: unknown subcommand %q (list, show, lint, check, versions, draft, publish, diff)", sub)
 }
 
 // packs loads the policy packs: the embedded ones, or those in dir.
