@@ -37,7 +37,7 @@ func runPolicy(e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(e.stderr, "Usage: rmadesk "+policyUsage)
 		if len(args) == 0 {
-			return badInputf("policy: missing subcommand (list, show, lint, check, versions, draft, publish, diff)")
+			return badInputf("policy: missing subcommand (list, show, lint, check)")
 		}
 		return flag.ErrHelp
 	}
