@@ -486,9 +486,9 @@ func (s *Service) PublishDraft(ctx context.Context, actor Actor, policyID string
 	if err := ps.PublishDraft(ctx, v); err != nil {
 		return nil, err
 	}
-	if _, err := s.ReloadPolicies(ctx); err != nil {
-		return nil, err
-	}
+	// It is published: a Set that fails to rebuild here (an outage) is
+	// rebuilt by the next refresh, since the generation moved.
+	_, _ = s.ReloadPolicies(context.WithoutCancel(ctx))
 	return v, nil
 }
 
