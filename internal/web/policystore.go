@@ -214,7 +214,10 @@ func lintOf(source string, issues []policy.Issue, packFile string) *lintView {
 
 // draftInput reads the draft form: multipart (a file, or the text area),
 // as the YAML is larger than the portal's other fields.
-func (s *Server) draftInput(r *http.Request) (rma.DraftInput, *draftForm, error) {
+func (s *Server) draftInput(w http.ResponseWriter, r *http.Request) (rma.DraftInput, *draftForm, error) {
+	// A pack and its form fit in three times the loader's bound; more is
+	// refused, not spooled to disk.
+	r.Body = http.MaxBytesReader(w, r.Body, 3*rma.MaxPackBytes)
 	if err := r.ParseMultipartForm(2 * rma.MaxPackBytes); err != nil {
 		return rma.DraftInput{}, &draftForm{}, rma.Invalid("source", "the form could not be read: send the YAML as a file or in the text area, at most %d bytes", rma.MaxPackBytes)
 	}
@@ -260,7 +263,7 @@ func draftChanges(in rma.DraftInput) []audit.Change {
 
 func (s *Server) policyDraftCreate(w http.ResponseWriter, r *http.Request, p *page) {
 	id := r.PathValue("id")
-	in, form, err := s.draftInput(r)
+	in, form, err := s.draftInput(w, r)
 	var v *rma.PackVersion
 	if err == nil {
 		err = s.recordPolicy(r.Context(), p, audit.PolicyDraft, id, draftChanges(in), func(ctx context.Context) (err error) {
@@ -326,7 +329,7 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, p *page, st
 func (s *Server) policyDraftSave(w http.ResponseWriter, r *http.Request, p *page) {
 	id := r.PathValue("id")
 	draftID, _ := strconv.ParseInt(r.PathValue("draft"), 10, 64)
-	in, form, err := s.draftInput(r)
+	in, form, err := s.draftInput(w, r)
 	var v *rma.PackVersion
 	if err == nil {
 		err = s.recordPolicy(r.Context(), p, audit.PolicyDraftEdit, id, draftChanges(in), func(ctx context.Context) (err error) {
