@@ -128,7 +128,13 @@ func (s *Server) renderPolicy(w http.ResponseWriter, r *http.Request, p *page, s
 		p.Title = p.T("pol.one", id)
 	}
 	if form == nil {
+		// A new version usually starts from the newest published one.
 		form = &draftForm{EffectiveFrom: today.String()}
+		for _, v := range vs {
+			if v.State == rma.PackPublished {
+				form.Source = v.Source
+			}
+		}
 	}
 	p.Data = map[string]any{"ID": id, "Versions": vs, "InForce": inForce, "Today": today.String(), "Form": form, "Lint": findings}
 	s.render(w, status, "admin_policy", p)
