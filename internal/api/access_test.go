@@ -140,7 +140,7 @@ func TestAccessEveryRoute(t *testing.T) {
 			"{supplier}", fmt.Sprint(supplierID), "{sid}", fmt.Sprint(supplierRMAID),
 			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
-			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID)).Replace(rt.Path)
+			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID), "{version}", "1").Replace(rt.Path)
 		}
 		if strings.HasPrefix(rt.Path, "/api/v1/orgs/") {
 			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(h.orgs["other"].ID), 1)

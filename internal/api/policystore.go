@@ -28,6 +28,7 @@ func (s *Server) policyStoreRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: v1 + "/policies/{id}/versions", Op: rma.OpAdminister, handler: s.policyVersions},
 		{Method: "GET", Path: v1 + "/policies/{id}/diff", Op: rma.OpAdminister, handler: s.policyDiff},
+		{Method: "POST", Path: v1 + "/policies/{id}/versions/{version}/retire", Op: rma.OpAdminister, handler: s.retireVersion},
 		{Method: "POST", Path: v1 + "/policies/{id}/drafts", Op: rma.OpAdminister, handler: s.createDraft},
 		{Method: "GET", Path: v1 + "/policies/{id}/drafts/{draft}", Op: rma.OpAdminister, handler: s.getDraft},
 		{Method: "PUT", Path: v1 + "/policies/{id}/drafts/{draft}", Op: rma.OpAdminister, handler: s.updateDraft},
@@ -71,13 +72,15 @@ type PackVersionOut struct {
 	PolicyID      string            `json:"policy"`
 	Version       string            `json:"version"`
 	EffectiveFrom string            `json:"effective_from"`
-	State         string            `json:"state"` // draft, published
+	State         string            `json:"state"` // draft, published, retired
 	InForce       bool              `json:"in_force"`
 	Origin        string            `json:"origin"`
 	CreatedBy     string            `json:"created_by"`
 	Created       time.Time         `json:"created"`
 	PublishedBy   string            `json:"published_by,omitempty"`
 	Published     *time.Time        `json:"published,omitempty"`
+	RetiredBy     string            `json:"retired_by,omitempty"`
+	Retired       *time.Time        `json:"retired,omitempty"`
 	Source        string            `json:"source,omitempty"`
 	Translations  map[string]string `json:"translations,omitempty"`
 }
@@ -91,6 +94,10 @@ func (s *Server) packVersionOut(v *rma.PackVersion, withSource bool) PackVersion
 		}
 		pub := v.Published
 		out.Published = &pub
+	}
+	if v.State == rma.PackRetired {
+		pub, ret := v.Published, v.Retired
+		out.Published, out.RetiredBy, out.Retired = &pub, v.RetiredBy, &ret
 	}
 	if withSource {
 		out.Source, out.Translations = v.Source, v.Translations
@@ -342,4 +349,21 @@ func versionRef(v *rma.PackVersion) string {
 		return fmt.Sprintf("draft:%d", v.ID)
 	}
 	return v.Version
+}
+
+func (s *Server) retireVersion(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+	id, version := r.PathValue("id"), r.PathValue("version")
+	if _, err := s.svc.PackVersions(r.Context(), actor, id); err != nil {
+		return err
+	}
+	var v *rma.PackVersion
+	err := recordPolicy(r.Context(), s.svc, actor, audit.PolicyRetire, id, []audit.Change{{Field: "version", From: version}}, func(ctx context.Context) (err error) {
+		v, err = s.svc.RetireVersion(ctx, actor, id, version)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.packVersionOut(v, false))
+	return nil
 }

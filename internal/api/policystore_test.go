@@ -16,13 +16,14 @@ import (
 
 func init() {
 	for route, op := range map[string]rma.Action{
-		"GET /api/v1/policies/{id}/versions":                rma.OpAdminister,
-		"GET /api/v1/policies/{id}/diff":                    rma.OpAdminister,
-		"POST /api/v1/policies/{id}/drafts":                 rma.OpAdminister,
-		"GET /api/v1/policies/{id}/drafts/{draft}":          rma.OpAdminister,
-		"PUT /api/v1/policies/{id}/drafts/{draft}":          rma.OpAdminister,
-		"POST /api/v1/policies/{id}/drafts/{draft}/publish": rma.OpAdminister,
-		"DELETE /api/v1/policies/{id}/drafts/{draft}":       rma.OpAdminister,
+		"GET /api/v1/policies/{id}/versions":                   rma.OpAdminister,
+		"GET /api/v1/policies/{id}/diff":                       rma.OpAdminister,
+		"POST /api/v1/policies/{id}/drafts":                    rma.OpAdminister,
+		"GET /api/v1/policies/{id}/drafts/{draft}":             rma.OpAdminister,
+		"PUT /api/v1/policies/{id}/drafts/{draft}":             rma.OpAdminister,
+		"POST /api/v1/policies/{id}/drafts/{draft}/publish":    rma.OpAdminister,
+		"DELETE /api/v1/policies/{id}/drafts/{draft}":          rma.OpAdminister,
+		"POST /api/v1/policies/{id}/versions/{version}/retire": rma.OpAdminister,
 	} {
 		routeOps[route] = struct {
 			op     rma.Action
@@ -167,6 +168,21 @@ func policyDraftPublish(t *testing.T, h *harness) {
 		fmt.Sprint(entries[0].Changes) != "[{version  2} {effective_from  2026-04-01}]" || entries[0].ActorName == "" {
 		t.Fatalf("audit log: %+v", entries)
 	}
+	// A version published for a day to come may be withdrawn before it;
+	// one in force may not.
+	d3 := h.must(http.StatusCreated, "POST", "/api/v1/policies/pixfra/drafts", admin, map[string]any{"source": good, "version": "3", "effective_from": "2026-05-01"})
+	h.must(http.StatusOK, "POST", fmt.Sprintf("/api/v1/policies/pixfra/drafts/%v/publish", d3["id"]), admin, nil)
+	if h.svc.Policies().Version("pixfra", "3") == nil {
+		t.Fatal("version 3 is not in the set once published")
+	}
+	if r3 := h.must(http.StatusOK, "POST", "/api/v1/policies/pixfra/versions/3/retire", admin, nil); r3["state"] != "retired" || r3["retired_by"] == "" {
+		t.Fatalf("retired: %v", r3)
+	}
+	if h.svc.Policies().Version("pixfra", "3") != nil {
+		t.Fatal("a retired version is still in the set")
+	}
+	h.must(http.StatusConflict, "POST", "/api/v1/policies/pixfra/versions/1/retire", admin, nil)
+	h.must(http.StatusConflict, "POST", "/api/v1/policies/pixfra/versions/3/retire", admin, nil)
 	// Today the old version still decides; from April 1 the new one.
 	if again := h.submit(h.keys["pixfra"], sub); again["policy_version"] != "1" {
 		t.Fatalf("before its date the new version decided: %v", again["policy_version"])

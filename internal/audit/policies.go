@@ -6,4 +6,5 @@ const (
 	PolicyDraftEdit = "policy.draft_edit" // a draft's text replaced
 	PolicyPublish   = "policy.publish"    // a draft published for a date
 	PolicyDiscard   = "policy.discard"    // a draft discarded
+	PolicyRetire    = "policy.retire"     // a published version withdrawn before it took effect
 )

@@ -27,6 +27,7 @@ type PackState string
 const (
 	PackDraft     PackState = "draft"     // edited, linted, not used to decide anything
 	PackPublished PackState = "published" // in the desk's Set; never changed again
+	PackRetired   PackState = "retired"   // withdrawn before it took effect: kept, never loaded
 )
 
 // PackVersion is one stored version of a policy pack.
@@ -44,6 +45,8 @@ type PackVersion struct {
 	Updated       time.Time
 	PublishedBy   string
 	Published     time.Time // zero for a draft
+	RetiredBy     string
+	Retired       time.Time // zero unless retired
 }
 
 // PackStore keeps the desk's policy packs. The one store implements it;
@@ -65,6 +68,9 @@ type PackStore interface {
 	// and moves the generation on, in one transaction; ECONFLICT when it
 	// is no longer a draft or another version takes effect that day.
 	PublishDraft(ctx context.Context, v *PackVersion) error
+	// RetirePackVersion withdraws a published version and moves the
+	// generation on; ENOTFOUND, or ECONFLICT when it is not published.
+	RetirePackVersion(ctx context.Context, id int64, by string, at time.Time) error
 	// DeleteDraft removes a draft; ENOTFOUND, or ECONFLICT when published.
 	DeleteDraft(ctx context.Context, id int64) error
 	// PacksGeneration moves on with every publication (and every version
@@ -529,4 +535,37 @@ func (s *Service) PackDiffPair(ctx context.Context, actor Actor, policyID, from,
 		return nil, nil, err
 	}
 	return a, b, nil
+}
+
+// RetireVersion withdraws a published version that has not taken effect
+// (admins only): a version published for the wrong day, or not wanted
+// after all. Until its day no claim is decided by it, so no RMA names it
+// and it can leave the Set; one that took effect stays for ever.
+func (s *Service) RetireVersion(ctx context.Context, actor Actor, policyID, version string) (*PackVersion, error) {
+	vs, err := s.PackVersions(ctx, actor, policyID)
+	if err != nil {
+		return nil, err
+	}
+	var v *PackVersion
+	for i := range vs {
+		if vs[i].Version == version && vs[i].State != PackDraft {
+			v = &vs[i]
+		}
+	}
+	switch {
+	case v == nil:
+		return nil, Errorf(ENOTFOUND, "policy %s has no published version %q", policyID, version)
+	case v.State != PackPublished:
+		return nil, Errorf(ECONFLICT, "policy %s version %s is %s already", policyID, version, v.State)
+	case v.EffectiveFrom <= s.Today():
+		return nil, Errorf(ECONFLICT, "policy %s version %s took effect on %s: RMAs may name it, so it stays; publish a newer version instead", policyID, version, v.EffectiveFrom)
+	}
+	ps, _ := s.packs()
+	now := s.now().UTC()
+	if err := ps.RetirePackVersion(ctx, v.ID, actor.Name, now); err != nil {
+		return nil, err
+	}
+	v.State, v.RetiredBy, v.Retired = PackRetired, actor.Name, now
+	_, _ = s.ReloadPolicies(context.WithoutCancel(ctx)) // as PublishDraft: the next refresh retries
+	return v, nil
 }

@@ -13,7 +13,7 @@ import (
 
 // Policy packs kept in the desk (issue 15): rma.PackStore.
 
-const packColumns = `id, policy_id, version, effective_from, source, translations, state, origin, created_by, created, updated, published_by, published`
+const packColumns = `id, policy_id, version, effective_from, source, translations, state, origin, created_by, created, updated, published_by, published, retired_by, retired`
 
 // packsGeneration is the row of sequences that moves on with every
 // publication.
@@ -21,9 +21,9 @@ const packsGeneration = "policy_packs"
 
 func scanPack(row scanner) (rma.PackVersion, error) {
 	var v rma.PackVersion
-	var eff, tr, state, created, updated, published sql.NullString
+	var eff, tr, state, created, updated, published, retired sql.NullString
 	if err := row.Scan(&v.ID, &v.PolicyID, &v.Version, &eff, &v.Source, &tr, &state, &v.Origin, &v.CreatedBy,
-		&created, &updated, &v.PublishedBy, &published); err != nil {
+		&created, &updated, &v.PublishedBy, &published, &v.RetiredBy, &retired); err != nil {
 		return v, err
 	}
 	d := decoder{Where: fmt.Sprintf("policy pack %d", v.ID)}
@@ -31,6 +31,7 @@ func scanPack(row scanner) (rma.PackVersion, error) {
 	v.Created = d.Time("created", created)
 	v.Updated = d.Time("updated", updated)
 	v.Published = d.Time("published", published)
+	v.Retired = d.Time("retired", retired)
 	v.State = rma.PackState(state.String)
 	v.Translations = map[string]string{}
 	if tr.Valid && tr.String != "" {
@@ -244,6 +245,35 @@ func (st *Store) DeleteDraft(ctx context.Context, id int64) error {
 		}
 		_, err := q.ExecContext(ctx, `DELETE FROM policy_packs WHERE id = $1`, id)
 		return err
+	})
+}
+
+func (st *Store) RetirePackVersion(ctx context.Context, id int64, by string, at time.Time) error {
+	var enc encoder
+	atText := enc.Time("retired", orNow(at))
+	if enc.Err != nil {
+		return enc.Err
+	}
+	if !storable(by) {
+		return rma.Invalid("by", "cannot be stored")
+	}
+	return st.write(ctx, "retire policy version", func(q Querier) error {
+		var state string
+		err := q.QueryRowContext(ctx, `SELECT state FROM policy_packs WHERE id = $1`, id).Scan(&state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return rma.Errorf(rma.ENOTFOUND, "policy pack version %d not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		if state != string(rma.PackPublished) {
+			return rma.Errorf(rma.ECONFLICT, "policy pack version %d is %s, not published", id, state)
+		}
+		if _, err := q.ExecContext(ctx, `UPDATE policy_packs SET state = $1, retired_by = $2, retired = $3, updated = $3 WHERE id = $4`,
+			string(rma.PackRetired), by, atText, id); err != nil {
+			return err
+		}
+		return bumpGeneration(ctx, q)
 	})
 }
 

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
@@ -39,7 +41,9 @@ func testPacks(t *testing.T, open Opener) {
 		if v2.ID == 0 || !v2.Updated.Equal(v2.Created) {
 			t.Fatalf("CreatePackVersion set ID %d, updated %v (created %v)", v2.ID, v2.Updated, v2.Created)
 		}
-		if z := zeroFields(v2); len(z) > 0 {
+		// A version is created published or a draft, never retired:
+		// RetiredBy and Retired are tested by "retire" below.
+		if z := slices.DeleteFunc(zeroFields(v2), func(f string) bool { return strings.Contains(f, "Retired") }); len(z) > 0 {
 			t.Fatalf("the fixture leaves fields zero, so their round trip is untested:\n%s", joinLines(z))
 		}
 		got, err := ps.PackVersion(ctx, v2.ID)
@@ -132,5 +136,28 @@ func testPacks(t *testing.T, open Opener) {
 		wantCode(t, ps.UpdateDraft(ctx, d), rma.ENOTFOUND)
 		// Its number is free again.
 		must(t, ps.CreatePackVersion(ctx, pixfraVersion("2", calendar.DateOf(2027, 1, 1), rma.PackDraft)))
+	})
+	t.Run("retire", func(t *testing.T) {
+		ps := packStore(t, open(t))
+		v := pixfraVersion("2", calendar.DateOf(2027, 1, 1), rma.PackPublished)
+		must(t, ps.CreatePackVersion(ctx, v))
+		gen, err := ps.PacksGeneration(ctx)
+		must(t, err)
+		must(t, ps.RetirePackVersion(ctx, v.ID, "ada@desk.example", minute(9)))
+		got, err := ps.PackVersion(ctx, v.ID)
+		must(t, err)
+		if got.State != rma.PackRetired || got.RetiredBy != "ada@desk.example" || !got.Retired.Equal(minute(9)) || got.PublishedBy != v.PublishedBy {
+			t.Fatalf("retired version reads back as %+v", got)
+		}
+		if g, _ := ps.PacksGeneration(ctx); g <= gen {
+			t.Fatalf("retiring left the generation at %d", g)
+		}
+		wantCode(t, ps.RetirePackVersion(ctx, v.ID, "ada@desk.example", minute(10)), rma.ECONFLICT)
+		wantCode(t, ps.RetirePackVersion(ctx, 999, "ada@desk.example", minute(10)), rma.ENOTFOUND)
+		d := pixfraVersion("3", calendar.DateOf(2028, 1, 1), rma.PackDraft)
+		must(t, ps.CreatePackVersion(ctx, d))
+		wantCode(t, ps.RetirePackVersion(ctx, d.ID, "ada@desk.example", minute(10)), rma.ECONFLICT)
+		// Its number stays taken.
+		wantCode(t, ps.CreatePackVersion(ctx, pixfraVersion("2", calendar.DateOf(2029, 1, 1), rma.PackDraft)), rma.ECONFLICT)
 	})
 }

@@ -3,7 +3,8 @@
 -- pack, with its YAML source and its translations (a JSON object of
 -- language to translation YAML). A draft is edited until it is published
 -- (then it is never changed again: RMAs name it) or discarded (deleted;
--- the audit log keeps the record). The desk's running policy set is built
+-- the audit log keeps the record). A published version withdrawn before
+-- it took effect (so no RMA names it) is retired: kept, never loaded. The desk's running policy set is built
 -- from the published rows; the counter policy_packs in sequences moves on
 -- with every publication, so other instances see there is a new set.
 CREATE TABLE policy_packs (
@@ -20,6 +21,8 @@ CREATE TABLE policy_packs (
     updated        TEXT    NOT NULL,
     published_by   TEXT    NOT NULL DEFAULT '',
     published      TEXT,
+    retired_by     TEXT    NOT NULL DEFAULT '',
+    retired        TEXT,
     UNIQUE (policy_id, version)
 );
 CREATE INDEX policy_packs_state ON policy_packs (state, policy_id);
