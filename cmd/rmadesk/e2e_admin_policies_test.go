@@ -119,6 +119,11 @@ func TestPortalAdminPolicies(t *testing.T) {
 		t.Errorf("after publishing: %s", got)
 	}
 	admin.check("version 2 published for a later day")
+	admin.open("/admin/policies/pixfra/versions/2")
+	if !admin.has("form#retire") {
+		t.Error("a version to come offers no withdrawal")
+	}
+	admin.check("version 2, to come, may be withdrawn")
 
 	// Until that day version 1 decides; from it, version 2.
 	still, _ := demoAPI(t, base, keys["PIXFRA_KEY"], "POST", "/api/v1/rmas", "", pixfraClaim("PXF-BEFORE-2", invoiced))

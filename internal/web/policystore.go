@@ -33,6 +33,7 @@ func (s *Server) policyStoreRoutes() {
 	s.mux.HandleFunc("POST /admin/policies/{id}/drafts/{draft}/publish", s.policyAdmin(s.policyDraftPublish))
 	s.mux.HandleFunc("POST /admin/policies/{id}/drafts/{draft}/discard", s.policyAdmin(s.policyDraftDiscard))
 	s.mux.HandleFunc("GET /admin/policies/{id}/diff", s.policyAdmin(s.policyDiffPage))
+	s.mux.HandleFunc("POST /admin/policies/{id}/versions/{version}/retire", s.policyAdmin(s.policyRetire))
 }
 
 // policyAdmin wraps a page only admins see: a requester is told it does
@@ -179,7 +180,8 @@ func (s *Server) renderClauses(w http.ResponseWriter, r *http.Request, p *page, 
 	}
 	inForce := s.svc.Policies().InForce(pol.ID, s.svc.Today())
 	p.Title = p.T("pol.version_title", pol.Title, pol.Version)
-	p.Data = map[string]any{"P": pol, "Clauses": clauses, "InForce": inForce == pol, "Draft": draft}
+	p.Data = map[string]any{"P": pol, "Clauses": clauses, "InForce": inForce == pol, "Draft": draft,
+		"Scheduled": draft == nil && pol.EffectiveFrom > s.svc.Today()}
 	s.render(w, http.StatusOK, "admin_policy_version", p)
 }
 
@@ -518,4 +520,18 @@ func refOf(v *rma.PackVersion) string {
 		return fmt.Sprintf("draft:%d", v.ID)
 	}
 	return v.Version
+}
+
+// policyRetire withdraws a version published for a day to come.
+func (s *Server) policyRetire(w http.ResponseWriter, r *http.Request, p *page) {
+	id, version := r.PathValue("id"), r.PathValue("version")
+	err := s.recordPolicy(r.Context(), p, audit.PolicyRetire, id, []audit.Change{{Field: "version", From: version}}, func(ctx context.Context) error {
+		_, err := s.svc.RetireVersion(ctx, p.Actor, id, version)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	s.redirectFlash(w, r, "/admin/policies/"+url.PathEscape(id), p.T("pol.retired", version))
 }

@@ -146,6 +146,26 @@ func TestPolicyPages(t *testing.T) {
 	if !strings.Contains(body, "published, takes effect later") {
 		t.Fatalf("policy page after publishing: %s", body)
 	}
+	// Version 2 takes effect later: it may be withdrawn until then.
+	_, body = p.do(admin, "GET", "/admin/policies/pixfra/versions/2", nil, "")
+	if !strings.Contains(body, `action="/admin/policies/pixfra/versions/2/retire"`) {
+		t.Fatalf("no withdraw form on a version to come: %s", body)
+	}
+	if _, body = p.do(admin, "GET", "/admin/policies/pixfra/versions/1", nil, ""); strings.Contains(body, "/retire") {
+		t.Fatal("the version in force offers to be withdrawn")
+	}
+	if resp, _ = p.form(admin, "/admin/policies/pixfra/versions/1/retire", url.Values{}); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("withdrawing the version in force: %d", resp.StatusCode)
+	}
+	if resp, _ = p.form(admin, "/admin/policies/pixfra/versions/2/retire", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d", resp.StatusCode)
+	}
+	if p.svc.Policies().Version("pixfra", "2") != nil {
+		t.Fatal("a withdrawn version is in the set")
+	}
+	if _, body = p.do(admin, "GET", "/admin/policies/pixfra", nil, ""); !strings.Contains(body, "withdrawn before it took effect") {
+		t.Fatalf("policy page after withdrawing: %s", body)
+	}
 	// A second draft is discarded.
 	b, ct = draftBody(t, map[string]string{"source": good, "version": "3", "effective_from": "2026-05-01"})
 	resp, _ = p.do(admin, "POST", "/admin/policies/pixfra/drafts", b, ct)
