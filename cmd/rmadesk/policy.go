@@ -59,6 +59,8 @@ func runPolicy(e *env, args []string) error {
 		return runPolicyPublish(e, rest)
 	case "diff":
 		return runPolicyDiff(e, rest)
+	case "retire":
+		return runPolicyRetire(e, rest)
 	}
 	return badInputf("policy: unknown subcommand %q (list, show, lint, check, versions, draft, publish, diff)", sub)
 }

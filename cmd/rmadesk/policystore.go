@@ -30,7 +30,9 @@ const policyStoreUsage = `  versions --policy ID   list the desk's stored versio
                          decided by it (today or later unless --allow-past)
   diff --policy ID [--from V] --to V|draft:N [--json]
                          compare two versions rule by rule
-  (these four take --data-dir DIR or --db URL, the desk's database)`
+  retire --policy ID --version V
+                         withdraw a published version before it takes effect
+  (these five take --data-dir DIR or --db URL, the desk's database)`
 
 // deskService opens the desk's database and builds its policies from the
 // store, as serve does.
@@ -310,5 +312,40 @@ func runPolicyDiff(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "          %s → %s\n", c.Before, c.After)
 		}
 	}
+	return nil
+}
+
+func runPolicyRetire(e *env, args []string) error {
+	fs := newFlags(e, "policy retire", "policy retire --policy ID --version V [--data-dir DIR] [--db URL]")
+	var sf storeFlags
+	sf.register(fs)
+	id := fs.String("policy", "", "the policy `ID`")
+	version := fs.String("version", "", "the published version `V` to withdraw")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *id == "":
+		return badInputf("--policy: required")
+	case *version == "":
+		return badInputf("--version: required")
+	}
+	svc, done, err := deskService(e.ctx, &sf)
+	if err != nil {
+		return err
+	}
+	defer done()
+	err = recordAs(e.ctx, svc, audit.PolicyRetire, *id, []audit.Change{{Field: "version", From: *version}}, func(ctx context.Context) error {
+		_, err := svc.RetireVersion(ctx, rma.System, *id, *version)
+		return err
+	})
+	var re *rma.Error
+	switch {
+	case errors.As(err, &re) && (re.Code == rma.ENOTFOUND || re.Code == rma.ECONFLICT):
+		return badInputf("--version: %s", re.Message)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s version %s is withdrawn: it will decide nothing\n", *id, *version)
 	return nil
 }

@@ -73,6 +73,10 @@ func TestCLIPolicyDraftPublishDiff(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "pixfra version 2 is published: claims reported from 2099-01-01 on") {
 		t.Fatalf("publish: exit %d, %q %q", code, out, errOut)
 	}
+	code, out, errOut = runCLI(t, "", "policy", "retire", "--data-dir", dir, "--policy", "pixfra", "--version", "2")
+	if code != 0 || !strings.Contains(out, "pixfra version 2 is withdrawn") {
+		t.Fatalf("retire: exit %d, %q %q", code, out, errOut)
+	}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -87,6 +91,9 @@ func TestCLIPolicyDraftPublishDiff(t *testing.T) {
 		{"draft not a number", []string{"policy", "publish", "--data-dir", dir, "--policy", "pixfra", "--draft", "x"}, "--draft:"},
 		{"diff without to", []string{"policy", "diff", "--data-dir", dir, "--policy", "pixfra"}, "--to: required"},
 		{"diff unknown version", []string{"policy", "diff", "--data-dir", dir, "--policy", "pixfra", "--to", "9"}, "--to: policy pixfra has no version"},
+		{"retire in force", []string{"policy", "retire", "--data-dir", dir, "--policy", "pixfra", "--version", "1"}, "--version: policy pixfra version 1 took effect"},
+		{"retire twice", []string{"policy", "retire", "--data-dir", dir, "--policy", "pixfra", "--version", "2"}, "--version: policy pixfra version 2 is retired already"},
+		{"retire unknown", []string{"policy", "retire", "--data-dir", dir, "--policy", "pixfra", "--version", "7"}, "--version: policy pixfra has no published version"},
 		{"no desk", []string{"policy", "versions", "--data-dir", t.TempDir(), "--policy", "pixfra"}, "--data-dir: no desk"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
