@@ -281,7 +281,8 @@ func TestAPIDocRuns(t *testing.T) {
 		"pixfra-eu: Pixfra Europe Repair Station, Industrieweg 44, 5145 PV Waalwijk", "alphen: Dexxon Data Media and Storage B.V., Curieweg 15, 2408 BZ Alphen aan den Rijn",
 		"\npixfra-eu\n", "\nreceived\ntrue\n", "flag_part_mismatch: 1.0.01.08.43501 -> 1.0.01.08.43777",
 		"\nat_supplier\n", "\nin_evaluation\nThe supplier does not cover", "net cost -34.00 EUR", "\ncreate\nship\nverdict\n", "predicted by plextor: ",
-		"line 1: authorized\nline 2: rejected, out of its three years", "the desk reads 3 messages, 1 internal", "the requester reads 2"} {
+		"line 1: authorized\nline 2: rejected, out of its three years", "the desk reads 3 messages, 1 internal", "the requester reads 2",
+		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

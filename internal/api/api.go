@@ -102,6 +102,8 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routeTable(), s.clockRoutes()...)
 	s.routes = append(s.routes, s.moneyRoutes()...) // money.go
 	s.routes = append(s.routes, s.whatifRoutes()...)
+	// policystore.go: policies managed in the desk
+	s.routes = append(s.routes, s.policyStoreRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

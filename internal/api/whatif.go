@@ -167,14 +167,6 @@ func (s *Server) whatifRequest(ctx context.Context, id string, b *WhatIfBody) (w
 	return req, nil
 }
 
-// Finding is one problem of a draft, on its line.
-type Finding struct {
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Path    string `json:"path,omitempty"`
-	Message string `json:"message"`
-}
-
 // writeLintProblem answers 422 with the draft's findings, each on its
 // line, as an extension member of the problem.
 func writeLintProblem(w http.ResponseWriter, r *http.Request, le *whatif.LintError) {
@@ -184,7 +176,7 @@ func writeLintProblem(w http.ResponseWriter, r *http.Request, le *whatif.LintErr
 	}{Problem: Problem{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity), Status: http.StatusUnprocessableEntity,
 		Detail: "the draft has problems: " + le.Error(), Instance: r.URL.Path}}
 	for _, is := range le.Issues {
-		p.Findings = append(p.Findings, Finding{Line: is.Line, Column: is.Column, Path: is.Path, Message: is.Msg})
+		p.Findings = append(p.Findings, Finding{File: is.File, Line: is.Line, Column: is.Column, Path: is.Path, Message: is.Msg}) // Finding: policystore.go
 		p.Errors = append(p.Errors, FieldProblem{Field: "draft_yaml", Detail: is.String()})
 	}
 	w.Header().Set("Content-Type", "application/problem+json")

@@ -175,6 +175,9 @@ func (s *Server) routes() {
 	s.agentRoutes()     // assign.go
 	s.oidcRoutes()      // oidc.go, oidc_admin.go
 	s.whatifRoutes()    // whatif.go
+
+	// policystore.go: policies managed in the desk
+	s.policyStoreRoutes()
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
