@@ -241,15 +241,13 @@ func runServe(e *env, args []string) error {
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
 		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
 		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat, // supplierlabels.go
-		SignInProvider: signInProvider,  // oidcflags.go
-		WhatIfDrafts:   webDrafts{svc}}) // whatifdrafts.go
+		SignInProvider: signInProvider}) // oidcflags.go
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler: rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log,
-			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures, Clock: clock, VATBasisPoints: vat,
-			WhatIfDrafts: apiDrafts{svc}}).Handler(), portal.Handler()),
+			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures, Clock: clock, VATBasisPoints: vat}).Handler(), portal.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,

@@ -96,6 +96,9 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.clock = cfg.Clock
 	s.vat = cfg.VATBasisPoints
 	s.drafts = cfg.WhatIfDrafts
+	if s.drafts == nil {
+		s.drafts = storedDrafts{svc} // whatif.go: the drafts the desk keeps
+	}
 	if s.clock == nil {
 		s.clock = rma.NewDeskClock(nil, false, nil)
 	}

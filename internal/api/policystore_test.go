@@ -11,6 +11,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/whatif"
 	"github.com/rmadesk/rmadesk/policies"
 )
 
@@ -151,6 +152,12 @@ func policyDraftPublish(t *testing.T, h *harness) {
 	if got := fmt.Sprint(diff["changes"]); !strings.Contains(got, "warranty.terms") || !strings.Contains(got, "warranty-chart") {
 		t.Fatalf("diff: %s", got)
 	}
+	// The stored draft replays the desk's history by its number (whatif.Stored).
+	wi := h.must(http.StatusOK, "POST", "/api/v1/policies/pixfra/whatif", admin, map[string]any{"draft": d["id"]})
+	if wi["draft_version"] != "2" {
+		t.Fatalf("what-if of the stored draft: %v", wi)
+	}
+	h.must(http.StatusNotFound, "POST", "/api/v1/policies/dexxon/whatif", admin, map[string]any{"draft": d["id"]})
 	// Not before today unless asked; then for a date to come.
 	h.must(http.StatusUnprocessableEntity, "POST", draft+"/publish", admin, map[string]any{"effective_from": "2026-03-01"})
 	pub := h.must(http.StatusOK, "POST", draft+"/publish", admin, map[string]any{"effective_from": "2026-04-01"})
@@ -158,13 +165,13 @@ func policyDraftPublish(t *testing.T, h *harness) {
 		t.Fatalf("published: %v", pub)
 	}
 	h.must(http.StatusNotFound, "GET", draft, admin, nil)
-	// The audit log names who uploaded and published what; the refused
-	// draft left no entry.
+	// The audit log names who uploaded, replayed and published what; the
+	// refused draft left no entry.
 	entries, _, err := h.db.(audit.Store).AuditLog(t.Context(), audit.Filter{Action: "policy."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 2 || entries[0].Action != audit.PolicyPublish || entries[1].Action != audit.PolicyDraft ||
+	if len(entries) != 3 || entries[0].Action != audit.PolicyPublish || entries[1].Action != whatif.ActionWhatIf || entries[2].Action != audit.PolicyDraft ||
 		fmt.Sprint(entries[0].Changes) != "[{version  2} {effective_from  2026-04-01}]" || entries[0].ActorName == "" {
 		t.Fatalf("audit log: %+v", entries)
 	}

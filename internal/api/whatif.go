@@ -39,6 +39,13 @@ type WhatIfDrafts interface {
 	DraftSource(ctx context.Context, policyID string, draft int64) (whatif.DraftSource, error)
 }
 
+// storedDrafts are the drafts the desk keeps (whatif.Stored).
+type storedDrafts struct{ svc *rma.Service }
+
+func (d storedDrafts) DraftSource(ctx context.Context, policyID string, id int64) (whatif.DraftSource, error) {
+	return whatif.Stored(ctx, d.svc, policyID, id)
+}
+
 // whatifSlots bounds the replays running at once: each keeps a core busy
 // for seconds over a large history, and the desk has other work.
 var whatifSlots = make(chan struct{}, 2)

@@ -86,7 +86,7 @@ func TestWhatIfRefuses(t *testing.T) {
 		{"unknown policy", "agent", "nobody", map[string]any{"draft_yaml": good}, http.StatusNotFound, ""},
 		{"no draft", "agent", "dexxon", map[string]any{}, http.StatusUnprocessableEntity, "draft_yaml"},
 		{"a draft of another policy", "agent", "pixfra", map[string]any{"draft_yaml": good}, http.StatusUnprocessableEntity, "draft"},
-		{"a stored draft where none are kept", "agent", "dexxon", map[string]any{"draft": 3}, http.StatusUnprocessableEntity, "draft"},
+		{"a stored draft the desk does not have", "agent", "dexxon", map[string]any{"draft": 3}, http.StatusNotFound, ""},
 		{"a bad day", "agent", "dexxon", map[string]any{"draft_yaml": good, "from": "2026-02-30"}, http.StatusUnprocessableEntity, "from"},
 		{"a range backwards", "agent", "dexxon", map[string]any{"draft_yaml": good, "from": "2026-03-02", "to": "2026-03-01"}, http.StatusUnprocessableEntity, "to"},
 		{"a sample too large", "agent", "dexxon", map[string]any{"draft_yaml": good, "sample": 100000}, http.StatusUnprocessableEntity, "sample"},

@@ -95,6 +95,9 @@ func New(svc *rma.Service, cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.WhatIfDrafts == nil {
+		cfg.WhatIfDrafts = storedDrafts{svc} // whatif.go: the drafts the desk keeps
+	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = auth.DefaultSessionAbsolute
 	}

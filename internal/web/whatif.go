@@ -28,6 +28,17 @@ type WhatIfDrafts interface {
 	DraftSource(ctx context.Context, policyID, draft string) (whatif.DraftSource, error)
 }
 
+// storedDrafts are the drafts the desk keeps, by the number in ?draft=.
+type storedDrafts struct{ svc *rma.Service }
+
+func (d storedDrafts) DraftSource(ctx context.Context, policyID, draft string) (whatif.DraftSource, error) {
+	id, err := strconv.ParseInt(draft, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, rma.Invalid("draft", "%q is not a draft number", draft)
+	}
+	return whatif.Stored(ctx, d.svc, policyID, id)
+}
+
 // whatifData is the page.
 type whatifData struct {
 	Policy    *policy.Policy
@@ -97,10 +108,6 @@ func (s *Server) whatifPage(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	d := &whatifData{Policy: pol, Draft: r.URL.Query().Get("draft")}
-	if d.Draft != "" && s.cfg.WhatIfDrafts == nil {
-		p.Error = p.T("wi.no_drafts")
-		d.Draft = ""
-	}
 	s.renderWhatIf(w, p, d, http.StatusOK)
 }
 

@@ -6,7 +6,6 @@ var whatifTexts = map[string]map[string]string{
 	"en": {
 		"wi.title":                 "What if: %s",
 		"wi.intro":                 "Replay the desk's past RMA lines of %s (now version %s) under a draft: each claim is decided again by the draft and by the version that decided it, and you see what would have changed. Nothing is saved.",
-		"wi.no_drafts":             "This desk keeps no stored drafts yet: paste or upload the draft.",
 		"wi.too_large":             "The upload is too large: a policy file is at most 4 MB.",
 		"wi.lint":                  "The draft has %d problem(s): fix them and run it again.",
 		"wi.findings":              "Problems in the draft",
@@ -66,7 +65,6 @@ var whatifTexts = map[string]map[string]string{
 	"nl": {
 		"wi.title":                 "Wat als: %s",
 		"wi.intro":                 "Speel de eerdere RMA-regels van %s (nu versie %s) opnieuw af met een concept: elke claim wordt opnieuw beslist door het concept en door de versie die hem besliste, en u ziet wat er anders was geweest. Er wordt niets opgeslagen.",
-		"wi.no_drafts":             "Deze desk bewaart nog geen concepten: plak of upload het concept.",
 		"wi.too_large":             "Het bestand is te groot: een beleidsbestand is hooguit 4 MB.",
 		"wi.lint":                  "Het concept heeft %d probleem/problemen: los ze op en probeer opnieuw.",
 		"wi.findings":              "Problemen in het concept",
