@@ -28,6 +28,10 @@ Subcommands:
                          decide a claim (JSON, from stdin by default) by the
                          version in force on its reported date; --lang nl says
                          the reasons in Dutch
+  whatif --policy ID --draft FILE [--from DAY] [--to DAY] [--sample N] [--json]
+                         replay the claims of past RMAs under a draft and
+                         say what changes (decisions, reasons, money)
+` + policyStoreUsage + `
 
 --dir DIR loads the packs from DIR instead of the embedded ones; --calendars DIR
 adds the desk's calendar files in DIR (rmadesk calendar list).`
@@ -50,8 +54,20 @@ func runPolicy(e *env, args []string) error {
 		return runPolicyLint(e, rest)
 	case "check":
 		return runPolicyCheck(e, rest)
+	case "versions": // policystore.go: policies managed in the desk
+		return runPolicyVersions(e, rest)
+	case "draft":
+		return runPolicyDraft(e, rest)
+	case "publish":
+		return runPolicyPublish(e, rest)
+	case "diff":
+		return runPolicyDiff(e, rest)
+	case "retire":
+		return runPolicyRetire(e, rest)
+	case "whatif":
+		return runPolicyWhatIf(e, rest) // whatif.go
 	}
-	return badInputf("policy: unknown subcommand %q (list, show, lint, check)", sub)
+	return badInputf("policy: unknown subcommand %q (list, show, lint, check, whatif, versions, draft, publish, diff, retire)", sub)
 }
 
 // packs loads the policy packs: the embedded ones, or those in dir.

@@ -134,7 +134,7 @@ func runServe(e *env, args []string) error {
 	sf.register(fs)
 	addr := fs.String("addr", envOr("RMADESK_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (env RMADESK_ADDR)")
 	demo := fs.Bool("demo", false, "create demo organisations and keys for the five seed policies, and print how to try them; the desk's date may be moved forward (rmadesk clock advance)")
-	dir := fs.String("dir", os.Getenv("RMADESK_POLICIES"), "load policy packs from `DIR` instead of the embedded ones (env RMADESK_POLICIES)")
+	dir := fs.String("dir", os.Getenv("RMADESK_POLICIES"), "add the policy packs in `DIR` to the desk's store instead of the embedded ones; a stored version is never overwritten (env RMADESK_POLICIES)")
 	calendarsDir := calendarsFlag(fs)
 	logFormat := fs.String("log-format", envOr("RMADESK_LOG_FORMAT", "text"), "log as `text` or json (env RMADESK_LOG_FORMAT)")
 	apiRate := fs.Float64("api-rate", envFloat("RMADESK_API_RATE", 0), "API calls per second each key (or keyless client address) may make; 0 is unlimited (env RMADESK_API_RATE)")
@@ -143,7 +143,13 @@ func runServe(e *env, args []string) error {
 	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
 	vatRate := fs.Float64("vat-rate", envFloat("RMADESK_VAT_RATE", 0), "the VAT `PERCENT` credit notes and invoices add to the ledger's amounts; 0 adds none (env RMADESK_VAT_RATE)")
 	opsAddr := fs.String("ops-addr", os.Getenv("RMADESK_OPS_ADDR"), "also serve /metrics, /healthz and /readyz on `HOST:PORT`, a private address (env RMADESK_OPS_ADDR)")
+	var oidcf oidcFlags
+	oidcf.register(fs) // oidcflags.go
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	signInProvider, err := oidcf.settings()
+	if err != nil {
 		return err
 	}
 	switch {
@@ -187,7 +193,19 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := rma.NewService(db, set, rma.WithClock(clock.Now))
+	svcOpts := []rma.Option{rma.WithClock(clock.Now)}
+	if *calendarsDir != "" { // the packs loaded from the store use the desk's calendar files too
+		cals, err := deskCalendars(*calendarsDir)
+		if err != nil {
+			return err
+		}
+		svcOpts = append(svcOpts, rma.WithCalendars(cals))
+	}
+	svc := rma.NewService(db, set, svcOpts...)
+	if err := deskPacks(ctx, svc, *dir, log); err != nil { // packs.go: the store's published versions
+		return err
+	}
+	set = svc.Policies()
 	sender, err := mailSender(log)
 	if err != nil {
 		return err
@@ -222,7 +240,8 @@ func runServe(e *env, args []string) error {
 	}
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
 		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
-		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat}) // supplierlabels.go
+		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat, // supplierlabels.go
+		SignInProvider: signInProvider}) // oidcflags.go
 	if err != nil {
 		return err
 	}
@@ -245,6 +264,7 @@ func runServe(e *env, args []string) error {
 	log.Info("rmadesk serving", "addr", base, "data_dir", sf.dataDir, "policies", strings.Join(set.IDs(), ","))
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	go clock.Watch(jobsCtx, clockRefresh) // a move made through another instance
+	go watchPacks(jobsCtx, svc, log)      // a version published through another instance
 	jobsDone := make(chan struct{})
 	if *runJobs {
 		go func() { defer close(jobsDone); runner.Run(jobsCtx) }()

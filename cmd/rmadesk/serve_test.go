@@ -283,7 +283,8 @@ func TestAPIDocRuns(t *testing.T) {
 		"\nat_supplier\n", "\nin_evaluation\nThe supplier does not cover", "net cost -34.00 EUR", "\ncreate\nship\nverdict\n", "predicted by plextor: ",
 		"line 1: authorized\nline 2: rejected, out of its three years", "the desk reads 3 messages, 1 internal", "the requester reads 2",
 		"is now technician\ndisabled\ninvited\n", "/invite/", "the new key acts for Demo Partner for Dexxon", "the revoked key: 401",
-		"role: agent -> technician", "key.revoke "} {
+		"role: agent -> technician", "key.revoke ",
+		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

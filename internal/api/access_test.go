@@ -25,6 +25,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/policies":                  {op: rma.OpRead},
 	"GET /api/v1/policies/{id}":             {op: rma.OpRead},
 	"POST /api/v1/policies/{id}/check":      {op: rma.OpRead},
+	"POST /api/v1/policies/{id}/whatif":     {op: rma.OpWhatIf}, // whatif.go: agents and admins
 	"GET /api/v1/rmas":                      {op: rma.OpRead},
 	"POST /api/v1/rmas":                     {op: rma.OpSubmit},
 	"GET /api/v1/rmas/{id}":                 {op: rma.OpRead, ofRMA: true},
@@ -117,6 +118,8 @@ func TestAccessEveryRoute(t *testing.T) {
 	}
 	// A supplier and a supplier RMA for the supplier routes.
 	supplierID, supplierRMAID := supplierFixture(h)
+	// A draft of a stored pack for the draft routes (policystore_test.go).
+	draftID := draftFixture(h)
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -144,7 +147,7 @@ func TestAccessEveryRoute(t *testing.T) {
 			"{supplier}", fmt.Sprint(supplierID), "{sid}", fmt.Sprint(supplierRMAID),
 			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
-			path = strings.Replace(rt.Path, "{id}", "dexxon", 1)
+			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID), "{version}", "1").Replace(rt.Path)
 		}
 		if strings.HasPrefix(rt.Path, "/api/v1/orgs/") {
 			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(h.orgs["other"].ID), 1)

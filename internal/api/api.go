@@ -37,6 +37,9 @@ type Server struct {
 	handler   http.Handler // mux behind the rate limits
 	clock     *rma.DeskClock
 	vat       int // basis points, on credit notes and invoices
+
+	// drafts are the stored drafts for a what-if (whatif.go); nil: none.
+	drafts WhatIfDrafts
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -80,6 +83,10 @@ type Config struct {
 	// (users.go); nil: each invitation's link is given back to the admin.
 	Mail      notify.Sender
 	PublicURL string
+
+	// WhatIfDrafts finds stored policy drafts for a what-if (whatif.go);
+	// nil: a what-if takes the draft's YAML only.
+	WhatIfDrafts WhatIfDrafts
 }
 
 // New builds the API server.
@@ -94,6 +101,10 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.limits = newLimits(cfg)
 	s.clock = cfg.Clock
 	s.vat = cfg.VATBasisPoints
+	s.drafts = cfg.WhatIfDrafts
+	if s.drafts == nil {
+		s.drafts = storedDrafts{svc} // whatif.go: the drafts the desk keeps
+	}
 	if s.clock == nil {
 		s.clock = rma.NewDeskClock(nil, false, nil)
 	}
@@ -101,6 +112,9 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routes, s.moneyRoutes()...) // money.go
 	s.routes = append(s.routes, s.userRoutes()...)  // users.go
 	s.accounts.Mail = auth.InvitationMail{Sender: cfg.Mail, PublicURL: cfg.PublicURL}
+	s.routes = append(s.routes, s.whatifRoutes()...)
+	// policystore.go: policies managed in the desk
+	s.routes = append(s.routes, s.policyStoreRoutes()...)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

@@ -94,6 +94,60 @@ func WritePolicy(w io.Writer, p *Policy) error {
 	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
 	row := func(what, rule, clause string) { fmt.Fprintf(tw, "  %s\t[%s]\t%s\n", what, clause, rule) }
 	ew.printf("\nRules:\n")
+	p.eachRule(row)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(p.Defaults) > 0 {
+		ew.printf("\nChosen where the source is silent:\n")
+		for _, d := range p.Defaults {
+			ew.printf("  %s: %s\n    %s\n", d.Topic, d.Choice, strings.TrimSpace(d.Why))
+		}
+	}
+	ew.printf("\nClauses:\n")
+	for _, c := range p.Clauses {
+		ew.printf("  [%s] %s\n", c.ID, c.Section)
+	}
+	return ew.err
+}
+
+func orAny(s string) string {
+	if s == "" {
+		return "any"
+	}
+	return s
+}
+
+func orAll(s string) string {
+	if s == "" {
+		return "all routes"
+	}
+	return s
+}
+
+// errWriter keeps the first write error so the writers above can print
+// freely and report once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(b)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	fmt.Fprintf(e, format, args...)
+}
+
+// eachRule calls row for every rule of p, in the order WritePolicy lists
+// them: what it is about, the rule in words, and the clause it cites.
+func (p *Policy) eachRule(row func(what, rule, clause string)) {
 	row("requesters", "allowed: "+joinNames(p.Requesters.Allowed.Roles()), p.Requesters.Clause)
 	for _, rf := range p.Requesters.Refusals {
 		row("", "refused "+joinNames(rf.Roles.Roles())+": "+rf.Text, rf.Clause)
@@ -237,52 +291,17 @@ func WritePolicy(w io.Writer, p *Policy) error {
 	for _, ne := range p.NotEnforced {
 		row("not enforced", ne.Reason, ne.Clause)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(p.Defaults) > 0 {
-		ew.printf("\nChosen where the source is silent:\n")
-		for _, d := range p.Defaults {
-			ew.printf("  %s: %s\n    %s\n", d.Topic, d.Choice, strings.TrimSpace(d.Why))
-		}
-	}
-	ew.printf("\nClauses:\n")
-	for _, c := range p.Clauses {
-		ew.printf("  [%s] %s\n", c.ID, c.Section)
-	}
-	return ew.err
 }
 
-func orAny(s string) string {
-	if s == "" {
-		return "any"
-	}
-	return s
+// RuleLine is one rule of a policy as `rmadesk policy show` lists it.
+type RuleLine struct {
+	What, Rule, Clause string
 }
 
-func orAll(s string) string {
-	if s == "" {
-		return "all routes"
-	}
-	return s
-}
-
-// errWriter keeps the first write error so the writers above can print
-// freely and report once.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(b)
-	e.err = err
-	return n, err
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	fmt.Fprintf(e, format, args...)
+// Rules lists every rule of p with the clause it cites, as WritePolicy
+// writes them; a rule continuing the one before has What "".
+func Rules(p *Policy) []RuleLine {
+	var out []RuleLine
+	p.eachRule(func(what, rule, clause string) { out = append(out, RuleLine{What: what, Rule: rule, Clause: clause}) })
+	return out
 }

@@ -19,6 +19,7 @@ const (
 	OpListAll     Action = "list_all"   // the desk's queue across organisations
 	OpLookup      Action = "lookup"     // serial lookup, receiving by number
 	OpAdminister  Action = "administer" // organisations, users, keys
+	OpWhatIf      Action = "whatif"     // replay history under a draft policy (issue 15): agents and admins
 	// Suppliers and supplier RMAs are the desk's business: a requester
 	// never sees them, only what the policy makes its own (that a unit is
 	// at the supplier, and the verdict).
@@ -34,7 +35,8 @@ var roleActions = map[Role][]Action{
 		ActRequestInfo, ActProvideInfo, ActAuthorize, ActReject, ActRefer, ActCreditWithoutReturn,
 		ActResolveRemotely, ActExpire, ActReissue, ActShip, ActReceive, ActStartEvaluation,
 		ActEvaluate, ActResolve, ActCancel, ActClose,
-		OpReadSuppliers, OpManageSuppliers, ActForwardToSupplier, ActShipToSupplier, ActSupplierVerdict},
+		OpReadSuppliers, OpManageSuppliers, ActForwardToSupplier, ActShipToSupplier, ActSupplierVerdict,
+		OpWhatIf},
 }
 
 // Can reports whether role may perform action (on an RMA it may see).

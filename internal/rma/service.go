@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
@@ -16,9 +17,14 @@ import (
 // Store's version check (the loser gets EPRECONDITION).
 type Service struct {
 	store    Store
-	policies *policy.Set
+	policies atomic.Pointer[policy.Set] // swapped whole when a version is published (packs.go)
 	now      func() time.Time
 	zone     *time.Location
+	// calendars are the desk's calendar files, given to every pack loaded
+	// from the store (packs.go); packsGen the store's generation the Set
+	// was built at.
+	calendars *calendar.Set
+	packsGen  atomic.Int64
 }
 
 // Option configures a Service.
@@ -32,7 +38,8 @@ func WithZone(loc *time.Location) Option { return func(s *Service) { s.zone = lo
 
 // NewService wires the use cases to a store and the policies.
 func NewService(store Store, policies *policy.Set, opts ...Option) *Service {
-	s := &Service{store: store, policies: policies, now: time.Now, zone: time.UTC}
+	s := &Service{store: store, now: time.Now, zone: time.UTC}
+	s.policies.Store(policies)
 	for _, o := range opts {
 		o(s)
 	}
@@ -42,8 +49,14 @@ func NewService(store Store, policies *policy.Set, opts ...Option) *Service {
 // Store returns the service's store, for read models the API serves directly.
 func (s *Service) Store() Store { return s.store }
 
-// Policies returns the loaded policies.
-func (s *Service) Policies() *policy.Set { return s.policies }
+// Policies returns the loaded policies: the Set in force now. A use case
+// that reads it twice may see two Sets, but every version either names is
+// in both (a published version is never removed).
+func (s *Service) Policies() *policy.Set { return s.policies.Load() }
+
+// WithCalendars gives the desk's calendar files to the packs the service
+// loads from the store.
+func WithCalendars(cals *calendar.Set) Option { return func(s *Service) { s.calendars = cals } }
 
 // Today is the desk's current day.
 func (s *Service) Today() calendar.Date {
@@ -53,7 +66,7 @@ func (s *Service) Today() calendar.Date {
 
 // policyOf returns the exact version an RMA was judged by.
 func (s *Service) policyOf(r *RMA) (*policy.Policy, error) {
-	p := s.policies.Version(r.PolicyID, r.PolicyVersion)
+	p := s.Policies().Version(r.PolicyID, r.PolicyVersion)
 	if p == nil {
 		return nil, fmt.Errorf("RMA %d: policy %s version %s is no longer loaded", r.ID, r.PolicyID, r.PolicyVersion)
 	}
@@ -110,11 +123,11 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 	}
 	today := s.Today()
 	if req.PolicyID == "" {
-		return nil, false, Invalid("policy", "required (one of %s)", strings.Join(s.policies.IDs(), ", "))
+		return nil, false, Invalid("policy", "required (one of %s)", strings.Join(s.Policies().IDs(), ", "))
 	}
-	p := s.policies.InForce(req.PolicyID, today)
+	p := s.Policies().InForce(req.PolicyID, today)
 	if p == nil {
-		return nil, false, Invalid("policy", "unknown policy %q (one of %s)", req.PolicyID, strings.Join(s.policies.IDs(), ", "))
+		return nil, false, Invalid("policy", "unknown policy %q (one of %s)", req.PolicyID, strings.Join(s.Policies().IDs(), ", "))
 	}
 	if len(req.Lines) == 0 {
 		return nil, false, Invalid("lines", "required: at least one line")

@@ -365,8 +365,8 @@ func (s *Service) CreateSupplier(ctx context.Context, actor Actor, n NewSupplier
 	}
 	sup := &Supplier{Org: Org{Name: name, Supplier: true, Country: n.Country, Email: email, Address: n.Address, Created: s.now().UTC()},
 		PolicyID: n.PolicyID, ResponseDays: n.ResponseDays}
-	if n.PolicyID != "" && s.policies.Latest(n.PolicyID) == nil {
-		return nil, Invalid("policy", "unknown policy %q (one of %s)", n.PolicyID, strings.Join(s.policies.IDs(), ", "))
+	if n.PolicyID != "" && s.Policies().Latest(n.PolicyID) == nil {
+		return nil, Invalid("policy", "unknown policy %q (one of %s)", n.PolicyID, strings.Join(s.Policies().IDs(), ", "))
 	}
 	role := n.ClaimRole
 	if role == "" {
@@ -945,7 +945,7 @@ func (s *Service) PredictSupplierVerdict(sup *Supplier, l *Line, deskCountry str
 		return nil
 	}
 	today := s.Today()
-	p := s.policies.InForce(sup.PolicyID, today)
+	p := s.Policies().InForce(sup.PolicyID, today)
 	if p == nil {
 		return nil
 	}

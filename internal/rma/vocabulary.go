@@ -10,7 +10,7 @@ import "github.com/rmadesk/rmadesk/internal/policy"
 // declaresDocument reports whether r's policy declares the document kind
 // (issue 14, policy vocabulary): a file of it counts as that document.
 func (s *Service) declaresDocument(r *RMA, kind string) bool {
-	p := s.policies.Version(r.PolicyID, r.PolicyVersion)
+	p := s.Policies().Version(r.PolicyID, r.PolicyVersion)
 	if p == nil {
 		return false
 	}

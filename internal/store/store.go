@@ -119,6 +119,8 @@ type Store struct {
 	creates   createBatcher // submissions written together (batch.go)
 	bulkLoads atomic.Int64  // batches CreateRMAs loaded with the engine's Bulk, for tests
 	batches   atomic.Int64  // batches of submissions written together, for tests
+
+	whatifPage atomic.Int64 // lines a page of WalkPolicyLines reads; 0: the default (whatif.go)
 }
 
 // New makes the store over e and d.

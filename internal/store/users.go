@@ -40,6 +40,8 @@ func (st *Store) Users(ctx context.Context, orgID int64) ([]rma.User, error) {
 	return out, nil
 }
 
+// SetUserRole changes a user's role: an admin's choice, or a sign-in
+// provider's groups at each sign-in (auth/oidc.go).
 func (st *Store) SetUserRole(ctx context.Context, userID int64, role rma.Role) error {
 	if _, ok := rma.ParseRole(string(role)); !ok {
 		return rma.Invalid("role", "unknown role %q", role)

@@ -24,6 +24,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/sso"
 )
 
 //go:embed templates/*.html
@@ -62,6 +63,16 @@ type Config struct {
 
 	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
 	VATBasisPoints int
+
+	// SignInProvider is the identity provider the deployment sets (flags,
+	// environment); when it names an issuer it wins over the settings
+	// admins keep at /admin/sign-in (oidc.go). ProviderClient calls the
+	// provider; nil: a client with a timeout.
+	SignInProvider *sso.Settings
+	ProviderClient *http.Client
+	// WhatIfDrafts finds stored policy drafts for the what-if page
+	// (whatif.go, ?draft=); nil: drafts are pasted or uploaded.
+	WhatIfDrafts WhatIfDrafts
 }
 
 // Server serves the portal.
@@ -76,6 +87,7 @@ type Server struct {
 	// accounts manages users and keys, recording each change in the
 	// audit log (admin.go).
 	accounts *auth.Accounts
+	rps      relyingParties // oidc.go
 }
 
 // New builds the portal.
@@ -85,6 +97,9 @@ func New(svc *rma.Service, cfg Config) (*Server, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.WhatIfDrafts == nil {
+		cfg.WhatIfDrafts = storedDrafts{svc} // whatif.go: the drafts the desk keeps
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = auth.DefaultSessionAbsolute
@@ -166,6 +181,11 @@ func (s *Server) routes() {
 	s.requesterRoutes() // requester.go
 	s.agentRoutes()     // assign.go
 	s.adminRoutes()     // admin.go
+	s.oidcRoutes()      // oidc.go, oidc_admin.go
+	s.whatifRoutes()    // whatif.go
+
+	// policystore.go: policies managed in the desk
+	s.policyStoreRoutes()
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
@@ -336,7 +356,7 @@ func urlEscape(s string) string {
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := &page{translator: translator{language(r)}, request: r}
 	p.Title = p.T("login.title")
-	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
+	p.Data = s.loginData(r, safeNext(r.URL.Query().Get("next")), "") // oidc.go: the provider's button
 	s.render(w, http.StatusOK, "login", p)
 }
 
@@ -345,7 +365,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p.Title = p.T("login.title")
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	next := safeNext(r.PostFormValue("next"))
-	p.Data = map[string]string{"Next": next, "Email": email}
+	p.Data = s.loginData(r, next, email) // oidc.go
 	ip := clientIP(r)
 	// The account limit counts every way of typing one email as one: in
 	// another case, Unicode form or with invisible characters it is the
@@ -356,7 +376,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusTooManyRequests, "login", p)
 		return
 	}
-	_, u, err := auth.SignIn(r.Context(), s.svc.Store(), email, r.PostFormValue("password"))
+	actor, u, err := auth.SignIn(r.Context(), s.svc.Store(), email, r.PostFormValue("password"))
 	if auth.IsDisabled(err) {
 		p.Error = p.T("login.disabled")
 		s.render(w, http.StatusForbidden, "login", p)
@@ -372,6 +392,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.perEmail.reset(account)
+	// Staff whose desk signs them in through its identity provider use
+	// it (oidc.go); told only to whoever gave the right password.
+	if ok, provider, err := s.passwordAllowed(r, actor); err != nil {
+		s.fail(w, r, p, err)
+		return
+	} else if !ok {
+		p.Error = p.T("oidc.use_provider", provider)
+		s.render(w, http.StatusForbidden, "login", p)
+		return
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		s.fail(w, r, p, err)
 		return

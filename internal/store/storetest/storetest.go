@@ -67,8 +67,11 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Fees", testFees},                     // fees.go
 		{"Advance", testAdvance},               // advance.go (issue 14)
 		{"Standing", testStanding},             // standing.go (issue 14)
+		{"SignInProvider", testSignInProvider}, // signinprovider.go (issue 15)
 		{"Audit", testAudit},                   // audit.go (issue 15)
 		{"UserAdmin", testUserAdmin},           // useradmin.go (issue 15)
+		{"WhatIf", testWhatIf},                 // whatif.go (issue 15)
+		{"Packs", testPacks},                   // packs.go (issue 15)
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
