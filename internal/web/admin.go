@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/audit"
+	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/whatif"
 )
 
 // The desk's administration (issue 15): users and their invitations
@@ -42,8 +44,10 @@ type option struct {
 }
 
 // auditActions are the actions the filter offers, each kind first.
-var auditActions = []string{"user.", audit.UserInvite, audit.UserInviteResend, audit.UserInviteAccept, audit.UserRole,
-	audit.UserDisable, audit.UserEnable, audit.UserSessionsEnd, "key.", audit.KeyCreate, audit.KeyRevoke}
+var auditActions = []string{"user.", audit.UserInvite, audit.UserInviteResend, audit.UserInviteAccept, auth.ActionUserFromProvider,
+	audit.UserRole, audit.UserDisable, audit.UserEnable, audit.UserSessionsEnd, "key.", audit.KeyCreate, audit.KeyRevoke,
+	"policy.", audit.PolicyDraft, audit.PolicyDraftEdit, audit.PolicyPublish, audit.PolicyDiscard, audit.PolicyRetire, whatif.ActionWhatIf,
+	auth.ActionSignInSettings}
 
 // actionLabel is an action in the page's language: the catalogue's words
 // where it has them, else the action's own name (an action another part
