@@ -1,0 +1,621 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/rmadesk/rmadesk/internal/auth"
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+)
+
+// Organisations and service locations as an administrator keeps them
+// (issue 15): lists, and one form each to create and to edit. A form that
+// is refused comes back filled in as it was sent, with each message on its
+// field; nothing is written until every field passes.
+
+func (s *Server) adminOrgRoutes() {
+	s.mux.HandleFunc("GET /admin/orgs", s.admin(s.adminOrgs))
+	s.mux.HandleFunc("GET /admin/orgs/new", s.admin(s.adminOrgNew))
+	s.mux.HandleFunc("POST /admin/orgs/new", s.admin(s.adminOrgCreate))
+	s.mux.HandleFunc("GET /admin/orgs/{id}", s.admin(s.adminOrgEdit))
+	s.mux.HandleFunc("POST /admin/orgs/{id}", s.admin(s.adminOrgSave))
+	s.mux.HandleFunc("GET /admin/locations", s.admin(s.adminLocations))
+	s.mux.HandleFunc("GET /admin/locations/new", s.admin(s.adminLocationNew))
+	s.mux.HandleFunc("POST /admin/locations/new", s.admin(s.adminLocationCreate))
+	s.mux.HandleFunc("GET /admin/locations/{code}", s.admin(s.adminLocationEdit))
+	s.mux.HandleFunc("POST /admin/locations/{code}", s.admin(s.adminLocationSave))
+}
+
+func (s *Server) accounts() *auth.Accounts { return auth.NewAccounts(s.svc.Store()) }
+
+// fieldErrors are a refused form's messages by field name ("address.street").
+type fieldErrors map[string]string
+
+// add keeps the first message of a field; a domain error without a field
+// goes under fallback.
+func (f fieldErrors) add(err error, fallback string) {
+	var e *rma.Error
+	field, msg := fallback, err.Error()
+	if errors.As(err, &e) {
+		msg = e.Message
+		if e.Field != "" {
+			field = e.Field
+		}
+	}
+	if _, ok := f[field]; !ok {
+		f[field] = msg
+	}
+}
+
+// formField is one labelled input of an admin form, with its message.
+type formField struct {
+	Name, ID, Label, Value, Error, Hint, Autocomplete string
+	Required                                          bool
+}
+
+// Field builds the input named name for the "afield" template.
+func (p *page) Field(name, labelKey, value string, errs fieldErrors) formField {
+	f := formField{Name: name, ID: "f-" + strings.ReplaceAll(name, ".", "-"), Label: p.T(labelKey), Value: value, Error: errs[name]}
+	if hint := "admin.hint." + name; catalogue["en"][hint] != "" {
+		f.Hint = p.T(hint)
+	}
+	switch name {
+	case "name", "code", "address.street", "address.postcode", "address.city", "country", "address.country":
+		f.Required = true
+	case "email", "to":
+		f.Autocomplete = "email"
+	case "address.phone":
+		f.Autocomplete = "tel"
+	}
+	return f
+}
+
+// FieldList lists the refused fields in the order of the form, for the
+// summary at its top.
+func (p *page) FieldList(errs fieldErrors) []formField {
+	var out []formField
+	for _, name := range formOrder {
+		if msg, ok := errs[name]; ok {
+			out = append(out, formField{Name: name, ID: "f-" + strings.ReplaceAll(name, ".", "-"), Label: p.T(fieldLabels[name]), Error: msg})
+		}
+	}
+	for name, msg := range errs { // a field the form does not show
+		if !slices.Contains(formOrder, name) {
+			out = append(out, formField{Name: name, Label: name, Error: msg})
+		}
+	}
+	return out
+}
+
+var formOrder = []string{"code", "name", "role", "country", "email", "language", "standing", "policy",
+	"address.street", "address.postcode", "address.city", "address.region", "address.country", "address.contact", "address.phone", "address.note", "to"}
+
+var fieldLabels = map[string]string{
+	"code": "admin.f.code", "name": "admin.f.name", "role": "admin.f.role", "country": "admin.f.country", "email": "admin.f.email",
+	"language": "admin.f.language", "standing": "admin.f.standing", "policy": "admin.f.policy",
+	"address.street": "admin.f.street", "address.postcode": "admin.f.postcode", "address.city": "admin.f.city",
+	"address.region": "admin.f.region", "address.country": "admin.f.address_country", "address.contact": "admin.f.contact",
+	"address.phone": "admin.f.phone", "address.note": "admin.f.note", "to": "admin.settings.to",
+}
+
+// addressForm reads the address fields of a form.
+func addressForm(r *http.Request) rma.Address {
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue("address." + k)) }
+	return rma.Address{Street: f("street"), Postcode: f("postcode"), City: f("city"), Region: f("region"),
+		Country: strings.ToUpper(f("country")), Contact: f("contact"), Phone: f("phone"), Note: f("note")}
+}
+
+// --- organisations ---
+
+// orgRow is an organisation in the list.
+type orgRow struct {
+	rma.Org
+	Kind     string // desk, supplier, or the requester role
+	Language string
+	Standing string
+	Policy   string
+}
+
+type adminOrgsData struct {
+	Filter  string // "", requesters, suppliers, desk
+	Filters []string
+	Orgs    []orgRow
+}
+
+func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request, p *page) {
+	ctx := r.Context()
+	d := &adminOrgsData{Filter: r.URL.Query().Get("role"), Filters: []string{"requesters", "suppliers", "desk"}}
+	if d.Filter != "" && !slices.Contains(d.Filters, d.Filter) {
+		d.Filter = ""
+	}
+	orgs, err := s.accounts().Orgs(ctx, p.Actor)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	langs, standings, packs := s.orgExtras(r)
+	for _, o := range orgs {
+		row := orgRow{Org: o, Kind: orgKind(&o), Language: langs[o.ID], Policy: packs[o.ID]}
+		if !o.IsDesk && !o.Supplier {
+			row.Standing = policy.StandingGood.String()
+			if st, ok := standings[o.ID]; ok {
+				row.Standing = st.String()
+			}
+		}
+		switch {
+		case d.Filter == "requesters" && (o.IsDesk || o.Supplier),
+			d.Filter == "suppliers" && !o.Supplier,
+			d.Filter == "desk" && !o.IsDesk:
+			continue
+		}
+		d.Orgs = append(d.Orgs, row)
+	}
+	p.Title = p.T("admin.orgs.title")
+	p.Data = d
+	s.render(w, http.StatusOK, "admin_orgs", p)
+}
+
+// orgExtras are what the list shows beside each organisation: its
+// language, its standing and a supplier's pack; empty where the store
+// keeps none.
+func (s *Server) orgExtras(r *http.Request) (map[int64]string, map[int64]policy.Standing, map[int64]string) {
+	ctx := r.Context()
+	var langs map[int64]string
+	if ls, ok := s.svc.Store().(rma.LanguageStore); ok {
+		langs, _ = ls.OrgLanguages(ctx)
+	}
+	var standings map[int64]policy.Standing
+	if ss, ok := s.svc.Store().(rma.StandingStore); ok {
+		standings, _ = ss.OrgStandings(ctx)
+	}
+	packs := map[int64]string{}
+	if sups, err := s.svc.Store().Suppliers(ctx); err == nil {
+		for _, sup := range sups {
+			packs[sup.ID] = sup.PolicyID
+		}
+	}
+	return langs, standings, packs
+}
+
+func orgKind(o *rma.Org) string {
+	switch {
+	case o.IsDesk:
+		return "desk"
+	case o.Supplier:
+		return "supplier"
+	}
+	return o.Role.String()
+}
+
+// orgForm is the organisation form as sent.
+type orgForm struct {
+	Name, Role, Country, Email, Language, Standing, Policy string
+	Address                                                rma.Address
+}
+
+type adminOrgData struct {
+	Org       *rma.Org // nil: a new organisation
+	Kind      string   // the edited organisation's kind
+	Form      orgForm
+	Fields    fieldErrors
+	Roles     []string
+	Standings []string
+	Languages []string
+	Policies  []string
+}
+
+func (s *Server) orgFormData(org *rma.Org, f orgForm) *adminOrgData {
+	d := &adminOrgData{Org: org, Form: f, Fields: fieldErrors{}, Standings: policy.StandingNames(), Languages: rma.Languages, Policies: s.svc.Policies().IDs()}
+	d.Roles = []string{"consumer", "end_user", "dealer", "partner", "distributor"}
+	if org == nil {
+		d.Roles = append(d.Roles, "supplier")
+	} else {
+		d.Kind = orgKind(org)
+	}
+	return d
+}
+
+func (s *Server) renderOrgForm(w http.ResponseWriter, p *page, d *adminOrgData, status int) {
+	p.Title = p.T("admin.orgs.new")
+	if d.Org != nil {
+		p.Title = p.T("admin.orgs.edit", d.Org.Name)
+	}
+	if len(d.Fields) > 0 {
+		p.Error = p.T("admin.form.fix")
+	}
+	p.Data = d
+	s.render(w, status, "admin_org_form", p)
+}
+
+func (s *Server) adminOrgNew(w http.ResponseWriter, r *http.Request, p *page) {
+	role := r.URL.Query().Get("role")
+	s.renderOrgForm(w, p, s.orgFormData(nil, orgForm{Role: role, Standing: policy.StandingGood.String()}), http.StatusOK)
+}
+
+func readOrgForm(r *http.Request) orgForm {
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	return orgForm{Name: f("name"), Role: f("role"), Country: strings.ToUpper(f("country")), Email: f("email"),
+		Language: f("language"), Standing: f("standing"), Policy: f("policy"), Address: addressForm(r)}
+}
+
+// checkOrgForm checks every field of the form as the service will, so a
+// refused form writes nothing and says all that is wrong at once.
+func (s *Server) checkOrgForm(d *adminOrgData, kind string) {
+	f := &d.Form
+	if _, err := rma.CleanName("name", f.Name, 200); err != nil {
+		d.Fields.add(err, "name")
+	}
+	requester := kind != "desk" && kind != "supplier"
+	if d.Org == nil || requester {
+		if !slices.Contains(d.Roles, f.Role) {
+			d.Fields["role"] = "choose one of the roles"
+		}
+	}
+	if f.Country == "" && kind != "desk" {
+		d.Fields["country"] = "required"
+	} else if f.Country != "" && !policy.ValidCountry(f.Country) {
+		d.Fields["country"] = "not an ISO 3166-1 alpha-2 country code (e.g. NL, DE, US)"
+	}
+	if f.Email == "" && kind == "supplier" {
+		d.Fields["email"] = "required: where the desk's RMA requests to the supplier go"
+	} else if f.Email != "" {
+		if _, err := rma.CleanEmail("email", f.Email); err != nil {
+			d.Fields.add(err, "email")
+		}
+	}
+	if _, err := rma.CheckLanguage("language", f.Language); err != nil {
+		d.Fields.add(err, "language")
+	}
+	if requester && f.Standing != "" {
+		if _, err := rma.CheckStanding("standing", f.Standing); err != nil {
+			d.Fields.add(err, "standing")
+		}
+	}
+	if kind == "supplier" && f.Policy != "" && s.svc.Policies().Latest(f.Policy) == nil {
+		d.Fields["policy"] = "unknown policy " + strconv.Quote(f.Policy)
+	}
+	if !f.Address.IsZero() || kind == "supplier" || (d.Org != nil && !d.Org.Address.IsZero()) {
+		a := f.Address
+		if a.Country == "" {
+			a.Country = f.Country
+		}
+		if err := a.Check("address"); err != nil {
+			d.Fields.add(err, "address.street")
+		} else {
+			f.Address = a
+		}
+	}
+}
+
+func (s *Server) adminOrgCreate(w http.ResponseWriter, r *http.Request, p *page) {
+	ctx := r.Context()
+	d := s.orgFormData(nil, readOrgForm(r))
+	f := &d.Form
+	kind := f.Role
+	s.checkOrgForm(d, kind)
+	if len(d.Fields) > 0 {
+		s.renderOrgForm(w, p, d, http.StatusUnprocessableEntity)
+		return
+	}
+	var id int64
+	if kind == "supplier" {
+		sup, err := s.svc.CreateSupplier(ctx, p.Actor, rma.NewSupplier{Name: f.Name, Country: f.Country, Email: f.Email, Address: f.Address, PolicyID: f.Policy})
+		if err != nil {
+			s.orgWriteFailed(w, r, p, d, err)
+			return
+		}
+		id = sup.ID
+	} else {
+		o, err := s.accounts().CreateOrg(ctx, p.Actor, auth.NewOrg{Name: f.Name, Role: f.Role, Country: f.Country, Email: f.Email})
+		if err != nil {
+			s.orgWriteFailed(w, r, p, d, err)
+			return
+		}
+		id = o.ID
+		if !f.Address.IsZero() {
+			if _, err := s.svc.SetOrgAddress(ctx, p.Actor, id, f.Address); err != nil {
+				s.fail(w, r, p, err)
+				return
+			}
+		}
+		if f.Standing != "" && f.Standing != policy.StandingGood.String() {
+			st, _ := rma.CheckStanding("standing", f.Standing)
+			if err := s.accounts().SetOrgStanding(ctx, p.Actor, id, st); err != nil {
+				s.fail(w, r, p, err)
+				return
+			}
+		}
+	}
+	if f.Language != "" {
+		if _, _, err := s.accounts().SetOrgLanguage(ctx, p.Actor, id, f.Language); err != nil {
+			s.fail(w, r, p, err)
+			return
+		}
+	}
+	// audit: org.create, target org:<id>, summary f.Name
+	s.redirectFlash(w, r, "/admin/orgs/"+strconv.FormatInt(id, 10), p.T("admin.orgs.created", f.Name))
+}
+
+// orgWriteFailed shows the form again with what the store refused (a taken
+// name) on its field; anything else is the error page.
+func (s *Server) orgWriteFailed(w http.ResponseWriter, r *http.Request, p *page, d *adminOrgData, err error) {
+	switch rma.ErrorCode(err) {
+	case rma.ECONFLICT:
+		d.Fields["name"] = p.T("admin.orgs.taken")
+	case rma.EINVALID:
+		d.Fields.add(err, "name")
+	default:
+		s.fail(w, r, p, err)
+		return
+	}
+	s.renderOrgForm(w, p, d, http.StatusUnprocessableEntity)
+}
+
+// loadOrg finds the organisation of the path with its form as stored.
+func (s *Server) loadOrg(r *http.Request) (*rma.Org, orgForm, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, orgForm{}, err
+	}
+	o, err := s.svc.Store().Org(r.Context(), id)
+	if err != nil {
+		return nil, orgForm{}, err
+	}
+	langs, standings, packs := s.orgExtras(r)
+	f := orgForm{Name: o.Name, Role: orgKind(o), Country: o.Country, Email: o.Email, Language: langs[o.ID], Policy: packs[o.ID], Address: o.Address}
+	if !o.IsDesk && !o.Supplier {
+		f.Standing = policy.StandingGood.String()
+		if st, ok := standings[o.ID]; ok {
+			f.Standing = st.String()
+		}
+	}
+	return o, f, nil
+}
+
+func (s *Server) adminOrgEdit(w http.ResponseWriter, r *http.Request, p *page) {
+	o, f, err := s.loadOrg(r)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	s.renderOrgForm(w, p, s.orgFormData(o, f), http.StatusOK)
+}
+
+func (s *Server) adminOrgSave(w http.ResponseWriter, r *http.Request, p *page) {
+	ctx := r.Context()
+	o, was, err := s.loadOrg(r)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	d := s.orgFormData(o, readOrgForm(r))
+	f := &d.Form
+	kind := orgKind(o)
+	if kind == "desk" || kind == "supplier" {
+		f.Role = kind // not on the form: theirs does not change
+	}
+	s.checkOrgForm(d, kind)
+	if len(d.Fields) > 0 {
+		s.renderOrgForm(w, p, d, http.StatusUnprocessableEntity)
+		return
+	}
+	u := auth.OrgUpdate{Name: &f.Name, Country: &f.Country, Email: &f.Email}
+	if kind != "desk" && kind != "supplier" {
+		u.Role = &f.Role
+	}
+	if _, _, err := s.accounts().UpdateOrg(ctx, p.Actor, o.ID, u); err != nil {
+		s.orgWriteFailed(w, r, p, d, err)
+		return
+	}
+	// audit: org.update, target org:<id>, with the changes UpdateOrg returns
+	if f.Address != was.Address && !f.Address.IsZero() {
+		if _, err := s.svc.SetOrgAddress(ctx, p.Actor, o.ID, f.Address); err != nil {
+			s.fail(w, r, p, err)
+			return
+		}
+	}
+	if f.Language != was.Language {
+		if _, _, err := s.accounts().SetOrgLanguage(ctx, p.Actor, o.ID, f.Language); err != nil {
+			s.fail(w, r, p, err)
+			return
+		}
+	}
+	if f.Standing != was.Standing && f.Standing != "" && kind != "desk" && kind != "supplier" {
+		st, _ := rma.CheckStanding("standing", f.Standing)
+		if err := s.accounts().SetOrgStanding(ctx, p.Actor, o.ID, st); err != nil {
+			s.fail(w, r, p, err)
+			return
+		}
+		// audit: org.standing, target org:<id>, before was.Standing, after f.Standing
+	}
+	if kind == "supplier" && f.Policy != was.Policy {
+		if _, err := s.svc.SetSupplierPolicy(ctx, p.Actor, o.ID, f.Policy); err != nil {
+			s.fail(w, r, p, err)
+			return
+		}
+	}
+	s.redirectFlash(w, r, "/admin/orgs/"+strconv.FormatInt(o.ID, 10), p.T("admin.orgs.saved", f.Name))
+}
+
+// --- service locations ---
+
+// locationRow is a location with the policies' rules that send goods to it.
+type locationRow struct {
+	rma.Location
+	Serves []string // "pixfra: europe", one per policy rule
+}
+
+type adminLocationsData struct {
+	Locations []locationRow
+}
+
+// servedBy says which requesters each policy's location rules send to the
+// desk's location code: the countries and regions are the packs' to say
+// (service_locations in a pack), so a desk with several packs sees here
+// what each routes to which location.
+func (s *Server) servedBy(p *page, code string) []string {
+	var out []string
+	for _, id := range s.svc.Policies().IDs() {
+		pol := s.svc.Policies().Latest(id)
+		for _, rule := range pol.ServiceLocations {
+			to := rule.Location
+			if to == "" {
+				to = rule.ID
+			}
+			if to != code {
+				continue
+			}
+			var where []string
+			for _, r := range rule.Regions {
+				where = append(where, r.ID)
+			}
+			where = append(where, rule.Countries...)
+			what := p.T("admin.loc.everywhere")
+			if len(where) > 0 {
+				what = strings.Join(where, ", ")
+			}
+			if len(rule.Categories) > 0 {
+				what += " (" + strings.Join(rule.Categories, ", ") + ")"
+			}
+			out = append(out, id+": "+what)
+		}
+	}
+	return out
+}
+
+func (s *Server) adminLocations(w http.ResponseWriter, r *http.Request, p *page) {
+	ls, err := s.svc.Locations(r.Context(), p.Actor)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	d := &adminLocationsData{}
+	for _, l := range ls {
+		d.Locations = append(d.Locations, locationRow{Location: l, Serves: s.servedBy(p, l.Code)})
+	}
+	p.Title = p.T("admin.loc.title")
+	p.Data = d
+	s.render(w, http.StatusOK, "admin_locations", p)
+}
+
+type adminLocationData struct {
+	Location *rma.Location // nil: a new one
+	Code     string
+	Name     string
+	Active   bool
+	Address  rma.Address
+	Serves   []string
+	Fields   fieldErrors
+}
+
+func (s *Server) renderLocationForm(w http.ResponseWriter, p *page, d *adminLocationData, status int) {
+	p.Title = p.T("admin.loc.new")
+	if d.Location != nil {
+		p.Title = p.T("admin.loc.edit", d.Location.Name)
+		d.Serves = s.servedBy(p, d.Location.Code)
+	}
+	if len(d.Fields) > 0 {
+		p.Error = p.T("admin.form.fix")
+	}
+	p.Data = d
+	s.render(w, status, "admin_location_form", p)
+}
+
+func (s *Server) adminLocationNew(w http.ResponseWriter, r *http.Request, p *page) {
+	s.renderLocationForm(w, p, &adminLocationData{Active: true, Fields: fieldErrors{}}, http.StatusOK)
+}
+
+func (s *Server) adminLocationCreate(w http.ResponseWriter, r *http.Request, p *page) {
+	active := r.PostFormValue("active") == "1"
+	d := &adminLocationData{Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Active: active, Address: addressForm(r), Fields: fieldErrors{}}
+	// Each field on its own, so every mistake shows at once.
+	if err := rma.CheckCode("code", d.Code); err != nil {
+		d.Fields.add(err, "code")
+	}
+	if d.Name == "" {
+		d.Fields["name"] = "required"
+	}
+	a := d.Address
+	if err := a.Check("address"); err != nil {
+		d.Fields.add(err, "address.street")
+	}
+	if len(d.Fields) > 0 {
+		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
+		return
+	}
+	l, err := s.svc.CreateLocation(r.Context(), p.Actor, rma.NewLocation{Code: d.Code, Name: d.Name, Address: d.Address, Active: &active})
+	if err != nil {
+		switch rma.ErrorCode(err) {
+		case rma.ECONFLICT:
+			d.Fields["code"] = p.T("admin.loc.taken")
+		case rma.EINVALID:
+			d.Fields.add(err, "name")
+		default:
+			s.fail(w, r, p, err)
+			return
+		}
+		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
+		return
+	}
+	// audit: location.create, target location:<code>
+	s.redirectFlash(w, r, "/admin/locations/"+l.Code, p.T("admin.loc.created", l.Name))
+}
+
+func (s *Server) adminLocationEdit(w http.ResponseWriter, r *http.Request, p *page) {
+	l, err := s.svc.Location(r.Context(), p.Actor, r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	s.renderLocationForm(w, p, &adminLocationData{Location: l, Code: l.Code, Name: l.Name, Active: l.Active, Address: l.Address, Fields: fieldErrors{}}, http.StatusOK)
+}
+
+func (s *Server) adminLocationSave(w http.ResponseWriter, r *http.Request, p *page) {
+	l, err := s.svc.Location(r.Context(), p.Actor, r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	active := r.PostFormValue("active") == "1"
+	d := &adminLocationData{Location: l, Code: l.Code, Name: strings.TrimSpace(r.PostFormValue("name")), Active: active, Address: addressForm(r), Fields: fieldErrors{}}
+	if d.Name == "" {
+		d.Fields["name"] = "required"
+	}
+	a := d.Address
+	if err := a.Check("address"); err != nil {
+		d.Fields.add(err, "address.street")
+	}
+	if len(d.Fields) > 0 {
+		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
+		return
+	}
+	if _, err := s.svc.UpdateLocation(r.Context(), p.Actor, l.Code, rma.LocationUpdate{Name: &d.Name, Address: &d.Address, Active: &active}); err != nil {
+		if rma.ErrorCode(err) != rma.EINVALID {
+			s.fail(w, r, p, err)
+			return
+		}
+		d.Fields.add(err, "name")
+		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
+		return
+	}
+	// audit: location.update, target location:<code>
+	s.redirectFlash(w, r, "/admin/locations/"+l.Code, p.T("admin.loc.saved", d.Name))
+}
+
+// addressBlock is the "aaddress" template's input: the page, the address
+// and the form's messages.
+type addressBlock struct {
+	P *page
+	A rma.Address
+	E fieldErrors
+}
+
+// AddressOf hands an address and the form's messages to "aaddress".
+func (p *page) AddressOf(a rma.Address, e fieldErrors) addressBlock {
+	return addressBlock{P: p, A: a, E: e}
+}
