@@ -114,7 +114,7 @@ func TestRetryJob(t *testing.T) {
 	h.must(http.StatusUnprocessableEntity, "GET", "/api/v1/jobs?state=stuck", h.keys["admin"], nil)
 	for _, j := range []*rma.Job{dead, failed} {
 		got := h.must(http.StatusOK, "POST", fmt.Sprintf("/api/v1/jobs/%d/retry", j.ID), h.keys["admin"], nil)
-		if got["state"] != "queued" || got["attempts"].(float64) != 0 || got["last_error"] != "relay refused" {
+		if got["state"] != "queued" || got["attempts"].(float64) != 0 || got["last_error"] != nil {
 			t.Fatalf("retried: %v", got)
 		}
 		runAt, _ := time.Parse(time.RFC3339Nano, got["run_at"].(string))

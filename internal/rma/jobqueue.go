@@ -43,8 +43,8 @@ type JobQueueStore interface {
 	// CountFailedJobs counts the queued jobs whose last attempt failed.
 	CountFailedJobs(ctx context.Context) (int, error)
 	// RetryJob queues a dead job, or a queued job that failed, to run at
-	// at with its attempts counted afresh; its last error stays until the
-	// next attempt. ENOTFOUND; ECONFLICT for a job in any other state.
+	// at with its attempts counted afresh and its last error cleared: it
+	// is pending again. ENOTFOUND; ECONFLICT for a job in any other state.
 	RetryJob(ctx context.Context, id int64, at time.Time) (*Job, error)
 	// Job finds one job; ENOTFOUND.
 	Job(ctx context.Context, id int64) (*Job, error)

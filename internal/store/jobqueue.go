@@ -64,8 +64,9 @@ func (st *Store) Job(ctx context.Context, id int64) (*rma.Job, error) {
 }
 
 // RetryJob queues a dead or failed job to run at at, its attempts counted
-// afresh: a dead job kept its count, and would be buried again by its
-// first failure. The condition is in the UPDATE, so a worker that claimed
+// afresh (a dead job kept its count, and would be buried again by its
+// first failure) and its last error cleared, so it is pending again; the
+// caller records the error it had (the audit log). The condition is in the UPDATE, so a worker that claimed
 // the job meanwhile keeps it (ECONFLICT).
 func (st *Store) RetryJob(ctx context.Context, id int64, at time.Time) (*rma.Job, error) {
 	var enc encoder
@@ -75,7 +76,7 @@ func (st *Store) RetryJob(ctx context.Context, id int64, at time.Time) (*rma.Job
 	}
 	var job *rma.Job
 	err := st.write(ctx, "retry job", func(q Querier) error {
-		j, err := scanJob(q.QueryRowContext(ctx, `UPDATE jobs SET state = 'queued', run_at = $2, attempts = 0,
+		j, err := scanJob(q.QueryRowContext(ctx, `UPDATE jobs SET state = 'queued', run_at = $2, attempts = 0, last_error = '',
 			locked_by = '', locked_until = NULL, updated = $3
 			WHERE id = $1 AND (state = 'dead' OR state = 'queued' AND last_error <> '') RETURNING `+jobColumns, id, atText, nowText))
 		if errors.Is(err, sql.ErrNoRows) {

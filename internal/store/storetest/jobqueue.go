@@ -57,7 +57,7 @@ func testJobQueue(t *testing.T, open Opener) {
 
 	got, err := js.RetryJob(ctx, dead.ID, at(3))
 	must(t, err)
-	if got.State != rma.JobQueued || got.Attempts != 0 || !got.RunAt.Equal(at(3)) || got.LastError != "relay refused" {
+	if got.State != rma.JobQueued || got.Attempts != 0 || !got.RunAt.Equal(at(3)) || got.LastError != "" {
 		t.Fatalf("retried dead job: %+v", got)
 	}
 	got, err = js.RetryJob(ctx, failed.ID, at(3))
