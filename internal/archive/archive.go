@@ -80,6 +80,8 @@ var Tables = []Table{
 	{Name: "desk_clock", Key: []string{"id"}},
 	// Credit notes and invoices keep their numbers (issue 13).
 	{Name: "money_documents", Key: []string{"id"}, Identity: true},
+	// The audit log goes with the desk it is the record of (issue 15).
+	{Name: "audit_log", Key: []string{"id"}, Identity: true},
 }
 
 // DB is a store's database as the archive needs it.

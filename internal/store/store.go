@@ -11,7 +11,8 @@
 // database.
 //
 // The files: accounts.go, sessions.go and idempotency.go (organisations,
-// users, keys, portal sessions, stored responses); rmas.go (creating and
+// users, keys, portal sessions, stored responses); audit.go (the audit
+// log, and the entry a change's write appends); rmas.go (creating and
 // saving an RMA, encoded before its transaction), load.go (reading one),
 // events.go (appending to its history), history.go (events, documents,
 // messages, sequences, the serial lookup), list.go (pages and search),
@@ -127,8 +128,10 @@ func (s *Store) read(ctx context.Context, op string, fn func(q Querier) error) e
 	return s.e.Read(ctx, op, fn)
 }
 
+// write runs fn in a write transaction, with the audit entry ctx carries
+// (audit.go).
 func (s *Store) write(ctx context.Context, op string, fn func(q Querier) error) error {
-	return s.e.Write(ctx, op, fn)
+	return s.writeAudited(ctx, op, fn)
 }
 
 // pool is for one statement outside a transaction.

@@ -145,7 +145,7 @@ func TestMigrationsConcurrently(t *testing.T) {
 	if got := appliedVersions(t, dbs[0]); !slices.Equal(got, want) {
 		t.Fatalf("applied %v, want %v", got, want)
 	}
-	wantTables := []string{"api_keys", "canned_replies", "charges", "deadlines", "desk_clock", "documents", "events", "goose_db_version",
+	wantTables := []string{"api_keys", "audit_log", "canned_replies", "charges", "deadlines", "desk_clock", "documents", "events", "goose_db_version",
 		"idempotency_responses", "jobs", "messages", "money_documents", "orgs", "rma_lines", "rma_numbers", "rmas", "saved_views",
 		"search_terms", "sequences", "service_locations", "sessions", "supplier_events", "supplier_rma_lines", "supplier_rmas", "suppliers", "users"}
 	if got := tables(t, dbs[1]); !slices.Equal(got, wantTables) {
