@@ -3,9 +3,12 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -64,6 +67,30 @@ func TestUpdateOrg(t *testing.T) {
 	if resp.status != http.StatusUnprocessableEntity || str(resp.json(t), "errors", 0, "field") != "policy" {
 		t.Fatalf("unknown pack: %d %s", resp.status, resp.body)
 	}
+	// The changes are in the audit log, by the admin's key; the refused ones are not.
+	log := append(auditLog(t, h, audit.OrgPolicy), auditLog(t, h, audit.OrgUpdate)...)
+	if len(log) != 2 || log[1].Action != audit.OrgUpdate || log[0].Action != audit.OrgPolicy || log[1].TargetID != fmt.Sprint(org.ID) {
+		t.Fatalf("audit log: %+v", log)
+	}
+	want := []audit.Change{{Field: "name", From: org.Name, To: "Other Stores"}, {Field: "role", From: org.Role.String(), To: "distributor"},
+		{Field: "country", From: org.Country, To: "DE"}, {Field: "email", From: org.Email, To: "rma@other.example"}}
+	if !reflect.DeepEqual(log[1].Changes, want) || !strings.Contains(log[1].ActorName, "key") {
+		t.Fatalf("org.update entry: %+v", log[1])
+	}
+	if c := log[0].Changes; len(c) != 1 || c[0] != (audit.Change{Field: "policy", From: "", To: "pixfra"}) {
+		t.Fatalf("org.policy entry: %+v", log[0])
+	}
+}
+
+// auditLog is the audit log's entries of actions starting with prefix,
+// newest first.
+func auditLog(t *testing.T, h *harness, prefix string) []audit.Entry {
+	t.Helper()
+	entries, _, err := h.db.(audit.Store).AuditLog(t.Context(), audit.Filter{Action: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
 }
 
 // TestRetryJob: the queue lists a dead job and a failed one apart from the
@@ -125,7 +152,14 @@ func TestRetryJob(t *testing.T) {
 	if got := ids("dead"); len(got) != 0 {
 		t.Fatalf("dead after retry: %v", got)
 	}
+	if log := auditLog(t, h, "job."); len(log) != 2 || log[0].TargetID != fmt.Sprint(failed.ID) || log[1].TargetID != fmt.Sprint(dead.ID) ||
+		log[1].Changes[0] != (audit.Change{Field: "state", From: "dead", To: "queued"}) || log[1].Changes[1].From != "relay refused" {
+		t.Fatalf("audit log: %+v", log)
+	}
 	h.must(http.StatusConflict, "POST", fmt.Sprintf("/api/v1/jobs/%d/retry", pending.ID), h.keys["admin"], nil)
 	h.must(http.StatusNotFound, "POST", "/api/v1/jobs/999999/retry", h.keys["admin"], nil)
 	h.must(http.StatusForbidden, "POST", fmt.Sprintf("/api/v1/jobs/%d/retry", dead.ID), h.keys["agent"], nil)
+	if log := auditLog(t, h, "job."); len(log) != 2 {
+		t.Fatalf("refused retries were recorded: %+v", log)
+	}
 }

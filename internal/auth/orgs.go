@@ -2,15 +2,13 @@ package auth
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
-
-// Change is one field an administrator's action changed, for the audit
-// log.
-type Change struct{ Field, Before, After string }
 
 // OrgUpdate is an administrator's change of an organisation (issue 15);
 // nil fields stay as they are.
@@ -23,9 +21,10 @@ type OrgUpdate struct {
 
 // UpdateOrg changes an organisation's name, role, country or email,
 // checked as CreateOrg checks them. The desk and a supplier have no
-// requester role to change. It returns the organisation as stored, with
-// the changes made (field, before, after) for the audit log.
-func (a *Accounts) UpdateOrg(ctx context.Context, actor rma.Actor, id int64, u OrgUpdate) (*rma.Org, []Change, error) {
+// requester role to change. The change is recorded in the audit log with
+// the fields it changed, in its transaction; it returns the organisation
+// as stored and those changes.
+func (a *Accounts) UpdateOrg(ctx context.Context, actor rma.Actor, id int64, u OrgUpdate) (*rma.Org, []audit.Change, error) {
 	if !rma.Can(actor.Role, rma.OpAdminister) {
 		return nil, nil, rma.Errorf(rma.EFORBIDDEN, "role %s may not manage organisations", actor.Role)
 	}
@@ -67,17 +66,13 @@ func (a *Accounts) UpdateOrg(ctx context.Context, actor rma.Actor, id int64, u O
 		}
 		o.Email = e
 	}
-	var changes []Change
-	for _, c := range []Change{{"name", before.Name, o.Name}, {"role", roleOf(&before), roleOf(o)},
-		{"country", before.Country, o.Country}, {"email", before.Email, o.Email}} {
-		if c.Before != c.After {
-			changes = append(changes, c)
-		}
-	}
+	changes := audit.Diff([3]string{"name", before.Name, o.Name}, [3]string{"role", roleOf(&before), roleOf(o)},
+		[3]string{"country", before.Country, o.Country}, [3]string{"email", before.Email, o.Email})
 	if len(changes) == 0 {
 		return o, nil, nil
 	}
-	if err := es.UpdateOrg(ctx, o); err != nil {
+	e := audit.Of(actor, audit.OrgUpdate, audit.TargetOrg, strconv.FormatInt(o.ID, 10), o.Name, changes...)
+	if err := audit.RecordWith(ctx, a.store, e, func(ctx context.Context) error { return es.UpdateOrg(ctx, o) }); err != nil {
 		return nil, nil, err
 	}
 	return o, changes, nil

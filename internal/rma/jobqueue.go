@@ -106,3 +106,12 @@ func (s *Service) RetryJob(ctx context.Context, actor Actor, id int64) (*Job, er
 	}
 	return js.RetryJob(ctx, id, s.now())
 }
+
+// Job finds one job (admins only).
+func (s *Service) Job(ctx context.Context, actor Actor, id int64) (*Job, error) {
+	js, err := s.jobQueue(actor)
+	if err != nil {
+		return nil, err
+	}
+	return js.Job(ctx, id)
+}

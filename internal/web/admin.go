@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -205,7 +206,7 @@ func (s *Server) adminRetryJob(w http.ResponseWriter, r *http.Request, p *page) 
 	if v, err := rma.ParseJobView("state", r.PostFormValue("state")); err == nil {
 		back += "?state=" + string(v)
 	}
-	if _, err := s.svc.RetryJob(r.Context(), p.Actor, id); err != nil {
+	if err := s.retryJob(r.Context(), p.Actor, id); err != nil {
 		if rma.ErrorCode(err) == rma.ECONFLICT {
 			// Another admin or a worker got there first: say so on the list.
 			s.setFlash(w, flashError, p.T("admin.jobs.notretried", id))
@@ -215,7 +216,6 @@ func (s *Server) adminRetryJob(w http.ResponseWriter, r *http.Request, p *page) 
 		s.fail(w, r, p, err)
 		return
 	}
-	// audit: job.retry, target job:<id>
 	s.redirectFlash(w, r, back, p.T("admin.jobs.retried", id))
 }
 
@@ -269,7 +269,16 @@ func (s *Server) adminTestMail(w http.ResponseWriter, r *http.Request, p *page) 
 	msg := notify.Message{ID: fmt.Sprintf("test-%d", time.Now().UnixNano()), To: to, Subject: p.T("admin.mail.subject"),
 		Text: p.T("admin.mail.body", p.User, s.cfg.PublicURL)}
 	err = s.cfg.Mail.Send(ctx, msg)
-	// audit: settings.test_mail, target the address, with the outcome
+	outcome := "sent"
+	if err != nil {
+		outcome = "failed: " + err.Error()
+	}
+	// Recorded whatever the relay said: a test mail is an admin's action.
+	if aerr := audit.RecordWith(r.Context(), s.svc.Store(), audit.Of(p.Actor, audit.MailTest, audit.TargetMail, "", to,
+		audit.Change{Field: "relay", To: s.cfg.Settings.MailRelay}, audit.Change{Field: "outcome", To: outcome}), nil); aerr != nil {
+		s.fail(w, r, p, aerr)
+		return
+	}
 	if err != nil {
 		s.cfg.Log.WarnContext(r.Context(), "test mail", "to", to, "err", err)
 		d.Problem = relayProblem(p, err)
@@ -282,6 +291,21 @@ func (s *Server) adminTestMail(w http.ResponseWriter, r *http.Request, p *page) 
 		d.Sent = ""
 	}
 	s.render(w, http.StatusOK, "admin_settings", p)
+}
+
+// retryJob sends a job back to run now, recorded in the audit log with
+// the state and the error it had.
+func (s *Server) retryJob(ctx context.Context, actor rma.Actor, id int64) error {
+	j, err := s.svc.Job(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	e := audit.Of(actor, audit.JobRetry, audit.TargetJob, strconv.FormatInt(id, 10), j.Kind,
+		audit.Diff([3]string{"state", string(j.State), string(rma.JobQueued)}, [3]string{"last_error", j.LastError, ""})...)
+	return audit.RecordWith(ctx, s.svc.Store(), e, func(ctx context.Context) error {
+		_, err := s.svc.RetryJob(ctx, actor, id)
+		return err
+	})
 }
 
 // relayProblem says in plain words why the relay did not take the test

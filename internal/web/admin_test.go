@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -169,6 +170,29 @@ func TestAdminOrgForms(t *testing.T) {
 	if body = p.get(admin, "/admin", http.StatusOK); !strings.Contains(body, "1 requester organisations have no postal address") {
 		t.Errorf("the admin home does not count Distributor, which has no address")
 	}
+	// Every change is in the audit log, by the admin; the refused forms are not.
+	var got []string
+	for _, e := range auditLog(t, p, "") {
+		if e.ActorName == "admin@desk.example" || strings.Contains(e.ActorName, "admin") {
+			got = append(got, e.Action+" "+e.TargetName)
+		}
+	}
+	want := []string{"org.policy Parts GmbH", "org.create Parts GmbH", "org.standing Fietsen Jansen", "org.language Fietsen Jansen",
+		"org.update Fietsen Jansen", "org.address Fietsen Jansen", "org.create Fietsen Jansen"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("audit log:\n got %q\nwant %q", got, want)
+	}
+}
+
+// auditLog is the audit log's entries of actions starting with prefix,
+// newest first.
+func auditLog(t *testing.T, p *portal, prefix string) []audit.Entry {
+	t.Helper()
+	entries, _, err := p.svc.Store().(audit.Store).AuditLog(t.Context(), audit.Filter{Action: prefix, Limit: audit.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entries
 }
 
 // TestAdminLocationForms: a location is created after a mistake shown on
@@ -209,6 +233,11 @@ func TestAdminLocationForms(t *testing.T) {
 	}
 	if body = p.get(admin, "/admin/locations", http.StatusOK); !strings.Contains(body, "Pixfra Service Europe") {
 		t.Error("the list lacks the location")
+	}
+	log := auditLog(t, p, "location.")
+	if len(log) != 2 || log[0].Action != audit.LocationUpdate || log[1].Action != audit.LocationCreate || log[0].TargetID != "pixfra-eu" ||
+		len(log[0].Changes) != 2 || log[0].Changes[0] != (audit.Change{Field: "name", From: "Pixfra Europe", To: "Pixfra Service Europe"}) {
+		t.Fatalf("audit log: %+v", log)
 	}
 }
 
@@ -261,6 +290,9 @@ func TestAdminJobs(t *testing.T) {
 		t.Fatalf("retry of no job: %d", resp.StatusCode)
 	}
 	p.get(admin, "/admin/jobs?state=stuck", http.StatusNotFound)
+	if log := auditLog(t, p, "job."); len(log) != 1 || log[0].ActorName != "admin@desk.example" || log[0].Changes[1].From != "dial tcp: connection refused" {
+		t.Fatalf("audit log: %+v", log)
+	}
 }
 
 // failingSender is a relay that refuses everything.
@@ -292,6 +324,9 @@ func TestAdminSettings(t *testing.T) {
 	sent := p.outbox.Sent()
 	if len(sent) != 1 || sent[0].To != "ops@desk.example" || !strings.Contains(sent[0].Text, "admin@desk.example") {
 		t.Fatalf("sent: %+v", sent)
+	}
+	if log := auditLog(t, p, audit.MailTest); len(log) != 1 || log[0].TargetName != "ops@desk.example" || log[0].Changes[1].To != "sent" {
+		t.Fatalf("audit log: %+v", log)
 	}
 
 	pg := &page{translator: translator{"en"}}

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -303,7 +305,13 @@ func (s *Server) adminOrgCreate(w http.ResponseWriter, r *http.Request, p *page)
 	}
 	var id int64
 	if kind == "supplier" {
-		sup, err := s.svc.CreateSupplier(ctx, p.Actor, rma.NewSupplier{Name: f.Name, Country: f.Country, Email: f.Email, Address: f.Address, PolicyID: f.Policy})
+		var sup *rma.Supplier
+		e := audit.Of(p.Actor, audit.OrgCreate, audit.TargetOrg, "", f.Name, audit.Diff([3]string{"kind", "", "supplier"},
+			[3]string{"country", "", f.Country}, [3]string{"email", "", f.Email}, [3]string{"policy", "", f.Policy})...)
+		err := audit.RecordWith(ctx, s.svc.Store(), e, func(ctx context.Context) (err error) {
+			sup, err = s.svc.CreateSupplier(ctx, p.Actor, rma.NewSupplier{Name: f.Name, Country: f.Country, Email: f.Email, Address: f.Address, PolicyID: f.Policy})
+			return err
+		})
 		if err != nil {
 			s.orgWriteFailed(w, r, p, d, err)
 			return
@@ -317,7 +325,7 @@ func (s *Server) adminOrgCreate(w http.ResponseWriter, r *http.Request, p *page)
 		}
 		id = o.ID
 		if !f.Address.IsZero() {
-			if _, err := s.svc.SetOrgAddress(ctx, p.Actor, id, f.Address); err != nil {
+			if err := s.setOrgAddress(ctx, p.Actor, id, f.Name, rma.Address{}, f.Address); err != nil {
 				s.fail(w, r, p, err)
 				return
 			}
@@ -336,7 +344,6 @@ func (s *Server) adminOrgCreate(w http.ResponseWriter, r *http.Request, p *page)
 			return
 		}
 	}
-	// audit: org.create, target org:<id>, summary f.Name
 	s.redirectFlash(w, r, "/admin/orgs/"+strconv.FormatInt(id, 10), p.T("admin.orgs.created", f.Name))
 }
 
@@ -411,9 +418,8 @@ func (s *Server) adminOrgSave(w http.ResponseWriter, r *http.Request, p *page) {
 		s.orgWriteFailed(w, r, p, d, err)
 		return
 	}
-	// audit: org.update, target org:<id>, with the changes UpdateOrg returns
 	if f.Address != was.Address && !f.Address.IsZero() {
-		if _, err := s.svc.SetOrgAddress(ctx, p.Actor, o.ID, f.Address); err != nil {
+		if err := s.setOrgAddress(ctx, p.Actor, o.ID, f.Name, was.Address, f.Address); err != nil {
 			s.fail(w, r, p, err)
 			return
 		}
@@ -430,15 +436,27 @@ func (s *Server) adminOrgSave(w http.ResponseWriter, r *http.Request, p *page) {
 			s.fail(w, r, p, err)
 			return
 		}
-		// audit: org.standing, target org:<id>, before was.Standing, after f.Standing
 	}
 	if kind == "supplier" && f.Policy != was.Policy {
-		if _, err := s.svc.SetSupplierPolicy(ctx, p.Actor, o.ID, f.Policy); err != nil {
+		e := audit.Of(p.Actor, audit.OrgPolicy, audit.TargetOrg, strconv.FormatInt(o.ID, 10), f.Name, audit.Diff([3]string{"policy", was.Policy, f.Policy})...)
+		if err := audit.RecordWith(ctx, s.svc.Store(), e, func(ctx context.Context) error {
+			_, err := s.svc.SetSupplierPolicy(ctx, p.Actor, o.ID, f.Policy)
+			return err
+		}); err != nil {
 			s.fail(w, r, p, err)
 			return
 		}
 	}
 	s.redirectFlash(w, r, "/admin/orgs/"+strconv.FormatInt(o.ID, 10), p.T("admin.orgs.saved", f.Name))
+}
+
+// setOrgAddress sets an organisation's address, recorded in the audit log.
+func (s *Server) setOrgAddress(ctx context.Context, actor rma.Actor, id int64, name string, from, to rma.Address) error {
+	e := audit.Of(actor, audit.OrgAddress, audit.TargetOrg, strconv.FormatInt(id, 10), name, audit.AddressDiff("address", from, to)...)
+	return audit.RecordWith(ctx, s.svc.Store(), e, func(ctx context.Context) error {
+		_, err := s.svc.SetOrgAddress(ctx, actor, id, to)
+		return err
+	})
 }
 
 // --- service locations ---
@@ -548,7 +566,13 @@ func (s *Server) adminLocationCreate(w http.ResponseWriter, r *http.Request, p *
 		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
 		return
 	}
-	l, err := s.svc.CreateLocation(r.Context(), p.Actor, rma.NewLocation{Code: d.Code, Name: d.Name, Address: d.Address, Active: &active})
+	var l *rma.Location
+	e := audit.Of(p.Actor, audit.LocationCreate, audit.TargetLocation, d.Code, d.Name,
+		append(audit.Diff([3]string{"name", "", d.Name}, [3]string{"active", "", strconv.FormatBool(active)}), audit.AddressDiff("address", rma.Address{}, d.Address)...)...)
+	err := audit.RecordWith(r.Context(), s.svc.Store(), e, func(ctx context.Context) (err error) {
+		l, err = s.svc.CreateLocation(ctx, p.Actor, rma.NewLocation{Code: d.Code, Name: d.Name, Address: d.Address, Active: &active})
+		return err
+	})
 	if err != nil {
 		switch rma.ErrorCode(err) {
 		case rma.ECONFLICT:
@@ -562,7 +586,6 @@ func (s *Server) adminLocationCreate(w http.ResponseWriter, r *http.Request, p *
 		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
 		return
 	}
-	// audit: location.create, target location:<code>
 	s.redirectFlash(w, r, "/admin/locations/"+l.Code, p.T("admin.loc.created", l.Name))
 }
 
@@ -594,7 +617,14 @@ func (s *Server) adminLocationSave(w http.ResponseWriter, r *http.Request, p *pa
 		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
 		return
 	}
-	if _, err := s.svc.UpdateLocation(r.Context(), p.Actor, l.Code, rma.LocationUpdate{Name: &d.Name, Address: &d.Address, Active: &active}); err != nil {
+	a.Country = strings.ToUpper(strings.TrimSpace(a.Country))
+	e := audit.Of(p.Actor, audit.LocationUpdate, audit.TargetLocation, l.Code, d.Name,
+		append(audit.Diff([3]string{"name", l.Name, d.Name}, [3]string{"active", strconv.FormatBool(l.Active), strconv.FormatBool(active)}),
+			audit.AddressDiff("address", l.Address, a)...)...)
+	if err := audit.RecordWith(r.Context(), s.svc.Store(), e, func(ctx context.Context) error {
+		_, err := s.svc.UpdateLocation(ctx, p.Actor, l.Code, rma.LocationUpdate{Name: &d.Name, Address: &d.Address, Active: &active})
+		return err
+	}); err != nil {
 		if rma.ErrorCode(err) != rma.EINVALID {
 			s.fail(w, r, p, err)
 			return
@@ -603,7 +633,6 @@ func (s *Server) adminLocationSave(w http.ResponseWriter, r *http.Request, p *pa
 		s.renderLocationForm(w, p, d, http.StatusUnprocessableEntity)
 		return
 	}
-	// audit: location.update, target location:<code>
 	s.redirectFlash(w, r, "/admin/locations/"+l.Code, p.T("admin.loc.saved", d.Name))
 }
 
