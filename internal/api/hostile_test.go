@@ -55,8 +55,11 @@ func hostileSamples() map[string]string {
 		// The harness is no demo desk: every move is refused, and none is kept.
 		"POST /api/v1/clock/advance": `{"days": 1, "hours": 1}`,
 		// Languages the desk does not write in: never kept.
-		"PUT /api/v1/orgs/{id}/language":    `{"language": "xx"}`,
-		"PUT /api/v1/orgs/{id}/standing":    `{"standing": "late"}`,
+		"PUT /api/v1/orgs/{id}/language": `{"language": "xx"}`,
+		"PUT /api/v1/orgs/{id}/standing": `{"standing": "late"}`,
+		// No name: never kept. The job at the path is not dead: never retried.
+		"PATCH /api/v1/orgs/{id}":           `{"name": "", "role": "r", "country": "c", "email": "e", "policy": "p"}`,
+		"POST /api/v1/jobs/{id}/retry":      `{}`,
 		"PUT /api/v1/users/{user}/language": `{"language": "xx"}`,
 		// Addresses a courier would refuse (no number in the street, no
 		// country), so no variant of them is ever kept.

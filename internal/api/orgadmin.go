@@ -46,6 +46,11 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, actor rma.Act
 	if err != nil {
 		return err
 	}
+	if b == (OrgPatch{}) {
+		// Most likely a misspelt or misplaced field: say so rather than
+		// answer as if something were saved.
+		return rma.Invalid("name", "nothing to change: give name, role, country, email or policy")
+	}
 	if b.Policy != nil && !o.Supplier {
 		return rma.Invalid("policy", "only a supplier applies a pack")
 	}
@@ -94,10 +99,15 @@ func jobView(j rma.Job) JobView {
 	return JobView{ID: j.ID, Kind: j.Kind, RMAID: j.RMAID, State: j.State, RunAt: j.RunAt, Attempts: j.Attempts, LastError: j.LastError, Payload: j.Payload}
 }
 
-// retryJob sends a dead or failed job back to run now.
+// retryJob sends a dead or failed job back to run now. It takes no body;
+// one sent must be an empty JSON object, as for the RMA steps that take
+// none.
 func (s *Server) retryJob(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
 	id, err := pathID(r, "id")
 	if err != nil {
+		return err
+	}
+	if err := decodeOptionalJSON(w, r, &struct{}{}); err != nil {
 		return err
 	}
 	before, err := s.svc.Job(r.Context(), actor, id)
