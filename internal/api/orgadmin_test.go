@@ -17,7 +17,12 @@ import (
 // nothing; a taken name is 409; the desk has no role to change; a
 // supplier's pack changes and only a supplier has one.
 func TestUpdateOrg(t *testing.T) {
-	h := newHarness(t)
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { updateOrg(t, newHarnessOn(t, b)) })
+	}
+}
+
+func updateOrg(t *testing.T, h *harness) {
 	org := h.orgs["other"]
 	path := fmt.Sprintf("/api/v1/orgs/%d", org.ID)
 	got := h.must(http.StatusOK, "PATCH", path, h.keys["admin"], map[string]any{"name": "Other Stores", "role": "distributor", "country": "de", "email": "rma@other.example"})
@@ -97,7 +102,12 @@ func auditLog(t *testing.T, h *harness, prefix string) []audit.Entry {
 // pending ones; an admin sends each back to run now; a pending job is 409,
 // a missing one 404, and only an admin may.
 func TestRetryJob(t *testing.T) {
-	h := newHarness(t)
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { retryJob(t, newHarnessOn(t, b)) })
+	}
+}
+
+func retryJob(t *testing.T, h *harness) {
 	ctx := t.Context()
 	now := h.clock.Now()
 	mk := func(max int) *rma.Job {
