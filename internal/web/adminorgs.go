@@ -246,7 +246,7 @@ func readOrgForm(r *http.Request) orgForm {
 
 // checkOrgForm checks every field of the form as the service will, so a
 // refused form writes nothing and says all that is wrong at once.
-func (s *Server) checkOrgForm(d *adminOrgData, kind string) {
+func (s *Server) checkOrgForm(p *page, d *adminOrgData, kind string) {
 	f := &d.Form
 	if _, err := rma.CleanName("name", f.Name, 200); err != nil {
 		d.Fields.add(err, "name")
@@ -254,16 +254,16 @@ func (s *Server) checkOrgForm(d *adminOrgData, kind string) {
 	requester := kind != "desk" && kind != "supplier"
 	if d.Org == nil || requester {
 		if !slices.Contains(d.Roles, f.Role) {
-			d.Fields["role"] = "choose one of the roles"
+			d.Fields["role"] = p.T("admin.err.role")
 		}
 	}
 	if f.Country == "" && kind != "desk" {
-		d.Fields["country"] = "required"
+		d.Fields["country"] = p.T("admin.err.required")
 	} else if f.Country != "" && !policy.ValidCountry(f.Country) {
-		d.Fields["country"] = "not an ISO 3166-1 alpha-2 country code (e.g. NL, DE, US)"
+		d.Fields["country"] = p.T("admin.err.country")
 	}
 	if f.Email == "" && kind == "supplier" {
-		d.Fields["email"] = "required: where the desk's RMA requests to the supplier go"
+		d.Fields["email"] = p.T("admin.err.supplier_email")
 	} else if f.Email != "" {
 		if _, err := rma.CleanEmail("email", f.Email); err != nil {
 			d.Fields.add(err, "email")
@@ -278,7 +278,7 @@ func (s *Server) checkOrgForm(d *adminOrgData, kind string) {
 		}
 	}
 	if kind == "supplier" && f.Policy != "" && s.svc.Policies().Latest(f.Policy) == nil {
-		d.Fields["policy"] = "unknown policy " + strconv.Quote(f.Policy)
+		d.Fields["policy"] = p.T("admin.err.policy", f.Policy)
 	}
 	if !f.Address.IsZero() || kind == "supplier" || (d.Org != nil && !d.Org.Address.IsZero()) {
 		a := f.Address
@@ -298,7 +298,7 @@ func (s *Server) adminOrgCreate(w http.ResponseWriter, r *http.Request, p *page)
 	d := s.orgFormData(nil, readOrgForm(r))
 	f := &d.Form
 	kind := f.Role
-	s.checkOrgForm(d, kind)
+	s.checkOrgForm(p, d, kind)
 	if len(d.Fields) > 0 {
 		s.renderOrgForm(w, p, d, http.StatusUnprocessableEntity)
 		return
@@ -405,7 +405,7 @@ func (s *Server) adminOrgSave(w http.ResponseWriter, r *http.Request, p *page) {
 	if kind == "desk" || kind == "supplier" {
 		f.Role = kind // not on the form: theirs does not change
 	}
-	s.checkOrgForm(d, kind)
+	s.checkOrgForm(p, d, kind)
 	if len(d.Fields) > 0 {
 		s.renderOrgForm(w, p, d, http.StatusUnprocessableEntity)
 		return
@@ -556,7 +556,7 @@ func (s *Server) adminLocationCreate(w http.ResponseWriter, r *http.Request, p *
 		d.Fields.add(err, "code")
 	}
 	if d.Name == "" {
-		d.Fields["name"] = "required"
+		d.Fields["name"] = p.T("admin.err.required")
 	}
 	a := d.Address
 	if err := a.Check("address"); err != nil {
@@ -607,7 +607,7 @@ func (s *Server) adminLocationSave(w http.ResponseWriter, r *http.Request, p *pa
 	active := r.PostFormValue("active") == "1"
 	d := &adminLocationData{Location: l, Code: l.Code, Name: strings.TrimSpace(r.PostFormValue("name")), Active: active, Address: addressForm(r), Fields: fieldErrors{}}
 	if d.Name == "" {
-		d.Fields["name"] = "required"
+		d.Fields["name"] = p.T("admin.err.required")
 	}
 	a := d.Address
 	if err := a.Check("address"); err != nil {
