@@ -98,6 +98,7 @@ func TestPortalAdminOrgs(t *testing.T) {
 	if got := admin.text("#orgs"); !strings.Contains(got, "Fietsen Jansen") || !strings.Contains(got, "Dutch") {
 		t.Errorf("the requesters' list: %q", got)
 	}
+	admin.check("requester organisations")
 
 	// 2. A service location.
 	admin.click("opening Service locations", `#admin-nav a[href="/admin/locations"]`)

@@ -143,6 +143,12 @@ func TestAdminOrgForms(t *testing.T) {
 		t.Errorf("the requesters' list: %s", body)
 	}
 
+	if body = p.get(admin, "/admin/orgs?role=partner", http.StatusOK); !strings.Contains(body, "Fietsen Jansen") || strings.Contains(body, ">Distributor<") {
+		t.Errorf("the partners' list: %s", body)
+	}
+	if body = p.get(admin, "/admin/orgs?role=distributor", http.StatusOK); strings.Contains(body, "Fietsen Jansen") || !strings.Contains(body, ">Distributor<") {
+		t.Errorf("the distributors' list: %s", body)
+	}
 	good.Set("name", "Distributor")
 	resp, body = p.form(admin, edit, good)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-name-err"`) || !strings.Contains(body, "Another organisation has this name.") {

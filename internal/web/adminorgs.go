@@ -123,15 +123,22 @@ type orgRow struct {
 }
 
 type adminOrgsData struct {
-	Filter  string // "", requesters, suppliers, desk
+	Filter  string // "", requesters, suppliers, desk, or one requester role
 	Filters []string
+	Roles   []string // the requester roles, to narrow the requesters down
 	Orgs    []orgRow
+}
+
+// Requesters reports whether the list shows requesters (all or one role).
+func (d *adminOrgsData) Requesters() bool {
+	return d.Filter == "requesters" || slices.Contains(d.Roles, d.Filter)
 }
 
 func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request, p *page) {
 	ctx := r.Context()
-	d := &adminOrgsData{Filter: r.URL.Query().Get("role"), Filters: []string{"requesters", "suppliers", "desk"}}
-	if d.Filter != "" && !slices.Contains(d.Filters, d.Filter) {
+	d := &adminOrgsData{Filter: r.URL.Query().Get("role"), Filters: []string{"requesters", "suppliers", "desk"},
+		Roles: []string{"consumer", "end_user", "dealer", "partner", "distributor"}}
+	if d.Filter != "" && !slices.Contains(d.Filters, d.Filter) && !slices.Contains(d.Roles, d.Filter) {
 		d.Filter = ""
 	}
 	orgs, err := s.accounts().Orgs(ctx, p.Actor)
@@ -151,7 +158,8 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request, p *page) {
 		switch {
 		case d.Filter == "requesters" && (o.IsDesk || o.Supplier),
 			d.Filter == "suppliers" && !o.Supplier,
-			d.Filter == "desk" && !o.IsDesk:
+			d.Filter == "desk" && !o.IsDesk,
+			slices.Contains(d.Roles, d.Filter) && (o.IsDesk || o.Supplier || o.Role.String() != d.Filter):
 			continue
 		}
 		d.Orgs = append(d.Orgs, row)
