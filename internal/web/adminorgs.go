@@ -20,19 +20,19 @@ import (
 // field; nothing is written until every field passes.
 
 func (s *Server) adminOrgRoutes() {
-	s.mux.HandleFunc("GET /admin/orgs", s.admin(s.adminOrgs))
-	s.mux.HandleFunc("GET /admin/orgs/new", s.admin(s.adminOrgNew))
-	s.mux.HandleFunc("POST /admin/orgs/new", s.admin(s.adminOrgCreate))
-	s.mux.HandleFunc("GET /admin/orgs/{id}", s.admin(s.adminOrgEdit))
-	s.mux.HandleFunc("POST /admin/orgs/{id}", s.admin(s.adminOrgSave))
-	s.mux.HandleFunc("GET /admin/locations", s.admin(s.adminLocations))
-	s.mux.HandleFunc("GET /admin/locations/new", s.admin(s.adminLocationNew))
-	s.mux.HandleFunc("POST /admin/locations/new", s.admin(s.adminLocationCreate))
-	s.mux.HandleFunc("GET /admin/locations/{code}", s.admin(s.adminLocationEdit))
-	s.mux.HandleFunc("POST /admin/locations/{code}", s.admin(s.adminLocationSave))
+	s.mux.HandleFunc("GET /admin/orgs", s.adminPage(s.adminOrgs))
+	s.mux.HandleFunc("GET /admin/orgs/new", s.adminPage(s.adminOrgNew))
+	s.mux.HandleFunc("POST /admin/orgs/new", s.adminPage(s.adminOrgCreate))
+	s.mux.HandleFunc("GET /admin/orgs/{id}", s.adminPage(s.adminOrgEdit))
+	s.mux.HandleFunc("POST /admin/orgs/{id}", s.adminPage(s.adminOrgSave))
+	s.mux.HandleFunc("GET /admin/locations", s.adminPage(s.adminLocations))
+	s.mux.HandleFunc("GET /admin/locations/new", s.adminPage(s.adminLocationNew))
+	s.mux.HandleFunc("POST /admin/locations/new", s.adminPage(s.adminLocationCreate))
+	s.mux.HandleFunc("GET /admin/locations/{code}", s.adminPage(s.adminLocationEdit))
+	s.mux.HandleFunc("POST /admin/locations/{code}", s.adminPage(s.adminLocationSave))
 }
 
-func (s *Server) accounts() *auth.Accounts { return auth.NewAccounts(s.svc.Store()) }
+func (s *Server) orgAccounts() *auth.Accounts { return auth.NewAccounts(s.svc.Store()) }
 
 // fieldErrors are a refused form's messages by field name ("address.street").
 type fieldErrors map[string]string
@@ -141,7 +141,7 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request, p *page) {
 	if d.Filter != "" && !slices.Contains(d.Filters, d.Filter) && !slices.Contains(d.Roles, d.Filter) {
 		d.Filter = ""
 	}
-	orgs, err := s.accounts().Orgs(ctx, p.Actor)
+	orgs, err := s.orgAccounts().Orgs(ctx, p.Actor)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
@@ -326,7 +326,7 @@ func (s *Server) adminOrgCreate(w http.ResponseWriter, r *http.Request, p *page)
 		}
 		id = sup.ID
 	} else {
-		o, err := s.accounts().CreateOrg(ctx, p.Actor, auth.NewOrg{Name: f.Name, Role: f.Role, Country: f.Country, Email: f.Email})
+		o, err := s.orgAccounts().CreateOrg(ctx, p.Actor, auth.NewOrg{Name: f.Name, Role: f.Role, Country: f.Country, Email: f.Email})
 		if err != nil {
 			s.orgWriteFailed(w, r, p, d, err)
 			return
@@ -340,14 +340,14 @@ func (s *Server) adminOrgCreate(w http.ResponseWriter, r *http.Request, p *page)
 		}
 		if f.Standing != "" && f.Standing != policy.StandingGood.String() {
 			st, _ := rma.CheckStanding("standing", f.Standing)
-			if err := s.accounts().SetOrgStanding(ctx, p.Actor, id, st); err != nil {
+			if err := s.orgAccounts().SetOrgStanding(ctx, p.Actor, id, st); err != nil {
 				s.fail(w, r, p, err)
 				return
 			}
 		}
 	}
 	if f.Language != "" {
-		if _, _, err := s.accounts().SetOrgLanguage(ctx, p.Actor, id, f.Language); err != nil {
+		if _, _, err := s.orgAccounts().SetOrgLanguage(ctx, p.Actor, id, f.Language); err != nil {
 			s.fail(w, r, p, err)
 			return
 		}
@@ -422,7 +422,7 @@ func (s *Server) adminOrgSave(w http.ResponseWriter, r *http.Request, p *page) {
 	if kind != "desk" && kind != "supplier" {
 		u.Role = &f.Role
 	}
-	if _, _, err := s.accounts().UpdateOrg(ctx, p.Actor, o.ID, u); err != nil {
+	if _, _, err := s.orgAccounts().UpdateOrg(ctx, p.Actor, o.ID, u); err != nil {
 		s.orgWriteFailed(w, r, p, d, err)
 		return
 	}
@@ -433,14 +433,14 @@ func (s *Server) adminOrgSave(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 	}
 	if f.Language != was.Language {
-		if _, _, err := s.accounts().SetOrgLanguage(ctx, p.Actor, o.ID, f.Language); err != nil {
+		if _, _, err := s.orgAccounts().SetOrgLanguage(ctx, p.Actor, o.ID, f.Language); err != nil {
 			s.fail(w, r, p, err)
 			return
 		}
 	}
 	if f.Standing != was.Standing && f.Standing != "" && kind != "desk" && kind != "supplier" {
 		st, _ := rma.CheckStanding("standing", f.Standing)
-		if err := s.accounts().SetOrgStanding(ctx, p.Actor, o.ID, st); err != nil {
+		if err := s.orgAccounts().SetOrgStanding(ctx, p.Actor, o.ID, st); err != nil {
 			s.fail(w, r, p, err)
 			return
 		}

@@ -63,7 +63,7 @@ type Config struct {
 	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
 	VATBasisPoints int
 
-	// Settings are what the desk runs with, shown to admins (admin.go).
+	// Settings are what the desk runs with, shown to admins (adminhome.go).
 	Settings Settings
 }
 
@@ -164,7 +164,7 @@ func (s *Server) routes() {
 
 	s.requesterRoutes() // requester.go
 	s.agentRoutes()     // assign.go
-	s.adminRoutes()     // admin.go
+	s.adminHomeRoutes() // adminhome.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
@@ -185,7 +185,6 @@ type page struct {
 	Error   string
 	Path    string
 	IsDesk  bool
-	IsAdmin bool // the admin navigation (admin.go)
 	Data    any
 	Desk    *deskDate // the desk's date, in the header (clock.go)
 	request *http.Request
@@ -208,7 +207,7 @@ func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, *page)) htt
 			return
 		}
 		p := &page{translator: translator{language(r)}, Actor: actor, Org: org, User: u.Email, Path: r.URL.Path,
-			IsDesk: actor.Role.IsDesk(), IsAdmin: actor.Role == rma.RoleAdmin, Desk: s.deskDate(), request: r}
+			IsDesk: actor.Role.IsDesk(), Desk: s.deskDate(), request: r}
 		if r.Method == http.MethodPost {
 			// A plain form is read here and its text checked as the API
 			// checks JSON; a multipart form is checked by its handler once

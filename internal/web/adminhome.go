@@ -17,7 +17,8 @@ import (
 // The administrator's pages (issue 15): /admin says what needs attention,
 // and links every part of administration; /admin/jobs is the job queue and
 // /admin/settings what the desk runs with, with a test mail through its
-// relay. Organisations and service locations are in adminorgs.go. Only
+// relay. Organisations and service locations are in adminorgs.go; the
+// templates in templates/adminorgs.html. Only
 // admins reach /admin: the desk's other roles get 403, requesters 404, as
 // a requester must not learn what the desk's pages are.
 
@@ -35,6 +36,10 @@ var adminLinks = []struct{ Path, Key string }{
 	{"/admin/locations", "admin.nav.locations"}, {"/admin/policies", "admin.nav.policies"}, {"/admin/jobs", "admin.nav.jobs"},
 	{"/admin/settings", "admin.nav.settings"}, {"/admin/sign-in", "admin.nav.signin"}, {"/admin/audit", "admin.nav.audit"},
 }
+
+// ShowAdmin reports whether the page shows the admin navigation: to
+// admins only.
+func (p *page) ShowAdmin() bool { return p.IsDesk && rma.Can(p.Actor.Role, rma.OpAdminister) }
 
 // AdminNav is the admin navigation the layout shows admins on every page.
 func (p *page) AdminNav() []struct{ Path, Key string } { return adminLinks }
@@ -62,18 +67,18 @@ type AttentionSource func(ctx context.Context, s *Server, p *page) []AttentionIt
 // the organisations'.
 var AttentionSources []AttentionSource
 
-func (s *Server) adminRoutes() {
-	s.mux.HandleFunc("GET /admin", s.admin(s.adminHome))
-	s.mux.HandleFunc("GET /admin/{$}", s.admin(s.adminHome))
-	s.mux.HandleFunc("GET /admin/jobs", s.admin(s.adminJobs))
-	s.mux.HandleFunc("POST /admin/jobs/{id}/retry", s.admin(s.adminRetryJob))
-	s.mux.HandleFunc("GET /admin/settings", s.admin(s.adminSettings))
-	s.mux.HandleFunc("POST /admin/settings/test-mail", s.admin(s.adminTestMail))
+func (s *Server) adminHomeRoutes() {
+	s.mux.HandleFunc("GET /admin", s.adminPage(s.adminHome))
+	s.mux.HandleFunc("GET /admin/{$}", s.adminPage(s.adminHome))
+	s.mux.HandleFunc("GET /admin/jobs", s.adminPage(s.adminJobs))
+	s.mux.HandleFunc("POST /admin/jobs/{id}/retry", s.adminPage(s.adminRetryJob))
+	s.mux.HandleFunc("GET /admin/settings", s.adminPage(s.adminSettings))
+	s.mux.HandleFunc("POST /admin/settings/test-mail", s.adminPage(s.adminTestMail))
 	s.adminOrgRoutes() // adminorgs.go
 }
 
-// admin wraps a page only admins see.
-func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *page)) http.HandlerFunc {
+// adminPage wraps a page only admins see.
+func (s *Server) adminPage(h func(http.ResponseWriter, *http.Request, *page)) http.HandlerFunc {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, p *page) {
 		switch {
 		case !p.IsDesk:
@@ -121,7 +126,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request, p *page) {
 // requestersWithoutAddress counts the requester organisations with no
 // postal address: their labels have no sender.
 func (s *Server) requestersWithoutAddress(ctx context.Context, p *page) (int, error) {
-	orgs, err := s.accounts().Orgs(ctx, p.Actor)
+	orgs, err := s.orgAccounts().Orgs(ctx, p.Actor)
 	if err != nil {
 		return 0, err
 	}

@@ -1,10 +1,10 @@
 package web
 
-// The administrator's pages (admin.go, adminorgs.go), in every language of
+// The administrator's pages (adminhome.go, adminorgs.go), in every language of
 // the catalogue; TestCatalogueComplete checks them with the rest.
-var adminTexts = map[string]map[string]string{
+var adminOrgsTexts = map[string]map[string]string{
 	"en": {
-		"nav.admin":                      "Admin",
+		"admin.nav.home":                 "Admin",
 		"admin.nav.label":                "Administration",
 		"admin.nav.orgs":                 "Organisations",
 		"admin.nav.users":                "Users",
@@ -24,6 +24,18 @@ var adminTexts = map[string]map[string]string{
 		"admin.nav.settings_what":        "what the desk runs with; send a test mail",
 		"admin.nav.signin_what":          "staff sign-in with an identity provider",
 		"admin.nav.audit_what":           "who changed what, and when",
+		"audit.action.org.":              "Every organisation action",
+		"audit.action.org.create":        "Organisation created",
+		"audit.action.org.update":        "Organisation changed",
+		"audit.action.org.address":       "Address changed",
+		"audit.action.org.language":      "Language changed",
+		"audit.action.org.standing":      "Standing changed",
+		"audit.action.org.policy":        "Supplier's policy changed",
+		"audit.action.location.":         "Every service location action",
+		"audit.action.location.create":   "Service location created",
+		"audit.action.location.update":   "Service location changed",
+		"audit.action.job.retry":         "Job retried",
+		"audit.action.mail.test":         "Test mail sent",
 		"admin.title":                    "Administration",
 		"admin.parts":                    "Everything to administer",
 		"admin.att.heading":              "Needs your attention",
@@ -174,7 +186,7 @@ var adminTexts = map[string]map[string]string{
 		"admin.loc.taken":                "Another location has this code.",
 	},
 	"nl": {
-		"nav.admin":                      "Beheer",
+		"admin.nav.home":                 "Beheer",
 		"admin.nav.label":                "Beheer",
 		"admin.nav.orgs":                 "Organisaties",
 		"admin.nav.users":                "Gebruikers",
@@ -194,6 +206,18 @@ var adminTexts = map[string]map[string]string{
 		"admin.nav.settings_what":        "waarmee de desk draait; een testmail sturen",
 		"admin.nav.signin_what":          "aanmelden van medewerkers via een identiteitsprovider",
 		"admin.nav.audit_what":           "wie wat wanneer heeft gewijzigd",
+		"audit.action.org.":              "Elke organisatiehandeling",
+		"audit.action.org.create":        "Organisatie aangemaakt",
+		"audit.action.org.update":        "Organisatie gewijzigd",
+		"audit.action.org.address":       "Adres gewijzigd",
+		"audit.action.org.language":      "Taal gewijzigd",
+		"audit.action.org.standing":      "Accountstatus gewijzigd",
+		"audit.action.org.policy":        "Beleid van de leverancier gewijzigd",
+		"audit.action.location.":         "Elke handeling op servicelocaties",
+		"audit.action.location.create":   "Servicelocatie aangemaakt",
+		"audit.action.location.update":   "Servicelocatie gewijzigd",
+		"audit.action.job.retry":         "Taak opnieuw gestart",
+		"audit.action.mail.test":         "Testmail verstuurd",
 		"admin.title":                    "Beheer",
 		"admin.parts":                    "Alles om te beheren",
 		"admin.att.heading":              "Vraagt uw aandacht",
@@ -346,7 +370,7 @@ var adminTexts = map[string]map[string]string{
 }
 
 func init() {
-	for lang, texts := range adminTexts {
+	for lang, texts := range adminOrgsTexts {
 		for k, v := range texts {
 			if catalogue[lang] != nil {
 				catalogue[lang][k] = v
