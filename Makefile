@@ -26,8 +26,10 @@ vet:
 staticcheck:
 	$(GO) tool staticcheck ./...
 
+# -timeout: cmd/rmadesk drives Chromium through whole RMA lives; on a loaded
+# 2-core machine it can pass the default 10 minutes per package.
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
 
 build:
 	$(GO) build -o bin/rmadesk ./cmd/rmadesk

@@ -143,7 +143,13 @@ func runServe(e *env, args []string) error {
 	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
 	vatRate := fs.Float64("vat-rate", envFloat("RMADESK_VAT_RATE", 0), "the VAT `PERCENT` credit notes and invoices add to the ledger's amounts; 0 adds none (env RMADESK_VAT_RATE)")
 	opsAddr := fs.String("ops-addr", os.Getenv("RMADESK_OPS_ADDR"), "also serve /metrics, /healthz and /readyz on `HOST:PORT`, a private address (env RMADESK_OPS_ADDR)")
+	var oidcf oidcFlags
+	oidcf.register(fs) // oidcflags.go
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	signInProvider, err := oidcf.settings()
+	if err != nil {
 		return err
 	}
 	switch {
@@ -223,7 +229,8 @@ func runServe(e *env, args []string) error {
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
 		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
 		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat, // supplierlabels.go
-		Settings: deskSettings(sf)}) // adminsettings.go
+		SignInProvider: signInProvider,    // oidcflags.go
+		Settings:       deskSettings(sf)}) // adminsettings.go
 	if err != nil {
 		return err
 	}

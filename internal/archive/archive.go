@@ -80,6 +80,9 @@ var Tables = []Table{
 	{Name: "desk_clock", Key: []string{"id"}},
 	// Credit notes and invoices keep their numbers (issue 13).
 	{Name: "money_documents", Key: []string{"id"}, Identity: true},
+	// The identity provider's settings (internal/sso), its client secret too:
+	// an archive is as secret as the database.
+	{Name: "sign_in_provider", Key: []string{"id"}, Bools: []string{"create_users", "staff_passwords"}},
 	// The audit log goes with the desk it is the record of (issue 15).
 	{Name: "audit_log", Key: []string{"id"}, Identity: true},
 }

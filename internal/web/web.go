@@ -24,6 +24,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/sso"
 )
 
 //go:embed templates/*.html
@@ -63,6 +64,13 @@ type Config struct {
 	// VATBasisPoints is the VAT credit notes and invoices add (money.go).
 	VATBasisPoints int
 
+	// SignInProvider is the identity provider the deployment sets (flags,
+	// environment); when it names an issuer it wins over the settings
+	// admins keep at /admin/sign-in (oidc.go). ProviderClient calls the
+	// provider; nil: a client with a timeout.
+	SignInProvider *sso.Settings
+	ProviderClient *http.Client
+
 	// Settings are what the desk runs with, shown to admins (adminhome.go).
 	Settings Settings
 }
@@ -76,6 +84,7 @@ type Server struct {
 	// Sign-in attempts: a few per account (guessing one password), more per
 	// address (an office shares one).
 	perEmail, perIP *limiter
+	rps             relyingParties // oidc.go
 }
 
 // New builds the portal.
@@ -164,6 +173,7 @@ func (s *Server) routes() {
 
 	s.requesterRoutes() // requester.go
 	s.agentRoutes()     // assign.go
+	s.oidcRoutes()      // oidc.go, oidc_admin.go
 	s.adminHomeRoutes() // adminhome.go
 }
 
@@ -335,7 +345,7 @@ func urlEscape(s string) string {
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	p := &page{translator: translator{language(r)}, request: r}
 	p.Title = p.T("login.title")
-	p.Data = map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}
+	p.Data = s.loginData(r, safeNext(r.URL.Query().Get("next")), "") // oidc.go: the provider's button
 	s.render(w, http.StatusOK, "login", p)
 }
 
@@ -344,7 +354,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p.Title = p.T("login.title")
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	next := safeNext(r.PostFormValue("next"))
-	p.Data = map[string]string{"Next": next, "Email": email}
+	p.Data = s.loginData(r, next, email) // oidc.go
 	ip := clientIP(r)
 	// The account limit counts every way of typing one email as one: in
 	// another case, Unicode form or with invisible characters it is the
@@ -355,7 +365,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusTooManyRequests, "login", p)
 		return
 	}
-	_, u, err := auth.SignIn(r.Context(), s.svc.Store(), email, r.PostFormValue("password"))
+	actor, u, err := auth.SignIn(r.Context(), s.svc.Store(), email, r.PostFormValue("password"))
 	if auth.IsDisabled(err) {
 		p.Error = p.T("login.disabled")
 		s.render(w, http.StatusForbidden, "login", p)
@@ -371,6 +381,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.perEmail.reset(account)
+	// Staff whose desk signs them in through its identity provider use
+	// it (oidc.go); told only to whoever gave the right password.
+	if ok, provider, err := s.passwordAllowed(r, actor); err != nil {
+		s.fail(w, r, p, err)
+		return
+	} else if !ok {
+		p.Error = p.T("oidc.use_provider", provider)
+		s.render(w, http.StatusForbidden, "login", p)
+		return
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		s.fail(w, r, p, err)
 		return

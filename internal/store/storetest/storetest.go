@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Standing", testStanding},             // standing.go (issue 14)
 		{"JobQueue", testJobQueue},             // jobqueue.go (issue 15)
 		{"UpdateOrg", testUpdateOrg},           // orgs.go (issue 15)
+		{"SignInProvider", testSignInProvider}, // signinprovider.go (issue 15)
 		{"Audit", testAudit},                   // audit.go (issue 15)
 	}
 	for _, g := range groups {
