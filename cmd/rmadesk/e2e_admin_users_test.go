@@ -65,7 +65,7 @@ func TestPortalAdminUsersAndKeys(t *testing.T) {
 	// 1. The admin invites an agent.
 	admin := b.newTab("admin", base)
 	admin.signIn("admin@demo.example", demoPassword)
-	admin.click("opening the administration", `nav a[href="/admin/users"]`)
+	admin.click("opening the users", `#admin-nav a[href="/admin/users"]`)
 	admin.check("users")
 	const agentEmail = "erik@demo.example"
 	admin.do("filling in the invitation",
@@ -124,7 +124,7 @@ func TestPortalAdminUsersAndKeys(t *testing.T) {
 	}
 
 	// 3. A key for a requester organisation, shown once; it works.
-	admin.click("opening the API keys", `nav.subnav a[href="/admin/keys"]`)
+	admin.click("opening the API keys", `#admin-nav a[href="/admin/keys"]`)
 	admin.check("API keys")
 	admin.do("filling in the key",
 		selectByLabel("key-org", "Demo Distributor for Pixfra"),
@@ -162,7 +162,7 @@ func TestPortalAdminUsersAndKeys(t *testing.T) {
 	admin.check("API keys, one revoked")
 
 	// 4. The audit log.
-	admin.click("opening the audit log", `nav.subnav a[href="/admin/audit"]`)
+	admin.click("opening the audit log", `#admin-nav a[href="/admin/audit"]`)
 	log := admin.text("#audit-log")
 	for _, want := range []string{"User invited", agentEmail, "Invitation accepted", "API key created", "API key revoked", "Demo Distributor for Pixfra", "admin@demo.example"} {
 		if !strings.Contains(log, want) {

@@ -241,7 +241,8 @@ func runServe(e *env, args []string) error {
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
 		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
 		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat, // supplierlabels.go
-		SignInProvider: signInProvider}) // oidcflags.go
+		SignInProvider: signInProvider,    // oidcflags.go
+		Settings:       deskSettings(sf)}) // adminsettings.go
 	if err != nil {
 		return err
 	}

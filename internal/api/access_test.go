@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -59,6 +60,8 @@ var routeOps = map[string]struct {
 	"PUT /api/v1/orgs/{id}/address":         {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/language":        {op: rma.OpAdminister},
 	"PUT /api/v1/orgs/{id}/standing":        {op: rma.OpAdminister},
+	"PATCH /api/v1/orgs/{id}":               {op: rma.OpAdminister}, // orgadmin.go (issue 15)
+	"POST /api/v1/jobs/{id}/retry":          {op: rma.OpAdminister},
 	"PUT /api/v1/users/{user}/language":     {op: rma.OpAdminister},
 	"GET /api/v1/locations":                 {op: rma.OpListAll},
 	"POST /api/v1/locations":                {op: rma.OpAdminister},
@@ -116,6 +119,11 @@ func TestAccessEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A job for the queue's routes to retry (orgadmin.go).
+	job := &rma.Job{Kind: rma.JobNotify, RunAt: time.Now().Add(time.Hour)}
+	if err := h.db.EnqueueJob(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
 	// A supplier and a supplier RMA for the supplier routes.
 	supplierID, supplierRMAID := supplierFixture(h)
 	// A draft of a stored pack for the draft routes (policystore_test.go).
@@ -151,6 +159,9 @@ func TestAccessEveryRoute(t *testing.T) {
 		}
 		if strings.HasPrefix(rt.Path, "/api/v1/orgs/") {
 			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(h.orgs["other"].ID), 1)
+		}
+		if strings.HasPrefix(rt.Path, "/api/v1/jobs/") {
+			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(job.ID), 1)
 		}
 		for _, c := range callers {
 			t.Run(name+"/"+c.name, func(t *testing.T) {

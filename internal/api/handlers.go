@@ -59,6 +59,7 @@ func (s *Server) routeTable() []Route {
 	}
 	rs = append(rs, s.supplierRoutes()...) // suppliers.go
 	rs = append(rs, s.assignRoutes()...)   // assign.go
+	rs = append(rs, s.orgAdminRoutes()...) // orgadmin.go
 	for _, a := range s.transitionHandlers() {
 		rs = append(rs, Route{Method: "POST", Path: v1 + "/rmas/{id}/" + string(a.action), Op: a.action, handler: a.handle})
 	}
@@ -859,16 +860,17 @@ type JobView struct {
 	Payload   map[string]any `json:"payload,omitempty"`
 }
 
-// listJobs shows the job queue; by default the dead letters, which need an admin.
-func (s *Server) listJobs(w http.ResponseWriter, r *http.Request, _ rma.Actor) error {
-	state := rma.JobState(r.URL.Query().Get("state"))
+// listJobs shows the job queue; by default the dead letters, which need an
+// admin. Besides the states, pending and failed are the queued jobs that
+// never failed and those waiting for a retry (issue 15).
+func (s *Server) listJobs(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+	state := r.URL.Query().Get("state")
 	if state == "" {
-		state = rma.JobDead
+		state = string(rma.JobDead)
 	}
-	switch state {
-	case rma.JobQueued, rma.JobRunning, rma.JobDone, rma.JobDead:
-	default:
-		return rma.Invalid("state", "unknown job state %q (queued, running, done, dead)", state)
+	view, err := rma.ParseJobView("state", state)
+	if err != nil {
+		return err
 	}
 	limit := 100
 	if v := r.URL.Query().Get("limit"); v != "" {
@@ -878,13 +880,13 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request, _ rma.Actor) e
 		}
 		limit = n
 	}
-	jobs, err := s.svc.Store().Jobs(r.Context(), state, limit)
+	jobs, err := s.svc.JobList(r.Context(), actor, view, limit) // orgadmin.go
 	if err != nil {
 		return err
 	}
 	out := []JobView{}
 	for _, j := range jobs {
-		out = append(out, JobView{ID: j.ID, Kind: j.Kind, RMAID: j.RMAID, State: j.State, RunAt: j.RunAt, Attempts: j.Attempts, LastError: j.LastError, Payload: j.Payload})
+		out = append(out, jobView(j))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
 	return nil

@@ -1,9 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -86,7 +89,11 @@ func (s *Server) createLocation(w http.ResponseWriter, r *http.Request, actor rm
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	l, err := s.svc.CreateLocation(r.Context(), actor, rma.NewLocation{Code: b.Code, Name: b.Name, Address: b.Address, Active: b.Active})
+	var l *rma.Location
+	err := s.record(r.Context(), locationCreated(actor, b), func(ctx context.Context) (err error) { // orgadmin.go: the audit log
+		l, err = s.svc.CreateLocation(ctx, actor, rma.NewLocation{Code: b.Code, Name: b.Name, Address: b.Address, Active: b.Active})
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -100,7 +107,15 @@ func (s *Server) updateLocation(w http.ResponseWriter, r *http.Request, actor rm
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	l, err := s.svc.UpdateLocation(r.Context(), actor, r.PathValue("code"), rma.LocationUpdate{Name: b.Name, Address: b.Address, Active: b.Active})
+	e, err := s.locationUpdated(r, actor, b) // orgadmin.go: the audit log
+	if err != nil {
+		return err
+	}
+	var l *rma.Location
+	err = s.record(r.Context(), e, func(ctx context.Context) (err error) {
+		l, err = s.svc.UpdateLocation(ctx, actor, r.PathValue("code"), rma.LocationUpdate{Name: b.Name, Address: b.Address, Active: b.Active})
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -118,7 +133,21 @@ func (s *Server) setOrgAddress(w http.ResponseWriter, r *http.Request, actor rma
 	if err := decodeJSON(w, r, &a); err != nil {
 		return err
 	}
-	o, err := s.svc.SetOrgAddress(r.Context(), actor, id, a)
+	before, err := s.svc.Store().Org(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	var o *rma.Org
+	after := a
+	if after.Country == "" {
+		after.Country = before.Country
+	}
+	_ = after.Check("address") // as the service will keep it, for the audit log; the service refuses a bad one
+	e := audit.Of(actor, audit.OrgAddress, audit.TargetOrg, strconv.FormatInt(id, 10), before.Name, audit.AddressDiff("address", before.Address, after)...)
+	err = s.record(r.Context(), e, func(ctx context.Context) (err error) {
+		o, err = s.svc.SetOrgAddress(ctx, actor, id, a)
+		return err
+	})
 	if err != nil {
 		return err
 	}

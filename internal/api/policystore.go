@@ -179,10 +179,38 @@ func draftError(w http.ResponseWriter, r *http.Request, err error) error {
 	return json.NewEncoder(w).Encode(p)
 }
 
+// invalidUTF8Field names the member of a JSON object whose value holds
+// bytes that are not UTF-8 (encoding/json would replace them silently),
+// "translations.nl" for a member of a member; "body" when none is found.
+func invalidUTF8Field(data []byte) string {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(data, &members) != nil {
+		return "body"
+	}
+	for name, raw := range members {
+		if utf8.Valid(raw) {
+			continue
+		}
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(raw, &inner) == nil {
+			for k, v := range inner {
+				if !utf8.Valid(v) {
+					return name + "." + k
+				}
+			}
+		}
+		return name
+	}
+	return "body"
+}
+
 // readDraft reads a draft's body: JSON, or the YAML itself.
 func readDraft(w http.ResponseWriter, r *http.Request) (rma.DraftInput, error) {
 	ct := r.Header.Get("Content-Type")
-	mt, _, _ := mime.ParseMediaType(ct)
+	mt, _, perr := mime.ParseMediaType(ct)
+	if ct != "" && perr != nil {
+		return rma.DraftInput{}, &badRequest{status: http.StatusUnsupportedMediaType, detail: fmt.Sprintf("Content-Type %q: send application/json or application/yaml", ct)}
+	}
 	switch mt {
 	case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain":
 		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, rma.MaxPackBytes))
@@ -191,7 +219,7 @@ func readDraft(w http.ResponseWriter, r *http.Request) (rma.DraftInput, error) {
 		}
 		return rma.DraftInput{Source: string(data), Version: r.URL.Query().Get("version"), EffectiveFrom: r.URL.Query().Get("effective_from")}, nil
 	}
-	if ct != "" && mt != "application/json" {
+	if ct != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		return rma.DraftInput{}, &badRequest{status: http.StatusUnsupportedMediaType, detail: fmt.Sprintf("Content-Type %q: send application/json or application/yaml", ct)}
 	}
 	// Not decodeJSON: a pack's YAML is longer than the API's other texts
@@ -200,16 +228,48 @@ func readDraft(w http.ResponseWriter, r *http.Request) (rma.DraftInput, error) {
 	if err != nil {
 		return rma.DraftInput{}, jsonError(err)
 	}
-	var b DraftBody
+	// DraftBody with each translation read on its own, so that an error
+	// names its language (translations.nl).
+	var b struct {
+		Source        string                     `json:"source"`
+		Version       string                     `json:"version,omitempty"`
+		EffectiveFrom string                     `json:"effective_from,omitempty"`
+		Translations  map[string]json.RawMessage `json:"translations,omitempty"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
 		return rma.DraftInput{}, jsonError(err)
 	}
-	if !utf8.Valid(data) {
-		return rma.DraftInput{}, &badRequest{status: http.StatusUnprocessableEntity, field: "source", detail: "not valid UTF-8"}
+	if _, err := dec.Token(); err != io.EOF {
+		return rma.DraftInput{}, &badRequest{status: http.StatusBadRequest, detail: "unexpected data after the JSON object"}
 	}
-	return rma.DraftInput{Source: b.Source, Version: b.Version, EffectiveFrom: b.EffectiveFrom, Translations: b.Translations}, nil
+	for _, f := range []struct{ name, v string }{{"version", b.Version}, {"effective_from", b.EffectiveFrom}} {
+		if err := checkText(f.name, f.v, 100); err != nil {
+			return rma.DraftInput{}, err
+		}
+	}
+	if err := checkText("source", b.Source, rma.MaxPackBytes); err != nil {
+		return rma.DraftInput{}, err
+	}
+	var translations map[string]string
+	if b.Translations != nil {
+		translations = make(map[string]string, len(b.Translations))
+		for lang, raw := range b.Translations {
+			var text string
+			if err := json.Unmarshal(raw, &text); err != nil {
+				return rma.DraftInput{}, rma.Invalid("translations."+lang, "must be a string: the translation's YAML")
+			}
+			if err := checkText("translations."+lang, text, rma.MaxPackBytes); err != nil {
+				return rma.DraftInput{}, err
+			}
+			translations[lang] = text
+		}
+	}
+	if !utf8.Valid(data) {
+		return rma.DraftInput{}, &badRequest{status: http.StatusUnprocessableEntity, field: invalidUTF8Field(data), detail: "not valid UTF-8"}
+	}
+	return rma.DraftInput{Source: b.Source, Version: b.Version, EffectiveFrom: b.EffectiveFrom, Translations: translations}, nil
 }
 
 func (s *Server) createDraft(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
@@ -248,11 +308,11 @@ func (s *Server) updateDraft(w http.ResponseWriter, r *http.Request, actor rma.A
 	if err != nil {
 		return err
 	}
-	if _, err := s.svc.Draft(r.Context(), actor, r.PathValue("id"), id); err != nil {
+	in, err := readDraft(w, r) // the body first: a malformed one is 400 whatever the path names
+	if err != nil {
 		return err
 	}
-	in, err := readDraft(w, r)
-	if err != nil {
+	if _, err := s.svc.Draft(r.Context(), actor, r.PathValue("id"), id); err != nil {
 		return err
 	}
 	var v *rma.PackVersion
@@ -278,12 +338,12 @@ func (s *Server) publishDraft(w http.ResponseWriter, r *http.Request, actor rma.
 	if err != nil {
 		return err
 	}
-	d, err := s.svc.Draft(r.Context(), actor, r.PathValue("id"), id)
-	if err != nil {
-		return err
-	}
 	var b PublishBody
 	if err := decodeOptionalJSON(w, r, &b); err != nil {
+		return err
+	}
+	d, err := s.svc.Draft(r.Context(), actor, r.PathValue("id"), id)
+	if err != nil {
 		return err
 	}
 	var v *rma.PackVersion
@@ -353,6 +413,10 @@ func versionRef(v *rma.PackVersion) string {
 
 func (s *Server) retireVersion(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
 	id, version := r.PathValue("id"), r.PathValue("version")
+	var none struct{} // retiring takes no options: an empty or absent body
+	if err := decodeOptionalJSON(w, r, &none); err != nil {
+		return err
+	}
 	if _, err := s.svc.PackVersions(r.Context(), actor, id); err != nil {
 		return err
 	}

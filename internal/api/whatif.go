@@ -113,7 +113,7 @@ func decodeWhatIf(w http.ResponseWriter, r *http.Request, v *WhatIfBody) error {
 		return jsonError(err)
 	}
 	if !utf8.Valid(data) {
-		return rma.Invalid("body", "must be UTF-8")
+		return rma.Invalid(invalidUTF8Field(data), "must be UTF-8") // policystore.go
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -145,6 +145,12 @@ func (s *Server) whatifRequest(ctx context.Context, id string, b *WhatIfBody) (w
 			return req, rma.Invalid(f.name, "%q is not a day in the form YYYY-MM-DD", f.v)
 		}
 		*f.to = d
+	}
+	if err := checkText("draft_name", b.DraftName, 200); err != nil {
+		return req, err
+	}
+	if err := checkText("draft_yaml", b.DraftYAML, rma.MaxPackBytes); err != nil {
+		return req, err
 	}
 	switch {
 	case b.Detail < 0 || b.Detail > whatif.MaxKept:

@@ -83,7 +83,15 @@ func (a *Accounts) CreateOrg(ctx context.Context, actor rma.Actor, n NewOrg) (*r
 	if n.Country != "" && !policy.ValidCountry(n.Country) {
 		return nil, rma.Invalid("country", "%q is not an ISO 3166-1 alpha-2 country code (upper case, e.g. NL)", n.Country)
 	}
-	if err := a.store.CreateOrg(ctx, o); err != nil {
+	// Recorded in the audit log in the organisation's transaction (issue
+	// 15); its ID is not known before, so the entry names it.
+	kind := "requester"
+	if o.IsDesk {
+		kind = "desk"
+	}
+	e := audit.Of(actor, audit.OrgCreate, audit.TargetOrg, "", o.Name, audit.Diff([3]string{"kind", "", kind},
+		[3]string{"role", "", roleOf(o)}, [3]string{"country", "", o.Country}, [3]string{"email", "", o.Email})...)
+	if err := audit.RecordWith(ctx, a.store, e, func(ctx context.Context) error { return a.store.CreateOrg(ctx, o) }); err != nil {
 		return nil, err
 	}
 	return o, nil

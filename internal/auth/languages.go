@@ -2,7 +2,9 @@ package auth
 
 import (
 	"context"
+	"strconv"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -31,10 +33,20 @@ func (a *Accounts) SetOrgLanguage(ctx context.Context, actor rma.Actor, orgID in
 	if err != nil {
 		return nil, "", err
 	}
-	if err := ls.SetOrgLanguage(ctx, orgID, l); err != nil {
+	// Recorded in the audit log with what it was (issue 15).
+	before, _, err := ls.Languages(ctx, orgID, 0)
+	if err != nil {
 		return nil, "", err
 	}
 	o, err := a.store.Org(ctx, orgID)
+	if err != nil {
+		return nil, "", err
+	}
+	e := audit.Of(actor, audit.OrgLanguage, audit.TargetOrg, strconv.FormatInt(orgID, 10), o.Name, audit.Diff([3]string{"language", before, l})...)
+	if err := audit.RecordWith(ctx, a.store, e, func(ctx context.Context) error { return ls.SetOrgLanguage(ctx, orgID, l) }); err != nil {
+		return nil, "", err
+	}
+	o, err = a.store.Org(ctx, orgID)
 	return o, l, err
 }
 

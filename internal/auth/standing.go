@@ -2,7 +2,9 @@ package auth
 
 import (
 	"context"
+	"strconv"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -17,5 +19,16 @@ func (a *Accounts) SetOrgStanding(ctx context.Context, actor rma.Actor, orgID in
 	if !ok {
 		return rma.Errorf(rma.EINTERNAL, "this store keeps no standings")
 	}
-	return ss.SetOrgStanding(ctx, orgID, standing)
+	// Recorded in the audit log with what it was (issue 15).
+	before, err := ss.OrgStanding(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	o, err := a.store.Org(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	e := audit.Of(actor, audit.OrgStanding, audit.TargetOrg, strconv.FormatInt(orgID, 10), o.Name,
+		audit.Diff([3]string{"standing", before.String(), standing.String()})...)
+	return audit.RecordWith(ctx, a.store, e, func(ctx context.Context) error { return ss.SetOrgStanding(ctx, orgID, standing) })
 }

@@ -12,30 +12,16 @@ import (
 )
 
 // The desk's administration (issue 15): users and their invitations
-// (users.go), API keys (keys.go) and the audit log (here). Only an admin
-// sees these pages; auth.Accounts refuses anyone else whatever they post,
-// and records every change it makes in the audit log.
+// (users.go), API keys (keys.go) and the audit log (here), in the admin
+// navigation of adminhome.go. Only an admin sees these pages (adminPage);
+// auth.Accounts refuses anyone else whatever they post, and records every
+// change it makes in the audit log.
 
 func (s *Server) adminRoutes() {
-	s.mux.HandleFunc("GET /admin/audit", s.signedIn(s.adminOnly(s.auditPage)))
+	s.mux.HandleFunc("GET /admin/audit", s.adminPage(s.auditPage))
 	s.userRoutes() // users.go
 	s.keyRoutes()  // keys.go
 }
-
-// adminOnly answers 403 to anyone but an admin, before the handler reads
-// anything.
-func (s *Server) adminOnly(h func(http.ResponseWriter, *http.Request, *page)) func(http.ResponseWriter, *http.Request, *page) {
-	return func(w http.ResponseWriter, r *http.Request, p *page) {
-		if !rma.Can(p.Actor.Role, rma.OpAdminister) {
-			s.fail(w, r, p, rma.Errorf(rma.EFORBIDDEN, "admins only"))
-			return
-		}
-		h(w, r, p)
-	}
-}
-
-// IsAdmin tells the layout to show the administration's links.
-func (p *page) IsAdmin() bool { return rma.Can(p.Actor.Role, rma.OpAdminister) }
 
 // option is one choice of a select.
 type option struct {

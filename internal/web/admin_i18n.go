@@ -5,12 +5,6 @@ package web
 // rest.
 var adminTexts = map[string]map[string]string{
 	"en": {
-		"nav.admin":   "Administration",
-		"admin.nav":   "Administration",
-		"admin.users": "Users",
-		"admin.keys":  "API keys",
-		"admin.audit": "Audit log",
-
 		"audit.title":   "Audit log",
 		"audit.filter":  "Filter the log",
 		"audit.caption": "Administrative actions, newest first",
@@ -57,6 +51,7 @@ var adminTexts = map[string]map[string]string{
 		"audit.field.invitation_expires":      "invitation valid until",
 
 		"users.title":          "Users",
+		"users.att_expired":    "Invitations that expired unused: %d. Send them again.",
 		"users.caption":        "The desk's and the organisations' users",
 		"users.name":           "Name",
 		"users.email":          "Email",
@@ -139,12 +134,6 @@ var adminTexts = map[string]map[string]string{
 		"invite.signin":   "Go to sign in",
 	},
 	"nl": {
-		"nav.admin":   "Beheer",
-		"admin.nav":   "Beheer",
-		"admin.users": "Gebruikers",
-		"admin.keys":  "API-sleutels",
-		"admin.audit": "Auditlog",
-
 		"audit.title":   "Auditlog",
 		"audit.filter":  "Het log filteren",
 		"audit.caption": "Beheerhandelingen, nieuwste eerst",
@@ -191,6 +180,7 @@ var adminTexts = map[string]map[string]string{
 		"audit.field.invitation_expires":      "uitnodiging geldig tot",
 
 		"users.title":          "Gebruikers",
+		"users.att_expired":    "Uitnodigingen die ongebruikt zijn verlopen: %d. Verstuur ze opnieuw.",
 		"users.caption":        "De gebruikers van de servicedesk en van de organisaties",
 		"users.name":           "Naam",
 		"users.email":          "E-mail",

@@ -218,3 +218,24 @@ func TestAdminKeys(t *testing.T) {
 		t.Fatal("the admin has no link to the administration")
 	}
 }
+
+// TestAdminHomeExpiredInvitations: an invitation whose link expired unused
+// is on the admin home, with a link to the users.
+func TestAdminHomeExpiredInvitations(t *testing.T) {
+	p := newPortal(t)
+	admin := p.withAdmin()
+	orgs, _ := p.svc.Store().Orgs(context.Background())
+	ua := p.svc.Store().(rma.UserAdminStore)
+	long := time.Now().Add(-30 * 24 * time.Hour)
+	u := &rma.User{OrgID: orgs[0].ID, Email: "late@desk.example", Role: rma.RoleAgent}
+	if err := ua.Invite(context.Background(), u, &rma.Invitation{TokenHash: auth.SessionHash("x"), Created: long, Expires: long.Add(auth.InvitationTTL)}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := p.do(admin, "GET", "/admin", nil, "")
+	if !strings.Contains(body, "Invitations that expired unused: 1.") {
+		t.Fatalf("the admin home:\n%s", body)
+	}
+	if _, body := p.do(admin, "GET", "/admin/users", nil, ""); !strings.Contains(body, "invited, the link expired on") {
+		t.Fatalf("the users page does not say the link expired")
+	}
+}

@@ -13,9 +13,9 @@ import (
 // call on every instance.
 
 func (s *Server) keyRoutes() {
-	s.mux.HandleFunc("GET /admin/keys", s.signedIn(s.adminOnly(s.keysPage)))
-	s.mux.HandleFunc("POST /admin/keys", s.signedIn(s.adminOnly(s.createKey)))
-	s.mux.HandleFunc("POST /admin/keys/{prefix}/revoke", s.signedIn(s.adminOnly(s.revokeKey)))
+	s.mux.HandleFunc("GET /admin/keys", s.adminPage(s.keysPage))
+	s.mux.HandleFunc("POST /admin/keys", s.adminPage(s.createKey))
+	s.mux.HandleFunc("POST /admin/keys/{prefix}/revoke", s.adminPage(s.revokeKey))
 }
 
 type keyRow struct {

@@ -41,10 +41,9 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"isImage":   func(ct string) bool { return strings.HasPrefix(ct, "image/") },
-	"has":       func(list []string, s string) bool { return slices.Contains(list, s) },
-	"list":      func(v ...string) []string { return v },
-	"hasPrefix": strings.HasPrefix,
+	"isImage": func(ct string) bool { return strings.HasPrefix(ct, "image/") },
+	"has":     func(list []string, s string) bool { return slices.Contains(list, s) },
+	"list":    func(v ...string) []string { return v },
 }
 
 // list, queueRow and bulk are in queue.go.

@@ -18,7 +18,7 @@ import (
 )
 
 // adminPortal is a portal whose packs are in its store, with an admin.
-func adminPortal(t *testing.T) *portal {
+func policyAdminPortal(t *testing.T) *portal {
 	t.Helper()
 	p := newPortal(t)
 	files, err := policy.ReadPackFiles(policies.FS)
@@ -79,7 +79,7 @@ func pixfraDraft(t *testing.T, bad bool) (string, int) {
 }
 
 func TestPolicyPages(t *testing.T) {
-	p := adminPortal(t)
+	p := policyAdminPortal(t)
 	admin := p.signIn("admin@desk.example")
 	// Only admins: agents are refused, requesters told there is no page.
 	if resp, _ := p.do(p.signIn("agent@desk.example"), "GET", "/admin/policies", nil, ""); resp.StatusCode != http.StatusForbidden {

@@ -52,11 +52,11 @@ func (c *sessionClock) advance(d time.Duration) {
 // recorded in.
 type countingStore struct {
 	rma.Store
-	auditLog
+	keptLog
 	sessions, users, orgs, touches atomic.Int64
 }
 
-type auditLog = audit.Store
+type keptLog = audit.Store
 
 func (c *countingStore) Session(ctx context.Context, hash string) (*rma.Session, *rma.User, *rma.Org, error) {
 	c.sessions.Add(1)
@@ -107,7 +107,7 @@ func newInstances(t *testing.T, n int) *instances {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		store := &countingStore{Store: db, auditLog: db}
+		store := &countingStore{Store: db, keptLog: db}
 		svc := rma.NewService(store, set)
 		if i == 0 {
 			x.accounts = auth.NewAccounts(db)

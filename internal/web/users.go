@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -15,9 +16,9 @@ import (
 // again. /invite/{token} is where an invited person chooses a password.
 
 func (s *Server) userRoutes() {
-	s.mux.HandleFunc("GET /admin/users", s.signedIn(s.adminOnly(s.usersPage)))
-	s.mux.HandleFunc("POST /admin/users", s.signedIn(s.adminOnly(s.inviteUser)))
-	s.mux.HandleFunc("POST /admin/users/{id}/{step}", s.signedIn(s.adminOnly(s.userStep)))
+	s.mux.HandleFunc("GET /admin/users", s.adminPage(s.usersPage))
+	s.mux.HandleFunc("POST /admin/users", s.adminPage(s.inviteUser))
+	s.mux.HandleFunc("POST /admin/users/{id}/{step}", s.adminPage(s.userStep))
 	s.mux.HandleFunc("GET /invite/{token}", s.invitePage)
 	s.mux.HandleFunc("POST /invite/{token}", s.acceptInvitation)
 }
@@ -280,4 +281,25 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	}
 	s.rememberLanguage(w, r, u)
 	http.Redirect(w, r, "/rmas", http.StatusSeeOther)
+}
+
+// The admin home lists the invitations whose link expired unused: the
+// person was never able to sign in.
+func init() {
+	AttentionSources = append(AttentionSources, func(ctx context.Context, s *Server, p *page) []AttentionItem {
+		users, err := s.accounts.Users(ctx, p.Actor, 0)
+		if err != nil {
+			return nil
+		}
+		n, now := 0, s.cfg.Now()
+		for _, u := range users {
+			if u.Status(now) == auth.StatusInvitationExpired {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		return []AttentionItem{{Text: p.T("users.att_expired", n), Link: "/admin/users"}}
+	})
 }

@@ -71,8 +71,11 @@ type Config struct {
 	SignInProvider *sso.Settings
 	ProviderClient *http.Client
 	// WhatIfDrafts finds stored policy drafts for the what-if page
-	// (whatif.go, ?draft=); nil: drafts are pasted or uploaded.
+	// (whatif.go, ?draft=); nil: the drafts the desk keeps.
 	WhatIfDrafts WhatIfDrafts
+
+	// Settings are what the desk runs with, shown to admins (adminhome.go).
+	Settings Settings
 }
 
 // Server serves the portal.
@@ -186,6 +189,7 @@ func (s *Server) routes() {
 
 	// policystore.go: policies managed in the desk
 	s.policyStoreRoutes()
+	s.adminHomeRoutes() // adminhome.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {

@@ -67,6 +67,8 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Fees", testFees},                     // fees.go
 		{"Advance", testAdvance},               // advance.go (issue 14)
 		{"Standing", testStanding},             // standing.go (issue 14)
+		{"JobQueue", testJobQueue},             // jobqueue.go (issue 15)
+		{"UpdateOrg", testUpdateOrg},           // orgs.go (issue 15)
 		{"SignInProvider", testSignInProvider}, // signinprovider.go (issue 15)
 		{"Audit", testAudit},                   // audit.go (issue 15)
 		{"UserAdmin", testUserAdmin},           // useradmin.go (issue 15)

@@ -24,29 +24,5 @@ CREATE INDEX audit_log_actor ON audit_log (actor_name_key, id);
 CREATE INDEX audit_log_target ON audit_log (target_name_key, id);
 CREATE INDEX audit_log_target_id ON audit_log (target_id, id);
 
--- Administering users and keys (issue 15): when a user last signed in
--- (set with each new session) and a key was last used (written at most
--- every few minutes by auth.Authenticate), and the invitations an admin
--- sends. An invitation's link carries a random token; like a session's,
--- only its SHA-256 is kept. used and replaced tell the link's reader why
--- it no longer works: it set a password already, or a newer invitation
--- was sent. Not archived, like sessions: a token never leaves the
--- database it was made in.
-ALTER TABLE users ADD COLUMN last_sign_in TEXT COLLATE "C";
-ALTER TABLE api_keys ADD COLUMN last_used TEXT COLLATE "C";
-
-CREATE TABLE invitations (
-    token_hash TEXT COLLATE "C" NOT NULL PRIMARY KEY,
-    user_id    BIGINT NOT NULL REFERENCES users (id),
-    created    TEXT COLLATE "C" NOT NULL,
-    expires    TEXT COLLATE "C" NOT NULL,
-    used       TEXT COLLATE "C",
-    replaced   TEXT COLLATE "C"
-);
-CREATE INDEX invitations_user ON invitations (user_id);
-
 -- +goose Down
-DROP TABLE invitations;
-ALTER TABLE api_keys DROP COLUMN last_used;
-ALTER TABLE users DROP COLUMN last_sign_in;
 DROP TABLE audit_log;
