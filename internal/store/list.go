@@ -153,7 +153,16 @@ func listQuery(f rma.ListFilter, walk string) (query string, args []any, limit i
 		where = append(where, "r.state IN ("+strings.Join(ps, ", ")+")")
 	}
 	if f.PolicyID != "" {
-		where = append(where, "r.policy_id = "+text(f.PolicyID))
+		col := "r.policy_id"
+		if len(f.States) > 0 {
+			// With states the page walks rmas_state_created, whose states
+			// are few rows each. Written as an expression, the policy is
+			// checked on those rows, and neither database walks the
+			// what-if's rmas_policy_created instead: that would read every
+			// RMA of the policy to find a page of a rare state.
+			col = "(r.policy_id || '')"
+		}
+		where = append(where, col+" = "+text(f.PolicyID))
 	}
 	if f.Assignee != 0 {
 		where = append(where, "r.assignee_id = "+arg(f.Assignee))
