@@ -279,14 +279,21 @@ func (s *Server) policyDraftCreate(w http.ResponseWriter, r *http.Request, p *pa
 			return err
 		})
 	}
+	s.answerDraftSaved(w, r, p, id, v, form, err, s.renderPolicy)
+}
+
+// answerDraftSaved answers a draft created or edited: its page, or the
+// form again through again, with the loader's findings on their lines.
+func (s *Server) answerDraftSaved(w http.ResponseWriter, r *http.Request, p *page, id string, v *rma.PackVersion, form *draftForm, err error,
+	again func(http.ResponseWriter, *http.Request, *page, int, *draftForm, *lintView)) {
 	var de *rma.DraftError
 	switch {
 	case errors.As(err, &de):
 		p.Error = p.T("pol.lint.refused", len(de.Issues))
-		s.renderPolicy(w, r, p, http.StatusUnprocessableEntity, form, lintOf(form.Source, de.Issues, id+".yaml"))
+		again(w, r, p, http.StatusUnprocessableEntity, form, lintOf(form.Source, de.Issues, id+".yaml"))
 	case rma.ErrorCode(err) == rma.EINVALID || rma.ErrorCode(err) == rma.ECONFLICT:
 		p.Error = err.Error()
-		s.renderPolicy(w, r, p, http.StatusUnprocessableEntity, form, nil)
+		again(w, r, p, http.StatusUnprocessableEntity, form, nil)
 	case err != nil:
 		s.fail(w, r, p, err)
 	default:
@@ -345,19 +352,7 @@ func (s *Server) policyDraftSave(w http.ResponseWriter, r *http.Request, p *page
 			return err
 		})
 	}
-	var de *rma.DraftError
-	switch {
-	case errors.As(err, &de):
-		p.Error = p.T("pol.lint.refused", len(de.Issues))
-		s.renderDraft(w, r, p, http.StatusUnprocessableEntity, form, lintOf(form.Source, de.Issues, id+".yaml"))
-	case rma.ErrorCode(err) == rma.EINVALID || rma.ErrorCode(err) == rma.ECONFLICT:
-		p.Error = err.Error()
-		s.renderDraft(w, r, p, http.StatusUnprocessableEntity, form, nil)
-	case err != nil:
-		s.fail(w, r, p, err)
-	default:
-		s.redirectFlash(w, r, fmt.Sprintf("/admin/policies/%s/drafts/%d", url.PathEscape(id), v.ID), p.T("pol.draft.saved", v.Version))
-	}
+	s.answerDraftSaved(w, r, p, id, v, form, err, s.renderDraft)
 }
 
 func (s *Server) policyDraftPublish(w http.ResponseWriter, r *http.Request, p *page) {
