@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -77,6 +78,9 @@ func runPolicyWhatIf(e *env, args []string) error {
 		return errors.New("policy whatif: this database cannot replay history")
 	}
 	opt := whatif.Options{Detail: *detail, Every: *every, Random: *sample, Seed: *seed}
+	if n, err := strconv.Atoi(os.Getenv("RMADESK_WHATIF_READERS")); err == nil { // the benchmark's A/B (docs/BENCHMARKS.md)
+		opt.Readers = n
+	}
 	if *detail == 0 {
 		opt.Detail = -1
 	}

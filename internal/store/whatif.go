@@ -57,6 +57,47 @@ FROM charges c WHERE c.line_no > 0 AND c.rma_id IN (
 	SELECT r.id FROM rmas r WHERE r.policy_id = $1 AND r.created >= $2 AND r.created <= $3)
 GROUP BY c.rma_id, c.line_no`
 
+// whatifSpan is the first and last created of a policy's RMAs in a range:
+// two subqueries, since SQLite answers a lone MIN or MAX from the end of
+// rmas_policy_created but scans the range for both in one.
+const whatifSpan = `SELECT
+	(SELECT MIN(created) FROM rmas WHERE policy_id = $1 AND created >= $2 AND created < $3),
+	(SELECT MAX(created) FROM rmas WHERE policy_id = $1 AND created >= $2 AND created < $3)`
+
+// FiledSpan returns the first and last day on which RMAs of q.PolicyID
+// were filed from q.From to q.To (whatif.Spanner): zero days when none
+// were. A replay splits the span into ranges it reads in parallel.
+func (s *Store) FiledSpan(ctx context.Context, q whatif.Query) (first, last calendar.Date, err error) {
+	from, to := "", "9999-12-31T99"
+	if !q.From.IsZero() {
+		from = q.From.String()
+	}
+	if !q.To.IsZero() {
+		to = q.To.AddDays(1).String()
+	}
+	var lo, hi sql.NullString
+	if err := s.pool().QueryRowContext(ctx, whatifSpan, q.PolicyID, from, to).Scan(&lo, &hi); err != nil {
+		return 0, 0, s.storeError("filed span", err)
+	}
+	if !lo.Valid || !hi.Valid {
+		return 0, 0, nil
+	}
+	day := func(created string) (calendar.Date, error) {
+		d, err := calendar.ParseDate(created[:min(len(created), 10)])
+		if err != nil {
+			return 0, fmt.Errorf("filed span: created %q: %w", created, err)
+		}
+		return d, nil
+	}
+	if first, err = day(lo.String); err != nil {
+		return 0, 0, err
+	}
+	if last, err = day(hi.String); err != nil {
+		return 0, 0, err
+	}
+	return first, last, nil
+}
+
 // WalkPolicyLines streams the lines of the RMAs of q.PolicyID filed from
 // q.From to q.To (whatif.History), a page of lines at a time, keyset-
 // paginated on (created, id, line). A line without a claim (none was

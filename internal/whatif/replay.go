@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -27,6 +28,66 @@ type Options struct {
 	Seed   uint64
 	// Workers decide in parallel; 0 takes GOMAXPROCS.
 	Workers int
+	// Readers read the history in parallel, each a range of days on its
+	// own connection, when the History can say its first and last day
+	// (Spanner) and no Every sample is asked for (every k-th line needs
+	// one count from the start); 0 takes GOMAXPROCS, at most MaxReaders.
+	Readers int
+}
+
+// MaxReaders bounds the history's readers: each holds a connection.
+const MaxReaders = 4
+
+// partBits is where a part's index starts in a line's number: 2^40 lines
+// a part is more than any desk's history.
+const partBits = 40
+
+// partsPerReader is how many day ranges each reader gets on average, so
+// a range busier than the others does not leave one reader working alone.
+const partsPerReader = 8
+
+func (o Options) readers() int {
+	n := o.Readers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	return min(n, MaxReaders)
+}
+
+// split cuts q into ranges of days for the readers: one part when the
+// history cannot say its span, when one reader is asked for, or when an
+// Every sample needs the lines counted from the start.
+func split(ctx context.Context, h History, q Query, opt Options) ([]Query, error) {
+	sp, ok := h.(Spanner)
+	if !ok || opt.Every > 0 || opt.readers() < 2 {
+		return []Query{q}, nil
+	}
+	first, last, err := sp.FiledSpan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if first.IsZero() || last.IsZero() {
+		return []Query{q}, nil
+	}
+	if !q.From.IsZero() {
+		first = max(first, q.From)
+	}
+	if !q.To.IsZero() {
+		last = min(last, q.To)
+	}
+	days := int(last-first) + 1
+	if days <= 1 {
+		return []Query{q}, nil
+	}
+	n := min(days, opt.readers()*partsPerReader)
+	parts := make([]Query, 0, n)
+	for i := range n {
+		p := q
+		p.From = first.AddDays(i * days / n)
+		p.To = first.AddDays((i+1)*days/n - 1)
+		parts = append(parts, p)
+	}
+	return parts, nil
 }
 
 // DefaultDetail is how many changed lines a report keeps when not told.
@@ -194,14 +255,18 @@ func Replay(ctx context.Context, h History, q Query, draft *policy.Policy, basel
 		workers = runtime.GOMAXPROCS(0)
 	}
 	r := &replayer{draft: draft, baseline: baseline, opt: opt}
+	parts, err := split(ctx, h, q, opt)
+	if err != nil {
+		return nil, err
+	}
 	type page struct {
 		base  int64
 		lines []Line
 	}
 	pages := make(chan page, workers*2)
 	accs := make([]*acc, workers)
-	// A worker that fails (a claim that does not read) cancels the walk;
-	// the others drain the pages already sent.
+	// A worker or reader that fails (a claim that does not read, a query
+	// that errs) cancels the walk; the others drain the pages already sent.
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
@@ -222,23 +287,40 @@ func Replay(ctx context.Context, h History, q Query, draft *policy.Policy, basel
 			}
 		})
 	}
-	var n int64
-	err := h.WalkPolicyLines(ctx, q, func(lines []Line) error {
-		select {
-		case pages <- page{n, lines}:
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
-		n += int64(len(lines))
-		return nil
-	})
+	// Readers take the parts in turn; a part's lines are numbered from
+	// its index in the top bits, so the numbers keep the history's order
+	// whichever reader read them.
+	var next atomic.Int64
+	var readers sync.WaitGroup
+	for range min(len(parts), opt.readers()) {
+		readers.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if int(i) >= len(parts) || ctx.Err() != nil {
+					return
+				}
+				n := i << partBits
+				err := h.WalkPolicyLines(ctx, parts[i], func(lines []Line) error {
+					select {
+					case pages <- page{n, lines}:
+					case <-ctx.Done():
+						return context.Cause(ctx)
+					}
+					n += int64(len(lines))
+					return nil
+				})
+				if err != nil {
+					cancel(err)
+					return
+				}
+			}
+		})
+	}
+	readers.Wait()
 	close(pages)
 	wg.Wait()
 	if cause := context.Cause(ctx); cause != nil {
 		return nil, cause
-	}
-	if err != nil {
-		return nil, err
 	}
 	total := newAcc()
 	for _, a := range accs {
@@ -265,9 +347,11 @@ type replayer struct {
 
 // pick is a line's place in the random sample: the lines with the
 // smallest picks are kept (bottom-k sampling), which gives the same
-// sample whatever order the workers see the lines in.
-func (r *replayer) pick(seq int64) uint64 {
-	x := uint64(seq) ^ r.opt.Seed*0x9e3779b97f4a7c15
+// sample whatever order the workers and readers see the lines in. It
+// hashes the line's RMA and number, not its place in the walk: a range
+// read in parts numbers its lines otherwise than read whole.
+func (r *replayer) pick(l *Line) uint64 {
+	x := uint64(l.RMAID)<<16 ^ uint64(l.LineNo) ^ r.opt.Seed*0x9e3779b97f4a7c15
 	// splitmix64: a well-mixed, seedable, stable hash of the place.
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
@@ -315,7 +399,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 	}
 	keepDetail := len(how) > 0 && r.opt.Detail > 0 && (len(a.detail) < r.opt.Detail || seq < a.detail[len(a.detail)-1].seq)
 	keepEvery := r.opt.Every > 0 && seq%int64(r.opt.Every) == 0 && len(a.every) < MaxKept
-	keepRandom := r.opt.Random > 0 && a.wantsRandom(r.pick(seq), r.opt.Random)
+	keepRandom := r.opt.Random > 0 && a.wantsRandom(r.pick(l), r.opt.Random)
 	if !keepDetail && !keepEvery && !keepRandom {
 		return nil
 	}
@@ -329,7 +413,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 		a.every = append(a.every, c)
 	}
 	if keepRandom {
-		a.random = keepSmallest(a.random, pickedChange{r.pick(seq), c}, r.opt.Random)
+		a.random = keepSmallest(a.random, pickedChange{r.pick(l), c}, r.opt.Random)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package whatif_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -228,5 +229,55 @@ func TestReplayOtherPolicy(t *testing.T) {
 	_, err := whatif.Replay(context.Background(), memHistory{}, whatif.Query{PolicyID: "pixfra"}, draftOf(t), set, whatif.Options{})
 	if err == nil {
 		t.Fatal("a Dexxon draft replayed Pixfra's history")
+	}
+}
+
+// spanHistory is a memHistory that says its span, so a replay reads it
+// in ranges of days on several readers at once.
+type spanHistory struct{ memHistory }
+
+func (h spanHistory) FiledSpan(_ context.Context, q whatif.Query) (first, last calendar.Date, err error) {
+	for _, l := range h.lines {
+		if l.Decision.Policy != q.PolicyID || (!q.From.IsZero() && l.Filed < q.From) || (!q.To.IsZero() && l.Filed > q.To) {
+			continue
+		}
+		if first.IsZero() || l.Filed < first {
+			first = l.Filed
+		}
+		last = max(last, l.Filed)
+	}
+	return first, last, nil
+}
+
+// TestReplayInParts: read in ranges of days by several readers, a history
+// gives the report it gives read whole: the same counts, money, and the
+// first changed lines in filing order.
+func TestReplayInParts(t *testing.T) {
+	set, err := policy.LoadFS(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := history(t, set, 40)
+	for i := range lines { // filed one a day, three days apart
+		lines[i].Filed = day("2026-01-01").AddDays(3 * i)
+	}
+	draft := draftOf(t, "years: 2", "years: 1")
+	for _, q := range []whatif.Query{{PolicyID: "dexxon"}, {PolicyID: "dexxon", From: day("2026-01-20"), To: day("2026-03-30")}} {
+		whole, err := whatif.Replay(context.Background(), spanHistory{memHistory{lines, 3}}, q, draft, set, whatif.Options{Detail: 7, Random: 5, Seed: 11, Readers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts, err := whatif.Replay(context.Background(), spanHistory{memHistory{lines, 3}}, q, draft, set, whatif.Options{Detail: 7, Random: 5, Seed: 11, Readers: 4, Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if whole.Lines == 0 || whole.Changed == 0 || len(whole.ChangedLines) != 7 {
+			t.Fatalf("%s..%s: %d lines, %d changed, %d kept: the test needs changes to compare", q.From, q.To, whole.Lines, whole.Changed, len(whole.ChangedLines))
+		}
+		a, _ := json.Marshal(whole)
+		b, _ := json.Marshal(parts)
+		if string(a) != string(b) {
+			t.Errorf("%s..%s read in parts:\n%s\nread whole:\n%s", q.From, q.To, b, a)
+		}
 	}
 }

@@ -65,3 +65,11 @@ type Query struct {
 type History interface {
 	WalkPolicyLines(ctx context.Context, q Query, fn func([]Line) error) error
 }
+
+// Spanner is a History that can say the first and last day on which the
+// RMAs of a query were filed (zero days: none), so that a replay can read
+// ranges of days on several connections at once. Each range is walked
+// with WalkPolicyLines, concurrently.
+type Spanner interface {
+	FiledSpan(ctx context.Context, q Query) (first, last calendar.Date, err error)
+}

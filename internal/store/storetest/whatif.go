@@ -10,11 +10,13 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/whatif"
+	"github.com/rmadesk/rmadesk/policies"
 )
 
 // whatifStore is what a store offers a what-if replay (issue 15).
 type whatifStore interface {
 	whatif.History
+	whatif.Spanner
 	SetWhatIfPage(n int)
 }
 
@@ -141,6 +143,39 @@ func testWhatIf(t *testing.T, open Opener) {
 		if len(none) != 0 || pages != 0 {
 			t.Errorf("%d lines in %d pages for an unknown policy", len(none), pages)
 		}
+	})
+	t.Run("filed span", func(t *testing.T) {
+		first, last, err := s.FiledSpan(t.Context(), whatif.Query{PolicyID: "dexxon"})
+		must(t, err)
+		if first != day("2026-03-02") || last != day("2026-03-18") {
+			t.Errorf("dexxon filed %s to %s, want 2026-03-02 to 2026-03-18", first, last)
+		}
+		first, last, err = s.FiledSpan(t.Context(), q)
+		must(t, err)
+		if first != day("2026-03-05") || last != day("2026-03-09") {
+			t.Errorf("dexxon filed 3–9 March: %s to %s, want 2026-03-05 to 2026-03-09", first, last)
+		}
+		first, last, err = s.FiledSpan(t.Context(), whatif.Query{PolicyID: "nobody"})
+		if err != nil || !first.IsZero() || !last.IsZero() {
+			t.Errorf("an unknown policy's span: %s %s %v, want none", first, last, err)
+		}
+	})
+	t.Run("read in parallel ranges as whole", func(t *testing.T) {
+		// The replay splits the span into ranges of days read at once:
+		// the report is the one read by a single reader.
+		s.SetWhatIfPage(1)
+		defer s.SetWhatIfPage(0)
+		set, err := policy.LoadFS(policies.FS)
+		must(t, err)
+		draft := set.Latest("dexxon")
+		whole, err := whatif.Replay(t.Context(), s, whatif.Query{PolicyID: "dexxon"}, draft, set, whatif.Options{Readers: 1, Random: 4, Seed: 3})
+		must(t, err)
+		parts, err := whatif.Replay(t.Context(), s, whatif.Query{PolicyID: "dexxon"}, draft, set, whatif.Options{Readers: 3, Random: 4, Seed: 3})
+		must(t, err)
+		if whole.Lines != 11 {
+			t.Errorf("replayed %d lines, want 11", whole.Lines)
+		}
+		wantSame(t, "report read in parallel ranges", whole, parts)
 	})
 	t.Run("fn's error stops the walk", func(t *testing.T) {
 		s.SetWhatIfPage(1)
