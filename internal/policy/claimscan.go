@@ -52,8 +52,23 @@ func (s *claimScanner) next(c byte) bool {
 
 // str reads a string without escapes: anything else is ParseClaim's.
 func (s *claimScanner) str() (string, bool) {
+	v, ok := s.bytes()
+	return string(v), ok
+}
+
+// word reads a string that repeats from claim to claim (a role, a
+// country, a model, a document's name): interned, so a million claims
+// read back share a few hundred strings instead of allocating each.
+func (s *claimScanner) word() (string, bool) {
+	v, ok := s.bytes()
+	return intern(v), ok
+}
+
+// bytes reads a string without escapes, valid UTF-8, as a slice of the
+// input.
+func (s *claimScanner) bytes() ([]byte, bool) {
 	if !s.next('"') {
-		return "", false
+		return nil, false
 	}
 	start, ascii := s.i, true
 	for s.i < len(s.b) {
@@ -63,22 +78,23 @@ func (s *claimScanner) str() (string, bool) {
 			v := s.b[start:s.i]
 			s.i++
 			if !ascii && !utf8.Valid(v) {
-				return "", false
+				return nil, false
 			}
-			return string(v), true
+			return v, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		case c >= 0x80:
 			ascii = false
 		}
 		s.i++
 	}
-	return "", false
+	return nil, false
 }
 
 // object reads {"key": value, ...}, calling field for each key to read
-// its value; field returns false for a key it does not know.
-func (s *claimScanner) object(field func(key string) bool) bool {
+// its value; field returns false for a key it does not know. The key is
+// a slice of the input (a switch on string(key) allocates nothing).
+func (s *claimScanner) object(field func(key []byte) bool) bool {
 	if !s.next('{') {
 		return false
 	}
@@ -86,7 +102,7 @@ func (s *claimScanner) object(field func(key string) bool) bool {
 		return true
 	}
 	for {
-		key, ok := s.str()
+		key, ok := s.bytes()
 		if !ok || !s.next(':') || !field(key) {
 			return false
 		}
@@ -108,7 +124,7 @@ func (s *claimScanner) strings() ([]string, bool) {
 		return out, true
 	}
 	for {
-		v, ok := s.str()
+		v, ok := s.word()
 		if !ok {
 			return nil, false
 		}
@@ -128,50 +144,57 @@ func (s *claimScanner) into(dst *string) bool {
 	return ok
 }
 
+// intoWord is into for a string that repeats from claim to claim.
+func (s *claimScanner) intoWord(dst *string) bool {
+	v, ok := s.word()
+	*dst = v
+	return ok
+}
+
 func (s *claimScanner) claim(raw *claimJSON) bool {
-	ok := s.object(func(key string) bool {
-		switch key {
+	ok := s.object(func(key []byte) bool {
+		switch string(key) {
 		case "kind":
-			return s.into(&raw.Kind)
+			return s.intoWord(&raw.Kind)
 		case "requester":
-			return s.object(func(key string) bool {
-				switch key {
+			return s.object(func(key []byte) bool {
+				switch string(key) {
 				case "role":
-					return s.into(&raw.Requester.Role)
+					return s.intoWord(&raw.Requester.Role)
 				case "country":
-					return s.into(&raw.Requester.Country)
+					return s.intoWord(&raw.Requester.Country)
 				case "standing":
-					return s.into(&raw.Requester.Standing)
+					return s.intoWord(&raw.Requester.Standing)
 				}
 				return false
 			})
 		case "product":
 			p := &raw.Product
-			return s.object(func(key string) bool {
-				switch key {
+			return s.object(func(key []byte) bool {
+				switch string(key) {
 				case "category":
-					return s.into(&p.Category)
+					return s.intoWord(&p.Category)
 				case "part":
-					return s.into(&p.Part)
+					return s.intoWord(&p.Part)
 				case "model":
-					return s.into(&p.Model)
+					return s.intoWord(&p.Model)
 				case "serial":
 					return s.into(&p.Serial)
 				case "part_number":
 					return s.into(&p.PartNumber)
 				case "channel":
-					return s.into(&p.Channel)
+					return s.intoWord(&p.Channel)
 				case "price":
 					if p.Price == nil { // a repeated key updates it, as encoding/json does
 						p.Price = &amountJSON{}
 					}
 					a := p.Price
-					return s.object(func(key string) bool {
-						switch key {
+					return s.object(func(key []byte) bool {
+						switch string(key) {
 						case "amount":
 							return s.into(&a.Amount)
 						case "currency":
-							return s.into(&a.Currency)
+							return s.intoWord(&a.Currency)
 						}
 						return false
 					})
@@ -182,9 +205,9 @@ func (s *claimScanner) claim(raw *claimJSON) bool {
 			if raw.Dates == nil {
 				raw.Dates = make(map[string]string, 4)
 			}
-			return s.object(func(key string) bool {
+			return s.object(func(key []byte) bool {
 				v, ok := s.str()
-				raw.Dates[key] = v
+				raw.Dates[intern(key)] = v
 				return ok
 			})
 		case "conditions":

@@ -386,7 +386,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 		return nil
 	}
 	after := r.draft.Evaluate(l.Claim)
-	how := compare(&before, &after)
+	how := compare(a.how[:0], &before, &after) // a's buffer: cloned when kept
 	moneyBefore, moneyAfter := recorded(l), estimate(l, &before, &after)
 	cur := l.Money.Currency
 	a.money(cur).Baseline.add(moneyBefore)
@@ -404,7 +404,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 		return nil
 	}
 	c := Change{RMAID: l.RMAID, Number: l.Number, LineNo: l.LineNo, Requester: l.Requester, Filed: l.Filed,
-		BaselineVersion: before.PolicyVersion, Changed: len(how) > 0, How: how,
+		BaselineVersion: before.PolicyVersion, Changed: len(how) > 0, How: slices.Clone(how),
 		Before: side(&before), After: side(&after), Currency: cur, MoneyBefore: moneyBefore, MoneyAfter: moneyAfter, seq: seq}
 	if keepDetail {
 		a.detail = keepFirst(a.detail, c, r.opt.Detail)
@@ -418,9 +418,9 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 	return nil
 }
 
-// compare names the aspects in which two decisions of one claim differ.
-func compare(b, a *policy.Decision) []string {
-	var how []string
+// compare appends to how the aspects in which two decisions of one claim
+// differ.
+func compare(how []string, b, a *policy.Decision) []string {
 	if b.Verdict != a.Verdict {
 		how = append(how, HowVerdict)
 	}
@@ -549,6 +549,7 @@ type acc struct {
 	byCurrency                            map[string]*MoneyTotals
 	detail, every                         []Change
 	random                                []pickedChange
+	how                                   []string // compare's buffer, reused line after line
 }
 
 type pickedChange struct {
@@ -558,7 +559,7 @@ type pickedChange struct {
 
 func newAcc() *acc {
 	return &acc{verdicts: map[[2]string]int64{}, routes: map[[2]string]int64{}, added: map[string]int64{},
-		removed: map[string]int64{}, byCurrency: map[string]*MoneyTotals{}}
+		removed: map[string]int64{}, byCurrency: map[string]*MoneyTotals{}, how: make([]string, 0, 7)}
 }
 
 func (a *acc) money(cur string) *MoneyTotals {
