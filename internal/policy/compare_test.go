@@ -17,7 +17,9 @@ func TestCompare(t *testing.T) {
 		want   string
 	}{
 		{"alike", func(*Decision) {}, "[]"},
-		{"a reason's wording alone is no change", func(d *Decision) { d.Reasons = []Reason{{Code: "in_warranty", Clause: "warranty-chart", Text: "other words"}} }, "[]"},
+		{"a reason's wording alone is no change", func(d *Decision) {
+			d.Reasons = []Reason{{Code: "in_warranty", Clause: "warranty-chart", Text: "other words"}}
+		}, "[]"},
 		{"rejected, out of warranty", func(d *Decision) {
 			d.Verdict, d.Route, d.Warranty.LastDay = Reject, RouteNone, day.AddDays(-730)
 			d.Reasons = []Reason{{Code: "out_of_warranty", Clause: "warranty-chart"}}
