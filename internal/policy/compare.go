@@ -114,3 +114,15 @@ func ShiftOf(before, after calendar.Date) string {
 		return ShiftLater
 	}
 }
+
+// AsInForce returns a copy of p that takes effect on any day. A draft
+// asked what it would decide (the what-if over past claims, shadow mode
+// over new ones) is asked as if it were in force; as itself it would send
+// every claim reported before its date to review (policy_not_in_force),
+// the desk's guard against deciding by a version too early, which would
+// hide every other difference. p is unchanged: it may be in use.
+func (p *Policy) AsInForce() *Policy {
+	q := *p
+	q.EffectiveFrom = 0
+	return &q
+}

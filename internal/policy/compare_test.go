@@ -2,6 +2,9 @@ package policy
 
 import (
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/calendar"
@@ -59,5 +62,28 @@ func TestDocumentsChanged(t *testing.T) {
 	added, removed := DocumentsChanged(b, a)
 	if fmt.Sprint(added, removed) != "[rma_form] [label_photo]" {
 		t.Fatalf("added %v, removed %v", added, removed)
+	}
+}
+
+func TestAsInForce(t *testing.T) {
+	src, err := os.ReadFile("../../policies/pixfra.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load("draft.yaml", []byte(strings.Replace(string(src), "effective_from: 2020-01-01", "effective_from: 2027-01-01", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Claim{Kind: Defect, Requester: Requester{Role: Distributor, Country: "DE"}, Product: Product{Category: "thermal-camera", Part: "device"},
+		Dates: Dates{Invoice: calendar.DateOf(2025, 6, 1), Reported: calendar.DateOf(2026, 3, 2)}}
+	if d := p.Evaluate(c); d.Reasons[0].Code != CodePolicyNotInForce {
+		t.Fatalf("a version not yet in force: %v %+v", d.Verdict, d.Reasons)
+	}
+	q := p.AsInForce()
+	if d := q.Evaluate(c); slices.ContainsFunc(d.Reasons, func(r Reason) bool { return r.Code == CodePolicyNotInForce }) {
+		t.Fatalf("as in force: %+v", d.Reasons)
+	}
+	if p.EffectiveFrom != calendar.DateOf(2027, 1, 1) {
+		t.Fatal("AsInForce changed the policy it was given")
 	}
 }

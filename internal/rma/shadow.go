@@ -175,12 +175,16 @@ func (s *Service) loadShadows(ctx context.Context) (shadowSet, error) {
 func (s *Service) compileShadow(ctx context.Context, ps PackStore, run ShadowRun) *liveShadow {
 	live := &liveShadow{run: run}
 	v, err := ps.PackVersion(ctx, run.DraftID)
+	var p *policy.Policy
 	if err == nil {
-		live.draft, err = s.LoadPackVersion(v)
+		p, err = s.LoadPackVersion(v)
 	}
 	if err != nil {
-		live.draft, live.loadErr = nil, storableText("the draft does not load: "+err.Error())
+		live.loadErr = storableText("the draft does not load: " + err.Error())
+		return live
 	}
+	// Asked what it would decide were it in force, whatever its date.
+	live.draft = p.AsInForce()
 	return live
 }
 

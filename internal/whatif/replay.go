@@ -190,6 +190,9 @@ func Replay(ctx context.Context, h History, q Query, draft *policy.Policy, basel
 	if draft.ID != q.PolicyID {
 		return nil, fmt.Errorf("%w: draft %s, history of %s", ErrDraftPolicy, draft.ID, q.PolicyID)
 	}
+	// Asked what it would have decided were it in force, whatever its
+	// date (a stored draft's is usually to come).
+	draft = draft.AsInForce()
 	opt = opt.bounded()
 	workers := opt.Workers
 	if workers <= 0 {
@@ -472,22 +475,9 @@ func (a *acc) count(how []string, b, d *policy.Decision) {
 	}
 }
 
-func shift(s *Shift, before, after calendar.Date) { s.Count(policy.ShiftOf(before, after)) }
-
-// Count counts one last day moved as policy.ShiftOf says; "" (the day
-// stayed, the window changed its name) counts nothing.
-func (s *Shift) Count(how string) {
-	switch how {
-	case policy.ShiftGained:
-		s.Gained++
-	case policy.ShiftLost:
-		s.Lost++
-	case policy.ShiftEarlier:
-		s.Earlier++
-	case policy.ShiftLater:
-		s.Later++
-	}
-}
+// shift counts a last day moved; one that stayed (a window renamed) is
+// counted nowhere.
+func shift(s *Shift, before, after calendar.Date) { s.add(policy.ShiftOf(before, after), 1) }
 
 // keepFirst inserts c into the sorted list of the n first changes.
 func keepFirst(list []Change, c Change, n int) []Change {
