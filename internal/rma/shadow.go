@@ -394,9 +394,19 @@ func (s *Service) LoadShadows(ctx context.Context) error {
 	return nil
 }
 
-// WithShadowsOf has a service decide in shadow as from does now: a bulk
-// load files through a service of its own, over a store that keeps its
-// writes for a batch.
-func WithShadowsOf(from *Service) Option {
-	return func(s *Service) { s.shadows.Store(from.shadows.Load()) }
+// Shadows are the drafts a service decides in shadow with, compiled: a
+// bulk load files through a service of its own (over a store that keeps
+// its writes for a batch), which takes them with WithShadows.
+type Shadows struct{ set shadowSet }
+
+// Shadows returns the drafts s decides in shadow with now.
+func (s *Service) Shadows() *Shadows { return &Shadows{s.shadowSet()} }
+
+// WithShadows has a service decide in shadow with sh.
+func WithShadows(sh *Shadows) Option {
+	return func(s *Service) {
+		if sh != nil {
+			s.shadows.Store(&sh.set)
+		}
+	}
 }
