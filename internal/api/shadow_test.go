@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -166,5 +167,52 @@ func shadowLifecycle(t *testing.T, h *harness) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("audit log:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestShadowOnAnotherInstance: a second desk on the same database decides
+// in shadow once it has read the packs' generation (serve reads it every
+// packsRefresh), and stops when the shadow is stopped through the first.
+func TestShadowOnAnotherInstance(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) {
+			h := newHarnessOn(t, b)
+			h.storePacks()
+			other := rma.NewService(h.db, nil, rma.WithClock(h.clock.Now))
+			if _, err := other.ReloadPolicies(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			otherSrv := httptest.NewServer(New(other, Config{}).Handler())
+			defer otherSrv.Close()
+			viaOther := func(body map[string]any) {
+				t.Helper()
+				own := h.srv
+				h.srv = otherSrv
+				defer func() { h.srv = own }()
+				h.submit(h.keys["pixfra"], body)
+			}
+			admin := h.keys["admin"]
+			good, _ := pixfraV2(t, false)
+			d := h.must(http.StatusCreated, "POST", "/api/v1/policies/pixfra/drafts", admin, map[string]any{"source": good, "effective_from": "2026-04-01"})
+			draft := fmt.Sprintf("/api/v1/policies/pixfra/drafts/%v", d["id"])
+			run := h.must(http.StatusCreated, "POST", draft+"/shadow", admin, nil)
+			claim := pixfraSubmission([]string{"vendor_invoice", "purchase_receipt", "shipping_document", "label_photo", "appearance_photo"})
+			viaOther(claim) // before the other desk has looked: not compared
+			if moved, err := other.RefreshPolicies(t.Context()); err != nil || !moved {
+				t.Fatalf("the other desk's refresh: moved %v, %v", moved, err)
+			}
+			viaOther(claim)
+			if rep := h.must(http.StatusOK, "GET", fmt.Sprint(run["review"]), admin, nil); rep["lines"] != float64(1) {
+				t.Fatalf("after the other desk's refresh: %v lines compared, want 1", rep["lines"])
+			}
+			h.must(http.StatusOK, "DELETE", draft+"/shadow", admin, nil)
+			if moved, _ := other.RefreshPolicies(t.Context()); !moved {
+				t.Fatal("stopping did not move the generation")
+			}
+			viaOther(claim)
+			if rep := h.must(http.StatusOK, "GET", fmt.Sprint(run["review"]), admin, nil); rep["lines"] != float64(1) {
+				t.Fatalf("after stopping: %v lines compared, want 1", rep["lines"])
+			}
+		})
 	}
 }
