@@ -67,9 +67,11 @@ type ShadowLine struct {
 	// How names the aspects in which the draft decided otherwise
 	// (policy.Compare); none when alike.
 	How []string
-	// Before is the published version's decision, After the draft's. The
-	// store keeps them whole only for listed lines (Listed); of the
-	// others it keeps the verdicts and routes.
+	// Before is the published version's decision, After the draft's. Of a
+	// listed line (Listed) the store keeps what the review shows of each:
+	// verdict, route, last days, missing documents, expected charges
+	// (kind, amount, clause) and reasons; of the others, verdict and route.
+	// They read back as decisions with only those fields set.
 	Before, After policy.Decision
 	// How the last days moved (policy.ShiftOf) and which documents are
 	// missing now or no longer: what the review counts by.

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlcodec"
 )
 
 // Shadow mode (issue 15): rma.ShadowStore. A run's lines are written with
@@ -36,9 +38,9 @@ func encodeShadow(lines []rma.ShadowLine) [][]any {
 		var before, after any
 		if listed {
 			var enc encoder
-			before = enc.Decision("baseline_decision", l.Before)
+			before = enc.JSON("baseline_decision", sideOf(&l.Before), false)
 			if l.Err == "" {
-				after = enc.Decision("draft_decision", l.After)
+				after = enc.JSON("draft_decision", sideOf(&l.After), false)
 			}
 			if enc.Err != nil {
 				before, after = nil, nil
@@ -55,6 +57,57 @@ func encodeShadow(lines []rma.ShadowLine) [][]any {
 			before, after, keepable(failure)})
 	}
 	return out
+}
+
+// shadowSide is what a listed line keeps of each decision: what the review
+// shows of it (whatif.Side's fields and names). A whole decision's JSON is
+// twice as long, and its bytes are written in the intake's transaction.
+type shadowSide struct {
+	Verdict          policy.Verdict  `json:"verdict"`
+	Route            policy.Route    `json:"route"`
+	WarrantyLastDay  calendar.Date   `json:"warranty_last_day,omitzero"`
+	WindowLastDay    calendar.Date   `json:"window_last_day,omitzero"`
+	MissingDocuments []string        `json:"missing_documents,omitempty"`
+	ExpectedCharges  []shadowCharge  `json:"expected_charges,omitempty"`
+	Reasons          []policy.Reason `json:"reasons"`
+}
+
+type shadowCharge struct {
+	Kind   string        `json:"kind"`
+	Amount policy.Amount `json:"amount,omitzero"`
+	Clause string        `json:"clause"`
+}
+
+func sideOf(d *policy.Decision) shadowSide {
+	s := shadowSide{Verdict: d.Verdict, Route: d.Route, WarrantyLastDay: d.Warranty.LastDay, WindowLastDay: d.Window.LastDay,
+		MissingDocuments: policy.MissingNames(d), Reasons: d.Reasons}
+	for _, c := range d.ExpectedCharges {
+		s.ExpectedCharges = append(s.ExpectedCharges, shadowCharge{Kind: c.Kind, Amount: c.Amount, Clause: c.Clause})
+	}
+	return s
+}
+
+// decision reads a side back as the part of a decision it keeps: what
+// the review shows (whatif.SideOf gives the same side again).
+func (s *shadowSide) decision() policy.Decision {
+	d := policy.Decision{Verdict: s.Verdict, Route: s.Route, Reasons: s.Reasons}
+	d.Warranty.LastDay, d.Window.LastDay = s.WarrantyLastDay, s.WindowLastDay
+	for _, name := range s.MissingDocuments {
+		if doc, err := policy.ParseDocument(name); err == nil {
+			d.MissingDocuments = append(d.MissingDocuments, doc)
+		} else {
+			d.MissingDeclared = append(d.MissingDeclared, name) // one the pack declares
+		}
+	}
+	for _, c := range s.ExpectedCharges {
+		d.ExpectedCharges = append(d.ExpectedCharges, policy.ExpectedCharge{Kind: c.Kind, Amount: c.Amount, Clause: c.Clause})
+	}
+	return d
+}
+
+func readSide(d *decoder, field string, s sql.NullString) policy.Decision {
+	side := sqlcodec.JSON[shadowSide](d, field, s)
+	return side.decision()
 }
 
 // keepable is s as both databases keep text: valid UTF-8 without NUL.
@@ -294,12 +347,12 @@ func (st *Store) ShadowLines(ctx context.Context, id, after int64, limit int) ([
 		l.How, l.DocumentsAdded, l.DocumentsRemoved, l.Number = splitList(how), splitList(added), splitList(removed), number.String
 		d := decoder{Where: fmt.Sprintf("shadow %d line %d", id, l.ID)}
 		if before.Valid {
-			l.Before = d.Decision("baseline_decision", before.String)
+			l.Before = readSide(&d, "baseline_decision", before)
 		} else {
 			l.Before.Verdict, l.Before.Route = verdictRoute(&d, bv, br)
 		}
 		if afterDecision.Valid {
-			l.After = d.Decision("draft_decision", afterDecision.String)
+			l.After = readSide(&d, "draft_decision", afterDecision)
 		} else if l.Err == "" {
 			l.After.Verdict, l.After.Route = verdictRoute(&d, dv, dr)
 		}

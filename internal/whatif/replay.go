@@ -339,6 +339,9 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 	return nil
 }
 
+// SideOf is a decision as a report shows it.
+func SideOf(d *policy.Decision) Side { return side(d) }
+
 func side(d *policy.Decision) Side {
 	s := Side{Verdict: d.Verdict.String(), Route: d.Route.String(), WarrantyLastDay: d.Warranty.LastDay,
 		WindowLastDay: d.Window.LastDay, Reasons: d.Reasons, MissingDocuments: policy.MissingNames(d), ExpectedCharges: []ChargeSummary{}}

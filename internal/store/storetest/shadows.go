@@ -10,6 +10,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/whatif"
 )
 
 // shadowStore is the store as rma.ShadowStore: every store must be one.
@@ -213,8 +214,12 @@ func testShadows(t *testing.T, open Opener) {
 		}
 		l := page[0]
 		wantLine.ID, wantLine.RMAID, wantLine.Requester, wantLine.Filed = l.ID, changed.ID, "Shadowed", changed.Created
+		// Of each decision the store keeps what the review shows of it.
+		wantSame(t, "the published decision as the review shows it", whatif.SideOf(&wantLine.Before), whatif.SideOf(&l.Before))
+		wantSame(t, "the draft's decision as the review shows it", whatif.SideOf(&wantLine.After), whatif.SideOf(&l.After))
+		wantLine.Before, wantLine.After, l.Before, l.After = policy.Decision{}, policy.Decision{}, policy.Decision{}, policy.Decision{}
 		wantSame(t, "ShadowLine", &wantLine, &l)
-		if !strings.Contains(page[1].Err, "the draft's engine failed: bad") || page[1].After.Verdict != 0 || page[1].Before.Policy != "pixfra" {
+		if !strings.Contains(page[1].Err, "the draft's engine failed: bad") || page[1].After.Verdict != 0 || page[1].Before.Verdict != policy.Accept || len(page[1].Before.Reasons) != 2 {
 			t.Fatalf("the failed line: %+v", page[1])
 		}
 		next, err := ss.ShadowLines(ctx, run.ID, page[1].ID, 2)
