@@ -77,8 +77,14 @@ func runImportCSV(e *env, args []string) error {
 		return err
 	}
 	defer stopProfile()
+	// The drafts in shadow decide the imported claims too, as they do the
+	// desk's submissions.
+	desk := rma.NewService(db, set)
+	if err := desk.LoadShadows(ctx); err != nil {
+		return err
+	}
 	start := time.Now()
-	l := bulk.New(db, set, bulk.Options{BatchSize: *batch})
+	l := bulk.New(db, set, bulk.Options{BatchSize: *batch, Shadows: desk.Shadows()})
 	actor := rma.Actor{OrgID: org.ID, Role: rma.RoleRequester, Name: "import-csv"}
 	var submitErr error
 	readErr := bulk.ReadCSV(bufio.NewReaderSize(in, 1<<20), func(g *bulk.Group) error {

@@ -66,8 +66,10 @@ func runPolicy(e *env, args []string) error {
 		return runPolicyRetire(e, rest)
 	case "whatif":
 		return runPolicyWhatIf(e, rest) // whatif.go
+	case "shadow":
+		return runPolicyShadow(e, rest) // shadow.go
 	}
-	return badInputf("policy: unknown subcommand %q (list, show, lint, check, whatif, versions, draft, publish, diff, retire)", sub)
+	return badInputf("policy: unknown subcommand %q (list, show, lint, check, whatif, versions, draft, publish, diff, retire, shadow)", sub)
 }
 
 // packs loads the policy packs: the embedded ones, or those in dir.

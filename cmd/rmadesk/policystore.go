@@ -32,7 +32,8 @@ const policyStoreUsage = `  versions --policy ID   list the desk's stored versio
                          compare two versions rule by rule
   retire --policy ID --version V
                          withdraw a published version before it takes effect
-  (these five take --data-dir DIR or --db URL, the desk's database)`
+` + policyShadowUsage + `
+  (these take --data-dir DIR or --db URL, the desk's database)`
 
 // deskService opens the desk's database and builds its policies from the
 // store, as serve does.

@@ -284,7 +284,8 @@ func TestAPIDocRuns(t *testing.T) {
 		"line 1: authorized\nline 2: rejected, out of its three years", "the desk reads 3 messages, 1 internal", "the requester reads 2",
 		"is now technician\ndisabled\ninvited\n", "/invite/", "the new key acts for Demo Partner for Dexxon", "the revoked key: 401",
 		"role: agent -> technician", "key.revoke ",
-		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from"} {
+		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from",
+		"filed: accept by version 1\nshadow: 1 compared, 1 changed\ndecision accept -> reject: 1\nshadow stopped"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

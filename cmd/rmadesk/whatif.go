@@ -192,40 +192,7 @@ func writeWhatIf(w io.Writer, r *whatif.Report, draftFile string) {
 	}
 	tw.Flush()
 	if r.Changed > 0 {
-		fmt.Fprintln(w, "\nHow they changed:")
-		tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-		for _, t := range r.Verdicts {
-			fmt.Fprintf(tw, "  decision\t%s → %s\t%d\n", t.From, t.To, t.Lines)
-		}
-		for _, t := range r.Routes {
-			fmt.Fprintf(tw, "  route\t%s → %s\t%d\n", t.From, t.To, t.Lines)
-		}
-		for _, s := range []struct {
-			name  string
-			shift whatif.Shift
-		}{{"warranty last day", r.WarrantyLastDay}, {"window last day", r.WindowLastDay}} {
-			for _, c := range []struct {
-				what string
-				n    int64
-			}{{"earlier", s.shift.Earlier}, {"later", s.shift.Later}, {"new", s.shift.Gained}, {"gone", s.shift.Lost}} {
-				if c.n > 0 {
-					fmt.Fprintf(tw, "  %s\t%s\t%d\n", s.name, c.what, c.n)
-				}
-			}
-		}
-		for _, c := range r.DocumentsAdded {
-			fmt.Fprintf(tw, "  now missing\t%s\t%d\n", c.Name, c.Lines)
-		}
-		for _, c := range r.DocumentsRemoved {
-			fmt.Fprintf(tw, "  no longer missing\t%s\t%d\n", c.Name, c.Lines)
-		}
-		if r.ChargesChanged > 0 {
-			fmt.Fprintf(tw, "  expected charges\tchanged\t%d\n", r.ChargesChanged)
-		}
-		if r.ReasonsChanged > 0 {
-			fmt.Fprintf(tw, "  reasons or clauses\tchanged\t%d\n", r.ReasonsChanged)
-		}
-		tw.Flush()
+		writeHowChanged(w, r.Verdicts, r.Routes, r.WarrantyLastDay, r.WindowLastDay, r.DocumentsAdded, r.DocumentsRemoved, r.ChargesChanged, r.ReasonsChanged)
 	}
 	for _, m := range r.Money {
 		fmt.Fprintf(w, "\nMoney (%s): as recorded, under the draft (estimated), difference\n", noneIfEmpty(m.Currency))
@@ -264,6 +231,45 @@ func writeWhatIf(w io.Writer, r *whatif.Report, draftFile string) {
 	}
 }
 
+// writeHowChanged says how the changed lines changed, in the words the
+// what-if and the shadow review share.
+func writeHowChanged(w io.Writer, verdicts, routes []whatif.Transition, warranty, window whatif.Shift, added, removed []whatif.Count, charges, reasons int64) {
+	fmt.Fprintln(w, "\nHow they changed:")
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	for _, t := range verdicts {
+		fmt.Fprintf(tw, "  decision\t%s → %s\t%d\n", t.From, t.To, t.Lines)
+	}
+	for _, t := range routes {
+		fmt.Fprintf(tw, "  route\t%s → %s\t%d\n", t.From, t.To, t.Lines)
+	}
+	for _, s := range []struct {
+		name  string
+		shift whatif.Shift
+	}{{"warranty last day", warranty}, {"window last day", window}} {
+		for _, c := range []struct {
+			what string
+			n    int64
+		}{{"earlier", s.shift.Earlier}, {"later", s.shift.Later}, {"new", s.shift.Gained}, {"gone", s.shift.Lost}} {
+			if c.n > 0 {
+				fmt.Fprintf(tw, "  %s\t%s\t%d\n", s.name, c.what, c.n)
+			}
+		}
+	}
+	for _, c := range added {
+		fmt.Fprintf(tw, "  now missing\t%s\t%d\n", c.Name, c.Lines)
+	}
+	for _, c := range removed {
+		fmt.Fprintf(tw, "  no longer missing\t%s\t%d\n", c.Name, c.Lines)
+	}
+	if charges > 0 {
+		fmt.Fprintf(tw, "  expected charges\tchanged\t%d\n", charges)
+	}
+	if reasons > 0 {
+		fmt.Fprintf(tw, "  reasons or clauses\tchanged\t%d\n", reasons)
+	}
+	tw.Flush()
+}
+
 func writeChange(w io.Writer, c *whatif.Change) {
 	number := c.Number
 	if number == "" {
@@ -274,18 +280,26 @@ func writeChange(w io.Writer, c *whatif.Change) {
 		change = strings.Join(c.How, ", ")
 	}
 	fmt.Fprintf(w, "  %s line %d, %s, filed %s, version %s: %s\n", number, c.LineNo, c.Requester, c.Filed, c.BaselineVersion, change)
-	fmt.Fprintf(w, "    decision %s → %s, route %s → %s", c.Before.Verdict, c.After.Verdict, c.Before.Route, c.After.Route)
-	if c.Before.WarrantyLastDay != c.After.WarrantyLastDay {
-		fmt.Fprintf(w, ", warranty last day %s → %s", noneIfEmpty(c.Before.WarrantyLastDay.String()), noneIfEmpty(c.After.WarrantyLastDay.String()))
+	writeDecisions(w, &c.Before, &c.After, func() {
+		if c.MoneyBefore != c.MoneyAfter {
+			fmt.Fprintf(w, "    net paid out %s → %s %s\n", cents(c.MoneyBefore.Net), cents(c.MoneyAfter.Net), c.Currency)
+		}
+	})
+}
+
+// writeDecisions writes a line's two decisions: verdicts, routes and last
+// days, what between (the money), then each side's reasons with clauses.
+func writeDecisions(w io.Writer, before, after *whatif.Side, between func()) {
+	fmt.Fprintf(w, "    decision %s → %s, route %s → %s", before.Verdict, after.Verdict, before.Route, after.Route)
+	if before.WarrantyLastDay != after.WarrantyLastDay {
+		fmt.Fprintf(w, ", warranty last day %s → %s", noneIfEmpty(before.WarrantyLastDay.String()), noneIfEmpty(after.WarrantyLastDay.String()))
 	}
 	fmt.Fprintln(w)
-	if c.MoneyBefore != c.MoneyAfter {
-		fmt.Fprintf(w, "    net paid out %s → %s %s\n", cents(c.MoneyBefore.Net), cents(c.MoneyAfter.Net), c.Currency)
-	}
+	between()
 	for _, side := range []struct {
 		name    string
 		reasons []policy.Reason
-	}{{"before", c.Before.Reasons}, {"after", c.After.Reasons}} {
+	}{{"before", before.Reasons}, {"after", after.Reasons}} {
 		for _, r := range side.reasons {
 			fmt.Fprintf(w, "    %-6s [%s] %s\n", side.name, r.Clause, r.Text)
 		}

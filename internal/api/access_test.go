@@ -126,8 +126,10 @@ func TestAccessEveryRoute(t *testing.T) {
 	}
 	// A supplier and a supplier RMA for the supplier routes.
 	supplierID, supplierRMAID := supplierFixture(h)
-	// A draft of a stored pack for the draft routes (policystore_test.go).
+	// A draft of a stored pack for the draft routes (policystore_test.go),
+	// in shadow for the shadow routes (shadow_test.go).
 	draftID := draftFixture(h)
+	shadowID := shadowFixture(h, draftID)
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -155,7 +157,7 @@ func TestAccessEveryRoute(t *testing.T) {
 			"{supplier}", fmt.Sprint(supplierID), "{sid}", fmt.Sprint(supplierRMAID),
 			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
-			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID), "{version}", "1").Replace(rt.Path)
+			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID), "{version}", "1", "{shadow}", fmt.Sprint(shadowID)).Replace(rt.Path)
 		}
 		if strings.HasPrefix(rt.Path, "/api/v1/orgs/") {
 			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(h.orgs["other"].ID), 1)

@@ -113,6 +113,9 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routes, s.userRoutes()...)  // users.go
 	s.accounts.Mail = auth.InvitationMail{Sender: cfg.Mail, PublicURL: cfg.PublicURL}
 	s.routes = append(s.routes, s.whatifRoutes()...)
+	// shadow.go: drafts in shadow (before the draft's routes, whose
+	// last, a discard, ends the access test's draft)
+	s.routes = append(s.routes, s.shadowRoutes()...)
 	// policystore.go: policies managed in the desk
 	s.routes = append(s.routes, s.policyStoreRoutes()...)
 	s.mux = http.NewServeMux()

@@ -66,6 +66,8 @@ func hostileSamples() map[string]string {
 		"PUT /api/v1/policies/{id}/drafts/{draft}":             `{"source": "s", "version": "v", "effective_from": "2026-01-01", "translations": {"nl": "t"}}`,
 		"POST /api/v1/policies/{id}/drafts/{draft}/publish":    `{"effective_from": "2026-01-01", "allow_past": true}`,
 		"POST /api/v1/policies/{id}/versions/{version}/retire": `{}`,
+		// A draft that does not exist: never in shadow.
+		"POST /api/v1/policies/{id}/drafts/{draft}/shadow": `{}`,
 		// A pasted draft (draft, a stored draft's number, cannot come with it).
 		"POST /api/v1/policies/{id}/whatif": `{"draft_yaml": "y", "draft_name": "n", "from": "2026-01-01", "to": "2026-01-02",
 			"detail": 1, "sample": 1, "seed": 1, "every": 1}`,
@@ -385,7 +387,7 @@ func (x *hostile) routePath(rt Route, overrides map[string]string) string {
 	// revoke a key or end a session even when it passes (404).
 	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
 		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example", "supplier": fmt.Sprint(x.supplierID), "sid": fmt.Sprint(x.sid),
-		"code": "nowhere", "version": "999", "draft": "999999"}
+		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999"}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"
@@ -816,6 +818,10 @@ func hostilePathsAndQueries(t *testing.T, x *hostile) {
 		path, field string
 		status      int
 	}{
+		{"/api/v1/policies/dexxon/shadows/1?limit=0", "limit", 422},
+		{"/api/v1/policies/dexxon/shadows/1?limit=501", "limit", 422},
+		{"/api/v1/policies/dexxon/shadows/1?after=-1", "after", 422},
+		{"/api/v1/policies/dexxon/shadows/1?after=%00", "after", 422},
 		{"/api/v1/rmas?limit=-1", "limit", 422},
 		{"/api/v1/rmas?limit=99999999999999999999", "limit", 422},
 		{"/api/v1/rmas?state=lost", "state", 422},

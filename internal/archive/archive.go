@@ -88,6 +88,9 @@ var Tables = []Table{
 	// Every version of every policy pack, drafts too (issue 15): the RMAs
 	// name the versions that decided them.
 	{Name: "policy_packs", Key: []string{"id"}, Identity: true},
+	// Drafts' shadow runs and what they compared (issue 15).
+	{Name: "policy_shadows", Key: []string{"id"}, Identity: true},
+	{Name: "policy_shadow_lines", Key: []string{"id"}, Bools: []string{"listed"}, Identity: true},
 }
 
 // DB is a store's database as the archive needs it.

@@ -7,4 +7,7 @@ const (
 	PolicyPublish   = "policy.publish"    // a draft published for a date
 	PolicyDiscard   = "policy.discard"    // a draft discarded
 	PolicyRetire    = "policy.retire"     // a published version withdrawn before it took effect
+
+	PolicyShadowStart = "policy.shadow_start" // a draft put in shadow (another may be replaced)
+	PolicyShadowStop  = "policy.shadow_stop"  // a draft taken out of shadow
 )

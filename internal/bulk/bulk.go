@@ -50,6 +50,10 @@ type Options struct {
 	// (SQLite writes them one after the other all the same; PostgreSQL in
 	// parallel transactions).
 	Writers int
+	// Shadows are the drafts in shadow (rma.Service.Shadows): each
+	// submission's lines are decided by them too and the comparisons
+	// written with its RMA, as a submission through the API is. Nil: none.
+	Shadows *rma.Shadows
 }
 
 // Result counts what a load did.
@@ -104,7 +108,7 @@ func New(store rma.Store, set *policy.Set, opts Options) *Loader {
 		opts.Writers = 2
 	}
 	l := &Loader{store: store, opts: opts, batches: make(chan []*item, 1), done: make(chan struct{})}
-	l.svc = rma.NewService(&deferred{Store: store, dropJobs: opts.DropJobs}, set, rma.WithClock(opts.Now))
+	l.svc = rma.NewService(&deferred{Store: store, dropJobs: opts.DropJobs}, set, rma.WithClock(opts.Now), rma.WithShadows(opts.Shadows))
 	var wg sync.WaitGroup
 	for range opts.Writers {
 		wg.Add(1)

@@ -87,9 +87,12 @@ type RMA struct {
 	Deadlines     []Deadline
 	Charges       []Charge
 	Jobs          []Job // new jobs the change causes: written with it, never loaded
-	Version       int   // bumped by every change: the ETag
-	Created       time.Time
-	Updated       time.Time
+	// Shadow is each line decided again by the draft its pack has in
+	// shadow (shadow.go), at submission: written with it, never loaded.
+	Shadow  []ShadowLine
+	Version int // bumped by every change: the ETag
+	Created time.Time
+	Updated time.Time
 
 	// AssigneeID is the desk's user who holds the RMA (0: nobody), and
 	// Unread says the requester wrote since the desk last opened it. Both

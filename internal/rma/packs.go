@@ -62,16 +62,19 @@ type PackStore interface {
 	CreatePackVersion(ctx context.Context, v *PackVersion) error
 	// UpdateDraft rewrites a draft's version, date, source and
 	// translations; ENOTFOUND without the draft, ECONFLICT when the row is
-	// no longer a draft or the version number is taken.
+	// no longer a draft or the version number is taken. A new source ends
+	// the draft's shadow (ShadowEdited, shadow.go) in the same transaction.
 	UpdateDraft(ctx context.Context, v *PackVersion) error
 	// PublishDraft makes a draft published with its final source and date
 	// and moves the generation on, in one transaction; ECONFLICT when it
-	// is no longer a draft or another version takes effect that day.
+	// is no longer a draft or another version takes effect that day. It
+	// ends the draft's shadow (ShadowPublished).
 	PublishDraft(ctx context.Context, v *PackVersion) error
 	// RetirePackVersion withdraws a published version and moves the
 	// generation on; ENOTFOUND, or ECONFLICT when it is not published.
 	RetirePackVersion(ctx context.Context, id int64, by string, at time.Time) error
 	// DeleteDraft removes a draft; ENOTFOUND, or ECONFLICT when published.
+	// It ends the draft's shadow (ShadowDiscarded), whose lines stay.
 	DeleteDraft(ctx context.Context, id int64) error
 	// PacksGeneration moves on with every publication (and every version
 	// created published): an instance that reads another number rebuilds
@@ -155,7 +158,15 @@ func (s *Service) ReloadPolicies(ctx context.Context) (int64, error) {
 	if len(set.All()) == 0 {
 		return 0, Errorf(EINTERNAL, "no published policy pack in the store")
 	}
+	// The running shadows, compiled against the same calendars; read after
+	// the generation like the versions, so a start missed here moves it
+	// again.
+	shadows, err := s.loadShadows(ctx)
+	if err != nil {
+		return 0, err
+	}
 	s.policies.Store(set)
+	s.shadows.Store(&shadows)
 	s.packsGen.Store(gen)
 	return gen, nil
 }
@@ -429,6 +440,9 @@ func (s *Service) UpdateDraft(ctx context.Context, actor Actor, policyID string,
 	if err := ps.UpdateDraft(ctx, v); err != nil {
 		return nil, err
 	}
+	// An edit ends the draft's shadow (the store moved the generation):
+	// its comparisons were of the old text.
+	_, _ = s.RefreshPolicies(context.WithoutCancel(ctx))
 	return v, nil
 }
 
@@ -439,7 +453,11 @@ func (s *Service) DiscardDraft(ctx context.Context, actor Actor, policyID string
 		return nil, err
 	}
 	ps, _ := s.packs()
-	return v, ps.DeleteDraft(ctx, id)
+	if err := ps.DeleteDraft(ctx, id); err != nil {
+		return nil, err
+	}
+	_, _ = s.RefreshPolicies(context.WithoutCancel(ctx)) // its shadow, if any, ended
+	return v, nil
 }
 
 // PublishOptions say when a published draft takes effect.

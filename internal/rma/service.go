@@ -25,6 +25,9 @@ type Service struct {
 	// was built at.
 	calendars *calendar.Set
 	packsGen  atomic.Int64
+	// shadows are the running shadows' compiled drafts by policy
+	// (shadow.go), rebuilt with the Set.
+	shadows atomic.Pointer[shadowSet]
 }
 
 // Option configures a Service.
@@ -207,6 +210,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 		r.notify(NoteNeedsInfo, "requester", now)
 	}
 	s.scheduleDeadlines(r, ownedByVendor(p, "submitted"))
+	s.shadowDecide(r) // shadow.go: the draft in shadow decides too, silently
 	err = s.store.CreateRMA(ctx, r, evs[0], req.IdempotencyKey)
 	if e, ok := err.(*Error); ok && e.ExistingID != 0 {
 		existing, err := s.store.RMA(ctx, e.ExistingID)

@@ -108,6 +108,6 @@ func (c *create) params() int {
 	w := c.w
 	n := len(rmaInsertCols) + 1 + len(w.lines)*(len(lineInsertCols)+1) + len(w.charges)*(len(chargeInsertCols)+1) +
 		len(w.numbers)*(len(numberCols)+1) + len(w.deadlines)*(len(deadlineCols)+1) + len(w.terms)*2 +
-		len(w.jobs)*len(jobCols) + len(c.evw.args)*(len(eventInsertCols)+1)
+		len(w.jobs)*len(jobCols) + len(c.evw.args)*(len(eventInsertCols)+1) + len(w.shadow)*(len(shadowLineCols)+1)
 	return n
 }

@@ -15,6 +15,13 @@ var (
 	SearchKey   = searchKey
 )
 
+// The shadow review's reads (shadows.go).
+const (
+	ShadowLinesSQL = shadowLinesSQL
+	ShadowTallySQL = shadowTallySQL
+	ShadowRunsSQL  = shadowRunsSQL
+)
+
 // SetDenseAt sets denseAt and returns the value it had.
 func SetDenseAt(n int) int {
 	old := denseAt

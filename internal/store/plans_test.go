@@ -246,3 +246,32 @@ func TestQueryPlans(t *testing.T) {
 		}
 	})
 }
+
+// TestShadowPlans: a shadow review's page of changed lines walks
+// policy_shadow_lines_review from the keyset (no sort, no scan of the
+// run's unchanged lines), and its counts read the run's rows only.
+func TestShadowPlans(t *testing.T) {
+	db := openSQLite(t)
+	for _, tc := range []struct {
+		name, q string
+		args    []any
+		want    string
+	}{
+		{"changed lines, a page", store.ShadowLinesSQL, []any{1, true, 100, 50}, "SEARCH l USING INDEX policy_shadow_lines_review (shadow_id=? AND listed=? AND id>?)"},
+		{"tally", store.ShadowTallySQL, []any{1}, "SEARCH policy_shadow_lines USING INDEX policy_shadow_lines_review (shadow_id=?)"},
+		{"a run with its counts", fmt.Sprintf(store.ShadowRunsSQL, "s.id = $1"), []any{1}, "SEARCH l USING COVERING INDEX policy_shadow_lines_review (shadow_id=?)"},
+		{"a policy's runs", fmt.Sprintf(store.ShadowRunsSQL, "($1 = '' OR s.policy_id = $1) AND ($2 = FALSE OR s.stopped IS NULL)"), []any{"pixfra", false},
+			"SEARCH l USING COVERING INDEX policy_shadow_lines_review (shadow_id=?)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := explainPlan(t, db, tc.q, tc.args...)
+			t.Logf("%s\n%s", strings.Join(strings.Fields(tc.q), " "), plan)
+			if !strings.Contains(plan, tc.want) {
+				t.Errorf("want %q in the plan:\n%s", tc.want, plan)
+			}
+			if tc.name == "changed lines, a page" && strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("the page is sorted:\n%s", plan)
+			}
+		})
+	}
+}

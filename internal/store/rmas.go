@@ -69,6 +69,7 @@ type rmaWrite struct {
 	chargeNew []time.Time
 	terms     []string
 	jobs      [][]any // jobCols
+	shadow    [][]any // shadowLineCols (shadows.go)
 }
 
 // encodeRMA encodes r with its Updated time; new charges without a Created
@@ -146,6 +147,7 @@ func encodeRMA(r *rma.RMA, updated, chargedAt time.Time) (*rmaWrite, error) {
 	if w.jobs, err = encodeJobs(r.Jobs); err != nil {
 		return nil, err
 	}
+	w.shadow = encodeShadow(r.Shadow)
 	return w, nil
 }
 
@@ -193,8 +195,9 @@ func searchKey(s string) string {
 	return strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD")))
 }
 
-// children are an RMA's numbers, deadlines, search terms and jobs as rows
-// to insert, what SaveRMA replaces (jobs are only added).
+// children are an RMA's numbers, deadlines, search terms, jobs and shadow
+// lines as rows to insert, what SaveRMA replaces (jobs and shadow lines
+// are only added).
 func (w *rmaWrite) children(rmaID int64) []Rows {
 	terms := make([][]any, len(w.terms))
 	for i, t := range w.terms {
@@ -205,6 +208,7 @@ func (w *rmaWrite) children(rmaID int64) []Rows {
 		{Table: "deadlines", Cols: append([]string{"rma_id"}, deadlineCols...), Values: withRMA(rmaID, w.deadlines)},
 		{Table: "search_terms", Cols: []string{"term", "rma_id"}, Values: terms},
 		{Table: "jobs", Cols: jobCols, Values: jobRows(rmaID, w.jobs)},
+		{Table: "policy_shadow_lines", Cols: append([]string{"rma_id"}, shadowLineCols...), Values: withRMA(rmaID, w.shadow)},
 	}
 }
 
@@ -385,7 +389,7 @@ func (st *Store) insertRMA(ctx context.Context, q Querier, c *create) error {
 func (c *create) stored() {
 	r := c.r
 	r.ID, r.Version, r.Created, r.Updated = c.id, 1, c.created.UTC(), c.updated.UTC()
-	r.Jobs = nil
+	r.Jobs, r.Shadow = nil, nil
 	for i := range r.Lines {
 		r.Lines[i].ID, r.Lines[i].No = c.lineIDs[i], c.w.lineNos[i]
 	}
@@ -502,7 +506,7 @@ func (st *Store) saveIn(ctx context.Context, q Querier, sv *save) error {
 func (sv *save) saved() {
 	r := sv.r
 	r.Version, r.Updated = sv.expectVersion+1, sv.updated.UTC()
-	r.Jobs = nil
+	r.Jobs, r.Shadow = nil, nil
 	for i := range r.Lines {
 		r.Lines[i].ID, r.Lines[i].No = sv.lineIDs[i], sv.w.lineNos[i]
 	}

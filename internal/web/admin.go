@@ -33,6 +33,7 @@ type option struct {
 var auditActions = []string{"user.", audit.UserInvite, audit.UserInviteResend, audit.UserInviteAccept, auth.ActionUserFromProvider,
 	audit.UserRole, audit.UserDisable, audit.UserEnable, audit.UserSessionsEnd, "key.", audit.KeyCreate, audit.KeyRevoke,
 	"policy.", audit.PolicyDraft, audit.PolicyDraftEdit, audit.PolicyPublish, audit.PolicyDiscard, audit.PolicyRetire, whatif.ActionWhatIf,
+	audit.PolicyShadowStart, audit.PolicyShadowStop,
 	auth.ActionSignInSettings}
 
 // actionLabel is an action in the page's language: the catalogue's words

@@ -58,11 +58,16 @@ type policyRow struct {
 	Next              []rma.PackVersion // published, taking effect later
 	Drafts            []rma.PackVersion
 	Versions          int
+	Shadow            *rma.ShadowRun // the draft in shadow, if any (shadow.go)
 }
 
 func (s *Server) policyRows(ctx context.Context, p *page) ([]policyRow, error) {
 	var out []policyRow
 	today := s.svc.Today()
+	running, err := s.svc.ShadowRuns(ctx, p.Actor, "", true) // every pack's at once
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range s.svc.Policies().IDs() {
 		vs, err := s.svc.PackVersions(ctx, p.Actor, id)
 		if rma.ErrorCode(err) == rma.ENOTFOUND {
@@ -72,6 +77,11 @@ func (s *Server) policyRows(ctx context.Context, p *page) ([]policyRow, error) {
 			return nil, err
 		}
 		row := policyRow{ID: id, Versions: len(vs)}
+		for i := range running {
+			if running[i].PolicyID == id {
+				row.Shadow = &running[i]
+			}
+		}
 		if pol := s.svc.Policies().InForce(id, today); pol != nil {
 			row.Title, row.Vendor = pol.Title, pol.Vendor.Name
 		}
@@ -137,7 +147,13 @@ func (s *Server) renderPolicy(w http.ResponseWriter, r *http.Request, p *page, s
 			}
 		}
 	}
-	p.Data = map[string]any{"ID": id, "Versions": vs, "InForce": inForce, "Today": today.String(), "Form": form, "Lint": findings}
+	shadows, err := s.svc.ShadowRuns(r.Context(), p.Actor, id, false)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	p.Data = map[string]any{"ID": id, "Versions": vs, "InForce": inForce, "Today": today.String(), "Form": form, "Lint": findings,
+		"Shadows": shadows}
 	s.render(w, status, "admin_policy", p)
 }
 
@@ -335,9 +351,14 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, p *page, st
 	if pol := s.svc.Policies().InForce(id, today); pol != nil {
 		inForce = pol.Version
 	}
+	shadow, err := s.draftShadow(r, p, id, d.ID) // shadow.go
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
 	p.Title = p.T("pol.draft.title", id, d.Version)
 	p.Data = map[string]any{"ID": id, "D": d, "Form": form, "Lint": lint, "Today": today.String(), "PublishOn": publishOn.String(), "InForce": inForce,
-		"WhatIf": fmt.Sprintf("/admin/policies/%s/whatif?draft=%d", url.PathEscape(id), d.ID)}
+		"WhatIf": fmt.Sprintf("/admin/policies/%s/whatif?draft=%d", url.PathEscape(id), d.ID), "Shadow": shadow}
 	s.render(w, status, "admin_policy_draft", p)
 }
 

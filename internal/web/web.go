@@ -189,6 +189,7 @@ func (s *Server) routes() {
 
 	// policystore.go: policies managed in the desk
 	s.policyStoreRoutes()
+	s.shadowRoutes()    // shadow.go
 	s.adminHomeRoutes() // adminhome.go
 }
 

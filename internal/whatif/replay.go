@@ -224,14 +224,16 @@ type ChargeSummary struct {
 }
 
 // Aspects a line can change in, as Change.How names them.
+// They are policy.Compare's: shadow mode says a difference in the same
+// words.
 const (
-	HowVerdict   = "verdict"
-	HowRoute     = "route"
-	HowWarranty  = "warranty_last_day"
-	HowWindow    = "window_last_day"
-	HowDocuments = "missing_documents"
-	HowCharges   = "expected_charges"
-	HowReasons   = "reasons"
+	HowVerdict   = policy.AspectVerdict
+	HowRoute     = policy.AspectRoute
+	HowWarranty  = policy.AspectWarranty
+	HowWindow    = policy.AspectWindow
+	HowDocuments = policy.AspectDocuments
+	HowCharges   = policy.AspectCharges
+	HowReasons   = policy.AspectReasons
 )
 
 // ErrDraftPolicy is returned when the draft is for another policy than the
@@ -249,6 +251,9 @@ func Replay(ctx context.Context, h History, q Query, draft *policy.Policy, basel
 	if draft.ID != q.PolicyID {
 		return nil, fmt.Errorf("%w: draft %s, history of %s", ErrDraftPolicy, draft.ID, q.PolicyID)
 	}
+	// Asked what it would have decided were it in force, whatever its
+	// date (a stored draft's is usually to come).
+	draft = draft.AsInForce()
 	opt = opt.bounded()
 	workers := opt.Workers
 	if workers <= 0 {
@@ -386,7 +391,7 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 		return nil
 	}
 	after := r.draft.Evaluate(l.Claim)
-	how := compare(a.how[:0], &before, &after) // a's buffer: cloned when kept
+	how := policy.AppendCompare(a.how[:0], &before, &after) // a's buffer: cloned when kept
 	moneyBefore, moneyAfter := recorded(l), estimate(l, &before, &after)
 	cur := l.Money.Currency
 	a.money(cur).Baseline.add(moneyBefore)
@@ -418,48 +423,12 @@ func (r *replayer) line(a *acc, seq int64, l *Line) error {
 	return nil
 }
 
-// compare appends to how the aspects in which two decisions of one claim
-// differ.
-func compare(how []string, b, a *policy.Decision) []string {
-	if b.Verdict != a.Verdict {
-		how = append(how, HowVerdict)
-	}
-	if b.Route != a.Route {
-		how = append(how, HowRoute)
-	}
-	if b.Warranty.LastDay != a.Warranty.LastDay {
-		how = append(how, HowWarranty)
-	}
-	if b.Window.LastDay != a.Window.LastDay || b.Window.Name != a.Window.Name {
-		how = append(how, HowWindow)
-	}
-	if !slices.Equal(b.MissingDocuments, a.MissingDocuments) || !slices.Equal(b.MissingDeclared, a.MissingDeclared) {
-		how = append(how, HowDocuments)
-	}
-	if !sameCharges(b.ExpectedCharges, a.ExpectedCharges) {
-		how = append(how, HowCharges)
-	}
-	if !sameReasons(b.Reasons, a.Reasons) {
-		how = append(how, HowReasons)
-	}
-	return how
-}
-
-func sameCharges(b, a []policy.ExpectedCharge) bool {
-	return slices.EqualFunc(b, a, func(x, y policy.ExpectedCharge) bool {
-		return x.Kind == y.Kind && x.Amount == y.Amount && x.Basis == y.Basis && x.Percent == y.Percent
-	})
-}
-
-// sameReasons compares what the reasons say and where the policy says it;
-// their wording follows from those.
-func sameReasons(b, a []policy.Reason) bool {
-	return slices.EqualFunc(b, a, func(x, y policy.Reason) bool { return x.Code == y.Code && x.Clause == y.Clause })
-}
+// SideOf is a decision as a report shows it.
+func SideOf(d *policy.Decision) Side { return side(d) }
 
 func side(d *policy.Decision) Side {
 	s := Side{Verdict: d.Verdict.String(), Route: d.Route.String(), WarrantyLastDay: d.Warranty.LastDay,
-		WindowLastDay: d.Window.LastDay, Reasons: d.Reasons, MissingDocuments: missing(d), ExpectedCharges: []ChargeSummary{}}
+		WindowLastDay: d.Window.LastDay, Reasons: d.Reasons, MissingDocuments: policy.MissingNames(d), ExpectedCharges: []ChargeSummary{}}
 	if s.Reasons == nil {
 		s.Reasons = []policy.Reason{}
 	}
@@ -467,14 +436,6 @@ func side(d *policy.Decision) Side {
 		s.ExpectedCharges = append(s.ExpectedCharges, ChargeSummary{Kind: e.Kind, Amount: e.Amount, Clause: e.Clause})
 	}
 	return s
-}
-
-func missing(d *policy.Decision) []string {
-	out := make([]string, 0, len(d.MissingDocuments)+len(d.MissingDeclared))
-	for _, doc := range d.MissingDocuments {
-		out = append(out, doc.String())
-	}
-	return append(out, d.MissingDeclared...)
 }
 
 // recorded is the line's money as the desk recorded it.
@@ -587,16 +548,12 @@ func (a *acc) count(how []string, b, d *policy.Decision) {
 		case HowWindow:
 			shift(&a.window, b.Window.LastDay, d.Window.LastDay)
 		case HowDocuments:
-			was, now := missing(b), missing(d)
-			for _, doc := range now {
-				if !slices.Contains(was, doc) {
-					a.added[doc]++
-				}
+			added, removed := policy.DocumentsChanged(b, d)
+			for _, doc := range added {
+				a.added[doc]++
 			}
-			for _, doc := range was {
-				if !slices.Contains(now, doc) {
-					a.removed[doc]++
-				}
+			for _, doc := range removed {
+				a.removed[doc]++
 			}
 		case HowCharges:
 			a.charges++
@@ -606,18 +563,9 @@ func (a *acc) count(how []string, b, d *policy.Decision) {
 	}
 }
 
-func shift(s *Shift, before, after calendar.Date) {
-	switch {
-	case before.IsZero():
-		s.Gained++
-	case after.IsZero():
-		s.Lost++
-	case after < before:
-		s.Earlier++
-	default:
-		s.Later++
-	}
-}
+// shift counts a last day moved; one that stayed (a window renamed) is
+// counted nowhere.
+func shift(s *Shift, before, after calendar.Date) { s.add(policy.ShiftOf(before, after), 1) }
 
 // keepFirst inserts c into the sorted list of the n first changes.
 func keepFirst(list []Change, c Change, n int) []Change {
