@@ -88,6 +88,13 @@ var Tables = []Table{
 	// Every version of every policy pack, drafts too (issue 15): the RMAs
 	// name the versions that decided them.
 	{Name: "policy_packs", Key: []string{"id"}, Identity: true},
+	// The reports' roll-ups (issue 16) go with the RMAs they count: what
+	// each RMA added, and the cubes.
+	{Name: "report_rmas", Key: []string{"rma_id"}},
+	{Name: "report_policy", Key: []string{"metric", "month", "policy_id", "item"}},
+	{Name: "report_model", Key: []string{"metric", "month", "policy_id", "model", "item"}},
+	{Name: "report_org", Key: []string{"metric", "month", "policy_id", "org_id", "item"}},
+	{Name: "report_full", Key: []string{"metric", "month", "policy_id", "org_id", "supplier_id", "model", "item"}},
 }
 
 // DB is a store's database as the archive needs it.
