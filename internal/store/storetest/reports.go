@@ -671,3 +671,21 @@ func allCells(t *testing.T, h *reportHistory) []string {
 func parseQuery(q string) (url.Values, error) { return url.ParseQuery(q) }
 
 func asError(err error, target **rma.Error) bool { return errors.As(err, target) }
+
+// CheckReportsBackfill: a desk that held RMAs before it kept reports gets
+// its roll-ups filled by the migration as the steps would have counted
+// them. redo takes the database back to before the reports' migrations
+// (their down steps drop the roll-ups) and up again.
+func CheckReportsBackfill(t *testing.T, s rma.Store, redo func() error) {
+	rs, ok := s.(reportStore)
+	if !ok {
+		t.Fatal("the store keeps no reports")
+	}
+	h := buildReportHistory(t, rs)
+	before := allCells(t, h)
+	must(t, redo())
+	wantSame(t, "the roll-ups the migration filled", before, allCells(t, h))
+	rep := h.run(t, report.Money, "from=2026-01&to=2026-03")
+	wantTable(t, rep, "summary", "currency,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges,net_cost",
+		"EUR,250.00,80.00,1,120.00,15.00,75.00,0.00,360.00")
+}

@@ -1,0 +1,24 @@
+package sqlite
+
+import (
+	"testing"
+
+	"github.com/rmadesk/rmadesk/internal/store/storetest"
+)
+
+// TestReportsBackfill: migration 28 fills the roll-ups of a desk that
+// held RMAs before migration 27 made them.
+func TestReportsBackfill(t *testing.T) {
+	db := openTemp(t)
+	storetest.CheckReportsBackfill(t, db, func() error {
+		p, err := db.provider()
+		if err != nil {
+			return err
+		}
+		if _, err := p.DownTo(t.Context(), 26); err != nil {
+			return err
+		}
+		_, err = p.Up(t.Context())
+		return err
+	})
+}
