@@ -35,7 +35,7 @@ func TestParseMonth(t *testing.T) {
 		}
 	}
 	m := MonthOf(2024, time.February)
-	if m.First().String() != "2024-02-01" || m.Last().String() != "2024-02-29" || (m + 11).String() != "2025-01" {
+	if m.First().String() != "2024-02-01" || m.Last().String() != "2024-02-29" || (m+11).String() != "2025-01" {
 		t.Errorf("February 2024: %s to %s, +11 %s", m.First(), m.Last(), m+11)
 	}
 	if MonthOfDate(0) != 0 || MonthOfTime(time.Time{}) != 0 || Month(0).String() != "" {
@@ -145,7 +145,7 @@ func TestUpdate(t *testing.T) {
 	r := &rma.RMA{ID: 1, OrgID: 7, PolicyID: "p", State: rma.Submitted, Reported: calendar.MustParseDate("2026-01-30"), Created: at("2026-01-30 10:00"),
 		Lines: []rma.Line{
 			{No: 1, Quantity: 2, Claim: policy.Claim{Product: policy.Product{Model: "M", Serial: "S1"}, Conditions: policy.ConditionSet(0).With(policy.Opened)},
-				Decision: policy.Decision{Route: policy.RouteDOA, Reasons: []policy.Reason{{Code: "doa"}, {Code: "doa"}, {Code: "in_warranty"}}},
+				Decision:          policy.Decision{Route: policy.RouteDOA, Reasons: []policy.Reason{{Code: "doa"}, {Code: "doa"}, {Code: "in_warranty"}}},
 				LastInvoicedPrice: rma.Money{Cents: 1000, Currency: "EUR"}},
 			{No: 2, Quantity: 1, Claim: policy.Claim{Product: policy.Product{Model: "N", Serial: "S2"}}, Rejected: true},
 		},
