@@ -284,7 +284,9 @@ func TestAPIDocRuns(t *testing.T) {
 		"line 1: authorized\nline 2: rejected, out of its three years", "the desk reads 3 messages, 1 internal", "the requester reads 2",
 		"is now technician\ndisabled\ninvited\n", "/invite/", "the new key acts for Demo Partner for Dexxon", "the revoked key: 401",
 		"role: agent -> technician", "key.revoke ",
-		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from"} {
+		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from",
+		"return-rate: summary, by_model, by_month", "defect_confirmed: ", "currency,credits,refunds,replacement_units", "state,units,mean_days,p50_days",
+		"reports for a requester: 403"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

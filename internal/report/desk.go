@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +58,35 @@ const (
 
 // Names lists the reports in the order the desk shows them.
 var Names = []Name{ReturnRate, Findings, DOA, Reasons, Turnaround, Deadlines, Money, Repeats}
+
+// tables are each report's tables, in order, and the one a CSV download
+// gives unless asked for another: its main breakdown.
+var tables = map[Name]struct {
+	all  []string
+	main string
+}{
+	ReturnRate: {[]string{"summary", "by_model", "by_month"}, "by_model"},
+	Findings:   {[]string{"summary", "by_model", "by_month"}, "by_model"},
+	DOA:        {[]string{"summary", "by_model", "by_month"}, "by_model"},
+	Reasons:    {[]string{"summary", "reasons", "conditions"}, "reasons"},
+	Turnaround: {[]string{"summary", "by_state", "by_month", "distribution"}, "by_state"},
+	Deadlines:  {[]string{"summary", "by_deadline", "by_month"}, "by_deadline"},
+	Money:      {[]string{"summary", "by_model", "by_month"}, "by_model"},
+	Repeats:    {[]string{"summary", "by_serial", "by_model"}, "by_serial"},
+}
+
+// TablesOf lists report n's tables, in the order it gives them.
+func TablesOf(n Name) []string { return slices.Clone(tables[n].all) }
+
+// MainTable is report n's main breakdown: its CSV unless another table is
+// asked for.
+func MainTable(n Name) string { return tables[n].main }
+
+// CSVName is the file name of a report's table as CSV:
+// rmadesk-findings-by_model-2025-04-2026-03.csv.
+func CSVName(r *Report, table string) string {
+	return fmt.Sprintf("rmadesk-%s-%s-%s-%s.csv", r.Name, table, r.Filter.From, r.Filter.To)
+}
 
 // ParseName checks a report's name.
 func ParseName(s string) (Name, bool) {
