@@ -447,9 +447,10 @@ func (d *Desk) money(ctx context.Context, rep *Report) error {
 			s.add(kind, c.N, c.Amount)
 		}
 	}
-	cols := []Column{{ID: "currency", Kind: KindText}, {ID: "credits", Kind: KindMoney}, {ID: "refunds", Kind: KindMoney},
+	// The net cost first: what a manager looks for; then what makes it.
+	cols := []Column{{ID: "currency", Kind: KindText}, {ID: "net_cost", Kind: KindMoney}, {ID: "credits", Kind: KindMoney}, {ID: "refunds", Kind: KindMoney},
 		{ID: "replacement_units", Kind: KindCount}, {ID: "replacement_value", Kind: KindMoney}, {ID: "charges", Kind: KindMoney},
-		{ID: "supplier_recovery", Kind: KindMoney}, {ID: "supplier_charges", Kind: KindMoney}, {ID: "net_cost", Kind: KindMoney}}
+		{ID: "supplier_recovery", Kind: KindMoney}, {ID: "supplier_charges", Kind: KindMoney}}
 	// The charts draw the currency with the most money.
 	main := ""
 	var most int64
@@ -468,8 +469,8 @@ func (d *Desk) money(ctx context.Context, rep *Report) error {
 	for _, k := range sortedKeys(byModel) {
 		models.Rows = append(models.Rows, append([]Value{k.label}, byModel[k].row(k.currency)...))
 	}
-	sortRows(models.Rows, func(a, b []Value) int {
-		return cmp.Or(cmp.Compare(b[9].(int64), a[9].(int64)), cmp.Compare(a[1].(string), b[1].(string)), cmp.Compare(a[0].(string), b[0].(string)))
+	sortRows(models.Rows, func(a, b []Value) int { // the costliest first
+		return cmp.Or(cmp.Compare(b[2].(int64), a[2].(int64)), cmp.Compare(a[1].(string), b[1].(string)), cmp.Compare(a[0].(string), b[0].(string)))
 	})
 	months := Table{ID: "by_month", Columns: append([]Column{{ID: "month", Kind: KindMonth}}, cols...),
 		Chart: &Chart{Kind: ChartColumns, Label: []string{"month"}, Series: []string{"net_cost"}, Where: where}}
@@ -524,7 +525,7 @@ func (s *moneySums) volume() int64 {
 }
 
 func (s *moneySums) row(currency string) []Value {
-	return []Value{currency, s.credits, s.refunds, s.replUnits, s.replValue, s.charges, s.recovery, s.supplierCharges, s.net()}
+	return []Value{currency, s.net(), s.credits, s.refunds, s.replUnits, s.replValue, s.charges, s.recovery, s.supplierCharges}
 }
 
 // repeats: units that came back again, per serial and per model.

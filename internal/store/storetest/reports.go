@@ -516,17 +516,17 @@ func testReports(t *testing.T, open Opener) {
 	})
 	t.Run("money", func(t *testing.T) {
 		rep := h.run(t, report.Money, q)
-		cols := "currency,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges,net_cost"
-		wantTable(t, rep, "summary", cols, "EUR,250.00,80.00,1,120.00,15.00,75.00,0.00,360.00")
+		cols := "currency,net_cost,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges"
+		wantTable(t, rep, "summary", cols, "EUR,360.00,250.00,80.00,1,120.00,15.00,75.00,0.00")
 		wantTable(t, rep, "by_model", "model,"+cols,
-			"DX-1,EUR,200.00,0.00,0,0.00,0.00,0.00,0.00,200.00",
-			"MC-1,EUR,0.00,80.00,0,0.00,0.00,0.00,0.00,80.00",
-			"WS-R9,EUR,0.00,0.00,1,120.00,0.00,75.00,0.00,45.00",
-			"DX-2,EUR,50.00,0.00,0,0.00,15.00,0.00,0.00,35.00")
+			"DX-1,EUR,200.00,200.00,0.00,0,0.00,0.00,0.00,0.00",
+			"MC-1,EUR,80.00,0.00,80.00,0,0.00,0.00,0.00,0.00",
+			"WS-R9,EUR,45.00,0.00,0.00,1,120.00,0.00,75.00,0.00",
+			"DX-2,EUR,35.00,50.00,0.00,0,0.00,15.00,0.00,0.00")
 		wantTable(t, rep, "by_month", "month,"+cols,
-			"2026-01,EUR,200.00,0.00,0,0.00,0.00,0.00,0.00,200.00",
-			"2026-02,EUR,0.00,80.00,1,120.00,15.00,75.00,0.00,110.00",
-			"2026-03,EUR,50.00,0.00,0,0.00,0.00,0.00,0.00,50.00")
+			"2026-01,EUR,200.00,200.00,0.00,0,0.00,0.00,0.00,0.00",
+			"2026-02,EUR,110.00,0.00,80.00,1,120.00,15.00,75.00,0.00",
+			"2026-03,EUR,50.00,50.00,0.00,0,0.00,0.00,0.00,0.00")
 	})
 	t.Run("repeat failures", func(t *testing.T) {
 		rep := h.run(t, report.Repeats, q)
@@ -548,8 +548,8 @@ func testReports(t *testing.T, open Opener) {
 		wantTable(t, rep, "by_model", "model,units_returned,units_sold,return_rate",
 			"WS-R9,1,10,0.100000", "MC-1,1,15,0.066667", "DX-2,3,50,0.060000", "DX-1,1,40,0.025000")
 		rep = h.run(t, report.Money, q+"&requester="+h.betaID)
-		wantTable(t, rep, "summary", "currency,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges,net_cost",
-			"EUR,0.00,80.00,1,120.00,15.00,75.00,0.00,110.00")
+		wantTable(t, rep, "summary", "currency,net_cost,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges",
+			"EUR,110.00,0.00,80.00,1,120.00,15.00,75.00,0.00")
 		// A requester and a model: the full cube.
 		rep = h.run(t, report.DOA, q+"&requester="+h.betaID+"&model=DX-2")
 		wantTable(t, rep, "summary", "units_filed,doa_units,doa_rate", "3,0,0.000000")
@@ -569,8 +569,8 @@ func testReports(t *testing.T, open Opener) {
 		rep = h.run(t, report.DOA, q+"&policy=minicart")
 		wantTable(t, rep, "summary", "units_filed,doa_units,doa_rate", "2,1,0.500000")
 		rep = h.run(t, report.Money, "from=2026-02&to=2026-02")
-		wantTable(t, rep, "summary", "currency,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges,net_cost",
-			"EUR,0.00,80.00,1,120.00,15.00,75.00,0.00,110.00")
+		wantTable(t, rep, "summary", "currency,net_cost,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges",
+			"EUR,110.00,0.00,80.00,1,120.00,15.00,75.00,0.00")
 		// Before the history: nothing, and no rate without units sold.
 		rep = h.run(t, report.ReturnRate, "from=2025-01&to=2025-12")
 		wantTable(t, rep, "summary", "units_returned,units_sold,return_rate", "0,40,0.000000")
@@ -686,6 +686,6 @@ func CheckReportsBackfill(t *testing.T, s rma.Store, redo func() error) {
 	must(t, redo())
 	wantSame(t, "the roll-ups the migration filled", before, allCells(t, h))
 	rep := h.run(t, report.Money, "from=2026-01&to=2026-03")
-	wantTable(t, rep, "summary", "currency,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges,net_cost",
-		"EUR,250.00,80.00,1,120.00,15.00,75.00,0.00,360.00")
+	wantTable(t, rep, "summary", "currency,net_cost,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges",
+		"EUR,360.00,250.00,80.00,1,120.00,15.00,75.00,0.00")
 }
