@@ -160,13 +160,8 @@ func (st *Store) bulkCreate(ctx context.Context, b Bulk, cs []*create) error {
 			}
 		}
 		for _, set := range cubes {
-			for len(set.Values) > 0 {
-				part := set
-				part.Values = set.Values[:min(len(set.Values), maxCreateParams/len(set.Cols))]
-				set.Values = set.Values[len(part.Values):]
-				if err := l.Exec(part.Text(1), part.Args()...); err != nil {
-					return err
-				}
+			if err := l.Exec(set.Text(1), set.Args()...); err != nil {
+				return err
 			}
 		}
 		return nil

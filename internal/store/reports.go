@@ -64,7 +64,28 @@ func cubeRows(cells []report.CubeCell) []Rows {
 	}
 	for _, cube := range report.Cubes {
 		if s := sets[cube]; s != nil {
-			out = append(out, *s)
+			out = append(out, chunked(*s)...)
+		}
+	}
+	return out
+}
+
+// chunkSizes are the row counts of the statements chunked writes: a few
+// texts a table, each prepared once (SQLite's writer keeps 256 statements,
+// and binds the parameters of a long one in time that grows with their
+// square).
+var chunkSizes = []int{64, 16, 4, 1}
+
+// chunked splits a set's rows into statements of chunkSizes' row counts.
+func chunked(set Rows) []Rows {
+	var out []Rows
+	rows := set.Values
+	for _, size := range chunkSizes {
+		for len(rows) >= size {
+			part := set
+			part.Values = rows[:size:size]
+			rows = rows[size:]
+			out = append(out, part)
 		}
 	}
 	return out

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/report"
@@ -50,14 +53,14 @@ func rebuildReports(ctx context.Context, q Querier, progress func(done int)) err
 		afterCreated, afterID = last, lastID
 		var cells []report.Cell
 		records := Rows{Table: "report_rmas", Cols: []string{"rma_id", "record"}}
+		rmas, events, err := loadReportPage(ctx, q, ids)
+		if err != nil {
+			return err
+		}
 		for _, id := range ids {
-			r, err := loadRMA(ctx, q, id)
-			if err != nil {
-				return fmt.Errorf("rma %d: %w", id, err)
-			}
-			evs, err := reportEventsOf(ctx, q, id)
-			if err != nil {
-				return fmt.Errorf("rma %d: events: %w", id, err)
+			r, evs := rmas[id], events[id]
+			if r == nil {
+				return fmt.Errorf("rma %d: not found", id)
 			}
 			rec, delta, err := report.Update(nil, report.Change{RMA: r, Events: evs, Now: r.Updated,
 				Seen: func(serial string) (int, error) { return seen[serial], nil }})
@@ -78,16 +81,9 @@ func rebuildReports(ctx context.Context, q Querier, progress func(done int)) err
 			records.Values = append(records.Values, []any{id, string(b)})
 			cells = append(cells, delta...)
 		}
-		sets := append([]Rows{records}, cubeRows(report.Spread(cells))...)
-		for _, set := range sets {
-			// SQLite takes at most 32,766 parameters a statement.
-			for len(set.Values) > 0 {
-				part := set
-				part.Values = set.Values[:min(len(set.Values), 30000/len(set.Cols))]
-				set.Values = set.Values[len(part.Values):]
-				if _, err := q.ExecContext(ctx, part.Text(1), part.Args()...); err != nil {
-					return err
-				}
+		for _, set := range append(chunked(records), cubeRows(report.Spread(cells))...) {
+			if _, err := q.ExecContext(ctx, set.Text(1), set.Args()...); err != nil {
+				return err
 			}
 		}
 		done += len(ids)
@@ -113,19 +109,197 @@ func pageOfRMAs(ctx context.Context, q Querier, afterCreated string, afterID int
 	return ids, created, id, rows.Err()
 }
 
-// reportEventsOf is an RMA's history as report.Update reads it.
-func reportEventsOf(ctx context.Context, q Querier, rmaID int64) ([]report.Event, error) {
-	return collect(ctx, q, func(row scanner) (report.Event, error) {
-		var ev report.Event
+// loadReportPage reads what report.Update counts of the RMAs ids, and
+// their histories: a query a table for the whole page, where loading each
+// RMA would be eight.
+func loadReportPage(ctx context.Context, q Querier, ids []int64) (map[int64]*rma.RMA, map[int64][]report.Event, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := "(" + params(1, len(ids)) + ")"
+	rmas := map[int64]*rma.RMA{}
+	list, err := collect(ctx, q, scanRMA, `SELECT `+rmaColumns+` FROM rmas r WHERE r.id IN `+in, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range list {
+		rmas[list[i].ID] = &list[i]
+	}
+	owned := func(id int64) (*rma.RMA, error) {
+		if r := rmas[id]; r != nil {
+			return r, nil
+		}
+		return nil, fmt.Errorf("rma %d: a row of an RMA not read", id)
+	}
+	type ownedLine struct {
+		rmaID int64
+		rma.Line
+	}
+	lines, err := collect(ctx, q, func(row scanner) (ownedLine, error) {
+		var o ownedLine
+		l, err := scanLineAfter(row, []any{&o.rmaID})
+		o.Line = l
+		return o, err
+	}, `SELECT l.rma_id, `+lineColumns+` FROM rma_lines l WHERE l.rma_id IN `+in+` ORDER BY l.rma_id, l.line_no`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, l := range lines {
+		r, err := owned(l.rmaID)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Lines = append(r.Lines, l.Line)
+	}
+	deadlines, err := loadDeadlines(ctx, q, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for id, ds := range deadlines {
+		r, err := owned(id)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Deadlines = ds
+	}
+	type ownedCharge struct {
+		rmaID int64
+		rma.Charge
+	}
+	var d decoder
+	charges, err := collect(ctx, q, func(row scanner) (c ownedCharge, err error) {
+		var created sql.NullString
+		err = row.Scan(&c.rmaID, &c.LineNo, &c.Kind, &c.Amount.Cents, &c.Amount.Currency, &created)
+		c.Created = d.Time("created", created)
+		return c, err
+	}, `SELECT rma_id, line_no, kind, amount_cents, currency, created FROM charges WHERE rma_id IN `+in+` ORDER BY rma_id, id`, args...)
+	if err = errors.Join(err, d.Err); err != nil {
+		return nil, nil, err
+	}
+	for _, c := range charges {
+		r, err := owned(c.rmaID)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Charges = append(r.Charges, c.Charge)
+	}
+	sup, err := collect(ctx, q, scanSupplierLine, supplierLineSelect+` WHERE sl.rma_id IN `+in+` ORDER BY sl.id`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, sl := range sup {
+		r, err := owned(sl.RMAID)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Supplier = append(r.Supplier, sl)
+	}
+	events := map[int64][]report.Event{}
+	type ownedEvent struct {
+		rmaID int64
+		report.Event
+	}
+	evs, err := collect(ctx, q, func(row scanner) (ownedEvent, error) {
+		var ev ownedEvent
 		var at, from, to string
-		if err := row.Scan(&at, &ev.Action, &from, &to); err != nil {
+		if err := row.Scan(&ev.rmaID, &at, &ev.Action, &from, &to); err != nil {
 			return ev, err
 		}
 		t, err := time.Parse(time.RFC3339Nano, at)
 		if err != nil {
-			return ev, fmt.Errorf("event at %q: %w", at, err)
+			return ev, fmt.Errorf("rma %d: event at %q: %w", ev.rmaID, at, err)
 		}
 		ev.At, ev.From, ev.To = t.UTC(), rma.State(from), rma.State(to)
 		return ev, nil
-	}, `SELECT at, action, from_state, to_state FROM events WHERE rma_id = $1 ORDER BY seq`, rmaID)
+	}, `SELECT rma_id, at, action, from_state, to_state FROM events WHERE rma_id IN `+in+` ORDER BY rma_id, seq`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, ev := range evs {
+		events[ev.rmaID] = append(events[ev.rmaID], ev.Event)
+	}
+	return rmas, events, nil
+}
+
+// errCheckDone rolls back CheckReports' rebuild.
+var errCheckDone = errors.New("check done")
+
+// CheckReports counts the roll-ups again from every RMA, in a transaction
+// it rolls back, and lists the cells the kept roll-ups have otherwise
+// (at most max of them) and how many cells there are: nothing listed
+// means the roll-ups are the records' sum.
+func (st *Store) CheckReports(ctx context.Context, max int) (diffs []string, cells int, err error) {
+	err = st.write(ctx, "check reports", func(q Querier) error {
+		diffs, cells = nil, 0
+		kept, err := cubeSnapshot(ctx, q)
+		if err != nil {
+			return err
+		}
+		if err := rebuildReports(ctx, q, func(int) {}); err != nil {
+			return err
+		}
+		counted, err := cubeSnapshot(ctx, q)
+		if err != nil {
+			return err
+		}
+		cells = len(counted)
+		var keys []string
+		for k, v := range counted {
+			if kept[k] != v {
+				keys = append(keys, k)
+			}
+		}
+		for k := range kept {
+			if _, ok := counted[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys[:min(len(keys), max)] {
+			diffs = append(diffs, fmt.Sprintf("%s: kept %s, counted %s", k, orNone(kept, k), orNone(counted, k)))
+		}
+		if len(keys) > max {
+			diffs = append(diffs, fmt.Sprintf("and %d more", len(keys)-max))
+		}
+		return errCheckDone
+	})
+	if errors.Is(err, errCheckDone) {
+		err = nil
+	}
+	return diffs, cells, err
+}
+
+func orNone(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return "nothing"
+}
+
+// cubeSnapshot reads every cube's cells that count something, as text.
+func cubeSnapshot(ctx context.Context, q Querier) (map[string]string, error) {
+	out := map[string]string{}
+	for _, cube := range report.Cubes {
+		t := cubeTables[cube]
+		cols := append(append([]string{"metric", "month", "policy_id"}, t.dims...), "item")
+		rows, err := q.QueryContext(ctx, "SELECT "+strings.Join(cols, " || '|' || ")+", n, amount FROM "+t.table+" WHERE n <> 0 OR amount <> 0")
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var key string
+			var n, amount int64
+			if err := rows.Scan(&key, &n, &amount); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[t.table+" "+key] = fmt.Sprintf("%d/%d", n, amount)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -22,3 +22,12 @@ func TestReportsBackfill(t *testing.T) {
 		return err
 	})
 }
+
+// TestReportsCheck: the check finds a cell changed behind the store's back.
+func TestReportsCheck(t *testing.T) {
+	db := openTemp(t)
+	storetest.CheckReportsCheck(t, db, func() error {
+		_, err := db.pool.ExecContext(t.Context(), `UPDATE report_model SET n = n + 1 WHERE metric = 'filed' AND month = '2026-01' AND model = 'DX-2'`)
+		return err
+	})
+}

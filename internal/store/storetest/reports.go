@@ -689,3 +689,36 @@ func CheckReportsBackfill(t *testing.T, s rma.Store, redo func() error) {
 	wantTable(t, rep, "summary", "currency,net_cost,credits,refunds,replacement_units,replacement_value,charges,supplier_recovery,supplier_charges",
 		"EUR,360.00,250.00,80.00,1,120.00,15.00,75.00,0.00")
 }
+
+// CheckReportsCheck: a check of the roll-ups finds nothing amiss after a
+// history, and finds a cell someone changed behind the store's back
+// (corrupt changes one).
+func CheckReportsCheck(t *testing.T, s rma.Store, corrupt func() error) {
+	cs, ok := s.(interface {
+		reportStore
+		CheckReports(ctx context.Context, max int) ([]string, int, error)
+	})
+	if !ok {
+		t.Fatal("the store cannot check its reports")
+	}
+	h := buildReportHistory(t, cs)
+	diffs, cells, err := cs.CheckReports(t.Context(), 5)
+	must(t, err)
+	if len(diffs) != 0 || cells < 100 {
+		t.Fatalf("%d cells, differences %q", cells, diffs)
+	}
+	before := allCells(t, h)
+	must(t, corrupt())
+	diffs, _, err = cs.CheckReports(t.Context(), 5)
+	must(t, err)
+	if len(diffs) != 1 || !strings.Contains(diffs[0], "report_model filed|2026-01|dexxon|DX-2|: kept 4/0, counted 3/0") {
+		t.Fatalf("differences %q", diffs)
+	}
+	// The check changed nothing.
+	after := allCells(t, h)
+	if slices.Equal(before, after) {
+		t.Fatal("the corruption did not show in the cells")
+	}
+	must(t, cs.RebuildReports(t.Context()))
+	wantSame(t, "the roll-ups rebuilt", before, allCells(t, h))
+}
