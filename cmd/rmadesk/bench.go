@@ -48,8 +48,8 @@ const (
 )
 
 func runBench(e *env, args []string) error {
-	fs := newFlags(e, "bench", "bench --workload submit|mixed|recall [--clients N] [--duration D] [--rmas N] [--count N] [--db URL | --url http://... --admin-key KEY]")
-	workload := fs.String("workload", "submit", "what to run: submit, mixed or recall")
+	fs := newFlags(e, "bench", "bench --workload submit|mixed|recall|reports [--clients N] [--duration D] [--rmas N] [--count N] [--db URL | --url http://... --admin-key KEY]")
+	workload := fs.String("workload", "submit", "what to run: submit, mixed, recall or reports")
 	clients := fs.Int("clients", 64, "`N` concurrent clients, each with one request in flight")
 	duration := fs.Duration("duration", 10*time.Second, "how long submit and mixed run; the most a recall burst may take (default 10m for recall)")
 	rmas := fs.Int("rmas", 10000, "seed the database to `N` RMAs before the run (in bulk, not through HTTP)")
@@ -164,6 +164,12 @@ func runBench(e *env, args []string) error {
 	}
 	defer srv.stop()
 	t := bench.Target{URL: srv.url, RequesterKey: accts.requesterKey, AgentKey: accts.agentKey}
+	if *workload == "reports" { // benchhistory.go
+		t.ReportModel, t.ReportRequester = benchReportModel, accts.requester.ID
+		if t.AgentCookie, err = benchSession(ctx, db, srv.url); err != nil {
+			return err
+		}
+	}
 	return measure(e, t, cfg, rawRes, os.Getpid(), *cpuprofile)
 }
 
@@ -503,6 +509,7 @@ func remoteTarget(ctx context.Context, base, adminKey, run string) (bench.Target
 		return t, err
 	}
 	t.AgentKey = key.Key
+	t.ReportModel = benchReportModel // a seed's model; the run's requester files nothing to filter by
 	if t.RequesterKey == "" || t.AgentKey == "" {
 		return t, errors.New("--url: the desk answered without keys")
 	}

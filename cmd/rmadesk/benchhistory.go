@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -200,4 +203,37 @@ func workOne(ctx context.Context, svc *rma.Service, agent rma.Actor, id int64, n
 	later(1*hours, 3*days)
 	_, err = svc.Resolve(ctx, agent, r.ID, r.Version, rma.ResolveRequest{Outcome: outcome})
 	return err
+}
+
+// benchReportModel is a model of the seed, which the reports workload
+// filters by.
+const benchReportModel = "DX-SSD-007"
+
+// benchSession makes a desk agent for this run and signs in to the
+// portal at base, as a browser would; it returns the session's cookies as
+// a Cookie header.
+func benchSession(ctx context.Context, db rma.Store, base string) (string, error) {
+	desk, err := auth.NewAccounts(db).OrgByName(ctx, benchDesk)
+	if err != nil {
+		return "", err
+	}
+	email := "bench-agent-" + runID() + "@bench.example"
+	password := runID() + runID() + runID()
+	if _, err := auth.NewAccounts(db).CreateUser(ctx, rma.System, desk.ID, email, "bench agent", rma.RoleAgent, password); err != nil {
+		return "", err
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(base+"/login", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	var cookies []string
+	for _, c := range resp.Cookies() {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	if resp.StatusCode != http.StatusSeeOther || len(cookies) == 0 {
+		return "", fmt.Errorf("signing the bench's agent in: %d", resp.StatusCode)
+	}
+	return strings.Join(cookies, "; "), nil
 }

@@ -199,7 +199,9 @@ func (st *Store) ReportCells(ctx context.Context, q report.Query) ([]report.Cell
 	if q.Model != "" {
 		where = append(where, "model = "+arg(q.Model))
 	}
-	group := []string{"metric", "item"}
+	// Grouped in the order of the cubes' keys (metric, month, model,
+	// item), which both databases then walk without sorting.
+	group := []string{"metric"}
 	monthCol, modelCol := "''", "''"
 	if q.ByMonth {
 		monthCol = "month"
@@ -209,6 +211,7 @@ func (st *Store) ReportCells(ctx context.Context, q report.Query) ([]report.Cell
 		modelCol = "model"
 		group = append(group, "model")
 	}
+	group = append(group, "item")
 	query := fmt.Sprintf(`SELECT metric, item, %s, %s, CAST(SUM(n) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM %s WHERE %s GROUP BY %s`,
 		monthCol, modelCol, t.table, strings.Join(where, " AND "), strings.Join(group, ", "))
 	rows, err := st.pool().QueryContext(ctx, query, args...)

@@ -17,7 +17,7 @@ CREATE TABLE report_policy (
     item      TEXT COLLATE "C" NOT NULL,
     n         BIGINT NOT NULL DEFAULT 0,
     amount    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, item)
+    PRIMARY KEY (metric, month, item, policy_id)
 );
 
 CREATE TABLE report_model (
@@ -28,7 +28,7 @@ CREATE TABLE report_model (
     item      TEXT COLLATE "C" NOT NULL,
     n         BIGINT NOT NULL DEFAULT 0,
     amount    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, model, item)
+    PRIMARY KEY (metric, month, model, item, policy_id)
 );
 CREATE INDEX report_model_model ON report_model (model, metric, month);
 
@@ -40,7 +40,7 @@ CREATE TABLE report_org (
     item      TEXT COLLATE "C" NOT NULL,
     n         BIGINT NOT NULL DEFAULT 0,
     amount    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, org_id, item)
+    PRIMARY KEY (metric, month, org_id, item, policy_id)
 );
 CREATE INDEX report_org_org ON report_org (org_id, metric, month);
 
@@ -54,7 +54,7 @@ CREATE TABLE report_full (
     item        TEXT COLLATE "C" NOT NULL,
     n           BIGINT NOT NULL DEFAULT 0,
     amount      BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, org_id, supplier_id, model, item)
+    PRIMARY KEY (metric, month, org_id, supplier_id, model, item, policy_id)
 );
 CREATE INDEX report_full_org ON report_full (org_id, metric, month);
 CREATE INDEX report_full_supplier ON report_full (supplier_id, metric, month);

@@ -11,6 +11,10 @@
 -- report_org the requester, report_full all three and the supplier. n
 -- counts units (or deadlines), amount sums cents or seconds.
 --
+-- Each key is in the order a report groups by (metric, month, model,
+-- item), the policy last: a report without a policy filter sums a key's
+-- policies as it walks the key, with no sort.
+--
 -- 00028 (a Go migration, internal/store/reportsbackfill.go) fills them
 -- from the RMAs already held. The same as
 -- internal/store/postgres/migrations/00026_reports.sql.
@@ -28,7 +32,7 @@ CREATE TABLE report_policy (
     item      TEXT   NOT NULL,
     n         BIGINT NOT NULL DEFAULT 0,
     amount    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, item)
+    PRIMARY KEY (metric, month, item, policy_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE report_model (
@@ -39,7 +43,7 @@ CREATE TABLE report_model (
     item      TEXT   NOT NULL,
     n         BIGINT NOT NULL DEFAULT 0,
     amount    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, model, item)
+    PRIMARY KEY (metric, month, model, item, policy_id)
 ) WITHOUT ROWID;
 CREATE INDEX report_model_model ON report_model (model, metric, month);
 
@@ -51,7 +55,7 @@ CREATE TABLE report_org (
     item      TEXT   NOT NULL,
     n         BIGINT NOT NULL DEFAULT 0,
     amount    BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, org_id, item)
+    PRIMARY KEY (metric, month, org_id, item, policy_id)
 ) WITHOUT ROWID;
 CREATE INDEX report_org_org ON report_org (org_id, metric, month);
 
@@ -65,7 +69,7 @@ CREATE TABLE report_full (
     item        TEXT   NOT NULL,
     n           BIGINT NOT NULL DEFAULT 0,
     amount      BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (metric, month, policy_id, org_id, supplier_id, model, item)
+    PRIMARY KEY (metric, month, org_id, supplier_id, model, item, policy_id)
 ) WITHOUT ROWID;
 CREATE INDEX report_full_org ON report_full (org_id, metric, month);
 CREATE INDEX report_full_supplier ON report_full (supplier_id, metric, month);
