@@ -127,6 +127,11 @@ func (s *Server) reportsIndex(w http.ResponseWriter, r *http.Request, p *page) {
 	d.Query = f.Values().Encode()
 	for _, name := range report.Names {
 		rep, err := s.reports.Run(r.Context(), p.Actor, name, f)
+		if rma.ErrorCode(err) == rma.EINVALID { // a requester or supplier that does not exist
+			d.Form = s.reportForm(r, p, "/reports", f, err)
+			s.reportFormError(w, p, "reports", d, err)
+			return
+		}
 		if err != nil {
 			s.fail(w, r, p, err)
 			return
@@ -161,6 +166,11 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	d.Index = "/reports?" + f.Values().Encode()
 	rep, err := s.reports.Run(r.Context(), p.Actor, name, f)
+	if rma.ErrorCode(err) == rma.EINVALID { // a requester or supplier that does not exist
+		d.Form = s.reportForm(r, p, "/reports/"+string(name), f, err)
+		s.reportFormError(w, p, "report", d, err)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
@@ -213,7 +223,13 @@ func (s *Server) reportForm(r *http.Request, p *page, action string, f report.Fi
 	form := reportForm{Action: action, From: f.From.String(), To: f.To.String(), Policy: q.Get("policy"), Requester: q.Get("requester"),
 		Model: q.Get("model"), Supplier: q.Get("supplier"), Errors: fieldErrors{}}
 	if err != nil {
-		form.From, form.To = q.Get("from"), q.Get("to")
+		// The months as typed, so a mistake in one is shown as made.
+		if q.Has("from") {
+			form.From = q.Get("from")
+		}
+		if q.Has("to") {
+			form.To = q.Get("to")
+		}
 		var e *rma.Error
 		if errors.As(err, &e) && e.Field != "" {
 			form.Errors[e.Field] = e.Message
