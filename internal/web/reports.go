@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rmadesk/rmadesk/internal/chart"
 	"github.com/rmadesk/rmadesk/internal/report"
@@ -125,8 +126,17 @@ func (s *Server) reportsIndex(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	d.Query = f.Values().Encode()
-	for _, name := range report.Names {
-		rep, err := s.reports.Run(r.Context(), p.Actor, name, f)
+	// The reports side by side: each reads its own cells, and the
+	// database answers one while the page waits for another.
+	reps := make([]*report.Report, len(report.Names))
+	errs := make([]error, len(report.Names))
+	var wg sync.WaitGroup
+	for i, name := range report.Names {
+		wg.Go(func() { reps[i], errs[i] = s.reports.Run(r.Context(), p.Actor, name, f) })
+	}
+	wg.Wait()
+	for i, name := range report.Names {
+		rep, err := reps[i], errs[i]
 		if rma.ErrorCode(err) == rma.EINVALID { // a requester or supplier that does not exist
 			d.Form = s.reportForm(r, p, "/reports", f, err)
 			s.reportFormError(w, p, "reports", d, err)
