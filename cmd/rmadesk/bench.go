@@ -48,8 +48,8 @@ const (
 )
 
 func runBench(e *env, args []string) error {
-	fs := newFlags(e, "bench", "bench --workload submit|mixed|recall [--clients N] [--duration D] [--rmas N] [--count N] [--db URL | --url http://... --admin-key KEY]")
-	workload := fs.String("workload", "submit", "what to run: submit, mixed or recall")
+	fs := newFlags(e, "bench", "bench --workload submit|mixed|recall|reports [--clients N] [--duration D] [--rmas N] [--count N] [--db URL | --url http://... --admin-key KEY]")
+	workload := fs.String("workload", "submit", "what to run: submit, mixed, recall or reports")
 	clients := fs.Int("clients", 64, "`N` concurrent clients, each with one request in flight")
 	duration := fs.Duration("duration", 10*time.Second, "how long submit and mixed run; the most a recall burst may take (default 10m for recall)")
 	rmas := fs.Int("rmas", 10000, "seed the database to `N` RMAs before the run (in bulk, not through HTTP)")
@@ -60,6 +60,8 @@ func runBench(e *env, args []string) error {
 	raw := fs.Bool("raw", true, "also measure the database's raw commit rate (needs the database: not with --url)")
 	rawDuration := fs.Duration("raw-duration", 5*time.Second, "how long the raw per-commit baseline runs")
 	seedOnly := fs.Bool("seed-only", false, "seed the database named by --db and stop (then: serve it, and bench --url it)")
+	orgs := fs.Int("orgs", 1, "file the seed's RMAs from `N` requester organisations (the reports' requester filter)")
+	lifecycle := fs.Int("lifecycle", 0, "then take `N` of the seed's submitted RMAs through the desk's steps, authorized to resolved (the reports' history)")
 	runJobs := fs.Bool("jobs", true, "run background jobs in the bench's server, as serve does")
 	pid := fs.Int("pid", 0, "report the resident memory of process `PID` (the serve behind --url) during the run")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured phase to `FILE`")
@@ -80,6 +82,10 @@ func runBench(e *env, args []string) error {
 		return badInputf("--duration: must be more than 0 and at most 1h")
 	case *rmas < 0 || *count < 1 || *count > 10_000_000:
 		return badInputf("--rmas, --count: out of range")
+	case *orgs < 1 || *orgs > 10000:
+		return badInputf("--orgs: must be 1 to 10000")
+	case *lifecycle < 0 || *lifecycle > 10_000_000:
+		return badInputf("--lifecycle: out of range")
 	case *target != "" && *dbURL != "":
 		return badInputf("--url and --db: give one (--url drives a desk that has its own database)")
 	case *target != "" && *adminKey == "":
@@ -126,7 +132,14 @@ func runBench(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := seed(ctx, e.stdout, db, set, accts.requester, *rmas); err != nil {
+	requesters, err := benchOrgs(ctx, db, accts.requester, *orgs) // benchhistory.go
+	if err != nil {
+		return err
+	}
+	if err := seed(ctx, e.stdout, db, set, requesters, *rmas); err != nil {
+		return err
+	}
+	if err := workHistory(ctx, e.stdout, db, set, *lifecycle); err != nil { // benchhistory.go
 		return err
 	}
 	if *seedOnly {
@@ -151,6 +164,12 @@ func runBench(e *env, args []string) error {
 	}
 	defer srv.stop()
 	t := bench.Target{URL: srv.url, RequesterKey: accts.requesterKey, AgentKey: accts.agentKey}
+	if *workload == "reports" { // benchhistory.go
+		t.ReportModel, t.ReportRequester = benchReportModel, accts.requester.ID
+		if t.AgentCookie, err = benchSession(ctx, db, srv.url); err != nil {
+			return err
+		}
+	}
 	return measure(e, t, cfg, rawRes, os.Getpid(), *cpuprofile)
 }
 
@@ -295,7 +314,7 @@ func countRMAs(ctx context.Context, db rma.Store) (int, error) {
 // every one decided by the policy engine as a submission would be, written
 // in large transactions. They are spread over the year before now (the
 // seed's clock), their jobs left out: their notifications are long sent.
-func seed(ctx context.Context, out io.Writer, db database, set *policy.Set, requester *rma.Org, n int) error {
+func seed(ctx context.Context, out io.Writer, db database, set *policy.Set, requesters []*rma.Org, n int) error {
 	have, err := countRMAs(ctx, db)
 	if err != nil {
 		return err
@@ -318,10 +337,14 @@ func seed(ctx context.Context, out io.Writer, db database, set *policy.Set, requ
 		opts.Writers = 4 // parallel transactions: the server has its own processes
 	}
 	l := bulk.New(db, set, opts)
-	actor := rma.Actor{OrgID: requester.ID, Role: rma.RoleRequester, Name: "seed"}
 	rnd := mrand.New(mrand.NewPCG(uint64(have), 7))
 	for i := have; i < n; i++ {
 		tick.Store(int64(i - have))
+		requester := requesters[0]
+		if len(requesters) > 1 { // drawn, so that an organisation's models are many
+			requester = requesters[rnd.IntN(len(requesters))]
+		}
+		actor := rma.Actor{OrgID: requester.ID, Role: rma.RoleRequester, Name: "seed"}
 		today := clock()
 		line := rma.LineRequest{Quantity: 1, Fault: "Not detected by the BIOS after two weeks of use.",
 			LastInvoicedPrice: rma.Money{Cents: 4990 + int64(rnd.IntN(20000)), Currency: "EUR"}}
@@ -486,6 +509,7 @@ func remoteTarget(ctx context.Context, base, adminKey, run string) (bench.Target
 		return t, err
 	}
 	t.AgentKey = key.Key
+	t.ReportModel = benchReportModel // a seed's model; the run's requester files nothing to filter by
 	if t.RequesterKey == "" || t.AgentKey == "" {
 		return t, errors.New("--url: the desk answered without keys")
 	}

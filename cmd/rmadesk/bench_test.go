@@ -18,7 +18,7 @@ import (
 // fast (figures are docs/BENCHMARKS.md's business).
 
 // benchSummary matches a run's last line.
-var benchSummary = regexp.MustCompile(`^(submit|mixed|recall): \d+/s p99 [\d.]+ms`)
+var benchSummary = regexp.MustCompile(`^(submit|mixed|recall|reports): \d+/s p99 [\d.]+ms`)
 
 func runBenchCLI(t *testing.T, args ...string) []string {
 	t.Helper()
@@ -77,6 +77,42 @@ func TestBenchWorkloads(t *testing.T) {
 		}
 		row(t, lines, "search by model")
 	})
+	t.Run("reports", func(t *testing.T) {
+		// A seed from three requesters, some of it worked through the
+		// desk's steps; each report through the API and the portal.
+		lines := runBenchCLI(t, "--workload", "reports", "--clients", "2", "--duration", "2s", "--rmas", "200", "--orgs", "3", "--lifecycle", "40", "--raw=false")
+		out := strings.Join(lines, "\n")
+		if !regexp.MustCompile(`worked 40 RMAs through their steps`).MatchString(out) {
+			t.Errorf("no lifecycle:\n%s", out)
+		}
+		row(t, lines, "api findings")
+		row(t, lines, "api money requester")
+		row(t, lines, "portal index")
+	})
+}
+
+// TestReportsCommand: the roll-ups of a bench's seed, some of it taken
+// through the desk's steps by many writers at once, are the sum of its
+// records; rebuilding them keeps them so.
+func TestReportsCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds a desk")
+	}
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "bench.db")
+	if code, out, errOut := runCLI(t, "", "bench", "--db", dbURL, "--rmas", "300", "--orgs", "4", "--lifecycle", "120", "--seed-only"); code != 0 {
+		t.Fatalf("seed: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, cmd := range []string{"check", "rebuild", "check"} {
+		code, out, errOut := runCLI(t, "", "reports", cmd, "--db", dbURL)
+		if code != 0 || !strings.Contains(out, "the reports' roll-ups") {
+			t.Fatalf("reports %s: exit %d\n%s%s", cmd, code, out, errOut)
+		}
+	}
+	for _, args := range [][]string{{"reports"}, {"reports", "show"}, {"reports", "check", "extra", "--db", dbURL}} {
+		if code, _, errOut := runCLI(t, "", args...); code != exitBadInput || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q; want %d with a message", args, code, errOut, exitBadInput)
+		}
+	}
 }
 
 // TestBenchSeedThenURL: seed a database file once, serve it, and drive the
@@ -136,6 +172,8 @@ func TestBenchBadFlags(t *testing.T) {
 		{"--url", "http://127.0.0.1:1"},                        // no admin key
 		{"--url", "http://127.0.0.1:1", "--db", "sqlite:x.db"}, // both
 		{"--seed-only"},                                        // no --db
+		{"--orgs", "0"},
+		{"--lifecycle", "-1"},
 		{"extra"},
 	} {
 		if code, _, errOut := runCLI(t, "", append([]string{"bench"}, args...)...); code != exitBadInput || errOut == "" {

@@ -285,7 +285,9 @@ func TestAPIDocRuns(t *testing.T) {
 		"is now technician\ndisabled\ninvited\n", "/invite/", "the new key acts for Demo Partner for Dexxon", "the revoked key: 401",
 		"role: agent -> technician", "key.revoke ",
 		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from",
-		"filed: accept by version 1\nshadow: 1 compared, 1 changed\ndecision accept -> reject: 1\nshadow stopped"} {
+		"filed: accept by version 1\nshadow: 1 compared, 1 changed\ndecision accept -> reject: 1\nshadow stopped",
+		"return-rate: summary, by_model, by_month", "defect_confirmed: ", "currency,net_cost,credits,refunds,replacement_units", "state,units,mean_days,p50_days",
+		"reports for a requester: 403"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -79,6 +79,9 @@ var routeOps = map[string]struct {
 	"POST /api/v1/supplier-rmas/{sid}/lines":      {op: rma.ActForwardToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/ship":       {op: rma.ActShipToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/verdicts":   {op: rma.ActSupplierVerdict},
+	// Reports: agents and admins (reports.go).
+	"GET /api/v1/reports":        {op: rma.OpReports},
+	"GET /api/v1/reports/{name}": {op: rma.OpReports},
 }
 
 func init() {
@@ -155,7 +158,7 @@ func TestAccessEveryRoute(t *testing.T) {
 		}
 		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123", "{code}", station.Code,
 			"{supplier}", fmt.Sprint(supplierID), "{sid}", fmt.Sprint(supplierRMAID),
-			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID)).Replace(rt.Path)
+			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID), "{name}", "findings").Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
 			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID), "{version}", "1", "{shadow}", fmt.Sprint(shadowID)).Replace(rt.Path)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/report"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -40,6 +41,8 @@ type Server struct {
 
 	// drafts are the stored drafts for a what-if (whatif.go); nil: none.
 	drafts WhatIfDrafts
+	// reports runs the desk's reports (reports.go).
+	reports *report.Desk
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -87,6 +90,10 @@ type Config struct {
 	// WhatIfDrafts finds stored policy drafts for a what-if (whatif.go);
 	// nil: a what-if takes the draft's YAML only.
 	WhatIfDrafts WhatIfDrafts
+
+	// UnitsSold is the registry of units sold the return rate divides by
+	// (reports.go); nil: the desk has none yet, and the report says so.
+	UnitsSold report.UnitsSold
 }
 
 // New builds the API server.
@@ -118,6 +125,8 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routes, s.shadowRoutes()...)
 	// policystore.go: policies managed in the desk
 	s.routes = append(s.routes, s.policyStoreRoutes()...)
+	s.reports = reportsDesk(svc, cfg.UnitsSold)
+	s.routes = append(s.routes, s.reportRoutes()...) // reports.go
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

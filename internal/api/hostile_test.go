@@ -387,7 +387,7 @@ func (x *hostile) routePath(rt Route, overrides map[string]string) string {
 	// revoke a key or end a session even when it passes (404).
 	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
 		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example", "supplier": fmt.Sprint(x.supplierID), "sid": fmt.Sprint(x.sid),
-		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999"}
+		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings"}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"

@@ -91,6 +91,13 @@ var Tables = []Table{
 	// Drafts' shadow runs and what they compared (issue 15).
 	{Name: "policy_shadows", Key: []string{"id"}, Identity: true},
 	{Name: "policy_shadow_lines", Key: []string{"id"}, Bools: []string{"listed"}, Identity: true},
+	// The reports' roll-ups (issue 16) go with the RMAs they count: what
+	// each RMA added, and the cubes.
+	{Name: "report_rmas", Key: []string{"rma_id"}},
+	{Name: "report_policy", Key: []string{"metric", "month", "item", "policy_id"}},
+	{Name: "report_model", Key: []string{"metric", "month", "model", "item", "policy_id"}},
+	{Name: "report_org", Key: []string{"metric", "month", "org_id", "item", "policy_id"}},
+	{Name: "report_full", Key: []string{"metric", "month", "org_id", "supplier_id", "model", "item", "policy_id"}},
 }
 
 // DB is a store's database as the archive needs it.

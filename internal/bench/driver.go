@@ -34,6 +34,14 @@ type Target struct {
 	RequesterKey string // a requester organisation's API key: files RMAs
 	AgentKey     string // a desk agent's API key: reads the queue, decides
 	Policy       string // the policy submissions name; default dexxon
+
+	// The reports workload (reports.go): a model and a requester
+	// organisation to filter by (none: those filters are left out), and an
+	// agent's portal session ("name=value") to read the portal's pages with
+	// (none: the API only).
+	ReportModel     string
+	ReportRequester int64
+	AgentCookie     string
 }
 
 // Config is one run.
@@ -48,7 +56,7 @@ type Config struct {
 }
 
 // Workloads are the names Config.Workload accepts.
-var Workloads = []string{"submit", "mixed", "recall"}
+var Workloads = []string{"submit", "mixed", "recall", "reports"}
 
 // OpStats are one operation's results.
 type OpStats struct {
@@ -151,6 +159,8 @@ func Run(ctx context.Context, t Target, cfg Config) (*Report, error) {
 		return d.mixed(ctx)
 	case "recall":
 		return d.recall(ctx)
+	case "reports":
+		return d.reports(ctx) // reports.go
 	}
 	return nil, fmt.Errorf("workload %q: one of %s", cfg.Workload, strings.Join(Workloads, ", "))
 }
@@ -192,7 +202,9 @@ func (d *driver) do(ctx context.Context, op *OpStats, method, path, key string, 
 		op.fail(err.Error())
 		return nil, false
 	}
-	req.Header.Set("Authorization", "Bearer "+key)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -172,7 +172,11 @@ func ms(d time.Duration) string {
 // Table writes the per-operation table of a report.
 func Table(rep *Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-16s %9s %9s %9s %9s %9s %9s %9s %7s\n", "operation", "count", "per s", "p50", "p90", "p99", "max", "conflict", "errors")
+	w := 16
+	for _, o := range rep.Ops {
+		w = max(w, len(o.Name))
+	}
+	fmt.Fprintf(&b, "%-*s %9s %9s %9s %9s %9s %9s %9s %7s\n", w, "operation", "count", "per s", "p50", "p90", "p99", "max", "conflict", "errors")
 	for _, o := range rep.Ops {
 		n := o.OK.Load() + o.Conflicts.Load()
 		if n == 0 && o.Errors.Load() == 0 {
@@ -182,7 +186,7 @@ func Table(rep *Report) string {
 		if o.Elapsed > 0 {
 			elapsed = o.Elapsed
 		}
-		fmt.Fprintf(&b, "%-16s %9d %9.0f %9s %9s %9s %9s %9d %7d\n", o.Name, n, float64(n)/elapsed.Seconds(),
+		fmt.Fprintf(&b, "%-*s %9d %9.0f %9s %9s %9s %9s %9d %7d\n", w, o.Name, n, float64(n)/elapsed.Seconds(),
 			ms(o.Latency.Quantile(0.5)), ms(o.Latency.Quantile(0.9)), ms(o.Latency.Quantile(0.99)), ms(o.Latency.Max()),
 			o.Conflicts.Load(), o.Errors.Load())
 		if e := o.LastError(); e != "" {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+
+	"github.com/rmadesk/rmadesk/internal/report"
 )
 
 // Bulk is an engine that loads many new rows faster than INSERT statements
@@ -22,6 +24,11 @@ type Loader interface {
 	IDs(counts map[string]int) (map[string][]int64, error)
 	// Copy writes rows, each in cols' order, into table.
 	Copy(table string, cols []string, rows [][]any) error
+	// Exec runs a statement in the load's transaction ($n parameters).
+	Exec(query string, args ...any) error
+	// Query runs a query in the load's transaction and calls row for each
+	// row it returns, with the function that scans it.
+	Query(query string, args []any, row func(scan func(dest ...any) error) error) error
 }
 
 // errBulkShort is a Loader that gave fewer IDs than asked for.
@@ -139,8 +146,21 @@ func (st *Store) bulkCreate(ctx context.Context, b Bulk, cs []*create) error {
 			return err
 		}
 		got = res
-		for _, t := range tables {
+		// The roll-ups are counted before the lines are written (a unit's
+		// return number counts the lines filed before it), and written
+		// last, so the transaction holds the cubes' rows only while it
+		// commits.
+		records, cubes, err := bulkReports(l, cs, res)
+		if err != nil {
+			return err
+		}
+		for _, t := range append(tables, records) {
 			if err := l.Copy(t.Table, t.Cols, t.Values); err != nil {
+				return err
+			}
+		}
+		for _, set := range cubes {
+			if err := l.Exec(set.Text(1), set.Args()...); err != nil {
 				return err
 			}
 		}
@@ -151,4 +171,83 @@ func (st *Store) bulkCreate(ctx context.Context, b Bulk, cs []*create) error {
 	}
 	applyBulk(cs, got)
 	return nil
+}
+
+// bulkReports counts what a bulk write of cs (res their IDs) adds to the
+// roll-ups: each RMA's record, and the cubes' changes of them all summed.
+// A unit's return number counts the lines filed before the batch (one
+// query, made before the batch's lines are written) and those of the
+// batch before it.
+func bulkReports(l Loader, cs []*create, res []bulkResult) (records Rows, cubes []Rows, err error) {
+	seen, err := bulkSeen(l, cs)
+	if err != nil {
+		return Rows{}, nil, err
+	}
+	var cells []report.Cell
+	records = Rows{Table: "report_rmas", Cols: []string{"rma_id", "record"}}
+	for i, c := range cs {
+		rr := *c.r
+		rr.Created = c.created
+		rec, delta, err := report.Update(nil, report.Change{RMA: &rr, Events: reportEvents(c.evw), Now: c.created,
+			Seen: func(serial string) (int, error) { return seen[serial], nil }})
+		if err != nil {
+			return Rows{}, nil, err
+		}
+		for _, l := range c.r.Lines {
+			for _, s := range []string{l.Claim.Product.Serial, l.ReplacementSerial} {
+				if s != "" {
+					seen[s]++
+				}
+			}
+		}
+		b, err := rec.Encode()
+		if err != nil {
+			return Rows{}, nil, err
+		}
+		records.Values = append(records.Values, []any{res[i].id, string(b)})
+		cells = append(cells, delta...)
+	}
+	return records, cubeRows(report.Spread(cells)), nil
+}
+
+// bulkSeen counts, for each serial of cs's lines, the lines filed before
+// with it as their unit or as a replacement sent.
+func bulkSeen(l Loader, cs []*create) (map[string]int, error) {
+	seen := map[string]int{}
+	var serials []string
+	for _, c := range cs {
+		for _, line := range c.r.Lines {
+			if s := line.Claim.Product.Serial; s != "" && storable(s) {
+				if _, ok := seen[s]; !ok {
+					seen[s] = 0
+					serials = append(serials, s)
+				}
+			}
+		}
+	}
+	const chunk = 5000
+	for len(serials) > 0 {
+		part := serials[:min(len(serials), chunk)]
+		serials = serials[len(part):]
+		args := make([]any, len(part))
+		for i, s := range part {
+			args[i] = s
+		}
+		in := params(1, len(part))
+		err := l.Query(`SELECT serial, COUNT(*) FROM rma_lines WHERE serial IN (`+in+`) GROUP BY serial
+			UNION ALL SELECT replacement_serial, COUNT(*) FROM rma_lines WHERE replacement_serial IN (`+in+`) GROUP BY replacement_serial`,
+			args, func(scan func(dest ...any) error) error {
+				var s string
+				var n int
+				if err := scan(&s, &n); err != nil {
+					return err
+				}
+				seen[s] += n
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return seen, nil
 }

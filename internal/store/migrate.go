@@ -16,20 +16,22 @@ import (
 // internal/store/postgres/migrations): the same tables in each one's SQL.
 
 // GoMigrations is how many of a database's migrations are written in Go.
-const GoMigrations = 1
+const GoMigrations = 2
 
 // Migrations is goose over a database's migrations: the SQL files of the
 // directory "migrations" in fsys, and the ones written in Go, which both
 // databases share at versions of their own (migrations/README.md lists
 // them): rekeyAt is the version that rekeys accounts
-// (sqlcodec.RekeyAccounts). opts add goose's options (PostgreSQL's lock).
-func Migrations(dialect goose.Dialect, pool *sql.DB, fsys fs.FS, rekeyAt int64, opts ...goose.ProviderOption) (*goose.Provider, error) {
+// (sqlcodec.RekeyAccounts), reportsAt the one that fills the reports'
+// roll-ups (BackfillReports). opts add goose's options (PostgreSQL's lock).
+func Migrations(dialect goose.Dialect, pool *sql.DB, fsys fs.FS, rekeyAt, reportsAt int64, opts ...goose.ProviderOption) (*goose.Provider, error) {
 	sub, err := fs.Sub(fsys, "migrations")
 	if err != nil {
 		return nil, err
 	}
 	opts = append(opts, goose.WithGoMigrations(
-		goose.NewGoMigration(rekeyAt, &goose.GoFunc{RunTx: sqlcodec.RekeyAccounts}, nil)))
+		goose.NewGoMigration(rekeyAt, &goose.GoFunc{RunTx: sqlcodec.RekeyAccounts}, nil),
+		goose.NewGoMigration(reportsAt, &goose.GoFunc{RunTx: BackfillReports}, &goose.GoFunc{RunTx: noDown})))
 	return goose.NewProvider(dialect, pool, sub, opts...)
 }
 
@@ -52,3 +54,7 @@ func Ready(ctx context.Context, pool *sql.DB, provider func() (*goose.Provider, 
 	}
 	return nil
 }
+
+// noDown is the down step of a migration that only fills tables another
+// migration's down step drops.
+func noDown(context.Context, *sql.Tx) error { return nil }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/report"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -377,6 +378,15 @@ func (st *Store) insertRMA(ctx context.Context, q Querier, c *create) error {
 	c.lineIDs = make([]int64, len(w.lines))
 	sets := append([]Rows{{Table: "rma_lines", Cols: lineInsertCols, Values: withRMA(c.id, w.lines), Returning: "id, line_no"}},
 		w.children(c.id)...)
+	// The roll-ups (reports.go), before the lines are written: a unit's
+	// return number counts the lines filed before it, not itself.
+	rr := *r
+	rr.Created = c.created
+	reports, err := reportRows(c.id, nil, report.Change{RMA: &rr, Events: reportEvents(c.evw), Now: c.created, Seen: seenIn(ctx, q)})
+	if err != nil {
+		return err
+	}
+	sets = append(sets, reports...)
 	// A new RMA has no events yet: its first is number 1.
 	return st.insertEvents(ctx, q, c.id, 0, c.evw, sets, func(set int, id int64, n int) {
 		if set == 0 {
@@ -422,8 +432,12 @@ type save struct {
 	r             *rma.RMA
 	expectVersion int
 	updated       time.Time
+	chargedAt     time.Time // new charges' time (encodeRMA)
 	w             *rmaWrite
 	evw           *eventWrite
+	// supplier are the supplier lines of this RMA a supplier RMA's step
+	// writes with it (suppliers.go), for the roll-ups.
+	supplier []rma.SupplierLine
 
 	lineIDs, chargeIDs []int64
 }
@@ -436,8 +450,9 @@ func newSave(r *rma.RMA, expectVersion int, evs []*rma.Event) (*save, error) {
 	if sv.updated.IsZero() {
 		sv.updated = now()
 	}
+	sv.chargedAt = now()
 	var err error
-	if sv.w, err = encodeRMA(r, sv.updated, now()); err != nil {
+	if sv.w, err = encodeRMA(r, sv.updated, sv.chargedAt); err != nil {
 		return nil, err
 	}
 	if sv.evw, err = encodeEvents(evs); err != nil {
@@ -472,6 +487,18 @@ func (st *Store) saveIn(ctx context.Context, q Querier, sv *save) error {
 		}
 		return rma.Errorf(rma.EPRECONDITION, "RMA %d is at version %d, not %d: it changed since it was read", r.ID, current, expectVersion)
 	}
+	// The roll-ups (reports.go), read under the RMA's row lock and before
+	// new lines are written (a unit's return number counts the lines
+	// filed before it).
+	old, err := loadRecord(ctx, q, r.ID)
+	if err != nil {
+		return err
+	}
+	reports, err := reportRows(r.ID, old, report.Change{RMA: r, Events: reportEvents(sv.evw), Now: sv.chargedAt,
+		Supplier: sv.supplier, Seen: seenIn(ctx, q)})
+	if err != nil {
+		return err
+	}
 	for i, l := range w.lines {
 		id := r.Lines[i].ID
 		if id == 0 {
@@ -499,7 +526,7 @@ func (st *Store) saveIn(ctx context.Context, q Querier, sv *save) error {
 	if sv.chargeIDs, err = insertCharges(ctx, q, r.ID, w); err != nil {
 		return err
 	}
-	return st.appendEvents(ctx, q, r.ID, sv.evw, w.children(r.ID), nil)
+	return st.appendEvents(ctx, q, r.ID, sv.evw, append(w.children(r.ID), reports...), nil)
 }
 
 // saved gives the RMA and its events what the committed transaction gave them.

@@ -101,6 +101,10 @@ type supplierWrite struct {
 	ids   []int64 // the lines' IDs: 0 for a line to insert
 	evs   [][]any // at, actor, action, details
 	saves []*save
+	// src are the supplier RMA's lines with its supplier, for the RMAs'
+	// roll-ups (reports.go).
+	src      []rma.SupplierLine
+	supplier int64
 
 	id      int64
 	lineIDs []int64
@@ -113,7 +117,7 @@ func encodeSupplier(s *rma.SupplierRMA, evs []*rma.SupplierEvent, rmas []rma.RMA
 		return nil, rma.Invalid("supplier_rma", "missing")
 	}
 	var enc encoder
-	w := &supplierWrite{}
+	w := &supplierWrite{src: slices.Clone(s.Lines), supplier: s.SupplierID}
 	updated := orNow(s.Updated)
 	w.row = []any{s.Reference, enc.Date("due", s.Due), s.Carrier, s.Tracking, enc.Date("shipped", s.Shipped), s.Note, enc.Time("updated", updated)}
 	for i, l := range s.Lines {
@@ -213,6 +217,15 @@ func (st *Store) writeSupplierRest(ctx context.Context, q Querier, w *supplierWr
 		}
 	}
 	for _, sv := range w.saves {
+		// The lines this step writes, as the RMA's roll-ups count them:
+		// the unit's supplier, and what it credited or charged.
+		sv.supplier = sv.supplier[:0]
+		for _, l := range w.src {
+			if l.RMAID == sv.r.ID {
+				l.SupplierRMAID, l.SupplierID = w.id, w.supplier
+				sv.supplier = append(sv.supplier, l)
+			}
+		}
 		if err := st.saveIn(ctx, q, sv); err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/report"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/sso"
 )
@@ -76,6 +77,10 @@ type Config struct {
 
 	// Settings are what the desk runs with, shown to admins (adminhome.go).
 	Settings Settings
+
+	// UnitsSold is the registry of units sold the return rate divides by
+	// (reports.go); nil: the desk has none yet, and the report says so.
+	UnitsSold report.UnitsSold
 }
 
 // Server serves the portal.
@@ -91,6 +96,7 @@ type Server struct {
 	// audit log (admin.go).
 	accounts *auth.Accounts
 	rps      relyingParties // oidc.go
+	reports  *report.Desk   // reports.go
 }
 
 // New builds the portal.
@@ -123,6 +129,10 @@ func New(svc *rma.Service, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, cfg: cfg, tmpl: tmpl, mux: http.NewServeMux(),
 		perEmail: newLimiter(5, 5*time.Minute), perIP: newLimiter(30, 5*time.Minute), accounts: auth.NewAccounts(svc.Store())}
 	s.accounts.Mail = auth.InvitationMail{Sender: cfg.Mail, PublicURL: cfg.PublicURL}
+	s.reports = &report.Desk{Units: cfg.UnitsSold, Directory: svc.Store(), Policies: func() []string { return svc.Policies().IDs() }, Today: svc.Today}
+	if src, ok := svc.Store().(report.Source); ok {
+		s.reports.Cells = src
+	}
 	s.routes()
 	return s, nil
 }
@@ -191,6 +201,7 @@ func (s *Server) routes() {
 	s.policyStoreRoutes()
 	s.shadowRoutes()    // shadow.go
 	s.adminHomeRoutes() // adminhome.go
+	s.reportRoutes()    // reports.go
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {

@@ -90,3 +90,22 @@ func reserveIDs(ctx context.Context, tx pgx.Tx, counts map[string]int) (map[stri
 	}
 	return out, rows.Err()
 }
+
+func (l loader) Exec(query string, args ...any) error {
+	_, err := l.tx.Exec(l.ctx, query, args...)
+	return err
+}
+
+func (l loader) Query(query string, args []any, row func(scan func(dest ...any) error) error) error {
+	rows, err := l.tx.Query(l.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

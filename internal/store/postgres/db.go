@@ -115,7 +115,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // provider is goose over the embedded migrations, taking the advisory lock
-// while it migrates; the accounts are rekeyed at version 7.
+// while it migrates; the accounts are rekeyed at version 7 and the
+// reports' roll-ups filled at 25.
 func (db *DB) provider() (*goose.Provider, error) {
 	// Probe for the lock every second (goose's default is every 5), for up
 	// to 5 minutes: a long migration on a big database holds it that long.
@@ -123,7 +124,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
 	}
-	p, err := store.Migrations(goose.DialectPostgres, db.pool, migrations, 7, goose.WithSessionLocker(locker))
+	p, err := store.Migrations(goose.DialectPostgres, db.pool, migrations, 7, 25, goose.WithSessionLocker(locker))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: migrate %s: %w", db.name, err)
 	}

@@ -146,7 +146,7 @@ func TestMigrationsConcurrently(t *testing.T) {
 		t.Fatalf("applied %v, want %v", got, want)
 	}
 	wantTables := []string{"api_keys", "audit_log", "canned_replies", "charges", "deadlines", "desk_clock", "documents", "events", "goose_db_version",
-		"idempotency_responses", "invitations", "jobs", "messages", "money_documents", "orgs", "policy_packs", "policy_shadow_lines", "policy_shadows", "rma_lines", "rma_numbers", "rmas", "saved_views",
+		"idempotency_responses", "invitations", "jobs", "messages", "money_documents", "orgs", "policy_packs", "policy_shadow_lines", "policy_shadows", "report_full", "report_model", "report_org", "report_policy", "report_rmas", "rma_lines", "rma_numbers", "rmas", "saved_views",
 		"search_terms", "sequences", "service_locations", "sessions", "sign_in_provider", "supplier_events", "supplier_rma_lines", "supplier_rmas", "suppliers", "users"}
 	if got := tables(t, dbs[1]); !slices.Equal(got, wantTables) {
 		t.Fatalf("tables %v, want %v", got, wantTables)

@@ -128,9 +128,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // provider is goose over the embedded migrations; the accounts are
-// rekeyed at version 8.
+// rekeyed at version 8 and the reports' roll-ups filled at 26.
 func (db *DB) provider() (*goose.Provider, error) {
-	p, err := store.Migrations(goose.DialectSQLite3, db.pool, migrations, 8)
+	p, err := store.Migrations(goose.DialectSQLite3, db.pool, migrations, 8, 26)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", db.path, err)
 	}

@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"WhatIf", testWhatIf},                 // whatif.go (issue 15)
 		{"Packs", testPacks},                   // packs.go (issue 15)
 		{"Shadows", testShadows},               // shadows.go (issue 15)
+		{"Reports", testReports},               // reports.go (issue 16)
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
