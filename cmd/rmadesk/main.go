@@ -52,6 +52,7 @@ func commands() []command {
 		{"clock", "show the desk's date, or move a demo desk's date forward (a test clock)", runClock},
 		{"bench", "measure throughput and latency under load (starts its own desk, or drives one at --url)", runBench},
 		{"import-csv", "file RMAs in bulk from a CSV file, one line per RMA line", runImportCSV},
+		{"registry", "load the units sold and shipped (the serial registry) from a CSV file", runRegistry},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -88,6 +88,11 @@ var Tables = []Table{
 	// Every version of every policy pack, drafts too (issue 15): the RMAs
 	// name the versions that decided them.
 	{Name: "policy_packs", Key: []string{"id"}, Identity: true},
+	// The serial registry and its sales roll-up, kept in step with it,
+	// and the public warranty check's settings (issue 16).
+	{Name: "units", Key: []string{"serial_key"}},
+	{Name: "units_sold_daily", Key: []string{"day", "model"}},
+	{Name: "warranty_check_settings", Key: []string{"id"}, Bools: []string{"enabled", "reveal_unknown"}},
 }
 
 // DB is a store's database as the archive needs it.

@@ -43,7 +43,8 @@ type Records struct {
 	// other than the requester.
 	SoldToOther bool
 	// LastClaim is the day the desk's latest other RMA on this serial was
-	// filed, and LastClaimRMA its number; zero and "" when there is none.
+	// filed (zero: none), and LastClaimRMA its number when the requester
+	// may know it (its own RMA), else "".
 	LastClaim    calendar.Date
 	LastClaimRMA string
 	// A replacement the desk shipped: the serial it replaced, the day it
@@ -330,7 +331,11 @@ func (p *Policy) checkRecords(c *Claim, d *Decision) {
 			if ago > k.WithinDays {
 				continue
 			}
-			text = "serial " + serial + " was claimed before, in " + rec.LastClaimRMA + " filed " + rec.LastClaim.String() +
+			in := rec.LastClaimRMA
+			if in == "" {
+				in = "an RMA" // another organisation's: the desk does not name it to the requester
+			}
+			text = "serial " + serial + " was claimed before, in " + in + " filed " + rec.LastClaim.String() +
 				": " + plural(ago, "day") + " ago, within " + plural(k.WithinDays, "day")
 			args = []string{serial, rec.LastClaimRMA, rec.LastClaim.String(), itoa(ago), itoa(k.WithinDays)}
 		}
@@ -507,7 +512,11 @@ var dutchRecords = map[string]wording{
 		return "de data van de claim wijken af van de gegevens van de desk: " + strings.Join(parts, ", ")
 	},
 	"claimed_again": func(a []string, _ string) string {
-		return "serienummer " + arg(a, 0) + " is eerder geclaimd, in " + arg(a, 1) + " ingediend op " + arg(a, 2) + ": " +
+		in := arg(a, 1)
+		if in == "" {
+			in = "een retour"
+		}
+		return "serienummer " + arg(a, 0) + " is eerder geclaimd, in " + in + " ingediend op " + arg(a, 2) + ": " +
 			nlDays(arg(a, 3)) + " geleden, binnen " + nlDays(arg(a, 4))
 	},
 }

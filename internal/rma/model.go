@@ -87,9 +87,12 @@ type RMA struct {
 	Deadlines     []Deadline
 	Charges       []Charge
 	Jobs          []Job // new jobs the change causes: written with it, never loaded
-	Version       int   // bumped by every change: the ETag
-	Created       time.Time
-	Updated       time.Time
+	// Units are the registry entries of the units the change ships
+	// (replacements: registry.go), written with it, never loaded.
+	Units   []Unit
+	Version int // bumped by every change: the ETag
+	Created time.Time
+	Updated time.Time
 
 	// AssigneeID is the desk's user who holds the RMA (0: nobody), and
 	// Unread says the requester wrote since the desk last opened it. Both

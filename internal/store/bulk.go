@@ -22,6 +22,13 @@ type Loader interface {
 	IDs(counts map[string]int) (map[string][]int64, error)
 	// Copy writes rows, each in cols' order, into table.
 	Copy(table string, cols []string, rows [][]any) error
+	// CopyFunc writes the rows next gives, each in cols' order, into
+	// table, until next gives none (nil) or an error, which is returned.
+	CopyFunc(table string, cols []string, next func() ([]any, error)) error
+	// Exec runs a statement in the transaction and counts the rows it
+	// wrote; QueryRow runs a query of one row.
+	Exec(query string, args ...any) (int64, error)
+	QueryRow(query string, args ...any) interface{ Scan(dest ...any) error }
 }
 
 // errBulkShort is a Loader that gave fewer IDs than asked for.

@@ -109,6 +109,21 @@ type Dialect interface {
 	// them would cost more (list.go); "" where the planner chooses well by
 	// itself, and the store does not count the matches to choose.
 	WalkByCreated() string
+	// LockUnits is the statement that makes writers of the serial
+	// registry take turns to the end of their transaction (units.go):
+	// PostgreSQL's advisory lock; "" where one writer runs them in turn.
+	LockUnits() string
+	// Anonymous reports whether a statement of many parameters is better
+	// written with "?" than "$n": SQLite's driver looks each numbered
+	// parameter's name up in a list, so a statement of thousands costs
+	// their square (units.go stages a load in statements of 500 rows).
+	Anonymous() bool
+	// Staged is the statement to run on a temporary table once rows are
+	// staged in it, before it is joined: PostgreSQL's ANALYZE, without
+	// which the planner takes a table of a million rows for a small one
+	// (autovacuum never sees temporary tables); "" for SQLite, which
+	// probes the other table's key whatever it knows.
+	Staged(table string) string
 }
 
 // Store implements rma.Store on an Engine and a Dialect.

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -54,6 +56,31 @@ func (l loader) IDs(counts map[string]int) (map[string][]int64, error) {
 
 func (l loader) Copy(table string, cols []string, rows [][]any) error {
 	_, err := l.tx.CopyFrom(l.ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+	return err
+}
+
+func (l loader) CopyFunc(table string, cols []string, next func() ([]any, error)) error {
+	_, err := l.tx.CopyFrom(l.ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(next))
+	return err
+}
+
+func (l loader) Exec(query string, args ...any) (int64, error) {
+	tag, err := l.tx.Exec(l.ctx, query, args...)
+	return tag.RowsAffected(), err
+}
+
+func (l loader) QueryRow(query string, args ...any) interface{ Scan(dest ...any) error } {
+	return noRows{l.tx.QueryRow(l.ctx, query, args...)}
+}
+
+// noRows gives pgx's "no rows" as database/sql's, which the store checks.
+type noRows struct{ row pgx.Row }
+
+func (r noRows) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sql.ErrNoRows
+	}
 	return err
 }
 

@@ -131,3 +131,15 @@ func (dialect) SkipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 // statistics how many RMAs a prefix matches, so the store neither counts
 // them first (a round trip) nor forces a plan.
 func (dialect) WalkByCreated() string { return "" }
+
+// LockUnits makes the serial registry's writers take turns: each moves
+// the sales roll-up from the rows it reads, which a writer committing
+// meanwhile would have changed (store/units.go). The key is the registry's
+// own; the lock ends with the transaction.
+func (dialect) LockUnits() string { return "SELECT pg_advisory_xact_lock(1600016)" }
+
+// Anonymous is false: PostgreSQL numbers its parameters.
+func (dialect) Anonymous() bool { return false }
+
+// Staged: see store.Dialect.
+func (dialect) Staged(table string) string { return "ANALYZE " + table }

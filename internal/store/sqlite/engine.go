@@ -81,3 +81,13 @@ func (dialect) SkipLocked() string { return "" }
 // WalkByCreated names the index: SQLite's planner, which does not know how
 // many RMAs a prefix matches, would otherwise sort them all.
 func (dialect) WalkByCreated() string { return "rmas r INDEXED BY rmas_created" }
+
+// LockUnits is empty: the one writer runs the registry's writes in turn.
+func (dialect) LockUnits() string { return "" }
+
+// Anonymous is true: the driver binds "?" parameters without looking
+// their names up.
+func (dialect) Anonymous() bool { return true }
+
+// Staged: see store.Dialect.
+func (dialect) Staged(table string) string { return "" }

@@ -74,6 +74,9 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"UserAdmin", testUserAdmin},           // useradmin.go (issue 15)
 		{"WhatIf", testWhatIf},                 // whatif.go (issue 15)
 		{"Packs", testPacks},                   // packs.go (issue 15)
+		{"Units", testUnits},                   // units.go (issue 16)
+		{"ReplacementUnits", testReplacementUnits},
+		{"WarrantyCheckSettings", testWarrantyCheckSettings},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
