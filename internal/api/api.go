@@ -40,6 +40,10 @@ type Server struct {
 
 	// drafts are the stored drafts for a what-if (whatif.go); nil: none.
 	drafts WhatIfDrafts
+
+	// warrantyLimit bounds the public warranty checks of a client address
+	// (registry.go); nil: no limit.
+	warrantyLimit *limiter
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -87,7 +91,18 @@ type Config struct {
 	// WhatIfDrafts finds stored policy drafts for a what-if (whatif.go);
 	// nil: a what-if takes the draft's YAML only.
 	WhatIfDrafts WhatIfDrafts
+
+	// WarrantyChecksPerMinute bounds the public warranty checks one client
+	// address makes (registry.go), with as many at once; 0 means the
+	// default, DefaultWarrantyChecksPerMinute; a negative number, no limit.
+	// The buckets are this instance's, in memory.
+	WarrantyChecksPerMinute float64
 }
+
+// DefaultWarrantyChecksPerMinute is the public warranty check's limit per
+// client address: a person checks a few serials, a script that walks
+// serials is slowed to a crawl.
+const DefaultWarrantyChecksPerMinute = 10
 
 // New builds the API server.
 func New(svc *rma.Service, cfg Config) *Server {
@@ -115,6 +130,8 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routes, s.whatifRoutes()...)
 	// policystore.go: policies managed in the desk
 	s.routes = append(s.routes, s.policyStoreRoutes()...)
+	s.routes = append(s.routes, s.registryRoutes()...) // registry.go (issue 16)
+	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
