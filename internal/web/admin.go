@@ -33,7 +33,7 @@ type option struct {
 var auditActions = []string{"user.", audit.UserInvite, audit.UserInviteResend, audit.UserInviteAccept, auth.ActionUserFromProvider,
 	audit.UserRole, audit.UserDisable, audit.UserEnable, audit.UserSessionsEnd, "key.", audit.KeyCreate, audit.KeyRevoke,
 	"policy.", audit.PolicyDraft, audit.PolicyDraftEdit, audit.PolicyPublish, audit.PolicyDiscard, audit.PolicyRetire, whatif.ActionWhatIf,
-	auth.ActionSignInSettings}
+	auth.ActionSignInSettings, "registry.", audit.RegistryImport, audit.RegistryCheckSettings}
 
 // actionLabel is an action in the page's language: the catalogue's words
 // where it has them, else the action's own name (an action another part

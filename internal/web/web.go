@@ -76,6 +76,11 @@ type Config struct {
 
 	// Settings are what the desk runs with, shown to admins (adminhome.go).
 	Settings Settings
+
+	// WarrantyChecksPerMinute bounds the public warranty checks one client
+	// address makes at /warranty (warranty.go): 0 the default (10), a
+	// negative number no limit. Counted by this instance, in memory.
+	WarrantyChecksPerMinute float64
 }
 
 // Server serves the portal.
@@ -90,7 +95,8 @@ type Server struct {
 	// accounts manages users and keys, recording each change in the
 	// audit log (admin.go).
 	accounts *auth.Accounts
-	rps      relyingParties // oidc.go
+	rps      relyingParties  // oidc.go
+	warranty warrantyLimiter // warranty.go
 }
 
 // New builds the portal.
@@ -190,6 +196,7 @@ func (s *Server) routes() {
 	// policystore.go: policies managed in the desk
 	s.policyStoreRoutes()
 	s.adminHomeRoutes() // adminhome.go
+	s.registryRoutes()  // registry.go, warranty.go (issue 16)
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
@@ -343,6 +350,18 @@ func (l *limiter) allow(key string) bool {
 		l.hits = map[string][]time.Time{}
 	}
 	return ok
+}
+
+// wait is how long until key may try again: until its oldest attempt in
+// the window leaves it.
+func (l *limiter) wait(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	hits := l.hits[key]
+	if len(hits) < l.max {
+		return 0
+	}
+	return max(time.Second, l.window-time.Since(hits[len(hits)-l.max]))
 }
 
 func (l *limiter) reset(key string) {
