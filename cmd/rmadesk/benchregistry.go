@@ -12,6 +12,7 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/bench"
 	"github.com/rmadesk/rmadesk/internal/calendar"
+	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/registry"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
@@ -145,6 +146,22 @@ func runBenchRegistry(e *env, args []string) error {
 	}); err != nil {
 		return err
 	}
+	// The intake's look-up: the registry's entry and the serial's RMAs, as
+	// Submit puts them on each line's claim.
+	partner := &rma.Org{Name: registry.GenPartner(7), Role: policy.Distributor, Country: "NL"}
+	if o, err := db.OrgByName(ctx, partner.Name); err == nil {
+		partner = o
+	} else if err := db.CreateOrg(ctx, partner); err != nil {
+		return err
+	}
+	today := svc.Today()
+	if err := run("claim intake records (service)", func(ctx context.Context, s string) error {
+		c := policy.Claim{Product: policy.Product{Category: "thermal-camera", Serial: s}}
+		c.Dates.Reported = today
+		return svc.FillRecords(ctx, partner, &c, 0)
+	}); err != nil {
+		return err
+	}
 	if err := run("public warranty check (service)", func(ctx context.Context, s string) error {
 		_, err := svc.CheckWarranty(ctx, rma.WarrantyQuery{Serial: s})
 		return err
@@ -165,14 +182,8 @@ func runBenchRegistry(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%s: %d units, %d models in %s\n", q.what, total, len(m), time.Since(start).Round(time.Microsecond))
 	}
-	org := &rma.Org{Name: registry.GenPartner(7), Role: 0, Country: "NL"}
-	if o, err := db.OrgByName(ctx, org.Name); err == nil {
-		org = o
-	} else if err := db.CreateOrg(ctx, org); err != nil {
-		return err
-	}
 	start := time.Now()
-	m, err := us.UnitsSold(ctx, from, to, "", strconv.FormatInt(org.ID, 10))
+	m, err := us.UnitsSold(ctx, from, to, "", strconv.FormatInt(partner.ID, 10))
 	if err != nil {
 		return err
 	}

@@ -72,3 +72,20 @@ func TestCLIRegistryImport(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchRegistry: the load tool's registry mode loads, reloads and looks
+// up on a small registry, and reports each part (its timings are for
+// docs/BENCHMARKS.md, never asserted).
+func TestBenchRegistry(t *testing.T) {
+	out := cli(t, "", "bench", "registry", "--units", "300", "--lookups", "40", "--reload")
+	for _, want := range []string{"load: 300 units in ", "300 new", "reload: 300 units in ", "300 unchanged", "registry: 300 units (0 replacements)",
+		"lookup (store): 40 in ", "claim intake records (service): 40 in ", "public warranty check (service): 40 in ", "units sold in 2024, every model: ",
+		"units sold in 2024 to one partner: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bench registry's report lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runCLI(t, "", "bench", "registry", "--units", "-1"); code != exitBadInput {
+		t.Errorf("--units -1: exit %d", code)
+	}
+}
