@@ -49,6 +49,12 @@ func registryPixfraFromDeliveryDate(t *testing.T, h *harness) {
 	if load["created"] != 2.0 || load["units"] != 2.0 {
 		t.Fatalf("load: %v", load)
 	}
+	// The preview reads the same records as the submission.
+	pre := h.must(http.StatusOK, "POST", "/api/v1/policies/pixfra/check", h.keys["pixfra"], map[string]any{
+		"product": map[string]any{"category": "thermal-camera", "serial": "PXF-23-0001"}, "documents": pixfraDocs()})
+	if str(pre, "warranty", "source") != "records" || str(pre, "warranty", "start") != "2023-03-10" {
+		t.Fatalf("the preview: %v", pre)
+	}
 	r := h.submit(h.keys["pixfra"], map[string]any{"policy": "pixfra", "lines": []any{
 		line(map[string]any{"category": "thermal-camera", "model": "Arc A435", "serial": "pxf-23-0001"}, map[string]any{}, pixfraDocs(),
 			map[string]any{"part_number": "1.0.01.08.43501", "fault": "no image"}),

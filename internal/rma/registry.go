@@ -181,9 +181,22 @@ type WarrantyCheckSettings struct {
 	DefaultPolicy string
 }
 
+// UnitReader is what the intake reads of the registry (FillRecords): a
+// store that files many RMAs at once (internal/bulk) offers it alone.
+type UnitReader interface {
+	// Unit finds a unit by its serial (SerialKey); ENOTFOUND when the
+	// registry does not have it.
+	Unit(ctx context.Context, serial string) (*Unit, error)
+	// KeepsUnits reports whether the registry holds a unit sold or
+	// shipped (not only the desk's replacements): only then does the desk
+	// check claims against it.
+	KeepsUnits(ctx context.Context) (bool, error)
+}
+
 // UnitStore keeps the registry. The one store implements it
 // (internal/store/units.go), on both databases.
 type UnitStore interface {
+	UnitReader
 	// LoadUnits writes units in one transaction: a serial new to the
 	// registry is created, a known one replaced by what the load gives
 	// (its created time kept); the sales roll-up (UnitsSold) moves with
@@ -192,16 +205,9 @@ type UnitStore interface {
 	// A unit's RMAID, RMANumber, Replaces and WarrantyEnd are written as
 	// given: a load from outside leaves them zero.
 	LoadUnits(ctx context.Context, units iter.Seq2[Unit, error]) (UnitLoad, error)
-	// Unit finds a unit by its serial (SerialKey); ENOTFOUND when the
-	// registry does not have it.
-	Unit(ctx context.Context, serial string) (*Unit, error)
 	// ReplacedBy lists the units the desk sent to replace serial, oldest
 	// first.
 	ReplacedBy(ctx context.Context, serial string) ([]Unit, error)
-	// KeepsUnits reports whether the registry holds a unit sold or
-	// shipped (not only the desk's replacements): only then does the desk
-	// check claims against it.
-	KeepsUnits(ctx context.Context) (bool, error)
 	// CountUnits counts the registry's units: all, and the replacements.
 	CountUnits(ctx context.Context) (units, replacements int64, err error)
 	// UnitsSold counts units by model whose invoice date (else delivery
@@ -258,6 +264,7 @@ func (s *Service) ImportUnits(ctx context.Context, actor Actor, src UnitSource) 
 		}
 	}
 	load, err := us.LoadUnits(ctx, checked)
+	s.unitsKept.Store(nil) // a load may be the first: read again
 	if d, ok := err.(*DuplicateUnitError); ok {
 		return load, Invalid(src.Field(d.Again, "serial"), "%s was given before, at %s: a load names each serial once", d.Serial, src.Field(d.First, "serial"))
 	}
@@ -273,11 +280,11 @@ func (s *Service) ImportUnits(ctx context.Context, actor Actor, src UnitSource) 
 // is the RMA the claim is on, if it has one, which does not count as a
 // claim before it.
 func (s *Service) FillRecords(ctx context.Context, org *Org, c *policy.Claim, exceptRMA int64) error {
-	us, ok := s.store.(UnitStore)
+	us, ok := s.store.(UnitReader)
 	if !ok {
 		return nil
 	}
-	keeps, err := us.KeepsUnits(ctx)
+	keeps, err := s.keepsUnits(ctx, us)
 	if err != nil || !keeps {
 		return err
 	}
@@ -498,4 +505,28 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// keptUnits is what KeepsUnits answered, and when.
+type keptUnits struct {
+	keeps bool
+	at    time.Time
+}
+
+// keepsUnitsFor is how long the service trusts KeepsUnits' answer: every
+// submission would otherwise ask it once more. A registry loaded on
+// another instance is read at intake within this time; this instance's
+// own load forgets the answer at once.
+const keepsUnitsFor = 2 * time.Second
+
+func (s *Service) keepsUnits(ctx context.Context, us UnitReader) (bool, error) {
+	if k := s.unitsKept.Load(); k != nil && time.Since(k.at) < keepsUnitsFor {
+		return k.keeps, nil
+	}
+	keeps, err := us.KeepsUnits(ctx)
+	if err != nil {
+		return false, err
+	}
+	s.unitsKept.Store(&keptUnits{keeps: keeps, at: time.Now()})
+	return keeps, nil
 }

@@ -25,6 +25,9 @@ type Service struct {
 	// was built at.
 	calendars *calendar.Set
 	packsGen  atomic.Int64
+	// unitsKept is whether the serial registry holds units, as last read
+	// (registry.go).
+	unitsKept atomic.Pointer[keptUnits]
 }
 
 // Option configures a Service.
