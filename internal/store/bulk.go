@@ -26,9 +26,11 @@ type Loader interface {
 	// table, until next gives none (nil) or an error, which is returned.
 	CopyFunc(table string, cols []string, next func() ([]any, error)) error
 	// Exec runs a statement in the transaction and counts the rows it
-	// wrote; QueryRow runs a query of one row.
+	// wrote; QueryRow runs a query of one row; Query one of many, calling
+	// each with a row's Scan.
 	Exec(query string, args ...any) (int64, error)
 	QueryRow(query string, args ...any) interface{ Scan(dest ...any) error }
+	Query(query string, each func(scan func(dest ...any) error) error, args ...any) error
 }
 
 // errBulkShort is a Loader that gave fewer IDs than asked for.

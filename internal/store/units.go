@@ -26,16 +26,22 @@ import (
 //  1. the units are staged in a temporary table, units_load (PostgreSQL's
 //     COPY for a load, INSERT statements otherwise), while a map in memory
 //     finds a serial given twice (which refuses the write: it would
-//     overwrite itself) and counts the roll-up's gain by day and model;
-//  2. the roll-up loses the stored units the write replaces, the units
-//     are upserted (a row loaded again as it was is not touched), and the
-//     roll-up gains the counted units, as statements written once for
-//     both databases;
-//  3. the staging table is emptied.
+//     overwrite itself) and counts what the sales roll-up gains by day and
+//     model;
+//  2. one join of the staged units with the stored ones counts the units
+//     replaced and those loaded again unchanged, by the roll-up's day and
+//     model: what the roll-up loses;
+//  3. the units are upserted (a row loaded again as it was is not
+//     touched), and the roll-up moves by what it gains less what it loses,
+//     in statements written once for both databases;
+//  4. the staging table is emptied.
 //
 // Into an empty registry (the first load) the units go straight into
-// units instead: there is nothing to replace, and staging would write
-// every row twice.
+// units instead, their secondary indexes dropped and built again once the
+// rows are in: there is nothing to replace, staging would write every row
+// twice, and an index is built faster by one sort than by a million
+// inserts. On PostgreSQL the dropped index locks the table to the load's
+// commit: lookups wait for the first load.
 //
 // On PostgreSQL an advisory lock held to the commit keeps two writers of
 // units from moving the roll-up from the same old rows; SQLite's one
@@ -95,6 +101,7 @@ func encodeUnitKeyed(u *rma.Unit, row int64, soldToKey string) ([]any, error) {
 type unitTx interface {
 	exec(query string, args ...any) (int64, error)
 	queryRow(query string, args ...any) rowScanner
+	query(query string, each func(scan func(dest ...any) error) error) error
 	// stage writes rows, each in cols' order, into table.
 	stage(table string, cols []string, rows iter.Seq2[[]any, error]) error
 }
@@ -119,6 +126,20 @@ func (t querierTx) exec(query string, args ...any) (int64, error) {
 
 func (t querierTx) queryRow(query string, args ...any) rowScanner {
 	return t.q.QueryRowContext(t.ctx, query, args...)
+}
+
+func (t querierTx) query(query string, each func(scan func(dest ...any) error) error) error {
+	rows, err := t.q.QueryContext(t.ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func (t querierTx) stage(table string, cols []string, rows iter.Seq2[[]any, error]) error {
@@ -165,6 +186,9 @@ func (t querierTx) insertText(table string, cols []string, n int) string {
 type loaderTx struct{ l Loader }
 
 func (t loaderTx) exec(query string, args ...any) (int64, error) { return t.l.Exec(query, args...) }
+func (t loaderTx) query(query string, each func(scan func(dest ...any) error) error) error {
+	return t.l.Query(query, each)
+}
 func (t loaderTx) queryRow(query string, args ...any) rowScanner { return t.l.QueryRow(query, args...) }
 func (t loaderTx) stage(table string, cols []string, rows iter.Seq2[[]any, error]) error {
 	next, stop := iter.Pull2(rows)
@@ -184,6 +208,14 @@ func (t loaderTx) stage(table string, cols []string, rows iter.Seq2[[]any, error
 	return err
 }
 
+// unitIndexes are the units table's secondary indexes as the migrations
+// (sqlite 00025, postgres 00024) make them: the first load into an empty
+// registry builds them again once its rows are in.
+var unitIndexes = []struct{ name, create string }{
+	{"units_replaces", `CREATE INDEX units_replaces ON units (replaces_key) WHERE replaces_key <> ''`},
+	{"units_sold_to", `CREATE INDEX units_sold_to ON units (sold_to_key, sold_on, model) WHERE sold_on IS NOT NULL`},
+}
+
 // The set-based statements, written once for both databases.
 var (
 	// A temporary table of units' columns with their types (and, on
@@ -199,15 +231,11 @@ var (
 		}
 		return strings.Join(parts, " OR ")
 	}
-	countMatchedSQL = `SELECT COUNT(*), COALESCE(SUM(CASE WHEN ` + unitChanged("u", "t") + ` THEN 0 ELSE 1 END), 0)
-		FROM units_load t JOIN units u ON u.serial_key = t.serial_key`
-	// The roll-up first loses every stored unit the write names, then
-	// gains every staged one (counted as they are staged): a unit loaded
-	// again unchanged nets nothing.
-	rollupLoseSQL = `INSERT INTO units_sold_daily (day, model, units)
-		SELECT u.sold_on, u.model, -COUNT(*) FROM units_load t JOIN units u ON u.serial_key = t.serial_key
-		WHERE u.sold_on IS NOT NULL GROUP BY u.sold_on, u.model
-		ON CONFLICT (day, model) DO UPDATE SET units = units_sold_daily.units + excluded.units`
+	// matchedSQL groups the stored units a write replaces by the roll-up's
+	// day and model, counting those loaded again unchanged: one join gives
+	// the load's counts and what the roll-up loses.
+	matchedSQL = `SELECT u.sold_on, u.model, COUNT(*), SUM(CASE WHEN ` + unitChanged("u", "t") + ` THEN 0 ELSE 1 END)
+		FROM units_load t JOIN units u ON u.serial_key = t.serial_key GROUP BY u.sold_on, u.model`
 	rollupEmptySQL = `DELETE FROM units_sold_daily WHERE units = 0`
 	upsertUnitsSQL = func() string {
 		var set []string
@@ -226,13 +254,20 @@ var (
 // is found, and the roll-up's gain counted, as the rows are staged: a map
 // in memory (a key and a position a unit: about 60 MB a million) instead
 // of sorting the staged rows twice, which costs SQLite more.
-func (st *Store) writeUnits(t unitTx, rows iter.Seq2[[]any, error], at string) (rma.UnitLoad, error) {
-	var load rma.UnitLoad
-	if lock := st.d.LockUnits(); lock != "" {
-		if _, err := t.exec(lock); err != nil {
+func (st *Store) writeUnits(t unitTx, rows iter.Seq2[[]any, error], at string) (load rma.UnitLoad, err error) {
+	dw := st.d.UnitWrites()
+	for _, q := range dw.Begin {
+		if _, err := t.exec(q); err != nil {
 			return load, err
 		}
 	}
+	defer func() {
+		for _, q := range dw.End {
+			if _, endErr := t.exec(q); err == nil && endErr != nil {
+				err = endErr // after a failure, its own error stands: the transaction is lost anyway
+			}
+		}
+	}()
 	if _, err := t.exec(createUnitsLoadSQL); err != nil {
 		return load, err
 	}
@@ -240,12 +275,18 @@ func (st *Store) writeUnits(t unitTx, rows iter.Seq2[[]any, error], at string) (
 		return load, err
 	}
 	// An empty registry (the first load) takes the rows straight into
-	// units: nothing to replace, nothing to stage.
+	// units, its secondary indexes built once the rows are in: building
+	// one sorts the rows once, where a million inserts would each walk it.
 	var one int
 	empty := false
 	switch err := t.queryRow(`SELECT 1 FROM units LIMIT 1`).Scan(&one); {
 	case errors.Is(err, sql.ErrNoRows):
 		empty = true
+		for _, ix := range unitIndexes {
+			if _, err := t.exec(`DROP INDEX ` + ix.name); err != nil {
+				return load, err
+			}
+		}
 	case err != nil:
 		return load, err
 	}
@@ -280,6 +321,11 @@ func (st *Store) writeUnits(t unitTx, rows iter.Seq2[[]any, error], at string) (
 			return load, err
 		}
 		load.Units, load.Created = len(seen), len(seen)
+		for _, ix := range unitIndexes {
+			if _, err := t.exec(ix.create); err != nil {
+				return load, err
+			}
+		}
 	} else {
 		if err := t.stage("units_load", unitLoadCols, checked); err != nil {
 			return load, err
@@ -289,25 +335,32 @@ func (st *Store) writeUnits(t unitTx, rows iter.Seq2[[]any, error], at string) (
 		if n == 0 {
 			return load, nil
 		}
-		if q := st.d.Staged("units_load"); q != "" {
+		for _, q := range dw.Staged {
 			if _, err := t.exec(q); err != nil {
 				return load, err
 			}
 		}
 		var matched, unchanged int64
-		if err := t.queryRow(countMatchedSQL).Scan(&matched, &unchanged); err != nil {
+		err := t.query(matchedSQL, func(scan func(dest ...any) error) error {
+			var day sql.NullString
+			var model string
+			var count, same int64
+			if err := scan(&day, &model, &count, &same); err != nil {
+				return err
+			}
+			matched, unchanged = matched+count, unchanged+same
+			if day.Valid {
+				gain[soldKey{day.String, model}] -= count // the roll-up loses what the write replaces
+			}
+			return nil
+		})
+		if err != nil {
 			return load, err
 		}
 		load.Updated, load.Unchanged = int(matched-unchanged), int(unchanged)
 		load.Created = n - load.Updated - load.Unchanged
-		for _, q := range []string{rollupLoseSQL, upsertUnitsSQL, `DELETE FROM units_load`} {
-			var args []any
-			if q == upsertUnitsSQL {
-				args = []any{at}
-			}
-			if _, err := t.exec(q, args...); err != nil {
-				return load, err
-			}
+		if _, err := t.exec(upsertUnitsSQL, at); err != nil {
+			return load, err
 		}
 	}
 	var batch []any
@@ -323,6 +376,9 @@ func (st *Store) writeUnits(t unitTx, rows iter.Seq2[[]any, error], at string) (
 		return nil
 	}
 	for k, v := range gain {
+		if v == 0 {
+			continue // a unit loaded again as it was, or moved within its day and model
+		}
 		if batch = append(batch, k.day, k.model, v); len(batch) == 3*rollupChunk {
 			if err := flush(); err != nil {
 				return load, err
@@ -345,7 +401,7 @@ const rollupChunk = 2000
 func (st *Store) groups(n, k int) string {
 	g := make([]string, n)
 	for i := range g {
-		if st.d.Anonymous() {
+		if st.d.UnitWrites().Anonymous {
 			g[i] = "(" + strings.Repeat("?, ", k-1) + "?)"
 		} else {
 			g[i] = "(" + params(1+i*k, k) + ")"
@@ -402,7 +458,7 @@ func (st *Store) LoadUnits(ctx context.Context, units iter.Seq2[rma.Unit, error]
 	} else {
 		err = st.write(ctx, "load units", func(q Querier) error {
 			var err error
-			load, err = st.writeUnits(querierTx{ctx, q, st.d.Anonymous()}, rows(), at)
+			load, err = st.writeUnits(querierTx{ctx, q, st.d.UnitWrites().Anonymous}, rows(), at)
 			return err
 		})
 	}
@@ -476,7 +532,7 @@ func (st *Store) putUnits(ctx context.Context, q Querier, rows [][]any) error {
 			}
 		}
 	}
-	_, err := st.writeUnits(querierTx{ctx, q, st.d.Anonymous()}, seq, now().Format(sqlcodec.TimeLayout))
+	_, err := st.writeUnits(querierTx{ctx, q, st.d.UnitWrites().Anonymous}, seq, now().Format(sqlcodec.TimeLayout))
 	var dup *rma.DuplicateUnitError
 	if errors.As(err, &dup) {
 		return rma.Invalid("replacements", "serial %s is given twice", dup.Serial)

@@ -73,6 +73,20 @@ func (l loader) QueryRow(query string, args ...any) interface{ Scan(dest ...any)
 	return noRows{l.tx.QueryRow(l.ctx, query, args...)}
 }
 
+func (l loader) Query(query string, each func(scan func(dest ...any) error) error, args ...any) error {
+	rows, err := l.tx.Query(l.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // noRows gives pgx's "no rows" as database/sql's, which the store checks.
 type noRows struct{ row pgx.Row }
 
