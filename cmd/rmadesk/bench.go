@@ -48,6 +48,9 @@ const (
 )
 
 func runBench(e *env, args []string) error {
+	if len(args) > 0 && args[0] == "registry" {
+		return runBenchRegistry(e, args[1:]) // benchregistry.go (issue 16)
+	}
 	fs := newFlags(e, "bench", "bench --workload submit|mixed|recall|reports [--clients N] [--duration D] [--rmas N] [--count N] [--db URL | --url http://... --admin-key KEY]")
 	workload := fs.String("workload", "submit", "what to run: submit, mixed, recall or reports")
 	clients := fs.Int("clients", 64, "`N` concurrent clients, each with one request in flight")

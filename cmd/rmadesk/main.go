@@ -53,6 +53,7 @@ func commands() []command {
 		{"bench", "measure throughput and latency under load (starts its own desk, or drives one at --url)", runBench},
 		{"import-csv", "file RMAs in bulk from a CSV file, one line per RMA line", runImportCSV},
 		{"reports", "check the reports' roll-ups against the records, or count them again", runReports},
+		{"registry", "load the units sold and shipped (the serial registry) from a CSV file", runRegistry},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -142,6 +142,8 @@ func runServe(e *env, args []string) error {
 	apiAuthFailures := fs.Float64("api-auth-failures", envFloat("RMADESK_API_AUTH_FAILURES", 10), "failed API key checks per minute a client address may make after its first 100; negative turns the limit off (env RMADESK_API_AUTH_FAILURES)")
 	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
 	vatRate := fs.Float64("vat-rate", envFloat("RMADESK_VAT_RATE", 0), "the VAT `PERCENT` credit notes and invoices add to the ledger's amounts; 0 adds none (env RMADESK_VAT_RATE)")
+	warrantyChecks := fs.Float64("warranty-checks-per-minute", envFloat("RMADESK_WARRANTY_CHECKS_PER_MINUTE", api.DefaultWarrantyChecksPerMinute),
+		"public warranty checks a client address may make a minute, as many at once, counted by each instance (the page and the API each); 0 turns the limit off (env RMADESK_WARRANTY_CHECKS_PER_MINUTE)")
 	opsAddr := fs.String("ops-addr", os.Getenv("RMADESK_OPS_ADDR"), "also serve /metrics, /healthz and /readyz on `HOST:PORT`, a private address (env RMADESK_OPS_ADDR)")
 	var oidcf oidcFlags
 	oidcf.register(fs) // oidcflags.go
@@ -159,6 +161,8 @@ func runServe(e *env, args []string) error {
 		return badInputf("--api-burst: %d is negative", *apiBurst)
 	case math.IsNaN(*apiAuthFailures) || math.IsInf(*apiAuthFailures, 0):
 		return badInputf("--api-auth-failures: not a number of failures per minute")
+	case math.IsNaN(*warrantyChecks) || math.IsInf(*warrantyChecks, 0) || *warrantyChecks < 0:
+		return badInputf("--warranty-checks-per-minute: %v is not a number of checks a minute ≥ 0", *warrantyChecks)
 	case math.IsNaN(*vatRate) || *vatRate < 0 || *vatRate > 100:
 		return badInputf("--vat-rate: %v is not a percentage from 0 to 100", *vatRate)
 	}
@@ -241,15 +245,16 @@ func runServe(e *env, args []string) error {
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
 		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
 		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat, // supplierlabels.go
-		SignInProvider: signInProvider,    // oidcflags.go
-		Settings:       deskSettings(sf)}) // adminsettings.go
+		SignInProvider:          signInProvider,             // oidcflags.go
+		Settings:                deskSettings(sf),           // adminsettings.go
+		WarrantyChecksPerMinute: limitOff(*warrantyChecks)}) // warranty.go (issue 16)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler: rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log,
 			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures, Clock: clock, VATBasisPoints: vat,
-			Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base)}).Handler(), portal.Handler()),
+			Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), WarrantyChecksPerMinute: limitOff(*warrantyChecks)}).Handler(), portal.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,
@@ -720,4 +725,13 @@ func runUser(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "user %d: %s\n", u.ID, u.Email)
 	return nil
+}
+
+// limitOff is a flag's rate for a Config whose 0 means its default: the
+// flag's 0 is no limit (a negative rate there).
+func limitOff(perMinute float64) float64 {
+	if perMinute == 0 {
+		return -1
+	}
+	return perMinute
 }

@@ -284,10 +284,13 @@ func TestAPIDocRuns(t *testing.T) {
 		"line 1: authorized\nline 2: rejected, out of its three years", "the desk reads 3 messages, 1 internal", "the requester reads 2",
 		"is now technician\ndisabled\ninvited\n", "/invite/", "the new key acts for Demo Partner for Dexxon", "the revoked key: 401",
 		"role: agent -> technician", "key.revoke ",
-		"line 207: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from",
+		"line 218: unknown key \"yeers\"", "changed warranty.terms [part=device category=thermal-camera] clause warranty-chart", "pixfra version 2 published, from",
 		"filed: accept by version 1\nshadow: 1 compared, 1 changed\ndecision accept -> reject: 1\nshadow stopped",
 		"return-rate: summary, by_model, by_month", "defect_confirmed: ", "currency,net_cost,credits,refunds,replacement_units", "state,units,mean_days,p50_days",
-		"reports for a requester: 403"} {
+		"reports for a requester: 403",
+		"2 new, 0 unchanged; no organisation named Another Partner B.V.", "1 new from the CSV", "review: warranty_start_records, in_warranty, sold_to_other",
+		"the warranty runs from the desk's records: delivered", "DX-DEMO-0002 sold to Another Partner B.V. on ", "another partner's unit, to the Dexxon partner: 404",
+		"in_warranty until ", "\ncannot_confirm\nmodel\nmodel\nin_warranty\n"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -142,7 +142,7 @@ func TestPolicyWhatIfBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"lint error names the file and line", []string{"--policy", "dexxon", "--draft", lintError}, lintError + ":157:"},
+		{"lint error names the file and line", []string{"--policy", "dexxon", "--draft", lintError}, lintError + ":163:"},
 		{"no draft", []string{"--policy", "dexxon"}, "--draft: required"},
 		{"missing file", []string{"--policy", "dexxon", "--draft", "/nonexistent.yaml"}, "--draft:"},
 		{"another policy's draft", []string{"--policy", "dexxon", "--draft", other}, `draft of policy "pixfra"`},

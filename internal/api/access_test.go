@@ -82,6 +82,15 @@ var routeOps = map[string]struct {
 	// Reports: agents and admins (reports.go).
 	"GET /api/v1/reports":        {op: rma.OpReports},
 	"GET /api/v1/reports/{name}": {op: rma.OpReports},
+	// The serial registry (registry.go, issue 16). A unit is its buyer's:
+	// another organisation's requester is told it does not exist, as for
+	// an RMA.
+	"POST /api/v1/units":                  {op: rma.OpAdminister},
+	"GET /api/v1/units/{serial}":          {op: rma.OpRead, ofRMA: true},
+	"GET /api/v1/settings/warranty-check": {op: rma.OpAdminister},
+	"PUT /api/v1/settings/warranty-check": {op: rma.OpAdminister},
+	"GET /api/v1/public/warranty":         {public: true},
+	"POST /api/v1/public/warranty":        {public: true},
 }
 
 func init() {
@@ -133,6 +142,9 @@ func TestAccessEveryRoute(t *testing.T) {
 	// in shadow for the shadow routes (shadow_test.go).
 	draftID := draftFixture(h)
 	shadowID := shadowFixture(h, draftID)
+	// A unit sold to the own requester's organisation, for the registry's
+	// routes (registry_test.go).
+	loadUnits(h, map[string]any{"serial": "DX24031500123", "model": "DX-SSD-1TB", "sold_to": "Org dexxon", "invoice_date": "2025-02-01", "policy": "dexxon"})
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -168,11 +180,17 @@ func TestAccessEveryRoute(t *testing.T) {
 		if strings.HasPrefix(rt.Path, "/api/v1/jobs/") {
 			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(job.ID), 1)
 		}
+		if name == "GET /api/v1/public/warranty" {
+			path += "?serial=DX24031500123"
+		}
 		for _, c := range callers {
 			t.Run(name+"/"+c.name, func(t *testing.T) {
 				var body any
 				if rt.Method == "POST" {
 					body = map[string]any{}
+				}
+				if name == "POST /api/v1/public/warranty" {
+					body = map[string]any{"serial": "DX24031500123"}
 				}
 				resp := h.do(rt.Method, path, c.key, body, "If-Match", h.etag(rmaID))
 				got := resp.status

@@ -43,6 +43,10 @@ type Server struct {
 	drafts WhatIfDrafts
 	// reports runs the desk's reports (reports.go).
 	reports *report.Desk
+
+	// warrantyLimit bounds the public warranty checks of a client address
+	// (registry.go); nil: no limit.
+	warrantyLimit *limiter
 }
 
 // Route is one endpoint. Public routes need no API key.
@@ -92,9 +96,19 @@ type Config struct {
 	WhatIfDrafts WhatIfDrafts
 
 	// UnitsSold is the registry of units sold the return rate divides by
-	// (reports.go); nil: the desk has none yet, and the report says so.
+	// (reports.go); nil: the store's serial registry (issue 16).
 	UnitsSold report.UnitsSold
+	// WarrantyChecksPerMinute bounds the public warranty checks one client
+	// address makes (registry.go), with as many at once; 0 means the
+	// default, DefaultWarrantyChecksPerMinute; a negative number, no limit.
+	// The buckets are this instance's, in memory.
+	WarrantyChecksPerMinute float64
 }
+
+// DefaultWarrantyChecksPerMinute is the public warranty check's limit per
+// client address: a person checks a few serials, a script that walks
+// serials is slowed to a crawl.
+const DefaultWarrantyChecksPerMinute = 10
 
 // New builds the API server.
 func New(svc *rma.Service, cfg Config) *Server {
@@ -126,7 +140,9 @@ func New(svc *rma.Service, cfg Config) *Server {
 	// policystore.go: policies managed in the desk
 	s.routes = append(s.routes, s.policyStoreRoutes()...)
 	s.reports = reportsDesk(svc, cfg.UnitsSold)
-	s.routes = append(s.routes, s.reportRoutes()...) // reports.go
+	s.routes = append(s.routes, s.reportRoutes()...)   // reports.go
+	s.routes = append(s.routes, s.registryRoutes()...) // registry.go (issue 16)
+	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

@@ -223,6 +223,9 @@ func (s *Server) checkClaim(w http.ResponseWriter, r *http.Request, actor rma.Ac
 			return rma.Invalid("dates."+d.name, "%s is in the future (today is %s)", d.v, c.Dates.Reported)
 		}
 	}
+	if err := s.svc.FillRecords(r.Context(), org, &c, 0); err != nil { // the desk's records, as a submission reads them (issue 16)
+		return err
+	}
 	writeJSON(w, http.StatusOK, p.Evaluate(rma.EngineClaim(c, strings.TrimSpace(body.PartNumber))))
 	return nil
 }

@@ -89,6 +89,13 @@ func hostileSamples() map[string]string {
 		"POST /api/v1/supplier-rmas/{sid}/lines":    `{"lines": [{"rma": 1, "line": 1}]}`,
 		"POST /api/v1/supplier-rmas/{sid}/ship":     `{"carrier": "", "tracking": "t", "shipped": "s", "reference": "r"}`,
 		"POST /api/v1/supplier-rmas/{sid}/verdicts": `{"lines": [{"rma": 1, "line": 1, "verdict": "nope", "remedy": "r", "replacement_serial": "s", "credit": ` + money + `, "charge": ` + money + `, "notes": "n"}]}`,
+		// The serial registry (registry.go): a unit of a policy the desk
+		// does not have, settings with a second factor there is not: never
+		// kept. A warranty check writes nothing.
+		"POST /api/v1/units": `{"units": [{"serial": "s", "part_number": "p", "model": "m", "category": "c", "sold_to": "o", "invoice_date": "2024-01-02",
+			"invoice_no": "i", "delivered": "2024-01-03", "manufactured": "2023-12-01", "price": ` + money + `, "policy": "nope"}]}`,
+		"PUT /api/v1/settings/warranty-check": `{"enabled": true, "second_factor": "nope", "reveal_unknown": true, "default_policy": "p"}`,
+		"POST /api/v1/public/warranty":        `{"serial": "s", "model": "m", "purchase_date": "2024-01-02"}`,
 	}
 	transition := map[rma.Action]string{
 		rma.ActRequestInfo:         `{"reason": "r"}`,
@@ -138,7 +145,7 @@ func newHostile(t *testing.T, backend string) *hostile {
 	x.rmaID = id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	x.docID = id(h.upload(h.keys["dexxon"], x.rmaID, "purchase_receipt", "receipt.png", pngBytes))
 	x.supplierID, x.sid = supplierFixture(h)
-	x.serve(Config{MaxUpload: 1 << 20})
+	x.serve(Config{MaxUpload: 1 << 20, WarrantyChecksPerMinute: -1}) // the public check's limit is registry_test.go's
 	admin, err := auth.Authenticate(context.Background(), h.db, h.keys["admin"])
 	if err != nil {
 		t.Fatal(err)
@@ -239,6 +246,15 @@ func (x *hostile) snapshot() string {
 		x.t.Fatal(err)
 	}
 	fmt.Fprintf(&b, "orgs %d\n", len(orgs))
+	units, repl, err := x.db.(rma.UnitStore).CountUnits(ctx)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	checks, err := x.svc.WarrantyCheckSettings(ctx)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "units %d replacements %d warranty check %+v\n", units, repl, checks)
 	for _, st := range []rma.JobState{rma.JobQueued, rma.JobRunning, rma.JobDone, rma.JobDead} {
 		jobs, err := x.db.Jobs(ctx, st, 10000)
 		if err != nil {
@@ -491,6 +507,7 @@ var packBodies = map[string]packBody{
 	"POST /api/v1/policies/{id}/drafts":        {limit: 2 * rma.MaxPackBytes, long: []string{"source", "translations.nl"}, yaml: true},
 	"PUT /api/v1/policies/{id}/drafts/{draft}": {limit: 2 * rma.MaxPackBytes, long: []string{"source", "translations.nl"}, yaml: true},
 	"POST /api/v1/policies/{id}/whatif":        {limit: maxWhatIfBytes, long: []string{"draft_yaml"}},
+	"POST /api/v1/units":                       {limit: maxUnitsBody}, // many units, each field short
 }
 
 type packBody struct {

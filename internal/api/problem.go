@@ -112,6 +112,12 @@ const maxJSONBytes = 1 << 20
 // decodeJSON reads a JSON body strictly: the right content type, a bounded
 // size, one object, no unknown fields.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeJSONMax(w, r, v, maxJSONBytes)
+}
+
+// decodeJSONMax is decodeJSON with another bound on the body: a load of
+// the serial registry's units (registry.go).
+func decodeJSONMax(w http.ResponseWriter, r *http.Request, v any, maxJSONBytes int64) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {

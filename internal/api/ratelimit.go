@@ -256,3 +256,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// warrantyCheckLimiter is the public warranty check's limiter: perMinute a
+// client address, as many at once; 0 the default, negative none.
+func warrantyCheckLimiter(perMinute float64) *limiter {
+	if perMinute == 0 {
+		perMinute = DefaultWarrantyChecksPerMinute
+	}
+	if perMinute < 0 {
+		return nil
+	}
+	return newLimiter(perMinute/60, int(math.Ceil(perMinute)))
+}

@@ -111,6 +111,9 @@ func reportNames() []string {
 
 // reportsDesk is the API's report desk on the service's store.
 func reportsDesk(svc *rma.Service, units report.UnitsSold) *report.Desk {
+	if units == nil { // the desk's serial registry (issue 16), which the store keeps
+		units, _ = svc.Store().(report.UnitsSold)
+	}
 	d := &report.Desk{Units: units, Directory: svc.Store(), Policies: func() []string { return svc.Policies().IDs() }, Today: svc.Today}
 	if src, ok := svc.Store().(report.Source); ok {
 		d.Cells = src

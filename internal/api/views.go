@@ -260,6 +260,9 @@ func (s *Server) rmaView(r *rma.RMA, today calendar.Date, actor rma.Actor) RMAVi
 		lv := LineView{No: l.No, Claim: l.Claim, Quantity: l.Quantity, PartNumber: l.PartNumber, Fault: l.Fault, Decision: l.Decision,
 			Finding: l.Finding, FindingCondition: l.FindingCondition, EvaluationNotes: l.EvaluationNotes, EvaluationHours: l.EvaluationHours,
 			Rejected: l.Rejected, RejectReason: l.RejectReason}
+		if !actor.Role.IsDesk() {
+			lv.Claim.Records = nil // the desk's records (issue 16): the decision's reasons say what the requester may know
+		}
 		if l.LastInvoicedPrice.Currency != "" {
 			m := moneyView(l.LastInvoicedPrice)
 			lv.LastInvoicedPrice = &m

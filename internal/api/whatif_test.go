@@ -109,8 +109,8 @@ func TestWhatIfRefuses(t *testing.T) {
 			t.Fatalf("status %d %s: %s", r.status, r.header.Get("Content-Type"), r.body)
 		}
 		p := r.json(t)
-		if f := field(p, "findings", 0); field(f, "line") != 157.0 || !strings.Contains(str(f, "path"), "years") || str(p, "errors", 0, "field") != "draft_yaml" ||
-			!strings.HasPrefix(str(p, "errors", 0, "detail"), "dexxon-draft.yaml:157:") {
+		if f := field(p, "findings", 0); field(f, "line") != 163.0 || !strings.Contains(str(f, "path"), "years") || str(p, "errors", 0, "field") != "draft_yaml" ||
+			!strings.HasPrefix(str(p, "errors", 0, "detail"), "dexxon-draft.yaml:163:") {
 			t.Errorf("problem: %v", p)
 		}
 	})

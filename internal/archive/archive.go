@@ -98,6 +98,11 @@ var Tables = []Table{
 	{Name: "report_model", Key: []string{"metric", "month", "model", "item", "policy_id"}},
 	{Name: "report_org", Key: []string{"metric", "month", "org_id", "item", "policy_id"}},
 	{Name: "report_full", Key: []string{"metric", "month", "org_id", "supplier_id", "model", "item", "policy_id"}},
+	// The serial registry and its sales roll-up, kept in step with it,
+	// and the public warranty check's settings (issue 16).
+	{Name: "units", Key: []string{"serial_key"}},
+	{Name: "units_sold_daily", Key: []string{"day", "model"}},
+	{Name: "warranty_check_settings", Key: []string{"id"}, Bools: []string{"enabled", "reveal_unknown"}},
 }
 
 // DB is a store's database as the archive needs it.

@@ -35,6 +35,10 @@ const (
 	UserSessionsEnd  = "user.sessions_end"
 	KeyCreate        = "key.create"
 	KeyRevoke        = "key.revoke"
+	// The serial registry (issue 16): a load of units, the public
+	// warranty check's settings.
+	RegistryImport        = "registry.import"
+	RegistryCheckSettings = "registry.check_settings"
 )
 
 // A page of the log holds DefaultLimit entries unless asked for up to
@@ -58,6 +62,8 @@ const (
 	TargetKey    = "key"
 	TargetOrg    = "org"
 	TargetPolicy = "policy"
+	// TargetRegistry is the serial registry (issue 16).
+	TargetRegistry = "registry"
 )
 
 // Change is one field an action changed, as text a person reads: a role

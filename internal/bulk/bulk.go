@@ -257,6 +257,33 @@ type deferred struct {
 	rma.Store
 	dropJobs bool
 	orgs     sync.Map // int64 -> *rma.Org
+
+	// The serial registry (rma.UnitReader), read from the real store:
+	// whether it holds units is asked once a load, not once a submission.
+	keepsOnce sync.Once
+	keeps     bool
+	keepsErr  error
+}
+
+// Unit reads the registry of the real store, which the service reads at
+// intake (rma.FillRecords). The load's own RMAs are not yet in the store:
+// a serial claimed twice within one import is not seen as claimed again.
+func (d *deferred) Unit(ctx context.Context, serial string) (*rma.Unit, error) {
+	ur, ok := d.Store.(rma.UnitReader)
+	if !ok {
+		return nil, rma.Errorf(rma.ENOTFOUND, "serial %q is not in the registry", serial)
+	}
+	return ur.Unit(ctx, serial)
+}
+
+// KeepsUnits asks the real store once a load.
+func (d *deferred) KeepsUnits(ctx context.Context) (bool, error) {
+	d.keepsOnce.Do(func() {
+		if ur, ok := d.Store.(rma.UnitReader); ok {
+			d.keeps, d.keepsErr = ur.KeepsUnits(ctx)
+		}
+	})
+	return d.keeps, d.keepsErr
 }
 
 func (d *deferred) Org(ctx context.Context, id int64) (*rma.Org, error) {

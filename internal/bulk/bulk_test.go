@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rmadesk/rmadesk/internal/calendar"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
@@ -91,4 +92,46 @@ func TestLoaderStopsWhenTheDatabaseFails(t *testing.T) {
 	if len(res.Failed) != 0 || res.Filed != 0 {
 		t.Fatalf("result %+v with error %v", res, err)
 	}
+}
+
+// An import decides with the desk's records as the API does (issue 16): a
+// serial the registry has sold to another partner goes to a person.
+func TestLoaderReadsTheRegistry(t *testing.T) {
+	db, set, actor := loaderFixture(t)
+	ctx := t.Context()
+	units := func(yield func(rma.Unit, error) bool) {
+		yield(rma.Unit{Serial: "S1", Model: "DX-1", SoldTo: "Another Partner", InvoiceDate: calendar.MustParseDate("2025-06-01"), PolicyID: "dexxon"}, nil)
+	}
+	if _, err := db.LoadUnits(ctx, units); err != nil {
+		t.Fatal(err)
+	}
+	l := New(db, set, Options{BatchSize: 2})
+	for i := range 2 {
+		if err := l.Submit(ctx, actor, request(i), fmt.Sprintf("line %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := l.Close(ctx); err != nil || res.Filed != 2 {
+		t.Fatalf("load: %+v, %v", res, err)
+	}
+	hits, err := db.LinesBySerial(ctx, "S1")
+	if err != nil || len(hits) != 1 {
+		t.Fatalf("S1's lines: %v, %v", hits, err)
+	}
+	d := hits[0].Line.Decision
+	if d.Verdict != policy.Review || d.Warranty.Source != policy.SourceRecords || !slicesHasCode(d.Reasons, "sold_to_other") {
+		t.Fatalf("S1's decision: %+v", d)
+	}
+	if hits, _ := db.LinesBySerial(ctx, "S0"); len(hits) != 1 || !slicesHasCode(hits[0].Line.Decision.Reasons, "unknown_serial") {
+		t.Fatalf("S0, which the registry does not know: %+v", hits)
+	}
+}
+
+func slicesHasCode(rs []policy.Reason, code string) bool {
+	for _, r := range rs {
+		if r.Code == code {
+			return true
+		}
+	}
+	return false
 }

@@ -32,6 +32,11 @@ type Claim struct {
 	// documents and conditions. Evaluate maps them; nil for most claims.
 	OtherConditions []string
 	OtherDocuments  []string
+
+	// Records are what the desk's own records say of the unit (issue 16,
+	// records.go): filled by the desk, never by the requester; nil when
+	// the desk keeps no registry of units.
+	Records *Records
 }
 
 // Requester is who files the claim.
@@ -162,6 +167,8 @@ type claimJSON struct {
 	Documents  []string          `json:"documents,omitempty"`
 	// Support contracts (contracts.go).
 	Contracts []ContractJSON `json:"contracts,omitempty"`
+	// The desk's records (records.go).
+	Records *recordsJSON `json:"records,omitempty"`
 }
 
 // maxClaimBytes bounds what DecodeClaim reads: a claim is a few hundred
@@ -332,6 +339,11 @@ func (raw *claimJSON) claim() (Claim, error) {
 		return c, err
 	}
 	c.OtherDocuments = sortedNames(c.OtherDocuments)
+	if raw.Records != nil {
+		if c.Records, err = raw.Records.records(c.Dates.Reported); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
 }
 
@@ -372,6 +384,7 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	}
 	raw.Contracts = contractsJSON(c.Contracts)
 	raw.Documents = append(raw.Documents, c.OtherDocuments...)
+	raw.Records = recordsOf(c.Records)
 	return json.Marshal(raw)
 }
 

@@ -17,7 +17,7 @@ import (
 func (p *Policy) ClaimDates() []DateField {
 	var used [numDateFields]bool
 	for _, s := range p.Warranty.Start {
-		used[s.Date] = true
+		used[s.Date] = used[s.Date] || !s.Records // the desk's records are not asked for
 	}
 	windows := func(ws []Window) {
 		for _, w := range ws {

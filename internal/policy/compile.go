@@ -136,6 +136,7 @@ func (c *compiler) compile(f *fileYAML) *Policy {
 	}
 	c.compilePlans(f, p) // contracts.go
 	c.compileAdvance(f, p)
+	p.RecordChecks = c.recordChecks(f.Records) // issue 16 (records.go)
 	// Every quoted passage must be decided on or explicitly set aside, so a
 	// reader can trust that nothing in the source was overlooked.
 	for i, cl := range p.Clauses {
@@ -457,7 +458,8 @@ func (c *compiler) warranty(w *warrantyYAML, p *Policy) {
 			c.errorf(path+".date", "must be one of purchase, invoice, shipped, delivered, manufactured")
 		}
 		b := StartBasis{Date: f, Clause: c.clause(path, s.Clause)}
-		if s.Evidence != "" {
+		b.Records = c.startSource(path, s, f) // issue 16 (records.go)
+		if s.Evidence != "" && !b.Records {
 			d, err := c.document(s.Evidence)
 			if err != nil {
 				c.errorf(path+".evidence", "%v", err)

@@ -111,6 +111,9 @@ func ruleClauses(p *policy.Policy) []string {
 	for _, e := range p.Exclusions {
 		add(e.Clause)
 	}
+	for _, k := range p.RecordChecks { // issue 16 (records.go)
+		add(k.Clause)
+	}
 	for _, d := range p.Documents {
 		add(d.Clause)
 	}

@@ -50,7 +50,7 @@ func DiffSources(before, after []byte) ([]Change, error) {
 }
 
 // identity are the fields that name a list's item, in order of preference.
-var identity = []string{"id", "document", "condition", "kind", "part", "category", "code", "field", "date", "stage", "route", "routes", "lang", "when", "key"}
+var identity = []string{"id", "document", "condition", "check", "kind", "part", "category", "code", "field", "date", "source", "stage", "route", "routes", "lang", "when", "key"}
 
 func itemKey(v any) string {
 	m, ok := v.(yaml.MapSlice)

@@ -55,6 +55,9 @@ type WarrantyStatus struct {
 	// (registration, replacement, remainder).
 	Registered calendar.Date `json:"registered,omitzero"`
 	LastDayBy  string        `json:"last_day_by,omitempty"`
+	// Issue 16 (records.go): "records" when the start, or the carried
+	// end, is the desk's record, not the requester's word.
+	Source string `json:"source,omitempty"`
 }
 
 // WindowStatus is the DOA or withdrawal window a claim was checked against.
@@ -169,6 +172,9 @@ func (p *Policy) Evaluate(c Claim) Decision {
 		p.explainSerialDate(&c, &d, serialAt)
 	}
 	route = p.applyExclusions(&c, &d, route)
+	if c.Records != nil && len(p.RecordChecks) > 0 {
+		p.checkRecords(&c, &d) // issue 16 (records.go)
+	}
 	if d.Verdict != Reject {
 		p.checkDocuments(&c, &d, route)
 	}
@@ -359,6 +365,10 @@ func (p *Policy) evalDefect(c *Claim, d *Decision) Route {
 func (p *Policy) warrantyStatus(c *Claim, d *Decision, t *Term) bool {
 	w := &d.Warranty
 	w.Term = t.length
+	if rec := c.Records; rec != nil && !rec.WarrantyEnd.IsZero() {
+		p.recordsWarranty(c, d) // issue 16: a replacement the desk shipped (records.go)
+		return true
+	}
 	if t.Within != nil {
 		win, start, last, open, found := openWindow(t.Within, &c.Dates)
 		if !found {
@@ -368,9 +378,10 @@ func (p *Policy) warrantyStatus(c *Claim, d *Decision, t *Term) bool {
 		w.Term = win.desc
 	} else {
 		used := -1
-		for i, b := range p.Warranty.Start {
-			s := c.Dates.Get(b.Date)
-			if s.IsZero() || (b.HasEvidence && !c.Documents.Has(b.Evidence)) {
+		for i := range p.Warranty.Start {
+			b := &p.Warranty.Start[i]
+			s, ok := startDate(c, b) // the claim's, or the desk's records (records.go)
+			if !ok {
 				continue
 			}
 			w.Basis, w.Start = b.Date, s
@@ -381,7 +392,11 @@ func (p *Policy) warrantyStatus(c *Claim, d *Decision, t *Term) bool {
 		if w.Start.IsZero() {
 			return false
 		}
-		if used > 0 {
+		switch {
+		case p.Warranty.Start[used].Records:
+			w.Source = SourceRecords
+			p.explainRecordsStart(c, d, used)
+		case used > 0:
 			p.explainFallback(c, d, used)
 		}
 		if t.ext {
@@ -476,27 +491,25 @@ func windowText(prefix string, w *WarrantyStatus, window bool, reported string) 
 // policy's first choice (Dexxon: no end-user receipt, so from Dexxon's own
 // invoice), citing the clause of the basis used.
 func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
-	var skipped []string
-	for _, b := range p.Warranty.Start[:used] {
-		switch {
-		case c.Dates.Get(b.Date).IsZero():
-			skipped = append(skipped, "no dates."+b.Date.String())
-		default:
-			skipped = append(skipped, "dates."+b.Date.String()+" without "+p.docLabel(b.Evidence))
-		}
-	}
-	b := p.Warranty.Start[used]
-	d.add(CodeWarrantyFallback, b.Clause, strings.Join(skipped, ", ")+": the warranty runs from dates."+b.Date.String()+" "+d.Warranty.Start.String())
 	// Args: the date used and its day, then each date skipped, as
-	// "field" (not given) or "field/document" (given without its evidence).
+	// "field" (not given), "field/document" (given without its evidence)
+	// or "records.field" (not in the desk's records, issue 16). An entry
+	// on the desk's records is not mentioned when the desk keeps none.
+	b := p.Warranty.Start[used]
+	var skipped []string
 	args := []string{b.Date.String(), d.Warranty.Start.String()}
-	for _, s := range p.Warranty.Start[:used] {
-		if c.Dates.Get(s.Date).IsZero() {
-			args = append(args, s.Date.String())
-		} else {
-			args = append(args, s.Date.String()+"/"+p.DocumentName(s.Evidence))
+	for i := range p.Warranty.Start[:used] {
+		s := &p.Warranty.Start[i]
+		if !c.sees(s) {
+			continue
 		}
+		text, arg := p.skippedStart(c, s)
+		skipped, args = append(skipped, text), append(args, arg)
 	}
+	if len(skipped) == 0 {
+		return
+	}
+	d.add(CodeWarrantyFallback, b.Clause, strings.Join(skipped, ", ")+": the warranty runs from dates."+b.Date.String()+" "+d.Warranty.Start.String())
 	d.said(CodeWarrantyFallback, "", args...)
 }
 
@@ -512,7 +525,15 @@ func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
 		return
 	}
 	var options []string
-	for _, b := range p.Warranty.Start {
+	for i := range p.Warranty.Start {
+		b := &p.Warranty.Start[i]
+		switch {
+		case !c.sees(b):
+			continue
+		case b.Records:
+			options = append(options, b.Date.String()+" in the desk's records")
+			continue
+		}
 		opt := "dates." + b.Date.String()
 		if b.HasEvidence {
 			opt += " with " + p.docLabel(b.Evidence)
@@ -526,6 +547,13 @@ func (p *Policy) explainMissingStart(c *Claim, d *Decision, t *Term) {
 	// Args: each date the warranty may start from, "field" or "field/document".
 	args := make([]string, 0, len(p.Warranty.Start))
 	for _, b := range p.Warranty.Start {
+		if !c.sees(&b) {
+			continue
+		}
+		if b.Records {
+			args = append(args, "records."+b.Date.String())
+			continue
+		}
 		if b.HasEvidence {
 			args = append(args, b.Date.String()+"/"+p.DocumentName(b.Evidence))
 		} else {

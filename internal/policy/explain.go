@@ -172,6 +172,9 @@ func (p *Policy) eachRule(row func(what, rule, clause string)) {
 		if b.HasEvidence {
 			s += " (with " + p.docLabel(b.Evidence) + ")"
 		}
+		if b.Records {
+			s += " (the desk's records)"
+		}
 		row("warranty", s, b.Clause)
 	}
 	for _, t := range p.Warranty.Terms {
@@ -203,6 +206,7 @@ func (p *Policy) eachRule(row func(what, rule, clause string)) {
 	if wd := p.Withdrawal; wd != nil {
 		row("withdrawal", joinNames(wd.Roles.Roles())+", within "+windowsLength(wd.Within), wd.Clause)
 	}
+	p.writeRecordRules(row) // issue 16 (records.go)
 	oow := "rejected"
 	if p.OutOfWarranty.Route == RouteChargeable {
 		oow = "chargeable service (review)"

@@ -46,6 +46,10 @@ type fileYAML struct {
 
 	// Vocabulary (vocabulary.go): the pack's own documents and conditions.
 	Vocabulary *vocabularyYAML `yaml:"vocabulary"`
+
+	// Issue 16, the serial registry (records.go): what a claim that
+	// disagrees with the desk's records does.
+	Records []recordCheckYAML `yaml:"records"`
 }
 
 type vendorYAML struct {
@@ -104,6 +108,8 @@ type startYAML struct {
 	Date     string `yaml:"date"`
 	Evidence string `yaml:"evidence"`
 	Clause   string `yaml:"clause"`
+	// Issue 16, the serial registry (records.go): claim (default) or records.
+	Source string `yaml:"source"`
 }
 
 type termYAML struct {

@@ -62,6 +62,9 @@ type Policy struct {
 	// Vocabulary (vocabulary.go): the documents and conditions the pack
 	// declares beside the format's.
 	Vocabulary Vocabulary
+	// Issue 16, the serial registry (records.go): the checks of a claim
+	// against the desk's records, in file order; nil: none.
+	RecordChecks []RecordCheck
 }
 
 // Clause is a passage of the source policy, quoted, that rules cite by ID.
@@ -150,6 +153,9 @@ type StartBasis struct {
 	Evidence    Document
 	HasEvidence bool
 	Clause      string
+	// Records: the date is the desk's record of it (its serial registry,
+	// Claim.Records), never the requester's (issue 16, records.go).
+	Records bool
 }
 
 // Term is the warranty of one category and part.

@@ -102,15 +102,7 @@ var dutch = map[string]wording{
 			": een medewerker moet nagaan of de laatste dag opschuift"
 	},
 	CodeWarrantyFallback: func(a []string, _ string) string {
-		var skipped []string
-		for _, s := range rest(a, 2) {
-			field, doc, withDoc := strings.Cut(s, "/")
-			if withDoc {
-				skipped = append(skipped, nlField(field)+" zonder "+nlDocument(doc))
-			} else {
-				skipped = append(skipped, "geen "+nlField(field))
-			}
-		}
+		skipped := nlStartSkipped(rest(a, 2)) // records.go
 		return strings.Join(skipped, ", ") + ": de garantie loopt vanaf de " + nlField(arg(a, 0)) + " " + arg(a, 1)
 	},
 	CodeMissingDates: func(a []string, _ string) string {
@@ -122,6 +114,10 @@ var dutch = map[string]wording{
 	CodeMissingWarrantyStart: func(a []string, _ string) string {
 		options := make([]string, 0, len(a))
 		for _, s := range a {
+			if field, ok := strings.CutPrefix(s, "records."); ok { // issue 16 (records.go)
+				options = append(options, "de "+nlField(field)+" in de gegevens van de desk")
+				continue
+			}
 			field, doc, withDoc := strings.Cut(s, "/")
 			if withDoc {
 				options = append(options, "de "+nlField(field)+" (met "+nlDocumentArticle(doc)+")")

@@ -633,8 +633,11 @@ func (p *Policy) replacementWarranty(c *Claim, d *Decision) {
 // statusClause is the clause a warranty reason cites: the replacement's
 // when its minimum set the last day, else the term's.
 func (p *Policy) statusClause(t *Term, w *WarrantyStatus) string {
-	if w.LastDayBy == LastDayByReplacement {
+	switch w.LastDayBy {
+	case LastDayByReplacement:
 		return p.Replacement.Clause
+	case LastDayByRecords: // issue 16 (records.go)
+		return p.replacementClause()
 	}
 	return t.Clause
 }
@@ -643,6 +646,9 @@ func (p *Policy) statusClause(t *Term, w *WarrantyStatus) string {
 // issue 14's lengths: days, registration, the replacement's minimum, and
 // windows counted from day 1.
 func termMsg(code string, t *Term, w *WarrantyStatus) string {
+	if w.LastDayBy == LastDayByRecords {
+		return code + ".records" // issue 16 (records.go)
+	}
 	if t.Within != nil {
 		if win := matchingWindow(t, w); win != nil && win.Counting == IncludingStart {
 			return code + ".window.first"
@@ -661,7 +667,9 @@ func termMsg(code string, t *Term, w *WarrantyStatus) string {
 
 func termArgs(t *Term, w *WarrantyStatus, reported string) []string {
 	var args []string
-	if t.Within != nil {
+	if w.LastDayBy == LastDayByRecords {
+		args = []string{w.Start.String(), w.LastDay.String()} // issue 16 (records.go)
+	} else if t.Within != nil {
 		days := 0
 		if win := matchingWindow(t, w); win != nil {
 			days = win.Days

@@ -167,6 +167,9 @@ func (c *change) shipAdvance(reqs []AdvanceRequest, at func(calendar.Date, time.
 			}
 		}
 		l.Advance = ship
+		if ru := c.replacementUnit(l, ship.Serial, orDefault(ship.Model, l.Claim.Product.Model)); ru != nil { // into the registry (registry.go)
+			c.r.Units = append(c.r.Units, *ru)
+		}
 		if ship.Deposit.Cents > 0 {
 			c.r.Charges = append(c.r.Charges, Charge{Created: c.now, LineNo: l.No, Kind: ChargeAdvanceDeposit, Basis: "deposit", Quantity: 1, Amount: ship.Deposit, Clause: t.Clause,
 				Description: fmt.Sprintf("Deposit for the advance replacement %s of line %d, released when the defective unit arrives by %s", ship.Serial, l.No, ship.Due)})

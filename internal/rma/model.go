@@ -89,7 +89,10 @@ type RMA struct {
 	Jobs          []Job // new jobs the change causes: written with it, never loaded
 	// Shadow is each line decided again by the draft its pack has in
 	// shadow (shadow.go), at submission: written with it, never loaded.
-	Shadow  []ShadowLine
+	Shadow []ShadowLine
+	// Units are the registry entries of the units the change ships
+	// (replacements: registry.go), written with it, never loaded.
+	Units   []Unit
 	Version int // bumped by every change: the ETag
 	Created time.Time
 	Updated time.Time

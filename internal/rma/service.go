@@ -28,6 +28,9 @@ type Service struct {
 	// shadows are the running shadows' compiled drafts by policy
 	// (shadow.go), rebuilt with the Set.
 	shadows atomic.Pointer[shadowSet]
+	// unitsKept is whether the serial registry holds units, as last read
+	// (registry.go).
+	unitsKept atomic.Pointer[keptUnits]
 }
 
 // Option configures a Service.
@@ -178,6 +181,9 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 			c.Product.Part = policy.DefaultPart
 		}
 		lr.LastInvoicedPrice = shareLinePrice(&c, lr.LastInvoicedPrice) // restocking.go
+		if err := s.FillRecords(ctx, org, &c, 0); err != nil {          // the desk's records of the unit (registry.go)
+			return nil, false, err
+		}
 		r.Lines = append(r.Lines, Line{
 			No: i + 1, Claim: c, Quantity: lr.Quantity, Fault: lr.Fault, PartNumber: strings.TrimSpace(lr.PartNumber),
 			LastInvoicedPrice: lr.LastInvoicedPrice, Decision: p.Evaluate(EngineClaim(c, strings.TrimSpace(lr.PartNumber))),

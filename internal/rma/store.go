@@ -140,6 +140,7 @@ type ListFilter struct {
 // SerialHit is a line found by serial, with its RMA.
 type SerialHit struct {
 	RMAID         int64
+	OrgID         int64 // the RMA's organisation
 	Number        string
 	State         State
 	Outcome       Outcome

@@ -953,6 +953,7 @@ func (s *Service) PredictSupplierVerdict(sup *Supplier, l *Line, deskCountry str
 	c.Kind = policy.Defect
 	c.Requester = policy.Requester{Role: sup.ClaimRole, Country: deskCountry}
 	c.Dates.Reported = today
+	c.Records = nil // the desk's records speak of the requester's purchase, not of the desk's from the supplier
 	d := p.Evaluate(c)
 	return &d
 }

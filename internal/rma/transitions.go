@@ -42,6 +42,9 @@ func (s *Service) transitionLoaded(ctx context.Context, actor Actor, r *RMA, ifV
 	if err != nil {
 		return nil, err
 	}
+	if err := s.soldToRequester(ctx, r); err != nil { // registry.go
+		return nil, err
+	}
 	if err := s.store.SaveRMA(ctx, r, r.Version, c.events()...); err != nil {
 		return nil, err
 	}
@@ -943,6 +946,14 @@ func (c *change) replace(units []ReplacementUnit) error {
 		if repl == nil || repl.Warranty == "carried_over" {
 			// The replacement takes over the original's warranty (Plextor).
 			l.ReplacementWarrantyEnd = l.Decision.Warranty.LastDay
+		}
+		for _, other := range units[:i] {
+			if SerialKey(other.Serial) == SerialKey(u.Serial) {
+				return Invalid(field+".serial", "%s replaces another line already: each line gets its own unit", u.Serial)
+			}
+		}
+		if ru := c.replacementUnit(l, u.Serial, model); ru != nil { // into the registry (registry.go)
+			c.r.Units = append(c.r.Units, *ru)
 		}
 	}
 	c.ev.Details["replacements"] = len(units)

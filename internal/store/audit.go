@@ -41,6 +41,12 @@ func (st *Store) AppendAudit(ctx context.Context, e *audit.Entry) error {
 
 // insertAudit writes e, made at at, in the transaction q and returns its ID.
 func insertAudit(ctx context.Context, q Querier, e *audit.Entry, at time.Time) (int64, error) {
+	return insertAuditWith(e, at, func(query string, args ...any) rowScanner { return q.QueryRowContext(ctx, query, args...) })
+}
+
+// insertAuditWith is insertAudit through any transaction's QueryRow (the
+// bulk loader's too).
+func insertAuditWith(e *audit.Entry, at time.Time, queryRow func(query string, args ...any) rowScanner) (int64, error) {
 	var enc encoder
 	atText := enc.Time("at", at)
 	changes := e.Changes
@@ -52,7 +58,7 @@ func insertAudit(ctx context.Context, q Querier, e *audit.Entry, at time.Time) (
 		return 0, enc.Err
 	}
 	var id int64
-	err := q.QueryRowContext(ctx,
+	err := queryRow(
 		`INSERT INTO audit_log (at, action, actor_org_id, actor_user_id, actor_key_id, actor_name, actor_name_key,
 		   target_kind, target_id, target_name, target_name_key, changes)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,

@@ -24,11 +24,15 @@ type Loader interface {
 	IDs(counts map[string]int) (map[string][]int64, error)
 	// Copy writes rows, each in cols' order, into table.
 	Copy(table string, cols []string, rows [][]any) error
-	// Exec runs a statement in the load's transaction ($n parameters).
-	Exec(query string, args ...any) error
-	// Query runs a query in the load's transaction and calls row for each
-	// row it returns, with the function that scans it.
-	Query(query string, args []any, row func(scan func(dest ...any) error) error) error
+	// CopyFunc writes the rows next gives, each in cols' order, into
+	// table, until next gives none (nil) or an error, which is returned.
+	CopyFunc(table string, cols []string, next func() ([]any, error)) error
+	// Exec runs a statement in the transaction and counts the rows it
+	// wrote; QueryRow runs a query of one row; Query one of many, calling
+	// each with a row's Scan.
+	Exec(query string, args ...any) (int64, error)
+	QueryRow(query string, args ...any) interface{ Scan(dest ...any) error }
+	Query(query string, each func(scan func(dest ...any) error) error, args ...any) error
 }
 
 // errBulkShort is a Loader that gave fewer IDs than asked for.
@@ -160,7 +164,7 @@ func (st *Store) bulkCreate(ctx context.Context, b Bulk, cs []*create) error {
 			}
 		}
 		for _, set := range cubes {
-			if err := l.Exec(set.Text(1), set.Args()...); err != nil {
+			if _, err := l.Exec(set.Text(1), set.Args()...); err != nil {
 				return err
 			}
 		}
@@ -236,7 +240,7 @@ func bulkSeen(l Loader, cs []*create) (map[string]int, error) {
 		in := params(1, len(part))
 		err := l.Query(`SELECT serial, COUNT(*) FROM rma_lines WHERE serial IN (`+in+`) GROUP BY serial
 			UNION ALL SELECT replacement_serial, COUNT(*) FROM rma_lines WHERE replacement_serial IN (`+in+`) GROUP BY replacement_serial`,
-			args, func(scan func(dest ...any) error) error {
+			func(scan func(dest ...any) error) error {
 				var s string
 				var n int
 				if err := scan(&s, &n); err != nil {
@@ -244,7 +248,7 @@ func bulkSeen(l Loader, cs []*create) (map[string]int, error) {
 				}
 				seen[s] += n
 				return nil
-			})
+			}, args...)
 		if err != nil {
 			return nil, err
 		}

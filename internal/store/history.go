@@ -202,7 +202,7 @@ func (st *Store) LinesBySerial(ctx context.Context, serial string) ([]rma.Serial
 	// make the planner scan the table. "<> ''" (serial is never empty here)
 	// lets SQLite use its partial indexes of received and replacement
 	// serials (PostgreSQL's indexes hold every value).
-	const hitColumns = `r.id AS hit_rma, r.number, r.state, r.outcome, r.policy_id, r.policy_version, r.reported, r.created AS hit_created, ` + lineColumns
+	const hitColumns = `r.id AS hit_rma, r.org_id AS hit_org, r.number, r.state, r.outcome, r.policy_id, r.policy_version, r.reported, r.created AS hit_created, ` + lineColumns
 	rows, err := st.pool().QueryContext(ctx,
 		`SELECT `+hitColumns+`, FALSE AS as_replacement FROM rma_lines l JOIN rmas r ON r.id = l.rma_id
 		 WHERE l.serial = $1
@@ -222,7 +222,7 @@ func (st *Store) LinesBySerial(ctx context.Context, serial string) ([]rma.Serial
 		var h rma.SerialHit
 		var number, reported, created sql.NullString
 		var state, outcome string
-		dest := []any{&h.RMAID, &number, &state, &outcome, &h.PolicyID, &h.PolicyVersion, &reported, &created}
+		dest := []any{&h.RMAID, &h.OrgID, &number, &state, &outcome, &h.PolicyID, &h.PolicyVersion, &reported, &created}
 		line, err := scanLineAfter(rows, dest, &h.AsReplacement)
 		if err != nil {
 			return nil, st.storeError("lines by serial", err)

@@ -438,6 +438,7 @@ type save struct {
 	// supplier are the supplier lines of this RMA a supplier RMA's step
 	// writes with it (suppliers.go), for the roll-ups.
 	supplier []rma.SupplierLine
+	units    [][]any // the registry's rows of the units the change ships (units.go)
 
 	lineIDs, chargeIDs []int64
 }
@@ -456,6 +457,9 @@ func newSave(r *rma.RMA, expectVersion int, evs []*rma.Event) (*save, error) {
 		return nil, err
 	}
 	if sv.evw, err = encodeEvents(evs); err != nil {
+		return nil, err
+	}
+	if sv.units, err = encodeUnits(r.Units); err != nil {
 		return nil, err
 	}
 	return sv, nil
@@ -526,6 +530,9 @@ func (st *Store) saveIn(ctx context.Context, q Querier, sv *save) error {
 	if sv.chargeIDs, err = insertCharges(ctx, q, r.ID, w); err != nil {
 		return err
 	}
+	if err := st.putUnits(ctx, q, sv.units); err != nil {
+		return err
+	}
 	return st.appendEvents(ctx, q, r.ID, sv.evw, append(w.children(r.ID), reports...), nil)
 }
 
@@ -533,7 +540,7 @@ func (st *Store) saveIn(ctx context.Context, q Querier, sv *save) error {
 func (sv *save) saved() {
 	r := sv.r
 	r.Version, r.Updated = sv.expectVersion+1, sv.updated.UTC()
-	r.Jobs, r.Shadow = nil, nil
+	r.Jobs, r.Shadow, r.Units = nil, nil, nil
 	for i := range r.Lines {
 		r.Lines[i].ID, r.Lines[i].No = sv.lineIDs[i], sv.w.lineNos[i]
 	}

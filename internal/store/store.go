@@ -109,6 +109,31 @@ type Dialect interface {
 	// them would cost more (list.go); "" where the planner chooses well by
 	// itself, and the store does not count the matches to choose.
 	WalkByCreated() string
+	// UnitWrites is what the database needs around a write of the serial
+	// registry (units.go).
+	UnitWrites() UnitWrites
+}
+
+// UnitWrites is what a database needs around a write of the serial
+// registry's units (units.go).
+type UnitWrites struct {
+	// Begin runs first: PostgreSQL's advisory lock (two writers must not
+	// move the sales roll-up from the same old rows; SQLite's one writer
+	// runs them in turn) and memory for its joins; SQLite's page cache,
+	// large enough to hold a load's indexes.
+	Begin []string
+	// Staged runs once the units are staged, before they are joined:
+	// PostgreSQL's ANALYZE, without which the planner takes a table of a
+	// million rows for a small one (autovacuum never sees temporary
+	// tables).
+	Staged []string
+	// End runs last, after a failure too: the staging table emptied, and
+	// SQLite's page cache as it was.
+	End []string
+	// Anonymous: a statement of many parameters is better written with
+	// "?" than "$n" (SQLite's driver looks each numbered parameter's name
+	// up in a list, so a statement of thousands costs their square).
+	Anonymous bool
 }
 
 // Store implements rma.Store on an Engine and a Dialect.

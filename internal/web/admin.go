@@ -34,7 +34,7 @@ var auditActions = []string{"user.", audit.UserInvite, audit.UserInviteResend, a
 	audit.UserRole, audit.UserDisable, audit.UserEnable, audit.UserSessionsEnd, "key.", audit.KeyCreate, audit.KeyRevoke,
 	"policy.", audit.PolicyDraft, audit.PolicyDraftEdit, audit.PolicyPublish, audit.PolicyDiscard, audit.PolicyRetire, whatif.ActionWhatIf,
 	audit.PolicyShadowStart, audit.PolicyShadowStop,
-	auth.ActionSignInSettings}
+	auth.ActionSignInSettings, "registry.", audit.RegistryImport, audit.RegistryCheckSettings}
 
 // actionLabel is an action in the page's language: the catalogue's words
 // where it has them, else the action's own name (an action another part

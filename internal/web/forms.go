@@ -45,6 +45,7 @@ var fileForms = map[string]bool{
 	"POST /rmas/preview":        true,
 	"POST /rmas/{id}/documents": true,
 	"POST /receiving":           true, // photos of the parcel (receiving.go)
+	"POST /admin/registry/load": true, // a CSV file of units (registry.go), bounded by its own limit
 }
 
 // maxFileForm is the body limit of a form with files.

@@ -88,6 +88,11 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, p *page) {
 			if c.Product.Part == "" {
 				c.Product.Part = policy.DefaultPart
 			}
+			// The desk's records, as the submission will read them (issue 16).
+			if err := s.svc.FillRecords(r.Context(), p.Org, &c, 0); err != nil {
+				s.fail(w, r, p, err)
+				return
+			}
 			// The script's fragment goes beside the units as the page
 			// numbers them; a page sent back numbers the units again.
 			no := i + 1

@@ -18,6 +18,15 @@ import (
 
 var funcs = template.FuncMap{
 	"date": func(d calendar.Date) string { return d.String() },
+	// dict passes several values to a template: dict "A" x "P" $.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -185,7 +185,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *page) {
 		"State": q.Get("state"), "Policy": q.Get("policy"), "Q": q.Get("q"), "Overdue": f.Overdue,
 		"Requesters": requesters, "Org": f.OrgID, "Sort": sort, "Sorts": queueSorts, "SortLinks": sortLinks,
 		"Totals": totals, "StateLinks": stateLinks, "AllStates": with("state", ""), "Mine": f.Assignee != 0, "Desk": desk,
-		"Views": s.queueViews(r, p), "Query": currentQuery(q)}
+		"Views": s.queueViews(r, p), "Query": currentQuery(q), "Unit": s.registryUnit(r, p, q.Get("q"))}
 	s.render(w, http.StatusOK, "list", p)
 }
 

@@ -79,8 +79,12 @@ type Config struct {
 	Settings Settings
 
 	// UnitsSold is the registry of units sold the return rate divides by
-	// (reports.go); nil: the desk has none yet, and the report says so.
+	// (reports.go); nil: the store's serial registry (issue 16).
 	UnitsSold report.UnitsSold
+	// WarrantyChecksPerMinute bounds the public warranty checks one client
+	// address makes at /warranty (warranty.go): 0 the default (10), a
+	// negative number no limit. Counted by this instance, in memory.
+	WarrantyChecksPerMinute float64
 }
 
 // Server serves the portal.
@@ -95,8 +99,9 @@ type Server struct {
 	// accounts manages users and keys, recording each change in the
 	// audit log (admin.go).
 	accounts *auth.Accounts
-	rps      relyingParties // oidc.go
-	reports  *report.Desk   // reports.go
+	rps      relyingParties  // oidc.go
+	reports  *report.Desk    // reports.go
+	warranty warrantyLimiter // warranty.go
 }
 
 // New builds the portal.
@@ -129,7 +134,11 @@ func New(svc *rma.Service, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, cfg: cfg, tmpl: tmpl, mux: http.NewServeMux(),
 		perEmail: newLimiter(5, 5*time.Minute), perIP: newLimiter(30, 5*time.Minute), accounts: auth.NewAccounts(svc.Store())}
 	s.accounts.Mail = auth.InvitationMail{Sender: cfg.Mail, PublicURL: cfg.PublicURL}
-	s.reports = &report.Desk{Units: cfg.UnitsSold, Directory: svc.Store(), Policies: func() []string { return svc.Policies().IDs() }, Today: svc.Today}
+	units := cfg.UnitsSold
+	if units == nil { // the desk's serial registry (issue 16), which the store keeps
+		units, _ = svc.Store().(report.UnitsSold)
+	}
+	s.reports = &report.Desk{Units: units, Directory: svc.Store(), Policies: func() []string { return svc.Policies().IDs() }, Today: svc.Today}
 	if src, ok := svc.Store().(report.Source); ok {
 		s.reports.Cells = src
 	}
@@ -202,6 +211,7 @@ func (s *Server) routes() {
 	s.shadowRoutes()    // shadow.go
 	s.adminHomeRoutes() // adminhome.go
 	s.reportRoutes()    // reports.go
+	s.registryRoutes()  // registry.go, warranty.go (issue 16)
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {
@@ -355,6 +365,18 @@ func (l *limiter) allow(key string) bool {
 		l.hits = map[string][]time.Time{}
 	}
 	return ok
+}
+
+// wait is how long until key may try again: until its oldest attempt in
+// the window leaves it.
+func (l *limiter) wait(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	hits := l.hits[key]
+	if len(hits) < l.max {
+		return 0
+	}
+	return max(time.Second, l.window-time.Since(hits[len(hits)-l.max]))
 }
 
 func (l *limiter) reset(key string) {

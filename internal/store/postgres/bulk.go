@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -57,6 +59,45 @@ func (l loader) Copy(table string, cols []string, rows [][]any) error {
 	return err
 }
 
+func (l loader) CopyFunc(table string, cols []string, next func() ([]any, error)) error {
+	_, err := l.tx.CopyFrom(l.ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(next))
+	return err
+}
+
+func (l loader) Exec(query string, args ...any) (int64, error) {
+	tag, err := l.tx.Exec(l.ctx, query, args...)
+	return tag.RowsAffected(), err
+}
+
+func (l loader) QueryRow(query string, args ...any) interface{ Scan(dest ...any) error } {
+	return noRows{l.tx.QueryRow(l.ctx, query, args...)}
+}
+
+func (l loader) Query(query string, each func(scan func(dest ...any) error) error, args ...any) error {
+	rows, err := l.tx.Query(l.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// noRows gives pgx's "no rows" as database/sql's, which the store checks.
+type noRows struct{ row pgx.Row }
+
+func (r noRows) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sql.ErrNoRows
+	}
+	return err
+}
+
 // reserveIDs takes counts[table] values from each table's identity
 // sequence, in one round trip: a bulk load then names its rows' IDs
 // itself. IDs come back ascending a table, as the rows would have drawn
@@ -91,21 +132,3 @@ func reserveIDs(ctx context.Context, tx pgx.Tx, counts map[string]int) (map[stri
 	return out, rows.Err()
 }
 
-func (l loader) Exec(query string, args ...any) error {
-	_, err := l.tx.Exec(l.ctx, query, args...)
-	return err
-}
-
-func (l loader) Query(query string, args []any, row func(scan func(dest ...any) error) error) error {
-	rows, err := l.tx.Query(l.ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}

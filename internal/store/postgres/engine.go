@@ -131,3 +131,16 @@ func (dialect) SkipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 // statistics how many RMAs a prefix matches, so the store neither counts
 // them first (a round trip) nor forces a plan.
 func (dialect) WalkByCreated() string { return "" }
+
+// UnitWrites: the registry's writers take turns (each moves the sales
+// roll-up from the rows it reads, which a writer committing meanwhile
+// would have changed; the key is the registry's own, and the lock ends
+// with the transaction), and a load's joins of a million rows get the
+// memory to hash them (SET LOCAL: this transaction only).
+func (dialect) UnitWrites() store.UnitWrites {
+	return store.UnitWrites{
+		Begin:  []string{"SELECT pg_advisory_xact_lock(1600016)", "SET LOCAL work_mem = '256MB'"},
+		Staged: []string{"ANALYZE units_load (serial_key)"},
+		End:    []string{"TRUNCATE units_load"},
+	}
+}

@@ -267,6 +267,8 @@ type warrantyJSON struct {
 	// Issue 14, terms.
 	Registered string `json:"registered"`
 	LastDayBy  string `json:"last_day_by"`
+	// Issue 16: the desk's records placed it.
+	Source string `json:"source"`
 }
 
 type windowJSON struct {
@@ -316,6 +318,7 @@ func (d *Decoder) Decision(field, s string) policy.Decision {
 			InWarranty:   w.InWarranty,
 			Registered:   d.TextDate(field+".warranty.registered", w.Registered),
 			LastDayBy:    w.LastDayBy,
+			Source:       w.Source,
 		}
 	}
 	if w := raw.Window; w != nil {

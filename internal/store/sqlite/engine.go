@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/rmadesk/rmadesk/internal/store"
 )
@@ -81,3 +82,26 @@ func (dialect) SkipLocked() string { return "" }
 // WalkByCreated names the index: SQLite's planner, which does not know how
 // many RMAs a prefix matches, would otherwise sort them all.
 func (dialect) WalkByCreated() string { return "rmas r INDEXED BY rmas_created" }
+
+// UnitWrites: the one writer runs the registry's writes in turn; a load
+// gets a page cache that holds its indexes (a million units' is about 60
+// MB: with the writer's 8 MB, each insert would read a page back and
+// spill another), given back at its end; the driver binds "?" parameters
+// without looking their names up.
+func (dialect) UnitWrites() store.UnitWrites {
+	return store.UnitWrites{
+		Begin: []string{fmt.Sprintf("PRAGMA cache_size = -%d", unitsCacheKiB), fmt.Sprintf("PRAGMA temp.cache_size = -%d", unitsCacheKiB)},
+		End: []string{"DELETE FROM units_load", fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB),
+			fmt.Sprintf("PRAGMA temp.cache_size = -%d", sqliteDefaultCacheKiB)},
+		Anonymous: true,
+	}
+}
+
+// unitsCacheKiB is the most the writer's page caches (of the database and
+// of its temporary tables, each) may hold during a write of units: pages
+// are taken as they are read, so a small write takes little.
+// sqliteDefaultCacheKiB is SQLite's own default, the temporary tables'.
+const (
+	unitsCacheKiB         = 512 << 10
+	sqliteDefaultCacheKiB = 2000
+)

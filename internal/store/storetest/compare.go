@@ -72,7 +72,7 @@ func diffValue(path string, w, g reflect.Value, out *[]string) {
 // a supplier RMA's steps (the supplier suite, suppliers.go, checks it).
 // RMA.AssigneeID and RMA.Unread too: written only by assigning and by
 // messages (the assign suite, assign.go, checks them).
-var writeOnly = map[string]bool{"RMA.Jobs": true, "RMA.Supplier": true, "RMA.AssigneeID": true, "RMA.Unread": true,
+var writeOnly = map[string]bool{"RMA.Jobs": true, "RMA.Supplier": true, "RMA.AssigneeID": true, "RMA.Unread": true, "RMA.Units": true,
 	"RMA.Shadow": true} // issue 15: read through the shadow's own reads (shadows.go)
 
 // zeroFields lists the fields of v that are zero in every element they

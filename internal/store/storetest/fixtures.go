@@ -57,6 +57,7 @@ func fullDecision() policy.Decision {
 			InWarranty:   true,
 			Registered:   day("2024-05-10"), // issue 14, terms
 			LastDayBy:    "registration",
+			Source:       "records", // issue 16
 		},
 		Window: policy.WindowStatus{
 			Name:    "doa",
@@ -102,7 +103,9 @@ func fullRMA(t *testing.T, orgID int64) *rma.RMA {
 		"conditions": ["labels_removed", "accident", "box_damaged"],
 		"cause": "manufacturing",
 		"documents": ["label_photo", "vendor_invoice", "rma_form"],
-		"contracts": [{"plan": "4h", "id": "C-4004", "start": "2025-11-20", "end": "2028-11-19"}]}`)
+		"contracts": [{"plan": "4h", "id": "C-4004", "start": "2025-11-20", "end": "2028-11-19"}],
+		"records": {"known": true, "dates": {"invoice": "2024-12-19", "delivered": "2024-12-26"}, "sold_to_other": true,
+			"last_claim": "2026-01-05", "last_claim_rma": "RMA-26-00012-X", "replaces": "SN-435-0000", "replaced": "2025-11-05", "warranty_end": "2027-01-09"}}`)
 	n1, n2 := rma.FormatNumber(26, 4817), rma.FormatNumber(26, 5120)
 	return &rma.RMA{
 		Number:        n2,

@@ -227,7 +227,7 @@ func testLinesBySerial(t *testing.T, open Opener) {
 	mkRMA(t, s, simpleRMA(t, o.ID, "unrelated", minute(3)))
 
 	hit := func(r *rma.RMA, line int, asReplacement bool) rma.SerialHit {
-		return rma.SerialHit{RMAID: r.ID, Number: r.Number, State: r.State, Outcome: r.Outcome, PolicyID: r.PolicyID,
+		return rma.SerialHit{RMAID: r.ID, OrgID: r.OrgID, Number: r.Number, State: r.State, Outcome: r.Outcome, PolicyID: r.PolicyID,
 			PolicyVersion: r.PolicyVersion, Reported: r.Reported, Line: r.Lines[line], AsReplacement: asReplacement}
 	}
 	for _, tc := range []struct {

@@ -66,6 +66,7 @@ type reportHistory struct {
 	today            calendar.Date
 	alphaID, betaID  string
 	supplierIDString string
+	registry         rma.UnitStore // the store's, once loadSold loaded it
 }
 
 // buildReportHistory files and works nine RMAs from January to March 2026
@@ -261,13 +262,14 @@ func buildReportHistory(t *testing.T, s reportStore) *reportHistory {
 	at("2026-03-09", 12, 0)
 	evaluate("R8", rma.LineFinding{LineNo: 1, Finding: rma.NotCovered, Condition: "physical_damage"})
 	submit("R9", h.alpha, "dexxon", "", unit{"DX-2", "DX2-0003", dexxonDates, "", 1, 5000})
+	h.loadSold(t)
 	return h
 }
 
-// desk is the report desk over the history, with its registry of units
-// sold (test data) and today 10 March 2026.
-func (h *reportHistory) desk() *report.Desk {
-	sold := soldUnits{
+// sold is the history's registry of units sold, and today is 10 March
+// 2026.
+func (h *reportHistory) sold() soldUnits {
+	return soldUnits{
 		{"DX-1", h.alpha.ID, "2025-12-15", 40}, // before the period
 		{"DX-1", h.alpha.ID, "2026-01-10", 60},
 		{"DX-1", h.beta.ID, "2026-01-20", 40},
@@ -278,7 +280,52 @@ func (h *reportHistory) desk() *report.Desk {
 		{"DX-9", h.alpha.ID, "2026-03-31", 30}, // sold, never returned
 		{"DX-9", h.alpha.ID, "2026-04-01", 99}, // after the period
 	}
-	return &report.Desk{Cells: h.s, Units: sold, Directory: h.s, Policies: h.set.IDs, Today: func() calendar.Date { return h.today }}
+}
+
+// loadSold loads the units sold into the store's serial registry, when it
+// keeps one, once the history's claims are decided (a registry holding
+// units notes a claim on a serial it does not know): the return rate then
+// divides by the store's own count, as the desk does.
+func (h *reportHistory) loadSold(t *testing.T) {
+	t.Helper()
+	us, ok := h.s.(rma.UnitStore)
+	if !ok {
+		return
+	}
+	names := map[int64]string{h.alpha.ID: h.alpha.Name, h.beta.ID: h.beta.Name}
+	var units []rma.Unit
+	for i, u := range h.sold() {
+		for k := range u.n {
+			units = append(units, rma.Unit{Serial: fmt.Sprintf("SOLD-%d-%d", i, k), Model: u.model, SoldTo: names[u.org],
+				InvoiceDate: calendar.MustParseDate(u.invoiced)})
+		}
+	}
+	_, err := us.LoadUnits(t.Context(), func(yield func(rma.Unit, error) bool) {
+		for _, u := range units {
+			if !yield(u, nil) {
+				return
+			}
+		}
+	})
+	must(t, err)
+	from, to := calendar.MustParseDate("2026-01-01"), calendar.MustParseDate("2026-03-31")
+	for _, org := range []string{"", h.betaID} {
+		got, err := us.UnitsSold(t.Context(), from, to, "", org)
+		must(t, err)
+		want, _ := h.sold().UnitsSold(t.Context(), from, to, "", org)
+		wantSame(t, "the registry's units sold in the first quarter, organisation "+org, want, got)
+	}
+	h.registry = us
+}
+
+// desk is the report desk over the history: the store's registry of units
+// sold when it keeps one, else the same units as test data.
+func (h *reportHistory) desk() *report.Desk {
+	var units report.UnitsSold = h.sold()
+	if h.registry != nil {
+		units = h.registry
+	}
+	return &report.Desk{Cells: h.s, Units: units, Directory: h.s, Policies: h.set.IDs, Today: func() calendar.Date { return h.today }}
 }
 
 var reportAgent = rma.Actor{OrgID: 1, Role: rma.RoleAgent, Name: "agent"}

@@ -76,6 +76,9 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Packs", testPacks},                   // packs.go (issue 15)
 		{"Shadows", testShadows},               // shadows.go (issue 15)
 		{"Reports", testReports},               // reports.go (issue 16)
+		{"Units", testUnits},                   // units.go (issue 16)
+		{"ReplacementUnits", testReplacementUnits},
+		{"WarrantyCheckSettings", testWarrantyCheckSettings},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
