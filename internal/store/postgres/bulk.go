@@ -131,4 +131,3 @@ func reserveIDs(ctx context.Context, tx pgx.Tx, counts map[string]int) (map[stri
 	}
 	return out, rows.Err()
 }
-
