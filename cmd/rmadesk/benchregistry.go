@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,7 +66,7 @@ func runBenchRegistry(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "rmadesk bench registry: %s %s; %d CPUs\n", db.Dialect(), db.Path(), runtime.NumCPU())
 	load := func(what string) error {
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		src := func(yield func(rma.Unit, error) bool) {
 			for u := range registry.Generated(*units, *seed) {
 				if !yield(u, nil) {
@@ -77,9 +78,9 @@ func runBenchRegistry(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		took := time.Since(start)
-		fmt.Fprintf(e.stdout, "%s: %d units in %s (%.0f units/s): %d new, %d updated, %d unchanged\n", what, l.Units,
-			took.Round(time.Millisecond), float64(l.Units)/took.Seconds(), l.Created, l.Updated, l.Unchanged)
+		took, used := time.Since(start), cpuTime()-cpu
+		fmt.Fprintf(e.stdout, "%s: %d units in %s (%.0f units/s; %.1f s of CPU in this process, load average %s): %d new, %d updated, %d unchanged\n", what, l.Units,
+			took.Round(time.Millisecond), float64(l.Units)/took.Seconds(), used.Seconds(), loadAverage(), l.Created, l.Updated, l.Unchanged)
 		return nil
 	}
 	if *units > 0 {
@@ -193,4 +194,17 @@ func runBenchRegistry(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "units sold in 2024 to one partner: %d units, %d models in %s\n", total, len(m), time.Since(start).Round(time.Microsecond))
 	return nil
+}
+
+// loadAverage is the machine's one-minute load average, where the system
+// says it ("?" elsewhere).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }

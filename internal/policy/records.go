@@ -47,9 +47,9 @@ type Records struct {
 	// may know it (its own RMA), else "".
 	LastClaim    calendar.Date
 	LastClaimRMA string
-	// A replacement the desk shipped: the serial it replaced, the day it
-	// was sent, and the last day of the warranty it carries (Plextor: the
-	// original's, carried over).
+	// A replacement the desk shipped: the serial it replaced ("" when the
+	// desk did not know it), the day it was sent, and the last day of the
+	// warranty it carries (Plextor: the original's, carried over).
 	Replaces    string
 	Replaced    calendar.Date
 	WarrantyEnd calendar.Date
@@ -232,8 +232,12 @@ func (p *Policy) recordsWarranty(c *Claim, d *Decision) {
 	w.Basis, w.Start, w.LastDay = DateReplaced, rec.Replaced, rec.WarrantyEnd
 	w.Term, w.LastDayBy, w.Source = "carried over", LastDayByRecords, SourceRecords
 	w.InWarranty = c.Dates.Reported <= w.LastDay
+	replaces := "serial " + rec.Replaces
+	if rec.Replaces == "" {
+		replaces = "another unit"
+	}
 	d.add(CodeRecordsWarrantyEnd, p.replacementClause(), "the desk's records: this unit was sent on "+rec.Replaced.String()+
-		" to replace serial "+rec.Replaces+" and carries its warranty until "+rec.WarrantyEnd.String())
+		" to replace "+replaces+" and carries its warranty until "+rec.WarrantyEnd.String())
 	d.said(CodeRecordsWarrantyEnd, "", rec.Replaced.String(), rec.Replaces, rec.WarrantyEnd.String())
 }
 
@@ -412,8 +416,8 @@ func (raw *recordsJSON) records(reported calendar.Date) (*Records, error) {
 		if r.WarrantyEnd, err = calendar.ParseDate(raw.WarrantyEnd); err != nil {
 			return nil, &FieldError{"records.warranty_end", fmt.Sprintf("%q is not a date in the form YYYY-MM-DD", raw.WarrantyEnd)}
 		}
-		if r.Replaced.IsZero() || r.Replaces == "" {
-			return nil, &FieldError{"records.warranty_end", "a carried warranty end is a replacement's: records.replaced and records.replaces are required with it"}
+		if r.Replaced.IsZero() {
+			return nil, &FieldError{"records.warranty_end", "a carried warranty end is a replacement's: records.replaced, the day it was sent, is required with it"}
 		}
 	}
 	return r, nil
@@ -489,7 +493,11 @@ var dutchRecords = map[string]wording{
 		return s
 	},
 	CodeRecordsWarrantyEnd: func(a []string, _ string) string {
-		return "volgens de gegevens van de desk is dit apparaat op " + arg(a, 0) + " verzonden ter vervanging van serienummer " + arg(a, 1) +
+		replaces := "serienummer " + arg(a, 1)
+		if arg(a, 1) == "" {
+			replaces = "een ander apparaat"
+		}
+		return "volgens de gegevens van de desk is dit apparaat op " + arg(a, 0) + " verzonden ter vervanging van " + replaces +
 			" en heeft het garantie tot en met " + arg(a, 2)
 	},
 	CodeInWarranty + ".records": func(a []string, _ string) string {

@@ -148,6 +148,7 @@ func TestRecordsInClaimJSON(t *testing.T) {
 		{`"records": {"dates": {"delivered": "2027-01-01"}}`, "records.dates.delivered"},
 		{`"records": {"last_claim": "2027-01-01"}`, "records.last_claim"},
 		{`"records": {"warranty_end": "2027-01-01"}`, "records.warranty_end"},
+		{`"records": {"replaces": "S0", "warranty_end": "2027-01-01"}`, "records.warranty_end"},
 		{`"records": {"replaces": "` + strings.Repeat("x", 201) + `"}`, "records.replaces"},
 	}
 	for _, b := range bad {

@@ -318,9 +318,6 @@ func (s *Service) FillRecords(ctx context.Context, org *Org, c *policy.Claim, ex
 		rec.SoldToOther = u.SoldTo != "" && org != nil && NameKey(u.SoldTo) != NameKey(org.Name)
 		if u.Replacement() && !u.WarrantyEnd.IsZero() && !keep(u.Delivered).IsZero() {
 			rec.Replaces, rec.Replaced, rec.WarrantyEnd = u.Replaces, u.Delivered, u.WarrantyEnd
-			if rec.Replaces == "" {
-				rec.Replaces = "?"
-			}
 		}
 	}
 	serials := []string{serial}

@@ -234,9 +234,6 @@ func (s *Service) unitWarranty(u *Unit, set WarrantyCheckSettings) WarrantyAnswe
 	}
 	if u.Replacement() && !u.WarrantyEnd.IsZero() && !u.Delivered.IsZero() && u.Delivered <= today {
 		rec.Replaces, rec.Replaced, rec.WarrantyEnd = u.Replaces, u.Delivered, u.WarrantyEnd
-		if rec.Replaces == "" {
-			rec.Replaces = "?"
-		}
 	}
 	c.Records = rec
 	d := p.Evaluate(c)
