@@ -47,6 +47,32 @@ func BenchmarkEvaluateReject(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateRecords decides a Pixfra claim from the desk's records
+// (issue 16): the delivery date from the registry; then the same with a
+// claim again within 90 days and a sale to another distributor flagged.
+func BenchmarkEvaluateRecords(b *testing.B) {
+	p := pack(b, "pixfra")
+	for _, tc := range []struct{ name, records string }{
+		{"delivered", `{"known": true, "dates": {"delivered": "2023-01-10"}}`},
+		{"flagged", `{"known": true, "dates": {"delivered": "2023-01-10"}, "sold_to_other": true, "last_claim": "2025-05-01"}`},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			c, err := policy.ParseClaim([]byte(`{"requester": {"role": "distributor", "country": "DE"}, "product": {"category": "thermal-camera", "serial": "PX-1"},
+				"dates": {"reported": "2025-06-01"}, "documents": ["purchase_receipt", "shipping_document", "label_photo", "appearance_photo"],
+				"records": ` + tc.records + `}`))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if d := p.Evaluate(c); d.Warranty.Source != policy.SourceRecords {
+					b.Fatalf("warranty %+v", d.Warranty)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkParseClaim(b *testing.B) {
 	data, err := os.ReadFile("../../examples/claims/pixfra.json")
 	if err != nil {

@@ -466,6 +466,7 @@ func (c *compiler) warranty(w *warrantyYAML, p *Policy) {
 			}
 			b.Evidence, b.HasEvidence = d, true
 		}
+		b.explained(p) // records.go
 		p.Warranty.Start = append(p.Warranty.Start, b)
 	}
 	if needsStart && len(w.Start) == 0 {

@@ -495,6 +495,13 @@ func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
 	// "field" (not given), "field/document" (given without its evidence)
 	// or "records.field" (not in the desk's records, issue 16). An entry
 	// on the desk's records is not mentioned when the desk keeps none.
+	visible := false
+	for i := range p.Warranty.Start[:used] {
+		visible = visible || c.sees(&p.Warranty.Start[i])
+	}
+	if !visible {
+		return // only entries on records the desk does not keep: nothing to say, nothing to allocate
+	}
 	b := p.Warranty.Start[used]
 	var skipped []string
 	args := []string{b.Date.String(), d.Warranty.Start.String()}
@@ -505,9 +512,6 @@ func (p *Policy) explainFallback(c *Claim, d *Decision, used int) {
 		}
 		text, arg := p.skippedStart(c, s)
 		skipped, args = append(skipped, text), append(args, arg)
-	}
-	if len(skipped) == 0 {
-		return
 	}
 	d.add(CodeWarrantyFallback, b.Clause, strings.Join(skipped, ", ")+": the warranty runs from dates."+b.Date.String()+" "+d.Warranty.Start.String())
 	d.said(CodeWarrantyFallback, "", args...)

@@ -156,6 +156,10 @@ type StartBasis struct {
 	// Records: the date is the desk's record of it (its serial registry,
 	// Claim.Records), never the requester's (issue 16, records.go).
 	Records bool
+	// How a reason says the entry did not count, and the argument its
+	// translation reads: for a date not given (or not in the records),
+	// and for one given without its evidence. Made once, at load.
+	missingText, missingArg, noEvidenceText, noEvidenceArg string
 }
 
 // Term is the warranty of one category and part.

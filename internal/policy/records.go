@@ -250,41 +250,58 @@ func (p *Policy) replacementClause() string {
 	return p.Warranty.Clause
 }
 
-// skippedStart describes a start entry that did not count, for the
-// fallback's reason: the text, and the argument its translation reads
-// ("field", "field/document", or "records.field").
-func (p *Policy) skippedStart(c *Claim, b *StartBasis) (text, arg string) {
-	switch {
-	case b.Records:
-		return "no " + b.Date.String() + " in the desk's records", "records." + b.Date.String()
-	case c.Dates.Get(b.Date).IsZero():
-		return "no dates." + b.Date.String(), b.Date.String()
+// explained makes the texts that say the entry did not count (and their
+// translations' arguments): "field", "field/document", or "records.field".
+func (b *StartBasis) explained(p *Policy) {
+	f := b.Date.String()
+	if b.Records {
+		b.missingText, b.missingArg = "no "+f+" in the desk's records", "records."+f
+		return
 	}
-	return "dates." + b.Date.String() + " without " + p.docLabel(b.Evidence), b.Date.String() + "/" + p.DocumentName(b.Evidence)
+	b.missingText, b.missingArg = "no dates."+f, f
+	if b.HasEvidence {
+		b.noEvidenceText, b.noEvidenceArg = "dates."+f+" without "+p.docLabel(b.Evidence), f+"/"+p.DocumentName(b.Evidence)
+	}
+}
+
+// skippedStart describes a start entry that did not count, for the
+// fallback's reason: the text, and the argument its translation reads.
+func (p *Policy) skippedStart(c *Claim, b *StartBasis) (text, arg string) {
+	if b.Records || c.Dates.Get(b.Date).IsZero() {
+		return b.missingText, b.missingArg
+	}
+	return b.noEvidenceText, b.noEvidenceArg
 }
 
 // explainRecordsStart says that the term runs from the desk's record of a
 // date, and why no earlier entry counted.
 func (p *Policy) explainRecordsStart(c *Claim, d *Decision, used int) {
 	b := &p.Warranty.Start[used]
-	var skipped []string
-	args := []string{b.Date.String(), d.Warranty.Start.String()}
+	start := d.Warranty.Start.String()
+	args := make([]string, 2, 2+used)
+	args[0], args[1] = b.Date.String(), start
+	var buf [256]byte
+	text := buf[:0]
 	for i := range p.Warranty.Start[:used] {
 		s := &p.Warranty.Start[i]
 		if !c.sees(s) {
 			continue
 		}
-		text, arg := p.skippedStart(c, s)
-		skipped, args = append(skipped, text), append(args, arg)
+		t, arg := p.skippedStart(c, s)
+		if len(args) > 2 {
+			text = append(text, ", "...)
+		}
+		text, args = append(text, t...), append(args, arg)
 	}
-	text := "the warranty runs from the desk's records: " + b.Date.String() + " " + d.Warranty.Start.String()
+	if len(args) > 2 {
+		text = append(text, ": "...)
+	}
+	text = append(text, "the warranty runs from the desk's records: "...)
+	text = append(append(append(text, b.Date.String()...), ' '), start...)
 	if c.Product.Serial != "" {
-		text += " for serial " + c.Product.Serial
+		text = append(append(text, " for serial "...), c.Product.Serial...)
 	}
-	if len(skipped) > 0 {
-		text = strings.Join(skipped, ", ") + ": " + text
-	}
-	d.add(CodeWarrantyFromRecords, b.Clause, text)
+	d.add(CodeWarrantyFromRecords, b.Clause, string(text))
 	d.said(CodeWarrantyFromRecords, "", args...)
 }
 
