@@ -71,6 +71,15 @@ type Clause struct {
 	Quote   string // the source's own words
 }
 
+// Backdated returns a copy of p in force on any day: a what-if asks what
+// p would have decided of claims reported before it takes effect, where
+// p itself answers policy_not_in_force. p is unchanged.
+func (p *Policy) Backdated() *Policy {
+	q := *p
+	q.EffectiveFrom = 0
+	return &q
+}
+
 // Clause returns the clause with the given ID, or nil.
 func (p *Policy) Clause(id string) *Clause { return p.clauses[id] }
 

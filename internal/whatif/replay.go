@@ -189,6 +189,11 @@ func Replay(ctx context.Context, h History, q Query, draft *policy.Policy, basel
 		return nil, fmt.Errorf("%w: draft %s, history of %s", ErrDraftPolicy, draft.ID, q.PolicyID)
 	}
 	opt = opt.bounded()
+	// The draft decides every claim as if it had been in force when the
+	// claim was reported: its effective_from says from when it decides,
+	// not how, and a past claim reported before it would only be
+	// policy_not_in_force, a change on every line that is not the draft's.
+	draft = draft.Backdated()
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
