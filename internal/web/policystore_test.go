@@ -124,6 +124,11 @@ func TestPolicyPages(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="/admin/policies/pixfra/whatif?draft=`+draftID+`"`) || !strings.Contains(body, `value="2026-04-01"`) {
 		t.Fatalf("draft page: %d %s", resp.StatusCode, body)
 	}
+	// The what-if page says which draft it replays, and links it.
+	if _, body = p.do(admin, "GET", "/admin/policies/pixfra/whatif?draft="+draftID, nil, ""); !strings.Contains(body, "Replays the draft of version 2, saved by admin@desk.example on 2026-03-02.") ||
+		!strings.Contains(body, `<a href="`+draft+`">Open the draft</a>`) {
+		t.Errorf("the what-if page of the draft: %s", body)
+	}
 	// The diff names the term and its clause, and shows the lines.
 	resp, body = p.do(admin, "GET", "/admin/policies/pixfra/diff?from=1&to=draft:"+draftID, nil, "")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "warranty.terms") || !strings.Contains(body, "<code>warranty-chart</code>") ||
