@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
@@ -303,7 +304,7 @@ func TestCLIDemoKeysReused(t *testing.T) {
 	envFile := filepath.Join(dir, "demo-keys.env")
 	seed := func(base string) map[string]string {
 		t.Helper()
-		if err := seedDemo(ctx, io.Discard, db, set, base, dir); err != nil {
+		if err := seedDemo(ctx, io.Discard, db, set, base, dir, time.Now); err != nil {
 			t.Fatal(err)
 		}
 		return readKeys(t, envFile)

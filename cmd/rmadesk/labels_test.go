@@ -43,7 +43,7 @@ func TestEverySeedsLabelHasFullAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := seedDemo(ctx, io.Discard, db, set, "http://127.0.0.1:0", dir); err != nil {
+	if err := seedDemo(ctx, io.Discard, db, set, "http://127.0.0.1:0", dir, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range demoOrgs {
