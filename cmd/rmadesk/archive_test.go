@@ -93,6 +93,7 @@ func supplierRMA(t *testing.T, base string, keys map[string]string) {
 // out again: both archives hold the same rows and files, and the keys and
 // RMA numbers keep working in the new place.
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	src, dst := t.TempDir(), t.TempDir()
 	keys, id := demoDesk(t, src)
 	first := filepath.Join(t.TempDir(), "a1")
@@ -146,6 +147,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 // same rows (counts and SHA-256 of every table) and the same files, and the
 // PostgreSQL desk serves the RMA to the same key.
 func TestMoveSQLiteToPostgreSQLAndBack(t *testing.T) {
+	t.Parallel()
 	url := pgtest.URL(t)
 	src, pgFiles, back := t.TempDir(), t.TempDir(), t.TempDir()
 	keys, id := demoDesk(t, src)
@@ -244,6 +246,7 @@ func str(v any, path ...any) string {
 // TestPortalLabel: once authorized, the requester prints the return label
 // from the portal: a PDF, in the requester's language.
 func TestPortalLabel(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base, stop := startServe(t, "--demo", "--data-dir", dir)
 	defer stop()

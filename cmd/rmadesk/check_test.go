@@ -13,6 +13,7 @@ import (
 
 // TestCheck: a sound desk passes; each kind of damage is reported.
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	_, id := demoDesk(t, dir)
 	code, out, errOut := runCLI(t, "", "check", "--data-dir", dir)

@@ -289,6 +289,7 @@ func TestCLIImportCSVBadFile(t *testing.T) {
 // that no longer works (revoked, or not this desk's) is replaced, and only
 // that one.
 func TestCLIDemoKeysReused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	sf := storeFlags{dataDir: dir}

@@ -21,6 +21,7 @@ import (
 // three changes three of its four lines, two of them to a rejection, and
 // the replaced camera's value is the money it would have saved.
 func TestDemoHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	db, err := (&storeFlags{dataDir: dir}).openStore(ctx)

@@ -29,6 +29,7 @@ var placeholders = []string{"<number>", "(the address", "address is sent", "desi
 // and the receiver's street and postcode with city, the RMA number, and no
 // placeholder instead of an address.
 func TestEverySeedsLabelHasFullAddresses(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed: scripts/deps.sh installs it")
 	}

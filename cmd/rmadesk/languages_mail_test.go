@@ -143,6 +143,7 @@ func TestNLOrganisationMailsInDutch(t *testing.T) {
 // instructions in Dutch, with the RMA number written in; the English one
 // the pack's own.
 func TestDutchLabelInstructions(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed: scripts/deps.sh installs it")
 	}
