@@ -19,8 +19,9 @@ import (
 )
 
 // demoDesk runs serve --demo in dir and fills the desk with one RMA through
-// its lifecycle so far, a message and a document; it returns the keys.
-func demoDesk(t *testing.T, dir string) map[string]string {
+// its lifecycle so far, a message and a document, beside the demo's past
+// (demohistory.go); it returns the keys and the RMA's ID.
+func demoDesk(t *testing.T, dir string) (map[string]string, int64) {
 	t.Helper()
 	base, stop := startServe(t, "--demo", "--data-dir", dir)
 	defer stop()
@@ -50,7 +51,7 @@ func demoDesk(t *testing.T, dir string) map[string]string {
 	if status, r, _ = call(t, "POST", fmt.Sprintf("%s/api/v1/rmas/%d/documents", base, id), keys["DEXXON_KEY"], buf.String(), "Content-Type", mw.FormDataContentType()); status != http.StatusCreated {
 		t.Fatalf("upload: %d %v", status, r)
 	}
-	return keys
+	return keys, id
 }
 
 // supplierRMA takes a WebStore4 RMA to the demo's supplier and back, so
@@ -92,8 +93,9 @@ func supplierRMA(t *testing.T, base string, keys map[string]string) {
 // out again: both archives hold the same rows and files, and the keys and
 // RMA numbers keep working in the new place.
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	src, dst := t.TempDir(), t.TempDir()
-	keys := demoDesk(t, src)
+	keys, id := demoDesk(t, src)
 	first := filepath.Join(t.TempDir(), "a1")
 	code, out, errOut := runCLI(t, "", "export", "--data-dir", src, "--out", first)
 	if code != 0 || !strings.Contains(out, "exported") {
@@ -118,20 +120,20 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if !m1.Equal(m2) {
 		t.Fatalf("the round trip changed the desk:\n%+v\n%+v", m1, m2)
 	}
-	if m1.Tables["rmas"].Rows != 1 || m1.Tables["events"].Rows < 4 || m1.Files.Count != 1 || m1.Tables["api_keys"].Rows < 8 {
+	if m1.Tables["rmas"].Rows != 1+len(demoPixfraPast) || m1.Tables["events"].Rows < 4 || m1.Files.Count != 1 || m1.Tables["api_keys"].Rows < 8 {
 		t.Fatalf("the archive is missing records: %+v", m1)
 	}
 	// The moved desk serves the same RMA to the same key.
 	base, stop := startServe(t, "--data-dir", dst)
 	defer stop()
-	status, r, _ := call(t, "GET", base+"/api/v1/rmas/1", keys["DEXXON_KEY"], "")
+	status, r, _ := call(t, "GET", fmt.Sprintf("%s/api/v1/rmas/%d", base, id), keys["DEXXON_KEY"], "")
 	if status != http.StatusOK || !strings.HasPrefix(fmt.Sprint(r["number"]), "RMA-") || r["state"] != "authorized" {
 		t.Fatalf("after the move: %d %v", status, r)
 	}
 	// A new RMA after the move does not reuse an ID or number.
 	body, _ := os.ReadFile(filepath.Join("..", "..", "examples", "api", "dexxon-submit.json"))
 	status, r, _ = call(t, "POST", base+"/api/v1/rmas", keys["DEXXON_KEY"], string(body))
-	if status != http.StatusCreated || r["id"].(float64) != 2 {
+	if status != http.StatusCreated || int64(r["id"].(float64)) != int64(2+len(demoPixfraPast)) {
 		t.Fatalf("new RMA after import: %d %v", status, r)
 	}
 	// Importing into a desk that has records is refused.
@@ -145,14 +147,15 @@ func TestExportImportRoundTrip(t *testing.T) {
 // same rows (counts and SHA-256 of every table) and the same files, and the
 // PostgreSQL desk serves the RMA to the same key.
 func TestMoveSQLiteToPostgreSQLAndBack(t *testing.T) {
+	t.Parallel()
 	url := pgtest.URL(t)
 	src, pgFiles, back := t.TempDir(), t.TempDir(), t.TempDir()
-	keys := demoDesk(t, src)
+	keys, id := demoDesk(t, src)
 	base, stop := startServe(t, "--demo", "--data-dir", src)
 	supplierRMA(t, base, keys)
 	stop()
 	// Its history holds the supplier steps, every one a step of the table.
-	if code, out, errOut := runCLI(t, "", "check", "--data-dir", src); code != 0 || !strings.Contains(out, "checked 2 RMAs") {
+	if code, out, errOut := runCLI(t, "", "check", "--data-dir", src); code != 0 || !strings.Contains(out, fmt.Sprintf("checked %d RMAs", 2+len(demoPixfraPast))) {
 		t.Fatalf("check: exit %d\n%s%s", code, out, errOut)
 	}
 	archives := []string{filepath.Join(t.TempDir(), "from-sqlite"), filepath.Join(t.TempDir(), "from-postgres"), filepath.Join(t.TempDir(), "back-in-sqlite")}
@@ -190,7 +193,7 @@ func TestMoveSQLiteToPostgreSQLAndBack(t *testing.T) {
 	}
 	base, stop = startServe(t, "--db", url, "--data-dir", pgFiles)
 	defer stop()
-	status, r, _ := call(t, "GET", base+"/api/v1/rmas/1", keys["DEXXON_KEY"], "")
+	status, r, _ := call(t, "GET", fmt.Sprintf("%s/api/v1/rmas/%d", base, id), keys["DEXXON_KEY"], "")
 	if status != http.StatusOK || r["state"] != "authorized" {
 		t.Fatalf("on PostgreSQL: %d %v", status, r)
 	}
@@ -205,7 +208,7 @@ func TestMoveSQLiteToPostgreSQLAndBack(t *testing.T) {
 	if status != http.StatusOK || sr["state"] != "answered" || str(sr, "recovered", 0, "amount") != "50.00" {
 		t.Fatalf("the supplier RMA on PostgreSQL: %d %v", status, sr)
 	}
-	status, docs, _ := call(t, "GET", base+"/api/v1/rmas/1/documents", keys["DEXXON_KEY"], "")
+	status, docs, _ := call(t, "GET", fmt.Sprintf("%s/api/v1/rmas/%d/documents", base, id), keys["DEXXON_KEY"], "")
 	if status != http.StatusOK || len(docs["documents"].([]any)) != 1 {
 		t.Fatalf("documents on PostgreSQL: %d %v", status, docs)
 	}
@@ -243,6 +246,7 @@ func str(v any, path ...any) string {
 // TestPortalLabel: once authorized, the requester prints the return label
 // from the portal: a PDF, in the requester's language.
 func TestPortalLabel(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base, stop := startServe(t, "--demo", "--data-dir", dir)
 	defer stop()

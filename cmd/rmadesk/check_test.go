@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +13,11 @@ import (
 
 // TestCheck: a sound desk passes; each kind of damage is reported.
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	demoDesk(t, dir)
+	_, id := demoDesk(t, dir)
 	code, out, errOut := runCLI(t, "", "check", "--data-dir", dir)
-	if code != 0 || !strings.Contains(out, "checked 1 RMAs") || !strings.Contains(out, ": 0 problems") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("checked %d RMAs", 1+len(demoPixfraPast))) || !strings.Contains(out, ": 0 problems") {
 		t.Fatalf("a sound desk: exit %d\n%s%s", code, out, errOut)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, "rmadesk.db"))
@@ -23,14 +25,15 @@ func TestCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// The damage is done to the RMA demoDesk filed, not to the demo's past.
 	damage := []struct {
 		name, sql, want string
 	}{
-		{"a history that skips a step", `UPDATE rmas SET state = 'received'`, "history ends in authorized, the RMA is received"},
-		{"an event changed", `UPDATE events SET action = 'resolve' WHERE seq = 2`, "not a step the state machine allows"},
-		{"an event lost", `DELETE FROM events WHERE seq = 2`, "has sequence number"},
-		{"a number edited", `UPDATE rmas SET number = 'RMA-26-00001-Z'`, "fails its check letter"},
-		{"waiting at a supplier with nothing there", `UPDATE rmas SET state = 'at_supplier'`, "state at_supplier, but no line at a supplier"},
+		{"a history that skips a step", `UPDATE rmas SET state = 'received' WHERE id = $1`, "history ends in authorized, the RMA is received"},
+		{"an event changed", `UPDATE events SET action = 'resolve' WHERE rma_id = $1 AND seq = 2`, "not a step the state machine allows"},
+		{"an event lost", `DELETE FROM events WHERE rma_id = $1 AND seq = 2`, "has sequence number"},
+		{"a number edited", `UPDATE rmas SET number = 'RMA-26-00001-Z' WHERE id = $1`, "fails its check letter"},
+		{"waiting at a supplier with nothing there", `UPDATE rmas SET state = 'at_supplier' WHERE id = $1`, "state at_supplier, but no line at a supplier"},
 	}
 	for _, d := range damage {
 		t.Run(d.name, func(t *testing.T) {
@@ -40,8 +43,10 @@ func TestCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := bdb.Exec(d.sql); err != nil {
+			if res, err := bdb.Exec(d.sql, id); err != nil {
 				t.Fatal(err)
+			} else if n, _ := res.RowsAffected(); n != 1 {
+				t.Fatalf("%s: %d rows changed, want 1", d.sql, n)
 			}
 			bdb.Close()
 			code, out, _ := runCLI(t, "", "check", "--data-dir", backup)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
@@ -288,6 +289,7 @@ func TestCLIImportCSVBadFile(t *testing.T) {
 // that no longer works (revoked, or not this desk's) is replaced, and only
 // that one.
 func TestCLIDemoKeysReused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	sf := storeFlags{dataDir: dir}
@@ -303,7 +305,7 @@ func TestCLIDemoKeysReused(t *testing.T) {
 	envFile := filepath.Join(dir, "demo-keys.env")
 	seed := func(base string) map[string]string {
 		t.Helper()
-		if err := seedDemo(ctx, io.Discard, db, set, base, dir); err != nil {
+		if err := seedDemo(ctx, io.Discard, db, set, base, dir, time.Now); err != nil {
 			t.Fatal(err)
 		}
 		return readKeys(t, envFile)

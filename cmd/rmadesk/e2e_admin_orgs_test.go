@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,15 +23,12 @@ import (
 // SMTP server receives. Every page is audited with axe-core at desktop and
 // phone width, in English and in Dutch; every action is in the audit log.
 func TestPortalAdminOrgs(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the admin's organisations browser test")
 	mailbox := startMailbox(t)
-	t.Setenv("RMADESK_SMTP_HOST", mailbox.host)
-	t.Setenv("RMADESK_SMTP_PORT", strconv.Itoa(mailbox.port))
-	t.Setenv("RMADESK_SMTP_TLS", "none")
-	t.Setenv("RMADESK_SMTP_FROM", "returns@desk.admin.example")
 	out := t.ArtifactDir()
 	dir := t.TempDir()
-	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	base, stop := startServeWith(t, mailbox.relay("returns@desk.admin.example", ""), "--demo", "--data-dir", dir)
 	t.Cleanup(func() { _ = stop() })
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "rmadesk.db"))

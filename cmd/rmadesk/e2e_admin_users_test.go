@@ -47,18 +47,14 @@ func selectByLabel(id, label string) chromedp.Action[chromedp.Void] {
 // page is audited with axe-core at desktop and phone width, and the
 // administration is walked again in Dutch.
 func TestPortalAdminUsersAndKeys(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the administration's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)
 	mailbox := startMailbox(t)
 	const publicURL = "https://rma.e2e.example"
-	t.Setenv("RMADESK_SMTP_HOST", mailbox.host)
-	t.Setenv("RMADESK_SMTP_PORT", strconv.Itoa(mailbox.port))
-	t.Setenv("RMADESK_SMTP_TLS", "none")
-	t.Setenv("RMADESK_SMTP_FROM", "returns@desk.e2e.example")
-	t.Setenv("RMADESK_PUBLIC_URL", publicURL)
 	dir := t.TempDir()
-	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	base, stop := startServeWith(t, mailbox.relay("returns@desk.e2e.example", publicURL), "--demo", "--data-dir", dir)
 	t.Cleanup(func() { _ = stop() })
 	b := startBrowser(t, chromium, out)
 

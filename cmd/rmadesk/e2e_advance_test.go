@@ -19,6 +19,7 @@ import (
 // deposit held, in English and Dutch. Every page is audited with axe-core
 // and at phone width.
 func TestPortalAdvanceReplacement(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the advance replacement's browser test")
 	out := t.ArtifactDir()
 	packs := t.TempDir()

@@ -73,6 +73,7 @@ func (b benchTab) receive(number string, id int64) string {
 // was received and links to it, keeping the number. Every page is audited
 // with axe-core at desktop and phone width, in English and Dutch.
 func TestPortalReceivingLoop(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the receiving bench's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)

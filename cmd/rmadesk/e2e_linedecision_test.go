@@ -23,6 +23,7 @@ import (
 // unit was rejected and why. Every page is audited with axe-core and at
 // phone width.
 func TestPortalPixfraTwoUnits(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the per-line decision's browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()

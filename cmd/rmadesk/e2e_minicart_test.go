@@ -23,6 +23,7 @@ import (
 // and Dutch. Every page is audited with axe-core at desktop and phone
 // width.
 func TestPortalMiniCartLife(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "Mini Cart's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)

@@ -30,6 +30,7 @@ import (
 // Every page on the way is audited with axe-core and seen at phone width;
 // the resolved pages in Dutch too.
 func TestPortalMoney(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the money pages' browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()

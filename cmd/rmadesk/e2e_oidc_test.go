@@ -19,6 +19,7 @@ import (
 // are audited with axe-core at desktop and phone width, in English and
 // Dutch.
 func TestPortalSignInWithProvider(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the identity provider's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)

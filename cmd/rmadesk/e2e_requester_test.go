@@ -28,6 +28,7 @@ import (
 // English and Dutch. Last, a second request is withdrawn, which takes a
 // confirmation page.
 func TestPortalPlextorDOAReplaced(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the requester's browser test")
 	out := t.ArtifactDir()
 	t.Logf("screenshots: %s", out)
@@ -259,6 +260,7 @@ func TestPortalPlextorDOAReplaced(t *testing.T) {
 // opened from the form's folded spares, so nothing is posted and no chosen
 // file is lost, and Enter in a field files the RMA.
 func TestPortalNewRMAWithoutScript(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the requester's browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()

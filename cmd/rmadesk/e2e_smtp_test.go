@@ -11,6 +11,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +36,16 @@ type receivedMail struct {
 	To            []string
 	Text          string   // the text/plain part, decoded
 	Attachments   []string // "name (type)"
+}
+
+// relay is the desk's environment that sends its mail to m, from from;
+// publicURL, when given, is where the mails' links point.
+func (m *mailbox) relay(from, publicURL string) []string {
+	env := []string{"RMADESK_SMTP_HOST=" + m.host, "RMADESK_SMTP_PORT=" + strconv.Itoa(m.port), "RMADESK_SMTP_TLS=none", "RMADESK_SMTP_FROM=" + from}
+	if publicURL != "" {
+		env = append(env, "RMADESK_PUBLIC_URL="+publicURL)
+	}
+	return env
 }
 
 func startMailbox(t *testing.T) *mailbox {

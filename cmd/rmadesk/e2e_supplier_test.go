@@ -56,6 +56,7 @@ func demoAPI(t *testing.T, base, key, method, path, ifMatch string, body any) (m
 // Dutch, sees that its unit went to the supplier and the verdict, never
 // the supplier. Every page is audited with axe-core.
 func TestPortalSupplierSteps(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the supplier pages' browser test")
 	out := t.ArtifactDir()
 	dir := t.TempDir()

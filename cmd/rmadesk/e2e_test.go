@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +32,7 @@ import (
 // screenshots go to the test's artifact directory (kept with
 // `go test -artifacts -outputdir DIR`).
 func TestPortalEndToEnd(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the portal's browser test")
 	began := time.Now()
 	out := t.ArtifactDir()
@@ -42,13 +42,8 @@ func TestPortalEndToEnd(t *testing.T) {
 	// the mails point where the portal would be published.
 	mailbox := startMailbox(t)
 	const publicURL = "https://rma.e2e.example"
-	t.Setenv("RMADESK_SMTP_HOST", mailbox.host)
-	t.Setenv("RMADESK_SMTP_PORT", strconv.Itoa(mailbox.port))
-	t.Setenv("RMADESK_SMTP_TLS", "none")
-	t.Setenv("RMADESK_SMTP_FROM", "returns@desk.e2e.example")
-	t.Setenv("RMADESK_PUBLIC_URL", publicURL)
 	dir := t.TempDir()
-	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	base, stop := startServeWith(t, mailbox.relay("returns@desk.e2e.example", publicURL), "--demo", "--data-dir", dir)
 	t.Cleanup(func() { _ = stop() }) // after the browser has closed (cleanups run last first)
 	requester := createRequester(t, dir)
 

@@ -4,7 +4,6 @@ import (
 	"image/color"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,17 +18,13 @@ import (
 // the reply by email, and neither its page nor any email shows the note.
 // Every page is audited with axe-core, at phone width, in English and Dutch.
 func TestPortalMessageThread(t *testing.T) {
+	t.Parallel()
 	chromium := needChromium(t, "the message thread's browser test")
 	mailbox := startMailbox(t)
 	const publicURL = "https://rma.thread.example"
-	t.Setenv("RMADESK_SMTP_HOST", mailbox.host)
-	t.Setenv("RMADESK_SMTP_PORT", strconv.Itoa(mailbox.port))
-	t.Setenv("RMADESK_SMTP_TLS", "none")
-	t.Setenv("RMADESK_SMTP_FROM", "returns@desk.thread.example")
-	t.Setenv("RMADESK_PUBLIC_URL", publicURL)
 	out := t.ArtifactDir()
 	dir := t.TempDir()
-	base, stop := startServe(t, "--demo", "--data-dir", dir)
+	base, stop := startServeWith(t, mailbox.relay("returns@desk.thread.example", publicURL), "--demo", "--data-dir", dir)
 	t.Cleanup(func() { _ = stop() })
 	photos := t.TempDir()
 	labelPhoto := writePNG(t, filepath.Join(photos, "label.png"), color.RGBA{R: 240, G: 240, B: 235, A: 255})

@@ -29,6 +29,7 @@ var placeholders = []string{"<number>", "(the address", "address is sent", "desi
 // and the receiver's street and postcode with city, the RMA number, and no
 // placeholder instead of an address.
 func TestEverySeedsLabelHasFullAddresses(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed: scripts/deps.sh installs it")
 	}
@@ -43,7 +44,7 @@ func TestEverySeedsLabelHasFullAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := seedDemo(ctx, io.Discard, db, set, "http://127.0.0.1:0", dir); err != nil {
+	if err := seedDemo(ctx, io.Discard, db, set, "http://127.0.0.1:0", dir, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range demoOrgs {

@@ -143,6 +143,7 @@ func TestNLOrganisationMailsInDutch(t *testing.T) {
 // instructions in Dutch, with the RMA number written in; the English one
 // the pack's own.
 func TestDutchLabelInstructions(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed: scripts/deps.sh installs it")
 	}
@@ -157,7 +158,7 @@ func TestDutchLabelInstructions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := seedDemo(ctx, io.Discard, db, set, "http://127.0.0.1:0", dir); err != nil {
+	if err := seedDemo(ctx, io.Discard, db, set, "http://127.0.0.1:0", dir, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	svc := rma.NewService(db, set, rma.WithClock(func() time.Time { return time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) }))

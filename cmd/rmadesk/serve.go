@@ -233,7 +233,7 @@ func runServe(e *env, args []string) error {
 	}
 	base := "http://" + ln.Addr().String()
 	if *demo {
-		if err := seedDemo(ctx, e.stdout, db, set, base, sf.dataDir); err != nil {
+		if err := seedDemo(ctx, e.stdout, db, set, base, sf.dataDir, clock.Now); err != nil {
 			ln.Close()
 			return err
 		}
@@ -484,8 +484,9 @@ var demoOrgs = []struct {
 // authenticates as the same organisation and role is kept, and a new one
 // is made only when none is there or it no longer works (revoked, or the
 // file is from another database). Making eight on every start left every
-// old set valid too.
-func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, base, dataDir string) error {
+// old set valid too. now is the desk's clock, the demo's past dated back
+// from it (demohistory.go).
+func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, base, dataDir string, now func() time.Time) error {
 	envFile := filepath.Join(dataDir, "demo-keys.env")
 	kept, err := readDemoKeys(envFile)
 	if err != nil {
@@ -531,9 +532,22 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 		}
 	}
 	// People sign in to the portal with these; the password is public, so
-	// a demo desk must never hold real data.
+	// a demo desk must never hold real data. Its users share one hash of
+	// it, made only when a user is missing: eight argon2id hashes took
+	// three seconds of every demo start.
+	var hash string
+	hashOnce := func() (string, error) {
+		var err error
+		if hash == "" {
+			hash, err = auth.HashPassword(demoPassword)
+		}
+		return hash, err
+	}
 	user := func(org *rma.Org, email string, role rma.Role) error {
-		_, err := accounts.CreateUser(ctx, rma.System, org.ID, email, email, role, demoPassword)
+		if _, err := db.UserByEmail(ctx, email); err == nil || rma.ErrorCode(err) != rma.ENOTFOUND {
+			return err
+		}
+		_, err := accounts.CreateUserHashed(ctx, rma.System, org.ID, email, email, role, hashOnce)
 		if rma.ErrorCode(err) == rma.ECONFLICT {
 			return nil
 		}
@@ -568,14 +582,19 @@ func seedDemo(ctx context.Context, w io.Writer, db rma.Store, set *policy.Set, b
 	if err := seedDemoSuppliers(ctx, db, set); err != nil { // suppliers.go
 		return err
 	}
+	if err := seedDemoHistory(ctx, db, set, now()); err != nil { // demohistory.go
+		return err
+	}
 	if err := os.WriteFile(envFile, []byte(env.String()), 0o600); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, `rmadesk demo on %[1]s
 Organisations: Demo Desk (admin, agent, technician keys) and one requester per
 seed policy. The portal: open %[1]s and sign in as agent@demo.example,
-tech@demo.example, or a requester: dexxon@, plextor@, webstore4@, pixfra@,
-minicart@demo.example; every demo password is %[3]s.
+tech@demo.example, admin@demo.example, or a requester: dexxon@, plextor@,
+webstore4@, pixfra@, minicart@demo.example; every demo password is %[3]s.
+The Pixfra distributor has four RMAs of the past months: an admin replays
+them under a draft of the pack (Admin, Policies, pixfra).
 The API keys are in %[2]s (kept from one start to the next); in another shell:
 
   source %[2]s

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -55,8 +56,54 @@ func startServe(t *testing.T, args ...string) (string, func() error) {
 		done <- run(&env{ctx: ctx, stdin: strings.NewReader(""), stdout: out, stderr: errOut}, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...))
 	}()
 	t.Cleanup(cancel)
+	return awaitServe(t, args, out, errOut, done, cancel)
+}
+
+// startServeWith is startServe in a process of its own, the test binary
+// run again as rmadesk (TestMain), with environ added to its environment:
+// a test that gives the desk a mail relay or a public URL this way leaves
+// the test process's environment alone (t.Setenv would), so it may run in
+// parallel with the others. Built with -race, the process is checked as
+// the test is: a race it finds is an exit code other than 0.
+func startServeWith(t *testing.T, environ []string, args ...string) (string, func() error) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(append(os.Environ(), "RMADESK_RUN_MAIN=1"), environ...)
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int, 1)
+	go func() {
+		err := cmd.Wait()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			code = -1
+		}
+		done <- code
+	}()
+	terminate := func() { _ = cmd.Process.Signal(syscall.SIGTERM) }
+	t.Cleanup(func() {
+		terminate()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	})
+	return awaitServe(t, args, out, errOut, done, terminate)
+}
+
+// awaitServe waits for a server started with args to answer /readyz (and,
+// with --demo, to have seeded the demo desk), and returns its base URL and
+// a function that stops it (stop) and checks it exited 0.
+func awaitServe(t *testing.T, args []string, out, errOut *syncBuffer, done chan int, stop func()) (string, func() error) {
+	t.Helper()
 	fail := func(why string) {
-		cancel()
+		stop()
 		t.Fatalf("serve %s\nstdout:\n%s\nstderr:\n%s", why, out.String(), errOut.String())
 	}
 	addr := regexp.MustCompile(`addr=(http://127\.0\.0\.1:\d+)`)
@@ -77,14 +124,16 @@ func startServe(t *testing.T, args ...string) (string, func() error) {
 		}
 		select {
 		case code := <-done:
+			done <- code // for stop, which the test may still call
 			fail(fmt.Sprintf("exited %d before it was ready", code))
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	stop := func() error {
-		cancel()
+	stopped := func() error {
+		stop()
 		select {
 		case code := <-done:
+			done <- code // a second call finds it too
 			if code != 0 {
 				t.Errorf("serve exited %d: %s", code, errOut.String())
 			}
@@ -93,7 +142,7 @@ func startServe(t *testing.T, args ...string) (string, func() error) {
 		}
 		return nil
 	}
-	return base, stop
+	return base, stopped
 }
 
 // ready reports whether the server at base answers /readyz with 200.
@@ -251,6 +300,7 @@ func TestOrgAndAPIKeyCommands(t *testing.T) {
 // TestAPIDocRuns runs the shell blocks of docs/API.md, in order, against a
 // fresh demo server, as a reader pasting them would.
 func TestAPIDocRuns(t *testing.T) {
+	t.Parallel()
 	for _, tool := range []string{"bash", "curl", "sed", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {

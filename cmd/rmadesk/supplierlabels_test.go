@@ -18,6 +18,7 @@ import (
 // supplier RMA's number, and list each unit with the desk's RMA it is, in
 // English and Dutch (read back with pdftotext).
 func TestSupplierLabel(t *testing.T) {
+	t.Parallel()
 	pdftotext, err := exec.LookPath("pdftotext")
 	if err != nil {
 		if os.Getenv("CI") == "true" {

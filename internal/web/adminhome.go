@@ -56,6 +56,15 @@ type AttentionItem struct {
 	Text string // already translated
 	Link string
 	Bad  bool // shown as a problem (dead jobs), not only a count
+	// Each are the things counted, each with its own link, where the
+	// admin goes to them one by one (the drafts waiting, by policy).
+	Each []AttentionLink
+}
+
+// AttentionLink is one of the things an AttentionItem counts.
+type AttentionLink struct {
+	Text string // already translated
+	Link string
 }
 
 // AttentionSource adds what one part of administration has waiting (the

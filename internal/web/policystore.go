@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/policy"
@@ -99,6 +100,30 @@ func (s *Server) policyRows(ctx context.Context, p *page) ([]policyRow, error) {
 		out = append(out, row)
 	}
 	return out, nil
+}
+
+// The admin home lists the drafts not yet published, each with its link:
+// a draft left waiting is a change someone started and nobody finished.
+func init() {
+	AttentionSources = append(AttentionSources, func(ctx context.Context, s *Server, p *page) []AttentionItem {
+		rows, err := s.policyRows(ctx, p)
+		if err != nil {
+			return nil
+		}
+		item := AttentionItem{Link: "/admin/policies"}
+		for _, row := range rows {
+			for _, d := range row.Drafts {
+				item.Each = append(item.Each, AttentionLink{
+					Text: p.T("pol.att.draft", d.PolicyID, d.Version, d.CreatedBy, d.Created.UTC().Format(time.DateOnly)),
+					Link: fmt.Sprintf("/admin/policies/%s/drafts/%d", url.PathEscape(d.PolicyID), d.ID)})
+			}
+		}
+		if len(item.Each) == 0 {
+			return nil
+		}
+		item.Text = p.T("pol.att.drafts", len(item.Each))
+		return []AttentionItem{item}
+	})
 }
 
 func (s *Server) policiesPage(w http.ResponseWriter, r *http.Request, p *page) {

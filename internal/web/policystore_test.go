@@ -124,6 +124,11 @@ func TestPolicyPages(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="/admin/policies/pixfra/whatif?draft=`+draftID+`"`) || !strings.Contains(body, `value="2026-04-01"`) {
 		t.Fatalf("draft page: %d %s", resp.StatusCode, body)
 	}
+	// The what-if page says which draft it replays, and links it.
+	if _, body = p.do(admin, "GET", "/admin/policies/pixfra/whatif?draft="+draftID, nil, ""); !strings.Contains(body, "Replays the draft of version 2, saved by admin@desk.example on 2026-03-02.") ||
+		!strings.Contains(body, `<a href="`+draft+`">Open the draft</a>`) {
+		t.Errorf("the what-if page of the draft: %s", body)
+	}
 	// The diff names the term and its clause, and shows the lines.
 	resp, body = p.do(admin, "GET", "/admin/policies/pixfra/diff?from=1&to=draft:"+draftID, nil, "")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "warranty.terms") || !strings.Contains(body, "<code>warranty-chart</code>") ||
@@ -203,5 +208,63 @@ func TestLineDiff(t *testing.T) {
 	}
 	if want := " b, c,-d,+D, e, f, g, h,+i"; strings.Join(s, ",") != want {
 		t.Fatalf("lineDiff = %q, want %q", strings.Join(s, ","), want)
+	}
+}
+
+// TestAdminHomeDrafts: the admin home counts the policy drafts not yet
+// published and links each; one published or discarded leaves the list,
+// and with none left the item is gone. In Dutch too.
+func TestAdminHomeDrafts(t *testing.T) {
+	p := policyAdminPortal(t)
+	admin := p.signIn("admin@desk.example")
+	if home := p.get(admin, "/admin", http.StatusOK); strings.Contains(home, "Policy drafts") {
+		t.Fatalf("drafts called for before there are any: %s", home)
+	}
+	good, _ := pixfraDraft(t, false)
+	var drafts []string
+	for _, version := range []string{"2", "3"} {
+		b, ct := draftBody(t, map[string]string{"source": good, "version": version, "effective_from": "2026-04-01"})
+		resp, body := p.do(admin, "POST", "/admin/policies/pixfra/drafts", b, ct)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("draft %s: %d %s", version, resp.StatusCode, body)
+		}
+		drafts = append(drafts, resp.Header.Get("Location"))
+	}
+	attention := func(lang string) string {
+		t.Helper()
+		home := p.get(admin, "/admin", http.StatusOK)
+		m := regexp.MustCompile(`(?s)<ul class="attention" id="attention">.*?</ul>\s*</li>`).FindString(home)
+		if m == "" && lang != "" {
+			t.Fatalf("no attention list:\n%s", home)
+		}
+		return m
+	}
+	list := attention("en")
+	for i, want := range []string{
+		`<a href="/admin/policies">Policy drafts not yet published: 2.`,
+		`<li><a href="` + drafts[0] + `">pixfra version 2, saved by admin@desk.example on 2026-03-02</a></li>`,
+		`<li><a href="` + drafts[1] + `">pixfra version 3, saved by admin@desk.example on 2026-03-02</a></li>`,
+	} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the home's attention list lacks item %d %q:\n%s", i, want, list)
+		}
+	}
+	p.do(admin, "GET", "/lang/nl?next=/admin", nil, "")
+	if list := attention("nl"); !strings.Contains(list, "Beleidsconcepten die nog niet zijn gepubliceerd: 2.") ||
+		!strings.Contains(list, "pixfra versie 2, opgeslagen door admin@desk.example op 2026-03-02") {
+		t.Errorf("the Dutch attention list:\n%s", list)
+	}
+	p.do(admin, "GET", "/lang/en?next=/admin", nil, "")
+	if resp, body := p.form(admin, drafts[0]+"/publish", url.Values{"effective_from": {"2026-04-01"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", resp.StatusCode, body)
+	}
+	if list := attention("en"); !strings.Contains(list, "Policy drafts not yet published: 1.") || strings.Contains(list, drafts[0]) || !strings.Contains(list, drafts[1]) {
+		t.Errorf("after publishing version 2:\n%s", list)
+	}
+	if resp, _ := p.form(admin, drafts[1]+"/discard", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("discard: %d", resp.StatusCode)
+	}
+	if home := p.get(admin, "/admin", http.StatusOK); strings.Contains(home, "Policy drafts") || strings.Contains(home, "/drafts/") {
+		t.Errorf("a draft is called for after the last was discarded: %s", home)
 	}
 }

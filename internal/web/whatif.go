@@ -45,6 +45,7 @@ type whatifData struct {
 	DraftYAML string
 	DraftName string
 	Draft     string // a stored draft (?draft=)
+	Stored    *rma.PackVersion
 	From, To  string
 	Sample    string
 	Findings  []policy.Issue
@@ -108,6 +109,7 @@ func (s *Server) whatifPage(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	d := &whatifData{Policy: pol, Draft: r.URL.Query().Get("draft")}
+	s.storedDraft(r, p, d)
 	s.renderWhatIf(w, p, d, http.StatusOK)
 }
 
@@ -124,6 +126,7 @@ func (s *Server) whatifRun(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	d.DraftYAML, d.From, d.To = r.PostFormValue("draft_yaml"), strings.TrimSpace(r.PostFormValue("from")), strings.TrimSpace(r.PostFormValue("to"))
 	d.Sample, d.Draft = strings.TrimSpace(r.PostFormValue("sample")), r.PostFormValue("draft")
+	s.storedDraft(r, p, d)
 	req, field, err := s.whatifRequest(r, pol.ID, d)
 	if err != nil {
 		p.Error = fmt.Sprintf("%s: %s", p.T("wi.field."+field), err)
@@ -157,6 +160,19 @@ func (s *Server) whatifRun(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	d.Report = rep
 	s.renderWhatIf(w, p, d, http.StatusOK)
+}
+
+// storedDraft finds the stored draft the page names (?draft=), to say
+// which it is; one the desk does not have is named by its number only,
+// and refused when run.
+func (s *Server) storedDraft(r *http.Request, p *page, d *whatifData) {
+	id, err := strconv.ParseInt(d.Draft, 10, 64)
+	if err != nil || id <= 0 {
+		return
+	}
+	if v, err := s.svc.Draft(r.Context(), p.Actor, d.Policy.ID, id); err == nil {
+		d.Stored = v
+	}
 }
 
 // whatifRequest reads the form: the draft pasted, uploaded (the file wins

@@ -115,7 +115,15 @@ func TestWhatIfPage(t *testing.T) {
 
 	// In Dutch.
 	p.do(admin, "GET", "/lang/nl?"+url.Values{"next": {"/rmas"}}.Encode(), nil, "")
-	if _, page := post(admin, whatifPixfraDraft(t, "months: 6")); !strings.Contains(page, "regels opnieuw beslist") || !strings.Contains(page, "Geld (") {
+	_, page = post(admin, whatifPixfraDraft(t, "months: 6"))
+	if !strings.Contains(page, "regels opnieuw beslist") || !strings.Contains(page, "Geld (") {
 		t.Errorf("Dutch page: %s", page)
+	}
+	// The routes and the engine's reasons in Dutch too, not their codes or
+	// English sentences.
+	for _, english := range []string{"warranty →", "→ none", "in warranty:", "out of warranty:"} {
+		if strings.Contains(page, english) {
+			t.Errorf("the Dutch page says %q", english)
+		}
 	}
 }

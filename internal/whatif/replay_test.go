@@ -137,6 +137,17 @@ func TestReplay(t *testing.T) {
 				t.Errorf("credits %+v → %+v (%+v)", m.Baseline, m.Draft, m.Difference)
 			}
 		}},
+		{"a draft taking effect after the history is asked as if in force", draftOf(t, `version: "1"`, `version: "2"`, "effective_from: 2020-01-01", "effective_from: 2026-12-01"),
+			whatif.Options{}, func(t *testing.T, r *whatif.Report) {
+				// Every claim was reported before 2026-12-01: the draft
+				// decides it by its rules, not as policy_not_in_force.
+				if r.Lines != 10 || r.Unchanged != 10 || r.Changed != 0 || r.DraftVersion != "2" {
+					t.Errorf("lines %d unchanged %d changed %d (draft %s), want 10 10 0", r.Lines, r.Unchanged, r.Changed, r.DraftVersion)
+					for _, c := range r.ChangedLines[:min(len(r.ChangedLines), 2)] {
+						t.Errorf("%s: %s → %s, reasons after %+v", c.Number, c.Before.Verdict, c.After.Verdict, c.After.Reasons)
+					}
+				}
+			}},
 		{"a fee changes the money", draftOf(t, "fees:\n", "fees:\n  - kind: restocking\n    basis: fixed\n    amount: \"15.00\"\n    currency: EUR\n    routes: [warranty]\n    clause: options\n"),
 			whatif.Options{Detail: 2}, func(t *testing.T, r *whatif.Report) {
 				if r.Changed != 8 || r.ChargesChanged != 8 || r.Unchanged != 2 {
