@@ -154,7 +154,7 @@ func TestRegistryAdminPage(t *testing.T) {
 	p := registryPortal(t)
 	admin := p.signIn("admin@desk.example")
 	resp, body := p.do(admin, "GET", "/admin/registry", nil, "")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "The registry holds 3 units, 0 of them replacements") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Units in the registry: 3, of which replacements the desk sent: 0.") {
 		t.Fatalf("the page: %d %s", resp.StatusCode, body)
 	}
 	form, ct := csvUpload(t, "pixfra", "units.csv", "serial,model,sold_to,delivered\nPXF-2001,Arc A435,Distributor,2025-01-02\nPXF-1001,Arc A435,Distributor,2024-05-02\nPXF-2002,Arc A435,Unknown AG,2025-01-03\n")
