@@ -2,10 +2,8 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/rmadesk/rmadesk/internal/check"
-	"github.com/rmadesk/rmadesk/internal/filestore"
 )
 
 // runCheck is `rmadesk check`: the integrity checker. Exit 0 when the desk
@@ -22,7 +20,7 @@ func runCheck(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	files, err := filestore.Open(filepath.Join(sf.dataDir, "files"))
+	files, err := sf.openFiles(e.ctx)
 	if err != nil {
 		return err
 	}

@@ -37,11 +37,46 @@ import (
 type storeFlags struct {
 	dataDir string
 	db      string
+	files   string
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", envOr("RMADESK_DATA_DIR", "./rmadesk-data"), "`DIR` for the SQLite file and attachments (env RMADESK_DATA_DIR)")
 	fs.StringVar(&f.db, "db", os.Getenv("RMADESK_DB"), "database `URL`, overriding the SQLite file in --data-dir: postgres://... or sqlite:PATH (env RMADESK_DB)")
+	fs.StringVar(&f.files, "files", os.Getenv("RMADESK_FILES"), "attachments in an S3-compatible bucket, s3://BUCKET/PREFIX, rather than files/ in --data-dir; the service from RMADESK_S3_* (env RMADESK_FILES)")
+}
+
+// openFiles opens the attachment store the flags name: files/ in the data
+// directory, or a bucket (RMADESK_S3_ENDPOINT, _REGION, _PATH_STYLE, and
+// the keys, which are read from the environment only so that they are in no
+// process list).
+func (f *storeFlags) openFiles(ctx context.Context) (filestore.Store, error) {
+	if f.files == "" {
+		return filestore.Open(filepath.Join(f.dataDir, "files"))
+	}
+	bucket, prefix, err := filestore.ParseS3URL(f.files)
+	if err != nil {
+		return nil, badInputf("--files: %v", err)
+	}
+	pathStyle := false
+	if v := os.Getenv("RMADESK_S3_PATH_STYLE"); v != "" {
+		if pathStyle, err = strconv.ParseBool(v); err != nil {
+			return nil, badInputf("RMADESK_S3_PATH_STYLE: %q is not true or false", v)
+		}
+	}
+	cfg := filestore.S3Config{
+		Bucket: bucket, Prefix: prefix,
+		Endpoint:  os.Getenv("RMADESK_S3_ENDPOINT"),
+		Region:    os.Getenv("RMADESK_S3_REGION"),
+		AccessKey: envOr("RMADESK_S3_ACCESS_KEY_ID", os.Getenv("AWS_ACCESS_KEY_ID")),
+		SecretKey: envOr("RMADESK_S3_SECRET_ACCESS_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY")),
+		PathStyle: pathStyle,
+	}
+	b, err := filestore.OpenS3(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("--files: %w", err)
+	}
+	return b, nil
 }
 
 // envFloat reads a number from the environment; a value that is not one
@@ -189,7 +224,7 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	files, err := filestore.Open(filepath.Join(sf.dataDir, "files"))
+	files, err := sf.openFiles(ctx)
 	if err != nil {
 		return err
 	}
@@ -646,7 +681,11 @@ func runExport(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	m, err := archive.Export(e.ctx, db, filepath.Join(sf.dataDir, "files"), *out)
+	files, err := sf.openFiles(e.ctx)
+	if err != nil {
+		return err
+	}
+	m, err := archive.Export(e.ctx, db, files, *out)
 	if err != nil {
 		return err
 	}
@@ -673,7 +712,11 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	m, err := archive.Import(e.ctx, db, filepath.Join(sf.dataDir, "files"), *in)
+	files, err := sf.openFiles(e.ctx)
+	if err != nil {
+		return err
+	}
+	m, err := archive.Import(e.ctx, db, files, *in)
 	if errors.Is(err, archive.ErrNotEmpty) {
 		return badInputf("%v", err)
 	}

@@ -147,9 +147,20 @@ func (m *Manifest) Equal(o *Manifest) bool {
 	return true
 }
 
-// Export writes the database's tables and the files under filesDir into
-// the directory out, which must not exist yet.
-func Export(ctx context.Context, db DB, filesDir, out string) (*Manifest, error) {
+// Files is the attachment store as the archive needs it: the files
+// directory or a bucket (internal/filestore). An archive holds the files
+// under the names the store gives them, whichever kind it came from.
+type Files interface {
+	// Walk calls fn with the name of every stored file, in byte order.
+	Walk(ctx context.Context, fn func(path string) error) error
+	Open(path string) (io.ReadCloser, error)
+	// Save stores r under the name of its SHA-256 ("ab/abc...").
+	Save(ctx context.Context, r io.Reader) (path string, size int64, sha256 string, err error)
+}
+
+// Export writes the database's tables and the attachment files into the
+// directory out, which must not exist yet.
+func Export(ctx context.Context, db DB, files Files, out string) (*Manifest, error) {
 	if _, err := os.Stat(out); err == nil {
 		return nil, fmt.Errorf("%s exists: export into a new directory", out)
 	}
@@ -173,7 +184,7 @@ func Export(ctx context.Context, db DB, filesDir, out string) (*Manifest, error)
 		}
 		m.Tables[t.Name] = sum
 	}
-	if m.Files, err = copyFiles(filesDir, filepath.Join(out, "files")); err != nil {
+	if m.Files, err = exportFiles(ctx, files, filepath.Join(out, "files")); err != nil {
 		return nil, fmt.Errorf("export files: %w", err)
 	}
 	return m, writeManifest(filepath.Join(out, "manifest.json"), m)
@@ -249,9 +260,9 @@ func normalize(t Table, col string, v any) any {
 }
 
 // Import loads the archive in dir into db, which must hold no records, and
-// copies its files into filesDir. It checks every table and the files
+// stores its files in files. It checks every table and the files
 // against the manifest before it commits anything.
-func Import(ctx context.Context, db DB, filesDir, dir string) (*Manifest, error) {
+func Import(ctx context.Context, db DB, files Files, dir string) (*Manifest, error) {
 	var m Manifest
 	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
@@ -300,12 +311,12 @@ func Import(ctx context.Context, db DB, filesDir, dir string) (*Manifest, error)
 			}
 		}
 	}
-	files, err := copyFiles(filepath.Join(dir, "files"), filesDir)
+	got, err := importFiles(ctx, filepath.Join(dir, "files"), files)
 	if err != nil {
 		return nil, fmt.Errorf("import files: %w", err)
 	}
-	if files != m.Files {
-		return nil, fmt.Errorf("import files: %d files (%s), but the manifest says %d (%s)", files.Count, files.SHA256, m.Files.Count, m.Files.SHA256)
+	if got != m.Files {
+		return nil, fmt.Errorf("import files: %d files (%s), but the manifest says %d (%s)", got.Count, got.SHA256, m.Files.Count, m.Files.SHA256)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
@@ -389,9 +400,42 @@ func denormalize(t Table, col string, v any) (any, error) {
 	return v, nil
 }
 
-// copyFiles copies a tree of attachment files and sums it: names and
-// contents, in name order.
-func copyFiles(from, to string) (FilesSum, error) {
+// exportFiles copies the store's files into the directory to and sums
+// them: names, sizes and contents, in name order.
+func exportFiles(ctx context.Context, files Files, to string) (FilesSum, error) {
+	var sum FilesSum
+	h := sha256.New()
+	err := files.Walk(ctx, func(name string) error {
+		dst := filepath.Join(to, filepath.FromSlash(name))
+		if !filepath.IsLocal(filepath.FromSlash(name)) {
+			return fmt.Errorf("file name %q leaves the archive", name)
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+			return err
+		}
+		in, err := files.Open(name)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		n, fileSum, err := writeFile(dst, in)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(h, "%s %d %s\n", name, n, fileSum)
+		sum.Count++
+		sum.Bytes += n
+		return nil
+	})
+	sum.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return sum, err
+}
+
+// importFiles stores the archive's files (the tree under from) in the
+// store and sums them as exportFiles does. The store names each file by
+// its SHA-256, so a file whose name is not its content's SHA-256 (damaged,
+// or not made by export) is refused: the records would point at nothing.
+func importFiles(ctx context.Context, from string, files Files) (FilesSum, error) {
 	var sum FilesSum
 	h := sha256.New()
 	if _, err := os.Stat(from); errors.Is(err, fs.ErrNotExist) {
@@ -411,14 +455,17 @@ func copyFiles(from, to string) (FilesSum, error) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		src := filepath.Join(from, filepath.FromSlash(name))
-		dst := filepath.Join(to, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-			return sum, err
-		}
-		n, fileSum, err := copyFile(src, dst)
+		in, err := os.Open(filepath.Join(from, filepath.FromSlash(name)))
 		if err != nil {
 			return sum, err
+		}
+		stored, n, fileSum, err := files.Save(ctx, in)
+		in.Close()
+		if err != nil {
+			return sum, fmt.Errorf("%s: %w", name, err)
+		}
+		if stored != name {
+			return sum, fmt.Errorf("%s holds content with SHA-256 %s: the archive is damaged", name, fileSum)
 		}
 		fmt.Fprintf(h, "%s %d %s\n", name, n, fileSum)
 		sum.Count++
@@ -428,18 +475,15 @@ func copyFiles(from, to string) (FilesSum, error) {
 	return sum, nil
 }
 
-func copyFile(src, dst string) (int64, string, error) {
-	in, err := os.Open(src)
-	if err != nil {
-		return 0, "", err
-	}
-	defer in.Close()
+// writeFile writes r to the new file dst, synced, and returns its size and
+// SHA-256.
+func writeFile(dst string, r io.Reader) (int64, string, error) {
 	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
 	if err != nil {
 		return 0, "", err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), in)
+	n, err := io.Copy(io.MultiWriter(out, h), r)
 	if err == nil {
 		err = out.Sync()
 	}

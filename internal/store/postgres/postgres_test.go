@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/rmadesk/rmadesk/internal/archive"
+	"github.com/rmadesk/rmadesk/internal/filestore"
 	"github.com/rmadesk/rmadesk/internal/ops"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store"
@@ -584,15 +585,20 @@ func TestArchiveRoundTrip(t *testing.T) {
 	must(t, err)
 
 	dir := t.TempDir() + "/archive"
-	exported, err := archive.Export(ctx, src, t.TempDir(), dir)
+	files := func() *filestore.Dir {
+		d, err := filestore.Open(t.TempDir())
+		must(t, err)
+		return d
+	}
+	exported, err := archive.Export(ctx, src, files(), dir)
 	must(t, err)
 	dst := openTemp(t)
-	imported, err := archive.Import(ctx, dst, t.TempDir(), dir)
+	imported, err := archive.Import(ctx, dst, files(), dir)
 	must(t, err)
 	if !exported.Equal(imported) {
 		t.Fatalf("imported %+v, exported %+v", imported, exported)
 	}
-	again, err := archive.Export(ctx, dst, t.TempDir(), t.TempDir()+"/again")
+	again, err := archive.Export(ctx, dst, files(), t.TempDir()+"/again")
 	must(t, err)
 	if !exported.Equal(again) {
 		t.Fatalf("re-exported %+v, exported %+v", again, exported)
