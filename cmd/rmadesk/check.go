@@ -9,7 +9,7 @@ import (
 // runCheck is `rmadesk check`: the integrity checker. Exit 0 when the desk
 // is sound, 1 with one line per problem.
 func runCheck(e *env, args []string) error {
-	fs := newFlags(e, "check", "check [--data-dir DIR] [--db URL]")
+	fs := newFlags(e, "check", "check [--data-dir DIR] [--db URL] [--files s3://BUCKET/PREFIX]")
 	var sf storeFlags
 	sf.register(fs)
 	if err := parseFlags(fs, args); err != nil {

@@ -2,8 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+
+	"github.com/rmadesk/rmadesk/internal/filestore/s3test"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 )
 
@@ -28,9 +39,16 @@ type instance struct {
 
 func startInstance(t *testing.T, args ...string) *instance {
 	t.Helper()
+	return startInstanceWith(t, nil, args...)
+}
+
+// startInstanceWith is startInstance with environ added to the process's
+// environment (the bucket's settings and keys, which are read from there).
+func startInstanceWith(t *testing.T, environ []string, args ...string) *instance {
+	t.Helper()
 	in := &instance{done: make(chan struct{})}
 	in.cmd = exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
-	in.cmd.Env = append(os.Environ(), "RMADESK_RUN_MAIN=1", "RMADESK_METRICS_TOKEN="+testMetricsToken)
+	in.cmd.Env = append(append(os.Environ(), "RMADESK_RUN_MAIN=1", "RMADESK_METRICS_TOKEN="+testMetricsToken), environ...)
 	stderr, err := in.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -104,8 +122,12 @@ func (in *instance) notifications() []string {
 // lost transition (one of two agents wins each race, the other gets 412,
 // whichever instance each hit), a retried submission through the other
 // instance finds the first, and each background job's effect happens once.
+// The attachments are in a bucket of an S3-compatible server, the two
+// instances' only shared storage beside the database: a document uploaded
+// through one downloads through the other.
 func TestTwoInstancesOnePostgreSQL(t *testing.T) {
 	url := pgtest.URL(t)
+	bucket := s3test.Config(t)
 	dir := t.TempDir()
 	for _, args := range [][]string{
 		{"org", "create", "--db", url, "--name", "Desk", "--desk"},
@@ -123,8 +145,8 @@ func TestTwoInstancesOnePostgreSQL(t *testing.T) {
 		return strings.TrimSpace(out)
 	}
 	agent, partner := key("Desk", "agent"), key("Partner", "requester")
-	a := startInstance(t, "--db", url, "--data-dir", filepath.Join(dir, "a"))
-	b := startInstance(t, "--db", url, "--data-dir", filepath.Join(dir, "b"))
+	a := startInstanceWith(t, s3test.Env(bucket), "--db", url, "--data-dir", filepath.Join(dir, "a"))
+	b := startInstanceWith(t, s3test.Env(bucket), "--db", url, "--data-dir", filepath.Join(dir, "b"))
 	instances := []*instance{a, b}
 
 	body, err := os.ReadFile(filepath.Join("..", "..", "examples", "api", "dexxon-submit.json"))
@@ -235,6 +257,42 @@ func TestTwoInstancesOnePostgreSQL(t *testing.T) {
 	if len(a.notifications()) == 0 || len(b.notifications()) == 0 {
 		t.Logf("one instance ran every job (a %d, b %d): allowed, but the race was not exercised", len(a.notifications()), len(b.notifications()))
 	}
+	// A receipt uploaded through a downloads through b, byte for byte; it
+	// is in the bucket, and neither instance's data directory has files.
+	receipt := "%PDF-1.4\n% a receipt uploaded through instance a\n"
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	_ = mw.WriteField("kind", "purchase_receipt")
+	fw, _ := mw.CreateFormFile("file", "receipt.pdf")
+	fw.Write([]byte(receipt))
+	mw.Close()
+	status, doc, _ := call(t, "POST", fmt.Sprintf("%s/api/v1/rmas/%d/documents", a.base, ids[0]), partner, form.String(), "Content-Type", mw.FormDataContentType())
+	if status != http.StatusCreated {
+		t.Fatalf("upload through a: %d %v", status, doc)
+	}
+	req, _ := http.NewRequest("GET", b.base+str(doc, "url"), nil)
+	req.Header.Set("Authorization", "Bearer "+agent)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(got) != receipt || resp.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download through b: %d %q %v", resp.StatusCode, got, resp.Header)
+	}
+	sum := sha256.Sum256([]byte(receipt))
+	object := bucket.Prefix + "/" + hex.EncodeToString(sum[:1]) + "/" + hex.EncodeToString(sum[:])
+	if _, err := s3test.Client(t).StatObject(context.Background(), bucket.Bucket, object, minio.StatObjectOptions{}); err != nil {
+		t.Errorf("the receipt is not in the bucket as %s: %v", object, err)
+	}
+	for _, sub := range []string{"a", "b"} {
+		if _, err := os.Stat(filepath.Join(dir, sub, "files")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("instance %s made a files directory: %v", sub, err)
+		}
+	}
+
 	_, metrics := getMetrics(t, a.base, testMetricsToken)
 	if !strings.Contains(metrics, fmt.Sprintf(`rmadesk_rmas{state="authorized"} %d`, n)) {
 		t.Errorf("metrics do not count %d authorized RMAs:\n%s", n, grep(metrics, "rmadesk_rmas"))

@@ -663,7 +663,7 @@ func readDemoKeys(path string) (map[string]string, error) {
 }
 
 func runExport(e *env, args []string) error {
-	fs := newFlags(e, "export", "export --out DIR [--data-dir DIR] [--db URL]")
+	fs := newFlags(e, "export", "export --out DIR [--data-dir DIR] [--db URL] [--files s3://BUCKET/PREFIX]")
 	var sf storeFlags
 	sf.register(fs)
 	out := fs.String("out", "", "write the archive into `DIR` (must not exist)")
@@ -694,7 +694,7 @@ func runExport(e *env, args []string) error {
 }
 
 func runImport(e *env, args []string) error {
-	fs := newFlags(e, "import", "import --in DIR [--data-dir DIR] [--db URL]")
+	fs := newFlags(e, "import", "import --in DIR [--data-dir DIR] [--db URL] [--files s3://BUCKET/PREFIX]")
 	var sf storeFlags
 	sf.register(fs)
 	in := fs.String("in", "", "the archive `DIR` made by rmadesk export")
