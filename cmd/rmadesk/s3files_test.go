@@ -118,7 +118,8 @@ func TestFilesSettingsRefused(t *testing.T) {
 	}{
 		{"not an s3 URL", nil, []string{"--files", "https://bucket/files"}, 2, `rmadesk: --files: "https://bucket/files" is not s3://BUCKET or s3://BUCKET/PREFIX`},
 		{"no keys", []string{"RMADESK_S3_ENDPOINT=" + bucket.Endpoint, "RMADESK_S3_ACCESS_KEY_ID=", "RMADESK_S3_SECRET_ACCESS_KEY=", "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY="},
-			[]string{"--files", "s3://" + bucket.Bucket}, 1, "no access key and secret"},
+			[]string{"--files", "s3://" + bucket.Bucket}, 2, "rmadesk: --files: no access key and secret"},
+		{"bad endpoint", append(s3test.Env(bucket), "RMADESK_S3_ENDPOINT=ftp://127.0.0.1"), nil, 2, `rmadesk: --files: endpoint "ftp://127.0.0.1" is not https://HOST[:PORT]`},
 		{"no such bucket", append(s3test.Env(bucket), "RMADESK_FILES=s3://no-such-bucket/files"), nil, 1, "s3://no-such-bucket/files at " + bucket.Endpoint + ": no such bucket"},
 		{"path style not a bool", append(s3test.Env(bucket), "RMADESK_S3_PATH_STYLE=maybe"), nil, 2, `RMADESK_S3_PATH_STYLE: "maybe" is not true or false`},
 	} {

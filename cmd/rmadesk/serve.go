@@ -72,6 +72,9 @@ func (f *storeFlags) openFiles(ctx context.Context) (filestore.Store, error) {
 		SecretKey: envOr("RMADESK_S3_SECRET_ACCESS_KEY", os.Getenv("AWS_SECRET_ACCESS_KEY")),
 		PathStyle: pathStyle,
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, badInputf("--files: %v", err)
+	}
 	b, err := filestore.OpenS3(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("--files: %w", err)

@@ -65,24 +65,39 @@ type Bucket struct {
 	cfg    S3Config
 }
 
-// OpenS3 connects to the bucket and checks that it exists and the keys may
-// read it, so that a wrong setting stops a desk at start, not at the first
-// upload.
-func OpenS3(ctx context.Context, cfg S3Config) (*Bucket, error) {
-	if cfg.Bucket == "" {
+// Validate reports settings that cannot work, before any connection.
+func (c S3Config) Validate() error {
+	_, err := c.endpoint()
+	return err
+}
+
+func (c S3Config) endpoint() (*url.URL, error) {
+	if c.Bucket == "" {
 		return nil, errors.New("no bucket given")
 	}
-	if cfg.AccessKey == "" || cfg.SecretKey == "" {
+	if c.AccessKey == "" || c.SecretKey == "" {
 		return nil, errors.New("no access key and secret: set RMADESK_S3_ACCESS_KEY_ID and RMADESK_S3_SECRET_ACCESS_KEY")
 	}
-	endpoint := cfg.Endpoint
+	endpoint := c.Endpoint
 	if endpoint == "" {
 		endpoint = "https://s3.amazonaws.com"
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
-		return nil, fmt.Errorf("endpoint %q is not https://HOST[:PORT]", cfg.Endpoint)
+		return nil, fmt.Errorf("endpoint %q is not https://HOST[:PORT]", c.Endpoint)
 	}
+	return u, nil
+}
+
+// OpenS3 connects to the bucket and checks that it exists and the keys may
+// read it, so that a wrong setting stops a desk at start, not at the first
+// upload.
+func OpenS3(ctx context.Context, cfg S3Config) (*Bucket, error) {
+	u, err := cfg.endpoint()
+	if err != nil {
+		return nil, err
+	}
+	endpoint := u.String()
 	lookup := minio.BucketLookupAuto
 	if cfg.PathStyle {
 		lookup = minio.BucketLookupPath
