@@ -46,6 +46,28 @@ func TestFilesOnS3(t *testing.T) {
 	if code, out, errOut := runCLI(t, "", "export", "--data-dir", src, "--out", first); code != 0 {
 		t.Fatalf("export: %d %s %s", code, out, errOut)
 	}
+	// A damaged archive is refused before anything is stored: no records,
+	// no object in the bucket.
+	damagedArchive := filepath.Join(t.TempDir(), "damaged")
+	if err := os.CopyFS(damagedArchive, os.DirFS(first)); err != nil {
+		t.Fatal(err)
+	}
+	var stored string
+	filepath.WalkDir(filepath.Join(damagedArchive, "files"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			stored = p
+		}
+		return err
+	})
+	if err := os.WriteFile(stored, []byte("%PDF-1.4\n% swapped\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLIWith(t, env, "import", "--data-dir", dst, "--in", damagedArchive); code != 1 || !strings.Contains(errOut, "the archive is damaged") {
+		t.Fatalf("import of a damaged archive: exit %d %s", code, errOut)
+	}
+	for obj := range s3test.Client(t).ListObjects(context.Background(), bucket.Bucket, minio.ListObjectsOptions{Recursive: true}) {
+		t.Fatalf("a refused import left %s in the bucket (%v)", obj.Key, obj.Err)
+	}
 	if code, out, errOut := runCLIWith(t, env, "import", "--data-dir", dst, "--in", first); code != 0 || !strings.Contains(out, "imported") {
 		t.Fatalf("import into the bucket: %d %s %s", code, out, errOut)
 	}

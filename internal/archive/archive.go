@@ -455,7 +455,15 @@ func importFiles(ctx context.Context, from string, files Files) (FilesSum, error
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		in, err := os.Open(filepath.Join(from, filepath.FromSlash(name)))
+		// Checked before it is stored, so a damaged archive leaves nothing
+		// behind in a bucket either.
+		path := filepath.Join(from, filepath.FromSlash(name))
+		if _, content, err := hashFile(path); err != nil {
+			return sum, err
+		} else if content[:2]+"/"+content != name {
+			return sum, fmt.Errorf("%s holds content with SHA-256 %s: the archive is damaged", name, content)
+		}
+		in, err := os.Open(path)
 		if err != nil {
 			return sum, err
 		}
@@ -473,6 +481,17 @@ func importFiles(ctx context.Context, from string, files Files) (FilesSum, error
 	}
 	sum.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return sum, nil
+}
+
+func hashFile(path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	return n, hex.EncodeToString(h.Sum(nil)), err
 }
 
 // writeFile writes r to the new file dst, synced, and returns its size and
