@@ -1,6 +1,7 @@
 package filestore_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -195,4 +196,57 @@ func TestParseS3URL(t *testing.T) {
 			t.Errorf("ParseS3URL(%q) = %q, %q, %v", c.in, bucket, prefix, err)
 		}
 	}
+}
+
+// BenchmarkStores saves and reads back a 1 MiB photo on each store: the
+// bucket's cost over the disk (docs/BENCHMARKS.md).
+func BenchmarkStores(b *testing.B) {
+	photo := make([]byte, 1<<20)
+	for _, be := range backends {
+		b.Run(be.name+"/save", func(b *testing.B) {
+			s := openForBench(b, be.name)
+			b.SetBytes(int64(len(photo)))
+			for i := 0; b.Loop(); i++ {
+				photo[0], photo[1], photo[2] = byte(i), byte(i>>8), byte(i>>16) // new content each time: no deduplication
+				if _, _, _, err := s.Save(context.Background(), bytes.NewReader(photo)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(be.name+"/open", func(b *testing.B) {
+			s := openForBench(b, be.name)
+			path, _, _, err := s.Save(context.Background(), bytes.NewReader(photo))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(photo)))
+			for b.Loop() {
+				f, err := s.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, f); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+			}
+		})
+	}
+}
+
+func openForBench(b *testing.B, kind string) filestore.Store {
+	if kind == "dir" {
+		d, err := filestore.Open(filepath.Join(b.TempDir(), "files"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return d
+	}
+	cfg := s3test.Config(b)
+	cfg.SpoolDir = b.TempDir()
+	s, err := filestore.OpenS3(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
