@@ -58,15 +58,13 @@ func databases(t *testing.T, run func(t *testing.T, st deskStore)) {
 }
 
 type desk struct {
-	st               deskStore
-	svc              *rma.Service
-	deskOrg          *rma.Org
-	alpha, beta      rma.Actor // two requester organisations
-	agent            rma.Actor
-	deskID, alphaID  int64
-	betaID           int64
-	submitted        []*rma.RMA
-	dispatcherConfig webhook.Config
+	st              deskStore
+	svc             *rma.Service
+	deskOrg         *rma.Org
+	alpha, beta     rma.Actor // two requester organisations
+	agent           rma.Actor
+	deskID, alphaID int64
+	betaID          int64
 }
 
 func newDesk(t *testing.T, st deskStore) *desk {
