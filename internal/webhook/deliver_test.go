@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
@@ -390,9 +392,16 @@ func TestGuard(t *testing.T) {
 		d.submit(t, d.alpha)
 		cfg := testConfig()
 		cfg.AllowPrivate = false
-		drain(t, webhook.NewDispatcher(st, cfg), st)
+		guarded := webhook.NewDispatcher(st, cfg)
+		drain(t, guarded, st)
 		if n := len(recv.messages()); n != 0 {
 			t.Fatalf("a loopback receiver got %d messages with the guard on", n)
+		}
+		// /metrics counts the refusals: every attempt of the schedule.
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(guarded.Collectors()...)
+		if got := refusals(t, reg); got != float64(len(cfg.Schedule)+1) {
+			t.Fatalf("rmadesk_webhook_attempts_total{outcome=refused} = %v, want %d", got, len(cfg.Schedule)+1)
 		}
 		log, err := st.WebhookAttempts(t.Context(), ep.ID, 0, 10)
 		if err != nil {
@@ -430,4 +439,26 @@ func TestGuard(t *testing.T) {
 			t.Fatalf("the redirect's log %+v", log)
 		}
 	})
+}
+
+// refusals reads rmadesk_webhook_attempts_total{outcome="refused"}.
+func refusals(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "rmadesk_webhook_attempts_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" && l.GetValue() == "refused" {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
