@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/notify"
@@ -18,19 +19,25 @@ type webhookStore interface {
 	WebhookEndpoints(ctx context.Context, orgID int64) ([]webhook.Endpoint, error)
 }
 
-// webhookDisabled tells an endpoint's organisation, by email, that the
-// desk stopped sending to it, and why.
-func webhookDisabled(db rma.Store, sender notify.Sender, log *slog.Logger) func(ctx context.Context, ep *webhook.Endpoint, reason string) {
-	return func(ctx context.Context, ep *webhook.Endpoint, reason string) {
+// webhookDisabled tells an endpoint's organisation, by email in its
+// language, that the desk stopped sending to it, and why.
+func webhookDisabled(db rma.Store, sender notify.Sender, log *slog.Logger) func(ctx context.Context, ep *webhook.Endpoint, o webhook.Outcome) {
+	return func(ctx context.Context, ep *webhook.Endpoint, o webhook.Outcome) {
 		org, err := db.Org(ctx, ep.OrgID)
 		if err != nil || org.Email == "" {
 			return
 		}
-		msg := notify.Message{ID: fmt.Sprintf("rmadesk-webhook-disabled-%d-%d", ep.ID, ep.Updated.Unix()), To: org.Email,
-			Subject: "Webhook endpoint disabled: " + ep.URL,
-			Text: fmt.Sprintf("The RMA desk stopped sending events to your webhook endpoint %d,\n%s\n\nWhy: %s.\n\n"+
-				"Its undelivered events are kept. Once the receiver works, enable the endpoint again\n"+
-				"(PATCH /api/v1/webhooks/endpoints/%d with {\"disabled\": false}) and replay what it missed.\n", ep.ID, ep.URL, reason, ep.ID)}
+		lang := rma.DefaultLanguage
+		if ls, ok := db.(rma.LanguageStore); ok {
+			if orgLang, _, err := ls.Languages(ctx, org.ID, 0); err == nil {
+				lang = rma.RecipientLanguage(orgLang, "")
+			}
+		}
+		f := notify.Facts{WebhookURL: ep.URL, WebhookGone: o.Gone}
+		if !ep.FailingSince.IsZero() {
+			f.WebhookFailingSince = ep.FailingSince.UTC().Format(time.DateOnly)
+		}
+		msg := notify.NewMessage(fmt.Sprintf("rmadesk-webhook-disabled-%d-%d", ep.ID, time.Now().Unix()), org.Email, notify.WebhookDisabled, f, lang)
 		if err := sender.Send(ctx, msg); err != nil {
 			log.WarnContext(ctx, "telling of a disabled webhook endpoint", "endpoint", ep.ID, "err", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/webhook"
 )
 
@@ -151,4 +155,38 @@ func TestWebhooksSurviveCrashes(t *testing.T) {
 		}
 	}
 	t.Logf("4 crashes; %d submissions acknowledged, %d RMAs delivered, %d deliveries sent again", len(acked), len(ids), again)
+}
+
+// TestWebhookDisabledEmail: an endpoint the desk disables is news for its
+// organisation, by email, in the organisation's language, saying why.
+func TestWebhookDisabledEmail(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rmadesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	org := &rma.Org{Name: "Partner", Country: "NL", Email: "ict@partner.example"}
+	if err := db.CreateOrg(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetOrgLanguage(ctx, org.ID, "nl"); err != nil {
+		t.Fatal(err)
+	}
+	var sent notify.Outbox
+	tell := webhookDisabled(db, &sent, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ep := &webhook.Endpoint{ID: 7, OrgID: org.ID, URL: "https://erp.partner.example/hooks"}
+	tell(ctx, ep, webhook.Outcome{State: webhook.Failed, Disable: "410", Gone: true})
+	ep.FailingSince = time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)
+	tell(ctx, ep, webhook.Outcome{State: webhook.Failed, Disable: "failing"})
+	msgs := sent.Sent()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(msgs))
+	}
+	for i, want := range []string{"status 410", "mislukt sinds vrijdag 20 maart 2026"} {
+		m := msgs[i]
+		if m.To != org.Email || !strings.Contains(m.Subject, "Webhook-adres uitgeschakeld") || !strings.Contains(m.Text, ep.URL) || !strings.Contains(m.Text, want) {
+			t.Errorf("message %d: to %s, %q:\n%s", i, m.To, m.Subject, m.Text)
+		}
+	}
 }

@@ -368,7 +368,7 @@ func TestGiveUp(t *testing.T) {
 		// Failing for longer than DisableAfter: the next failure disables it.
 		cfg.DisableAfter = time.Nanosecond
 		var told string
-		cfg.Disabled = func(_ context.Context, ep *webhook.Endpoint, reason string) { told = reason }
+		cfg.Disabled = func(_ context.Context, ep *webhook.Endpoint, o webhook.Outcome) { told = o.Disable }
 		d.submit(t, d.alpha)
 		drain(t, webhook.NewDispatcher(st, cfg), st)
 		got, err = st.WebhookEndpoint(t.Context(), ep.ID)

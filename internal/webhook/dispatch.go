@@ -66,8 +66,11 @@ type Outcome struct {
 	State   string
 	NextAt  time.Time // Pending: when to try again
 	Success bool      // the endpoint answered 2xx: it is well again
-	// Disable is why the endpoint is disabled now; "" leaves it enabled.
+	// Disable is why the endpoint is disabled now, for the log; "" leaves
+	// it enabled. Gone says the receiver asked for it (410); otherwise it
+	// failed for DisableAfter.
 	Disable string
+	Gone    bool
 }
 
 // Store is what the Dispatcher needs of the desk's store.
@@ -110,8 +113,8 @@ type Config struct {
 	Poll         time.Duration // the pause when nothing is due; default 1 second
 	Now          func() time.Time
 	// Disabled hears of an endpoint disabled by failure (an email to its
-	// organisation); nil: only the log.
-	Disabled func(ctx context.Context, ep *Endpoint, reason string)
+	// organisation), with the outcome that disabled it; nil: only the log.
+	Disabled func(ctx context.Context, ep *Endpoint, o Outcome)
 }
 
 // Dispatcher fans the outbox out and delivers.
@@ -228,7 +231,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (bool, error) {
 		return true, fmt.Errorf("webhook delivery %d: %w", del.ID, err)
 	}
 	if o.Disable != "" && d.cfg.Disabled != nil {
-		d.cfg.Disabled(ctx, ep, o.Disable)
+		d.cfg.Disabled(ctx, ep, o)
 	}
 	return true, nil
 }
@@ -274,7 +277,7 @@ func (d *Dispatcher) attempt(ctx context.Context, del *Delivery, ep *Endpoint) (
 		// The receiver says this endpoint is gone for good (the
 		// specification's advice): stop sending to it.
 		d.attempts.WithLabelValues("failed").Inc()
-		return a, Outcome{State: Failed, Disable: "the receiver answered 410 Gone"}
+		return a, Outcome{State: Failed, Disable: "the receiver answered 410 Gone", Gone: true}
 	}
 	a.Error = resp.Status
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
