@@ -151,7 +151,7 @@ func runServe(e *env, args []string) error {
 	apiRate := fs.Float64("api-rate", envFloat("RMADESK_API_RATE", 0), "API calls per second each key (or keyless client address) may make; 0 is unlimited (env RMADESK_API_RATE)")
 	apiBurst := fs.Int("api-burst", int(envFloat("RMADESK_API_BURST", 0)), "API calls a key may make at once before --api-rate applies; 0 is 4 × --api-rate (env RMADESK_API_BURST)")
 	apiAuthFailures := fs.Float64("api-auth-failures", envFloat("RMADESK_API_AUTH_FAILURES", 10), "failed API key checks per minute a client address may make after its first 100; negative turns the limit off (env RMADESK_API_AUTH_FAILURES)")
-	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
+	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs and webhook deliveries in this instance (env RMADESK_JOBS)")
 	vatRate := fs.Float64("vat-rate", envFloat("RMADESK_VAT_RATE", 0), "the VAT `PERCENT` credit notes and invoices add to the ledger's amounts; 0 adds none (env RMADESK_VAT_RATE)")
 	warrantyChecks := fs.Float64("warranty-checks-per-minute", envFloat("RMADESK_WARRANTY_CHECKS_PER_MINUTE", api.DefaultWarrantyChecksPerMinute),
 		"public warranty checks a client address may make a minute, as many at once, counted by each instance (the page and the API each); 0 turns the limit off (env RMADESK_WARRANTY_CHECKS_PER_MINUTE)")

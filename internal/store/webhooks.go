@@ -346,6 +346,15 @@ func (st *Store) ClaimWebhookDelivery(ctx context.Context, worker string, at tim
 	if !storable(worker) {
 		return nil, nil, rma.Invalid("worker", "not text the desk keeps")
 	}
+	// Nothing due is the usual answer, seen without a write: the
+	// dispatcher asks every second, and SQLite has one writer.
+	var one int
+	switch err := st.pool().QueryRowContext(ctx, `SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_at <= $1 LIMIT 1`, nowText).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil, rma.Errorf(rma.ENOTFOUND, "no webhook delivery is due")
+	case err != nil:
+		return nil, nil, st.storeError("claim webhook delivery", err)
+	}
 	var del *webhook.Delivery
 	var ep *webhook.Endpoint
 	err := st.write(ctx, "claim webhook delivery", func(q Querier) error {
