@@ -39,6 +39,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/web"
+	"github.com/rmadesk/rmadesk/internal/webhook"
 )
 
 // The organisations the load tool files and decides as.
@@ -444,7 +445,12 @@ func startBenchServer(ctx context.Context, db database, set *policy.Set, dir str
 	var jobsCtx context.Context
 	jobsCtx, s.stopJobs = context.WithCancel(context.WithoutCancel(ctx))
 	if runJobs {
-		go func() { defer close(s.jobsDone); runner.Run(jobsCtx) }()
+		// The webhook dispatcher too, as serve runs it: it drains the
+		// outbox every event is written to, endpoints or not.
+		hooks := webhook.NewDispatcher(db, webhook.Config{Log: log})
+		hooksDone := make(chan struct{})
+		go func() { defer close(hooksDone); hooks.Run(jobsCtx) }()
+		go func() { defer close(s.jobsDone); runner.Run(jobsCtx); <-hooksDone }()
 	} else {
 		close(s.jobsDone)
 	}

@@ -46,6 +46,7 @@ func commands() []command {
 		{"location", "add, update and list the desk's service locations (where goods are sent)", runLocation},
 		{"supplier", "add and list the desk's suppliers (where it sends units on, to recover their cost)", runSupplier},
 		{"apikey", "create, list and revoke API keys", runAPIKeys},
+		{"webhook", "create and list webhook endpoints (an organisation's signed event feed)", runWebhook},
 		{"user", "create (password on stdin) or invite, disable, enable or sign out a portal user, or set their language", runUsers},
 		{"policy", "list, show, lint and check return policies", runPolicy},
 		{"calendar", "list the holiday calendars and the days they cover (--calendars DIR adds a desk's files)", runCalendar},

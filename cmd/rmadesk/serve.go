@@ -31,6 +31,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/web"
+	"github.com/rmadesk/rmadesk/internal/webhook"
 )
 
 // storeFlags are the flags every command that opens the database shares.
@@ -96,6 +97,15 @@ func envFloat(name string, def float64) float64 {
 	return f
 }
 
+// envDuration reads a duration from the environment; one that is not is
+// the default here, and refused once the flags are parsed.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
+		return d
+	}
+	return def
+}
+
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
@@ -107,6 +117,7 @@ func envOr(name, def string) string {
 type database interface {
 	rma.Store
 	archive.DB
+	webhook.Store
 	Close() error
 	Path() string
 }
@@ -178,15 +189,27 @@ func runServe(e *env, args []string) error {
 	apiRate := fs.Float64("api-rate", envFloat("RMADESK_API_RATE", 0), "API calls per second each key (or keyless client address) may make; 0 is unlimited (env RMADESK_API_RATE)")
 	apiBurst := fs.Int("api-burst", int(envFloat("RMADESK_API_BURST", 0)), "API calls a key may make at once before --api-rate applies; 0 is 4 × --api-rate (env RMADESK_API_BURST)")
 	apiAuthFailures := fs.Float64("api-auth-failures", envFloat("RMADESK_API_AUTH_FAILURES", 10), "failed API key checks per minute a client address may make after its first 100; negative turns the limit off (env RMADESK_API_AUTH_FAILURES)")
-	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs in this instance (env RMADESK_JOBS)")
+	runJobs := fs.Bool("jobs", envOr("RMADESK_JOBS", "true") == "true", "run background jobs and webhook deliveries in this instance (env RMADESK_JOBS)")
 	vatRate := fs.Float64("vat-rate", envFloat("RMADESK_VAT_RATE", 0), "the VAT `PERCENT` credit notes and invoices add to the ledger's amounts; 0 adds none (env RMADESK_VAT_RATE)")
 	warrantyChecks := fs.Float64("warranty-checks-per-minute", envFloat("RMADESK_WARRANTY_CHECKS_PER_MINUTE", api.DefaultWarrantyChecksPerMinute),
 		"public warranty checks a client address may make a minute, as many at once, counted by each instance (the page and the API each); 0 turns the limit off (env RMADESK_WARRANTY_CHECKS_PER_MINUTE)")
+	webhookPrivate := fs.Bool("webhook-allow-private", envOr("RMADESK_WEBHOOK_ALLOW_PRIVATE", "false") == "true",
+		"let webhooks reach loopback, private and link-local addresses: receivers on the desk's own network (env RMADESK_WEBHOOK_ALLOW_PRIVATE)")
+	webhookTimeout := fs.Duration("webhook-timeout", envDuration("RMADESK_WEBHOOK_TIMEOUT", 15*time.Second),
+		"how long a webhook receiver has to answer; a delivery whose instance died is sent again after twice this (env RMADESK_WEBHOOK_TIMEOUT)")
 	opsAddr := fs.String("ops-addr", os.Getenv("RMADESK_OPS_ADDR"), "also serve /metrics, /healthz and /readyz on `HOST:PORT`, a private address (env RMADESK_OPS_ADDR)")
 	var oidcf oidcFlags
 	oidcf.register(fs) // oidcflags.go
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if v := os.Getenv("RMADESK_WEBHOOK_TIMEOUT"); v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+			return badInputf("RMADESK_WEBHOOK_TIMEOUT: %q is not a duration such as 15s", v)
+		}
+	}
+	if *webhookTimeout <= 0 {
+		return badInputf("--webhook-timeout: must be more than 0")
 	}
 	signInProvider, err := oidcf.settings()
 	if err != nil {
@@ -262,6 +285,9 @@ func runServe(e *env, args []string) error {
 		})
 	}
 	metrics := ops.NewMetrics(db, runner)
+	hooks := webhook.NewDispatcher(db, webhook.Config{Log: log, AllowPrivate: *webhookPrivate, Timeout: *webhookTimeout, Now: time.Now,
+		Disabled: webhookDisabled(db, sender, log)}) // webhooks.go
+	metrics.Register(hooks.Collectors()...)
 	if err := metricsAccess(metrics); err != nil {
 		return err
 	}
@@ -311,7 +337,9 @@ func runServe(e *env, args []string) error {
 	go watchPacks(jobsCtx, svc, log)      // a version published through another instance
 	jobsDone := make(chan struct{})
 	if *runJobs {
-		go func() { defer close(jobsDone); runner.Run(jobsCtx) }()
+		hooksDone := make(chan struct{})
+		go func() { defer close(hooksDone); hooks.Run(jobsCtx) }()
+		go func() { defer close(jobsDone); runner.Run(jobsCtx); <-hooksDone }()
 	} else {
 		close(jobsDone)
 	}

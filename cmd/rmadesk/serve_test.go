@@ -340,7 +340,8 @@ func TestAPIDocRuns(t *testing.T) {
 		"reports for a requester: 403",
 		"2 new, 0 unchanged; no organisation named Another Partner B.V.", "1 new from the CSV", "review: warranty_start_records, in_warranty, sold_to_other",
 		"the warranty runs from the desk's records: delivered", "DX-DEMO-0002 sold to Another Partner B.V. on ", "another partner's unit, to the Dexxon partner: 404",
-		"in_warranty until ", "\ncannot_confirm\nmodel\nmodel\nin_warranty\n"} {
+		"in_warranty until ", "\ncannot_confirm\nmodel\nmodel\nin_warranty\n",
+		"\nwhsec_\n21\n", "\nwhsec_\n404\n", "disabled: true"} { // webhooks (issue 17)
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/webhook"
 )
 
 // routeOps says, for every route, which operation it performs and whether it
@@ -91,6 +92,19 @@ var routeOps = map[string]struct {
 	"PUT /api/v1/settings/warranty-check": {op: rma.OpAdminister},
 	"GET /api/v1/public/warranty":         {public: true},
 	"POST /api/v1/public/warranty":        {public: true},
+	// Webhook endpoints (webhooks.go, issue 17): a requester its own
+	// organisation's, the admin every one; the fixture's endpoint is the
+	// own requester's, so another organisation's requester gets 404.
+	"GET /api/v1/webhooks/event-types":                         {op: rma.OpManageWebhooks},
+	"GET /api/v1/webhooks/endpoints":                           {op: rma.OpManageWebhooks},
+	"POST /api/v1/webhooks/endpoints":                          {op: rma.OpManageWebhooks},
+	"GET /api/v1/webhooks/endpoints/{endpoint}":                {op: rma.OpManageWebhooks, ofRMA: true},
+	"PATCH /api/v1/webhooks/endpoints/{endpoint}":              {op: rma.OpManageWebhooks, ofRMA: true},
+	"DELETE /api/v1/webhooks/endpoints/{endpoint}":             {op: rma.OpManageWebhooks, ofRMA: true},
+	"POST /api/v1/webhooks/endpoints/{endpoint}/rotate-secret": {op: rma.OpManageWebhooks, ofRMA: true},
+	"GET /api/v1/webhooks/endpoints/{endpoint}/deliveries":     {op: rma.OpManageWebhooks, ofRMA: true},
+	"GET /api/v1/webhooks/endpoints/{endpoint}/attempts":       {op: rma.OpManageWebhooks, ofRMA: true},
+	"POST /api/v1/webhooks/endpoints/{endpoint}/replay":        {op: rma.OpManageWebhooks, ofRMA: true},
 }
 
 func init() {
@@ -145,6 +159,16 @@ func TestAccessEveryRoute(t *testing.T) {
 	// A unit sold to the own requester's organisation, for the registry's
 	// routes (registry_test.go).
 	loadUnits(h, map[string]any{"serial": "DX24031500123", "model": "DX-SSD-1TB", "sold_to": "Org dexxon", "invoice_date": "2025-02-01", "policy": "dexxon"})
+	// A webhook endpoint of the own requester's organisation; each DELETE
+	// gets one of its own, so the callers after the first find one.
+	hook := func() int64 {
+		ep := &webhook.Endpoint{OrgID: h.orgs["dexxon"].ID, URL: "https://erp.example/hooks", Secret: webhook.NewSecret()}
+		if err := h.db.(webhook.EndpointStore).CreateWebhookEndpoint(t.Context(), ep); err != nil {
+			t.Fatal(err)
+		}
+		return ep.ID
+	}
+	hookID := hook()
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -180,6 +204,7 @@ func TestAccessEveryRoute(t *testing.T) {
 		if strings.HasPrefix(rt.Path, "/api/v1/jobs/") {
 			path = strings.Replace(rt.Path, "{id}", fmt.Sprint(job.ID), 1)
 		}
+		path = strings.Replace(path, "{endpoint}", fmt.Sprint(hookID), 1)
 		if name == "GET /api/v1/public/warranty" {
 			path += "?serial=DX24031500123"
 		}
@@ -191,6 +216,12 @@ func TestAccessEveryRoute(t *testing.T) {
 				}
 				if name == "POST /api/v1/public/warranty" {
 					body = map[string]any{"serial": "DX24031500123"}
+				}
+				if name == "PATCH /api/v1/webhooks/endpoints/{endpoint}" {
+					body = map[string]any{} // nothing to change: 400 for those who may, 404 for another organisation
+				}
+				if name == "DELETE /api/v1/webhooks/endpoints/{endpoint}" {
+					path = strings.Replace(rt.Path, "{endpoint}", fmt.Sprint(hook()), 1)
 				}
 				resp := h.do(rt.Method, path, c.key, body, "If-Match", h.etag(rmaID))
 				got := resp.status

@@ -96,6 +96,12 @@ func hostileSamples() map[string]string {
 			"invoice_no": "i", "delivered": "2024-01-03", "manufactured": "2023-12-01", "price": ` + money + `, "policy": "nope"}]}`,
 		"PUT /api/v1/settings/warranty-check": `{"enabled": true, "second_factor": "nope", "reveal_unknown": true, "default_policy": "p"}`,
 		"POST /api/v1/public/warranty":        `{"serial": "s", "model": "m", "purchase_date": "2024-01-02"}`,
+		// Webhooks (webhooks.go): a URL that is none, an endpoint that
+		// does not exist (the path's): never kept, rotated or replayed.
+		"POST /api/v1/webhooks/endpoints":                          `{"org_id": 1, "url": "u", "description": "d", "event_types": ["nope"]}`,
+		"PATCH /api/v1/webhooks/endpoints/{endpoint}":              `{"url": "u", "description": "d", "event_types": ["t"], "disabled": true}`,
+		"POST /api/v1/webhooks/endpoints/{endpoint}/rotate-secret": `{}`,
+		"POST /api/v1/webhooks/endpoints/{endpoint}/replay":        `{"delivery_id": 1, "since": "2026-01-01T00:00:00Z", "until": "2026-01-02T00:00:00Z"}`,
 	}
 	transition := map[rma.Action]string{
 		rma.ActRequestInfo:         `{"reason": "r"}`,
@@ -403,7 +409,7 @@ func (x *hostile) routePath(rt Route, overrides map[string]string) string {
 	// revoke a key or end a session even when it passes (404).
 	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
 		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example", "supplier": fmt.Sprint(x.supplierID), "sid": fmt.Sprint(x.sid),
-		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings"}
+		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings", "endpoint": "999999"}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"

@@ -101,11 +101,16 @@ const (
 	// the portal (Facts.InviteURL, InviteExpires, InviteOrg, InvitedBy);
 	// the link lets them choose a password once.
 	Invitation Event = "invitation"
+	// WebhookDisabled is not about an RMA: the desk stopped sending to one
+	// of the organisation's webhook endpoints (Facts.Webhook*).
+	WebhookDisabled Event = "webhook_disabled"
 )
 
 // AboutAnRMA reports whether ev's message is about an RMA (it names one
 // and links to its page), which an account's messages are not.
-func AboutAnRMA(ev Event) bool { return ev != PasswordReset && ev != Invitation }
+func AboutAnRMA(ev Event) bool {
+	return ev != PasswordReset && ev != Invitation && ev != WebhookDisabled
+}
 
 // Facts are what a message about an RMA may say. Dates are calendar
 // dates as "YYYY-MM-DD" (calendar.Date's String); the templates write
@@ -143,6 +148,12 @@ type Facts struct {
 	InviteExpires string // invitation: the last day the link works
 	InviteOrg     string // invitation: the organisation the account belongs to
 	InvitedBy     string // invitation: who invited them
+
+	// webhook_disabled: the endpoint's URL, and why: the receiver answered
+	// 410 Gone, or every delivery failed since WebhookFailingSince (a date).
+	WebhookURL          string
+	WebhookGone         bool
+	WebhookFailingSince string
 
 	// Advance replacement (advance_not_returned): the replacement's serial,
 	// the day the defective unit was due, what was invoiced or kept

@@ -32,7 +32,7 @@ var Languages = []string{"en", "nl"}
 // event gets the "other" templates, which say the RMA's new state.
 var templatedEvents = []Event{Submitted, NeedsInfo, Authorized, Rejected, ExpiresSoon, NumberExpired,
 	Resolved, DeadlineDue, Overdue, PasswordReset, AtSupplier, BackFromSupplier, MessagePosted,
-	AdvanceNotReturned, Invitation}
+	AdvanceNotReturned, Invitation, WebhookDisabled}
 
 const otherTemplates = "other"
 

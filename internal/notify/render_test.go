@@ -18,29 +18,31 @@ const script = `<script>alert("x")</script>`
 // fullFacts has every fact set, with a reason that tries to inject markup.
 func fullFacts() Facts {
 	return Facts{
-		RMAID:         42,
-		Number:        "RMA-2026-0042",
-		Reference:     "PO 7781",
-		Policy:        "dexxon",
-		State:         "authorized",
-		Expires:       "2026-04-01",
-		Reason:        "Send a photo of the serial label " + script + " & the invoice",
-		Outcome:       "no_fault_found",
-		Deadline:      "evaluation",
-		Due:           "2026-04-03",
-		Instructions:  []string{"Return the product complete, with all its accessories.", "Enclose a copy of the invoice."},
-		ReturnAddress: []string{"Dexxon Data Media and Storage B.V.", "RMA-2026-0042", "Curieweg 15", "2408 BZ Alphen aan den Rijn", "Netherlands"},
-		LabelAttached: true,
-		PortalURL:     "https://rma.example.com/rmas/42?tab=history&x=1",
-		Desk:          "Dexxon Returns",
-		ResetURL:      "https://rma.example.com/reset?token=abc123&u=7",
-		ResetExpires:  "2026-04-01",
-		InviteURL:     "https://rma.example.com/invite/abc123",
-		InviteExpires: "2026-04-08",
-		InviteOrg:     "Dexxon Benelux",
-		InvitedBy:     "ada@desk.example",
-		MessageAuthor: "agent@desk.example",
-		MessageBody:   "The station has the unit " + script + " & tests it today.",
+		RMAID:               42,
+		Number:              "RMA-2026-0042",
+		Reference:           "PO 7781",
+		Policy:              "dexxon",
+		State:               "authorized",
+		Expires:             "2026-04-01",
+		Reason:              "Send a photo of the serial label " + script + " & the invoice",
+		Outcome:             "no_fault_found",
+		Deadline:            "evaluation",
+		Due:                 "2026-04-03",
+		Instructions:        []string{"Return the product complete, with all its accessories.", "Enclose a copy of the invoice."},
+		ReturnAddress:       []string{"Dexxon Data Media and Storage B.V.", "RMA-2026-0042", "Curieweg 15", "2408 BZ Alphen aan den Rijn", "Netherlands"},
+		LabelAttached:       true,
+		PortalURL:           "https://rma.example.com/rmas/42?tab=history&x=1",
+		Desk:                "Dexxon Returns",
+		ResetURL:            "https://rma.example.com/reset?token=abc123&u=7",
+		ResetExpires:        "2026-04-01",
+		InviteURL:           "https://rma.example.com/invite/abc123",
+		InviteExpires:       "2026-04-08",
+		InviteOrg:           "Dexxon Benelux",
+		InvitedBy:           "ada@desk.example",
+		WebhookURL:          "https://erp.example/hooks?src=rma&x=1",
+		WebhookFailingSince: "2026-03-20",
+		MessageAuthor:       "agent@desk.example",
+		MessageBody:         "The station has the unit " + script + " & tests it today.",
 
 		AdvanceSerial: "NVS48-900001",
 		AdvanceDue:    "2026-03-24",
@@ -71,6 +73,8 @@ func keyFacts(ev Event, f Facts, lang string) []string {
 		return []string{f.ResetURL, date(f.ResetExpires)}
 	case Invitation:
 		return []string{f.InviteURL, date(f.InviteExpires), f.InviteOrg, f.InvitedBy}
+	case WebhookDisabled:
+		return []string{f.WebhookURL, date(f.WebhookFailingSince)}
 	case MessagePosted:
 		return []string{f.Number, f.MessageAuthor, f.MessageBody}
 	case AdvanceNotReturned:

@@ -58,6 +58,9 @@ func NewMetrics(store rma.Store, runner JobStats) *Metrics {
 	return m
 }
 
+// Register adds collectors of other packages (the webhook dispatcher's).
+func (m *Metrics) Register(cs ...prometheus.Collector) { m.reg.MustRegister(cs...) }
+
 // exposition is the Prometheus text, to whoever asks: Handler and
 // OpsHandler (access.go) decide who may.
 func (m *Metrics) exposition() http.Handler {

@@ -26,10 +26,13 @@ const (
 	// at the supplier, and the verdict).
 	OpReadSuppliers   Action = "read_suppliers"
 	OpManageSuppliers Action = "manage_suppliers"
+	// OpManageWebhooks: an organisation's webhook endpoints (issue 17): a
+	// requester its own, the desk's admin every one.
+	OpManageWebhooks Action = "manage_webhooks"
 )
 
 var roleActions = map[Role][]Action{
-	RoleRequester: {OpSubmit, OpRead, OpAddDocument, OpAddMessage, ActProvideInfo, ActShip, ActCancel, ActSetPreference},
+	RoleRequester: {OpSubmit, OpRead, OpAddDocument, OpAddMessage, ActProvideInfo, ActShip, ActCancel, ActSetPreference, OpManageWebhooks},
 	RoleTechnician: {OpRead, OpAddDocument, OpAddMessage, OpAddCharge, OpListAll, OpLookup,
 		ActReceive, ActStartEvaluation, ActEvaluate, OpReadSuppliers},
 	RoleAgent: {OpRead, OpAddDocument, OpAddMessage, OpAddCharge, OpListAll, OpLookup,

@@ -110,6 +110,7 @@ func bulkTables(cs []*create, ids map[string][]int64) ([]Rows, []bulkResult, err
 			events[j] = append([]any{res.id, j + 1}, args...) // a new RMA's first events
 		}
 		add(Rows{Table: "events", Cols: eventInsertCols, Values: events}, res.eventIDs)
+		add(outboxRows(res.id, 0, len(events)), nil)
 	}
 	out := make([]Rows, 0, len(order))
 	for _, table := range order {

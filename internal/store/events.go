@@ -70,7 +70,8 @@ func (st *Store) insertEvents(ctx context.Context, q Querier, rmaID int64, last 
 		values[i] = append([]any{rmaID, last + i + 1}, args...)
 	}
 	events := len(sets)
-	sets = append(slices.Clip(sets), Rows{Table: "events", Cols: eventInsertCols, Values: values, Returning: "id, seq"})
+	sets = append(slices.Clip(sets), Rows{Table: "events", Cols: eventInsertCols, Values: values, Returning: "id, seq"},
+		outboxRows(rmaID, last, len(values)))
 	return st.d.InsertRows(ctx, q, sets, func(set int, id int64, n int) {
 		switch {
 		case set == events:
@@ -79,6 +80,21 @@ func (st *Store) insertEvents(ctx context.Context, q Querier, rmaID int64, last 
 			got(set, id, n)
 		}
 	})
+}
+
+// outboxCols are webhook_outbox's: an event's (rma_id, seq), known before
+// the event's ID is, so the outbox row goes in the event's own statement.
+var outboxCols = []string{"rma_id", "seq"}
+
+// outboxRows put n events after event number last in the webhook outbox
+// (webhooks.go), in the transaction that appends them: an event that
+// committed is an event that will be delivered.
+func outboxRows(rmaID int64, last, n int) Rows {
+	values := make([][]any, n)
+	for i := range values {
+		values[i] = []any{rmaID, last + i + 1}
+	}
+	return Rows{Table: "webhook_outbox", Cols: outboxCols, Values: values}
 }
 
 // Where the events' states sit in eventWrite.args (eventCols without seq).

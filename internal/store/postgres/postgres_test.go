@@ -150,7 +150,7 @@ func TestMigrationsConcurrently(t *testing.T) {
 		"idempotency_responses", "invitations", "jobs", "messages", "money_documents", "orgs", "policy_packs", "policy_shadow_lines", "policy_shadows", "report_full",
 		"report_model", "report_org", "report_policy", "report_rmas", "rma_lines", "rma_numbers", "rmas", "saved_views", "search_terms", "sequences",
 		"service_locations", "sessions", "sign_in_provider", "supplier_events", "supplier_rma_lines", "supplier_rmas", "suppliers", "units", "units_sold_daily", "users",
-		"warranty_check_settings"}
+		"warranty_check_settings", "webhook_attempts", "webhook_deliveries", "webhook_endpoints", "webhook_outbox"}
 	if got := tables(t, dbs[1]); !slices.Equal(got, wantTables) {
 		t.Fatalf("tables %v, want %v", got, wantTables)
 	}

@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T) rma.Store) {
 		{"Shadows", testShadows},               // shadows.go (issue 15)
 		{"Reports", testReports},               // reports.go (issue 16)
 		{"Units", testUnits},                   // units.go (issue 16)
+		{"Webhooks", testWebhooks},             // webhooks.go (issue 17)
 		{"ReplacementUnits", testReplacementUnits},
 		{"WarrantyCheckSettings", testWarrantyCheckSettings},
 	}

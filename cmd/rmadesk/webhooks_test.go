@@ -1,0 +1,192 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/webhook"
+)
+
+// TestWebhooksSurviveCrashes kills `rmadesk serve` with SIGKILL while
+// requesters submit and its dispatcher delivers, and counts what a real
+// receiver got once a last instance has run: every acknowledged
+// submission's rma.created arrived, verified with the endpoint's secret,
+// each RMA's under one webhook-id however often it came (the outbox is
+// written in the submission's transaction; a delivery cut short is sent
+// again).
+func TestWebhooksSurviveCrashes(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"org", "create", "--data-dir", dir, "--name", "Desk", "--desk"},
+		{"org", "create", "--data-dir", dir, "--name", "Partner", "--role", "partner", "--country", "NL"},
+	} {
+		if code, _, errOut := runCLI(t, "", args...); code != 0 {
+			t.Fatalf("%v: %s", args, errOut)
+		}
+	}
+	code, out, errOut := runCLI(t, "", "apikey", "create", "--data-dir", dir, "--org", "Partner", "--role", "requester")
+	if code != 0 {
+		t.Fatalf("apikey: %s", errOut)
+	}
+	partner := strings.TrimSpace(out)
+
+	var mu sync.Mutex
+	ids := map[int64]map[string]int{} // RMA -> webhook-id -> deliveries
+	var secret string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if err := webhook.Verify(secret, r.Header, body, time.Now()); err != nil {
+			t.Errorf("receiver: %v", err)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var m struct {
+			Type string
+			Data struct {
+				RMAID int64 `json:"rma_id"`
+			}
+		}
+		if err := json.Unmarshal(body, &m); err != nil || m.Type != "rma.created" {
+			t.Errorf("receiver: %s (%v)", body, err)
+		}
+		if ids[m.Data.RMAID] == nil {
+			ids[m.Data.RMAID] = map[string]int{}
+		}
+		ids[m.Data.RMAID][r.Header.Get("webhook-id")]++
+	}))
+	defer recv.Close()
+	code, out, errOut = runCLI(t, "", "webhook", "create", "--data-dir", dir, "--org", "Desk", "--url", recv.URL, "--events", "rma.created")
+	if code != 0 {
+		t.Fatalf("webhook create: %s", errOut)
+	}
+	_, secret, _ = strings.Cut(strings.TrimSpace(out), " ")
+	if !strings.HasPrefix(secret, webhook.SecretPrefix) {
+		t.Fatalf("webhook create printed %q", out)
+	}
+	body, err := os.ReadFile(filepath.Join("..", "..", "examples", "api", "dexxon-submit.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	flags := []string{"--data-dir", dir, "--webhook-allow-private", "--webhook-timeout", "1s"}
+	acked := map[int64]bool{}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 17))
+	for cycle := range 4 {
+		in := startInstance(t, flags...)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for c := range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				client := &http.Client{Timeout: 5 * time.Second}
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if id, ok := submitOnce(client, in.base, partner, string(body), fmt.Sprintf("w%d-%d-%d", cycle, c, i)); ok {
+						mu.Lock()
+						acked[id] = true
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(300+rng.IntN(900)) * time.Millisecond)
+		if err := in.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown, no flush
+			t.Fatal(err)
+		}
+		in.cmd.Wait()
+		close(stop)
+		wg.Wait()
+	}
+	if len(acked) == 0 {
+		t.Fatal("no submission was acknowledged")
+	}
+
+	// A last instance delivers what the others left.
+	in := startInstance(t, flags...)
+	defer func() { in.cmd.Process.Kill(); in.cmd.Wait() }()
+	missing := func() []int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		var out []int64
+		for id := range acked {
+			if len(ids[id]) == 0 {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for len(missing()) > 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if m := missing(); len(m) > 0 {
+		t.Fatalf("%d of %d acknowledged submissions never reached the receiver, e.g. RMA %d", len(m), len(acked), m[0])
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	again := 0
+	for id, seen := range ids {
+		if len(seen) != 1 {
+			t.Errorf("RMA %d arrived under %d webhook-ids: %v", id, len(seen), seen)
+		}
+		for _, n := range seen {
+			again += n - 1
+		}
+	}
+	t.Logf("4 crashes; %d submissions acknowledged, %d RMAs delivered, %d deliveries sent again", len(acked), len(ids), again)
+}
+
+// TestWebhookDisabledEmail: an endpoint the desk disables is news for its
+// organisation, by email, in the organisation's language, saying why.
+func TestWebhookDisabledEmail(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rmadesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	org := &rma.Org{Name: "Partner", Country: "NL", Email: "ict@partner.example"}
+	if err := db.CreateOrg(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetOrgLanguage(ctx, org.ID, "nl"); err != nil {
+		t.Fatal(err)
+	}
+	var sent notify.Outbox
+	tell := webhookDisabled(db, &sent, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ep := &webhook.Endpoint{ID: 7, OrgID: org.ID, URL: "https://erp.partner.example/hooks"}
+	tell(ctx, ep, webhook.Outcome{State: webhook.Failed, Disable: "410", Gone: true})
+	ep.FailingSince = time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)
+	tell(ctx, ep, webhook.Outcome{State: webhook.Failed, Disable: "failing"})
+	msgs := sent.Sent()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(msgs))
+	}
+	for i, want := range []string{"status 410", "mislukt sinds vrijdag 20 maart 2026"} {
+		m := msgs[i]
+		if m.To != org.Email || !strings.Contains(m.Subject, "Webhook-adres uitgeschakeld") || !strings.Contains(m.Text, ep.URL) || !strings.Contains(m.Text, want) {
+			t.Errorf("message %d: to %s, %q:\n%s", i, m.To, m.Subject, m.Text)
+		}
+	}
+}
