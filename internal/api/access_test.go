@@ -36,6 +36,14 @@ var routeOps = map[string]struct {
 	"GET /api/v1/rmas/{id}/documents/{doc}": {op: rma.OpRead, ofRMA: true},
 	"GET /api/v1/rmas/{id}/credit-note":     {op: rma.OpRead, ofRMA: true}, // money.go: either party
 	"GET /api/v1/rmas/{id}/invoice":         {op: rma.OpRead, ofRMA: true},
+	"GET /api/v1/rmas/{id}/label":           {op: rma.OpRead, ofRMA: true}, // labels.go: either party
+	"GET /api/v1/exports/rmas":              {op: rma.OpRead},              // exports.go: a requester its own
+	"GET /api/v1/exports/lines":             {op: rma.OpRead},
+	"GET /api/v1/exports/charges":           {op: rma.OpRead},
+	"GET /api/v1/replies":                   {op: rma.OpListAll},     // replies.go: the desk reads,
+	"POST /api/v1/replies":                  {op: rma.OpKeepReplies}, // agents and admins write
+	"PUT /api/v1/replies/{reply}":           {op: rma.OpKeepReplies},
+	"DELETE /api/v1/replies/{reply}":        {op: rma.OpKeepReplies},
 	"GET /api/v1/rmas/{id}/messages":        {op: rma.OpRead, ofRMA: true},
 	"POST /api/v1/rmas/{id}/messages":       {op: rma.OpAddMessage, ofRMA: true},
 	"POST /api/v1/rmas/{id}/assign":         {op: rma.OpListAll, ofRMA: true}, // assign.go: the desk only
@@ -76,6 +84,7 @@ var routeOps = map[string]struct {
 	"POST /api/v1/supplier-rmas":                  {op: rma.ActForwardToSupplier},
 	"GET /api/v1/supplier-rmas/{sid}":             {op: rma.OpReadSuppliers},
 	"GET /api/v1/supplier-rmas/{sid}/events":      {op: rma.OpReadSuppliers},
+	"GET /api/v1/supplier-rmas/{sid}/label":       {op: rma.OpReadSuppliers},
 	"POST /api/v1/supplier-rmas/{sid}/lines":      {op: rma.ActForwardToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/ship":       {op: rma.ActShipToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/verdicts":   {op: rma.ActSupplierVerdict},
@@ -145,6 +154,18 @@ func TestAccessEveryRoute(t *testing.T) {
 	// A unit sold to the own requester's organisation, for the registry's
 	// routes (registry_test.go).
 	loadUnits(h, map[string]any{"serial": "DX24031500123", "model": "DX-SSD-1TB", "sold_to": "Org dexxon", "invoice_date": "2025-02-01", "policy": "dexxon"})
+	// A canned reply for the reply routes; each caller that may delete one
+	// gets its own (below).
+	replies := 0
+	newReply := func() int64 {
+		replies++
+		c := &rma.CannedReply{Title: fmt.Sprintf("Received %d", replies), Body: "Your parcel is here."}
+		if err := h.svc.SaveCannedReply(t.Context(), rma.Actor{Role: rma.RoleAgent, Name: "test"}, c); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	replyID := newReply()
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -170,7 +191,7 @@ func TestAccessEveryRoute(t *testing.T) {
 		}
 		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123", "{code}", station.Code,
 			"{supplier}", fmt.Sprint(supplierID), "{sid}", fmt.Sprint(supplierRMAID),
-			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID), "{name}", "findings").Replace(rt.Path)
+			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID), "{name}", "findings", "{reply}", fmt.Sprint(replyID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
 			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID), "{version}", "1", "{shadow}", fmt.Sprint(shadowID)).Replace(rt.Path)
 		}
@@ -189,8 +210,15 @@ func TestAccessEveryRoute(t *testing.T) {
 				if rt.Method == "POST" {
 					body = map[string]any{}
 				}
+				if strings.HasSuffix(rt.Path, "/replies") || strings.HasSuffix(rt.Path, "/{reply}") {
+					body = map[string]any{"title": rt.Method + " by " + c.name, "body": "Your parcel is here."}
+				}
 				if name == "POST /api/v1/public/warranty" {
 					body = map[string]any{"serial": "DX24031500123"}
+				}
+				path := path
+				if name == "DELETE /api/v1/replies/{reply}" {
+					path = fmt.Sprintf("/api/v1/replies/%d", newReply())
 				}
 				resp := h.do(rt.Method, path, c.key, body, "If-Match", h.etag(rmaID))
 				got := resp.status
@@ -198,7 +226,8 @@ func TestAccessEveryRoute(t *testing.T) {
 					t.Fatalf("status %d: %s", got, resp.body)
 				}
 				if !strings.HasPrefix(resp.header.Get("Content-Type"), "application/json") && !strings.HasPrefix(resp.header.Get("Content-Type"), "application/problem+json") &&
-					!strings.HasPrefix(resp.header.Get("Content-Type"), "image/") && resp.header.Get("Content-Type") != "application/pdf" {
+					!strings.HasPrefix(resp.header.Get("Content-Type"), "image/") && resp.header.Get("Content-Type") != "application/pdf" &&
+					!strings.HasPrefix(resp.header.Get("Content-Type"), "text/csv") {
 					t.Errorf("Content-Type %q", resp.header.Get("Content-Type"))
 				}
 				switch {

@@ -96,6 +96,9 @@ func hostileSamples() map[string]string {
 			"invoice_no": "i", "delivered": "2024-01-03", "manufactured": "2023-12-01", "price": ` + money + `, "policy": "nope"}]}`,
 		"PUT /api/v1/settings/warranty-check": `{"enabled": true, "second_factor": "nope", "reveal_unknown": true, "default_policy": "p"}`,
 		"POST /api/v1/public/warranty":        `{"serial": "s", "model": "m", "purchase_date": "2024-01-02"}`,
+		// No title: never kept; the path's reply does not exist.
+		"POST /api/v1/replies":        `{"title": "", "body": "b"}`,
+		"PUT /api/v1/replies/{reply}": `{"title": "t", "body": "b"}`,
 	}
 	transition := map[rma.Action]string{
 		rma.ActRequestInfo:         `{"reason": "r"}`,
@@ -403,7 +406,7 @@ func (x *hostile) routePath(rt Route, overrides map[string]string) string {
 	// revoke a key or end a session even when it passes (404).
 	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
 		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example", "supplier": fmt.Sprint(x.supplierID), "sid": fmt.Sprint(x.sid),
-		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings"}
+		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings", "reply": "999999"}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"
@@ -852,6 +855,11 @@ func hostilePathsAndQueries(t *testing.T, x *hostile) {
 		{"/api/v1/rmas?q=" + strings.Repeat("q", maxParamBytes+1), "q", 422},
 		{"/api/v1/rmas?policy=%00", "policy", 422},
 		{"/api/v1/jobs?state=lost", "state", 422},
+		{fmt.Sprintf("/api/v1/rmas/%d/label?lang=fr", x.rmaID), "lang", 422},
+		{"/api/v1/exports/rmas?created_from=%00", "created_from", 422},
+		{"/api/v1/exports/lines?filed_to=2026-02-30", "filed_to", 422},
+		{"/api/v1/exports/charges?format=%ff", "format", 422},
+		{fmt.Sprintf("/api/v1/supplier-rmas/%d/label?lang=%%00", x.sid), "lang", 422},
 		{"/api/v1/jobs?limit=0", "limit", 422},
 		{"/api/v1/policies/dexxon?version=%00", "", 404},
 		{"/api/v1/serials/%00", "serial", 422},
