@@ -344,7 +344,7 @@ func TestAPIDocRuns(t *testing.T) {
 		"label for RMA-", "\n%PDF-\n", "the label, to another partner: 404", "supplier label: application/pdf",
 		"number,requester,state\n", ",Demo Partner for Dexxon,closed\n", " line 1: DX24031500123 ",
 		"rma_id,rma_number,requester_id,requester,id,line,kind,basis,description,quantity,amount,currency,clause,created,deducted\n",
-		"\nDemo Partner for Dexxon\n422 created_from: ", "reply: Parcel received\n", "reply deleted: true\n"} {
+		"\nDemo Partner for Dexxon\n422 created_from: ", "reply: Parcel received\n", "reply deleted: true\n", "test mail: 409 the desk has no mail relay"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -144,7 +144,10 @@ func (h *harness) open() {
 	h.svc = rma.NewService(h.db, set, rma.WithClock(h.clock.Now))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h.srv = httptest.NewServer(New(h.svc, Config{Files: files, Log: log, MaxUpload: 1 << 20,
-		WarrantyChecksPerMinute: -1}).Handler()) // registry_test.go tests the limit on a server of its own
+		WarrantyChecksPerMinute: -1, // registry_test.go tests the limit on a server of its own
+		// TestAccessEveryRoute calls every route without a key; the limit on
+		// failed authentications is ratelimit_test.go's, on servers of its own.
+		AuthFailuresPerMinute: -1}).Handler())
 	h.t.Cleanup(h.close)
 }
 

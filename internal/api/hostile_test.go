@@ -99,6 +99,8 @@ func hostileSamples() map[string]string {
 		// No title: never kept; the path's reply does not exist.
 		"POST /api/v1/replies":        `{"title": "", "body": "b"}`,
 		"PUT /api/v1/replies/{reply}": `{"title": "t", "body": "b"}`,
+		// No relay in the harness: never sent, never in the audit log.
+		"POST /api/v1/settings/test-mail": `{"to": "a@b.example"}`,
 	}
 	transition := map[rma.Action]string{
 		rma.ActRequestInfo:         `{"reason": "r"}`,
