@@ -54,7 +54,7 @@ var exportKinds = map[string]exportKind{
 		"kind", "state", "decision", "route", "resolution", "outcome", "filed", "created", "updated", "number_expires", "lines", "assignee_id"},
 		rows: func(r *rma.RMA, requester string, emit func(...any) error) error {
 			return emit(r.ID, r.Number, r.OrgID, requester, r.Reference, r.PolicyID, r.PolicyVersion,
-				string(r.Kind), string(r.State), string(r.Verdict), string(r.Route), r.Resolution, string(r.Outcome),
+				r.Kind.String(), string(r.State), r.Verdict.String(), r.Route.String(), r.Resolution, string(r.Outcome),
 				r.Reported.String(), r.Created, r.Updated, r.NumberExpires.String(), len(r.Lines), r.AssigneeID)
 		}},
 	"lines": {name: "lines", columns: []string{"rma_id", "rma_number", "requester_id", "requester", "state", "line", "category", "model", "serial",
@@ -69,7 +69,7 @@ var exportKinds = map[string]exportKind{
 				}
 				p := l.Claim.Product
 				if err := emit(r.ID, r.Number, r.OrgID, requester, string(r.State), l.No, p.Category, p.Model, p.Serial,
-					l.PartNumber, l.Quantity, l.Fault, string(l.Decision.Verdict), l.Rejected, l.ReceivedSerial, l.ReceivedModel,
+					l.PartNumber, l.Quantity, l.Fault, l.Decision.Verdict.String(), l.Rejected, l.ReceivedSerial, l.ReceivedModel,
 					string(l.Finding), l.ReplacementSerial, l.ReplacementModel, price, currency); err != nil {
 					return err
 				}

@@ -96,6 +96,10 @@ func exports(t *testing.T, h *harness) {
 	if got := ids(rows(h.keys["admin"], "/api/v1/exports/rmas?policy=webstore4"), "id"); got != join(ws) {
 		t.Fatalf("policy=webstore4: %s", got)
 	}
+	// The engine's words as the API writes them, never a raw code.
+	if got := ids(recs, "kind") + " " + ids(recs, "decision") + " " + ids(recs, "route"); got != "defect accept warranty" {
+		t.Fatalf("kind, decision, route: %q", got)
+	}
 	if got := ids(rows(h.keys["admin"], fmt.Sprintf("/api/v1/exports/rmas?org=%d&state=submitted", h.orgs["dexxon"].ID)), "id"); got != join(dexxon[0], dexxon[2], dexxon[3]) {
 		t.Fatalf("org and state: %s", got)
 	}
@@ -116,7 +120,7 @@ func exports(t *testing.T, h *harness) {
 	// Lines: the other requester's RMA has one line of two units.
 	lines := rows(h.keys["agent"], "/api/v1/exports/lines", "Accept", "text/csv")
 	if len(lines) != 1+6 || ids(lines, "serial") != "DX24031500123,DX24031500123,DX24031500123,DX24031500123,DX24031500123,R9-0002" ||
-		ids(lines, "quantity") != "1,1,1,1,2,1" || ids(lines, "last_invoiced_price") != "89.90,89.90,89.90,89.90,10.00," {
+		ids(lines, "quantity") != "1,1,1,1,2,1" || ids(lines, "decision") != "accept,accept,accept,accept,accept,accept" || ids(lines, "last_invoiced_price") != "89.90,89.90,89.90,89.90,10.00," {
 		t.Fatalf("lines: %v", lines)
 	}
 	charges := rows(h.keys["agent"], "/api/v1/exports/charges")
