@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -40,6 +40,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/web"
 	"github.com/rmadesk/rmadesk/internal/webhook"
+	"github.com/rmadesk/rmadesk/pkg/client"
 )
 
 // The organisations the load tool files and decides as.
@@ -467,55 +468,28 @@ func (s *benchServer) stop() {
 }
 
 // remoteTarget makes the bench's organisation and keys on a desk that runs
-// elsewhere, through its API, with an admin key of its desk.
+// elsewhere, through its API (pkg/client), with an admin key of its desk.
 func remoteTarget(ctx context.Context, base, adminKey, run string) (bench.Target, error) {
 	t := bench.Target{URL: base}
-	call := func(method, path string, body any, into any) error {
-		var rd io.Reader
-		if body != nil {
-			b, _ := json.Marshal(body)
-			rd = bytes.NewReader(b)
-		}
-		req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
-		if err != nil {
-			return badInputf("--url: %v", err)
-		}
-		req.Header.Set("Authorization", "Bearer "+adminKey)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return fmt.Errorf("--url: %w", err)
-		}
-		defer resp.Body.Close()
-		data, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode/100 != 2 {
-			return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, oneLine(string(data)))
-		}
-		return json.Unmarshal(data, into)
+	if _, err := url.Parse(base); err != nil {
+		return t, badInputf("--url: %v", err)
 	}
-	var me struct {
-		Org struct {
-			ID int64 `json:"id"`
-		} `json:"org"`
+	admin := client.New(base, adminKey, nil)
+	me, err := admin.Me(ctx)
+	if err != nil {
+		return t, remoteErr(err)
 	}
-	if err := call("GET", "/api/v1/me", nil, &me); err != nil {
-		return t, err
+	org, err := admin.CreateOrg(ctx, client.NewOrg{Name: benchRequester + " " + run, Role: "partner", Country: "NL"})
+	if err != nil {
+		return t, remoteErr(err)
 	}
-	var org struct {
-		ID int64 `json:"id"`
-	}
-	if err := call("POST", "/api/v1/orgs", map[string]string{"name": benchRequester + " " + run, "role": "partner", "country": "NL"}, &org); err != nil {
-		return t, err
-	}
-	var key struct {
-		Key string `json:"key"`
-	}
-	if err := call("POST", fmt.Sprintf("/api/v1/orgs/%d/keys", org.ID), map[string]string{"role": "requester", "name": "bench"}, &key); err != nil {
-		return t, err
+	key, err := admin.CreateKey(ctx, org.ID, "requester", "bench")
+	if err != nil {
+		return t, remoteErr(err)
 	}
 	t.RequesterKey = key.Key
-	if err := call("POST", fmt.Sprintf("/api/v1/orgs/%d/keys", me.Org.ID), map[string]string{"role": "agent", "name": "bench"}, &key); err != nil {
-		return t, err
+	if key, err = admin.CreateKey(ctx, me.Org.ID, "agent", "bench"); err != nil {
+		return t, remoteErr(err)
 	}
 	t.AgentKey = key.Key
 	t.ReportModel = benchReportModel // a seed's model; the run's requester files nothing to filter by
@@ -523,4 +497,13 @@ func remoteTarget(ctx context.Context, base, adminKey, run string) (bench.Target
 		return t, errors.New("--url: the desk answered without keys")
 	}
 	return t, nil
+}
+
+// remoteErr is a refusal of the desk behind --url on one line.
+func remoteErr(err error) error {
+	var problem *client.Error
+	if errors.As(err, &problem) {
+		return fmt.Errorf("--url: %s", oneLine(problem.Error()))
+	}
+	return fmt.Errorf("--url: %w", err)
 }

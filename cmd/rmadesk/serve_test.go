@@ -341,7 +341,11 @@ func TestAPIDocRuns(t *testing.T) {
 		"2 new, 0 unchanged; no organisation named Another Partner B.V.", "1 new from the CSV", "review: warranty_start_records, in_warranty, sold_to_other",
 		"the warranty runs from the desk's records: delivered", "DX-DEMO-0002 sold to Another Partner B.V. on ", "another partner's unit, to the Dexxon partner: 404",
 		"in_warranty until ", "\ncannot_confirm\nmodel\nmodel\nin_warranty\n",
-		"\nwhsec_\n21\n", "\nwhsec_\n404\n", "disabled: true"} { // webhooks (issue 17)
+		"\nwhsec_\n21\n", "\nwhsec_\n404\n", "disabled: true", // webhooks (issue 17)
+		"label for RMA-", "\n%PDF-\n", "the label, to another partner: 404", "supplier label: application/pdf",
+		"number,requester,state\n", ",Demo Partner for Dexxon,closed\n", " line 1: DX24031500123 ",
+		"rma_id,rma_number,requester_id,requester,id,line,kind,basis,description,quantity,amount,currency,clause,created,deducted\n",
+		"\nDemo Partner for Dexxon\n422 created_from: ", "reply: Parcel received\n", "reply deleted: true\n", "test mail: 409 the desk has no mail relay"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

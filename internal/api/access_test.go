@@ -37,6 +37,14 @@ var routeOps = map[string]struct {
 	"GET /api/v1/rmas/{id}/documents/{doc}": {op: rma.OpRead, ofRMA: true},
 	"GET /api/v1/rmas/{id}/credit-note":     {op: rma.OpRead, ofRMA: true}, // money.go: either party
 	"GET /api/v1/rmas/{id}/invoice":         {op: rma.OpRead, ofRMA: true},
+	"GET /api/v1/rmas/{id}/label":           {op: rma.OpRead, ofRMA: true}, // labels.go: either party
+	"GET /api/v1/exports/rmas":              {op: rma.OpRead},              // exports.go: a requester its own
+	"GET /api/v1/exports/lines":             {op: rma.OpRead},
+	"GET /api/v1/exports/charges":           {op: rma.OpRead},
+	"GET /api/v1/replies":                   {op: rma.OpListAll},     // replies.go: the desk reads,
+	"POST /api/v1/replies":                  {op: rma.OpKeepReplies}, // agents and admins write
+	"PUT /api/v1/replies/{reply}":           {op: rma.OpKeepReplies},
+	"DELETE /api/v1/replies/{reply}":        {op: rma.OpKeepReplies},
 	"GET /api/v1/rmas/{id}/messages":        {op: rma.OpRead, ofRMA: true},
 	"POST /api/v1/rmas/{id}/messages":       {op: rma.OpAddMessage, ofRMA: true},
 	"POST /api/v1/rmas/{id}/assign":         {op: rma.OpListAll, ofRMA: true}, // assign.go: the desk only
@@ -77,6 +85,7 @@ var routeOps = map[string]struct {
 	"POST /api/v1/supplier-rmas":                  {op: rma.ActForwardToSupplier},
 	"GET /api/v1/supplier-rmas/{sid}":             {op: rma.OpReadSuppliers},
 	"GET /api/v1/supplier-rmas/{sid}/events":      {op: rma.OpReadSuppliers},
+	"GET /api/v1/supplier-rmas/{sid}/label":       {op: rma.OpReadSuppliers},
 	"POST /api/v1/supplier-rmas/{sid}/lines":      {op: rma.ActForwardToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/ship":       {op: rma.ActShipToSupplier},
 	"POST /api/v1/supplier-rmas/{sid}/verdicts":   {op: rma.ActSupplierVerdict},
@@ -90,6 +99,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/units/{serial}":          {op: rma.OpRead, ofRMA: true},
 	"GET /api/v1/settings/warranty-check": {op: rma.OpAdminister},
 	"PUT /api/v1/settings/warranty-check": {op: rma.OpAdminister},
+	"POST /api/v1/settings/test-mail":     {op: rma.OpAdminister}, // testmail.go
 	"GET /api/v1/public/warranty":         {public: true},
 	"POST /api/v1/public/warranty":        {public: true},
 	// Webhook endpoints (webhooks.go, issue 17): a requester its own
@@ -169,6 +179,18 @@ func TestAccessEveryRoute(t *testing.T) {
 		return ep.ID
 	}
 	hookID := hook()
+	// A canned reply for the reply routes; each caller that may delete one
+	// gets its own (below).
+	replies := 0
+	newReply := func() int64 {
+		replies++
+		c := &rma.CannedReply{Title: fmt.Sprintf("Received %d", replies), Body: "Your parcel is here."}
+		if err := h.svc.SaveCannedReply(t.Context(), rma.Actor{Role: rma.RoleAgent, Name: "test"}, c); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	replyID := newReply()
 	routes := New(h.svc, Config{}).Routes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d routes?", len(routes))
@@ -194,7 +216,7 @@ func TestAccessEveryRoute(t *testing.T) {
 		}
 		path := strings.NewReplacer("{id}", fmt.Sprint(rmaID), "{doc}", fmt.Sprint(docID), "{serial}", "DX24031500123", "{code}", station.Code,
 			"{supplier}", fmt.Sprint(supplierID), "{sid}", fmt.Sprint(supplierRMAID),
-			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID), "{name}", "findings").Replace(rt.Path)
+			"{prefix}", spare.Prefix, "{user}", fmt.Sprint(person.ID), "{name}", "findings", "{reply}", fmt.Sprint(replyID)).Replace(rt.Path)
 		if strings.HasPrefix(rt.Path, "/api/v1/policies/") {
 			path = strings.NewReplacer("{id}", "dexxon", "{draft}", fmt.Sprint(draftID), "{version}", "1", "{shadow}", fmt.Sprint(shadowID)).Replace(rt.Path)
 		}
@@ -214,14 +236,21 @@ func TestAccessEveryRoute(t *testing.T) {
 				if rt.Method == "POST" {
 					body = map[string]any{}
 				}
+				if strings.HasSuffix(rt.Path, "/replies") || strings.HasSuffix(rt.Path, "/{reply}") {
+					body = map[string]any{"title": rt.Method + " by " + c.name, "body": "Your parcel is here."}
+				}
 				if name == "POST /api/v1/public/warranty" {
 					body = map[string]any{"serial": "DX24031500123"}
 				}
+				path := path
 				if name == "PATCH /api/v1/webhooks/endpoints/{endpoint}" {
 					body = map[string]any{} // nothing to change: 400 for those who may, 404 for another organisation
 				}
 				if name == "DELETE /api/v1/webhooks/endpoints/{endpoint}" {
 					path = strings.Replace(rt.Path, "{endpoint}", fmt.Sprint(hook()), 1)
+				}
+				if name == "DELETE /api/v1/replies/{reply}" {
+					path = fmt.Sprintf("/api/v1/replies/%d", newReply())
 				}
 				resp := h.do(rt.Method, path, c.key, body, "If-Match", h.etag(rmaID))
 				got := resp.status
@@ -229,7 +258,8 @@ func TestAccessEveryRoute(t *testing.T) {
 					t.Fatalf("status %d: %s", got, resp.body)
 				}
 				if !strings.HasPrefix(resp.header.Get("Content-Type"), "application/json") && !strings.HasPrefix(resp.header.Get("Content-Type"), "application/problem+json") &&
-					!strings.HasPrefix(resp.header.Get("Content-Type"), "image/") && resp.header.Get("Content-Type") != "application/pdf" {
+					!strings.HasPrefix(resp.header.Get("Content-Type"), "image/") && resp.header.Get("Content-Type") != "application/pdf" &&
+					!strings.HasPrefix(resp.header.Get("Content-Type"), "text/csv") {
 					t.Errorf("Content-Type %q", resp.header.Get("Content-Type"))
 				}
 				switch {

@@ -44,6 +44,10 @@ type Server struct {
 	// reports runs the desk's reports (reports.go).
 	reports *report.Desk
 
+	// mail is the desk's relay, for a test mail (testmail.go); nil: none.
+	mail      notify.Sender
+	publicURL string
+
 	// warrantyLimit bounds the public warranty checks of a client address
 	// (registry.go); nil: no limit.
 	warrantyLimit *limiter
@@ -130,8 +134,13 @@ func New(svc *rma.Service, cfg Config) *Server {
 		s.clock = rma.NewDeskClock(nil, false, nil)
 	}
 	s.routes = append(s.routeTable(), s.clockRoutes()...)
-	s.routes = append(s.routes, s.moneyRoutes()...) // money.go
-	s.routes = append(s.routes, s.userRoutes()...)  // users.go
+	s.routes = append(s.routes, s.moneyRoutes()...)    // money.go
+	s.routes = append(s.routes, s.labelRoutes()...)    // labels.go
+	s.routes = append(s.routes, s.exportRoutes()...)   // exports.go
+	s.routes = append(s.routes, s.replyRoutes()...)    // replies.go
+	s.routes = append(s.routes, s.testMailRoutes()...) // testmail.go
+	s.mail, s.publicURL = cfg.Mail, cfg.PublicURL
+	s.routes = append(s.routes, s.userRoutes()...) // users.go
 	s.accounts.Mail = auth.InvitationMail{Sender: cfg.Mail, PublicURL: cfg.PublicURL}
 	s.routes = append(s.routes, s.whatifRoutes()...)
 	// shadow.go: drafts in shadow (before the draft's routes, whose
@@ -196,6 +205,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v) // a stream cut short on purpose (exports.go): net/http drops the connection
+				}
 				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
 				writeProblem(w, r, Problem{Status: http.StatusInternalServerError, Detail: "internal error; it has been logged"})
 			}

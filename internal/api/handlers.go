@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -238,27 +239,13 @@ type Page struct {
 
 func (s *Server) listRMAs(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
 	q := r.URL.Query()
-	f := rma.ListFilter{PolicyID: q.Get("policy"), Query: q.Get("q"), Cursor: q.Get("cursor")}
-	for _, p := range [][2]string{{"policy", f.PolicyID}, {"q", f.Query}, {"cursor", f.Cursor}} {
-		if err := checkText(p[0], p[1], maxParamBytes); err != nil {
-			return err // searched for, or decoded, by the store
-		}
+	f, err := listFilter(q, actor)
+	if err != nil {
+		return err
 	}
-	for _, st := range q["state"] {
-		for _, one := range strings.Split(st, ",") {
-			state, ok := rma.ParseState(one)
-			if !ok {
-				return rma.Invalid("state", "unknown state %q", one)
-			}
-			f.States = append(f.States, state)
-		}
-	}
-	if v := q.Get("overdue"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return rma.Invalid("overdue", "must be true or false")
-		}
-		f.Overdue = b
+	f.Cursor = q.Get("cursor")
+	if err := checkText("cursor", f.Cursor, maxParamBytes); err != nil {
+		return err // decoded by the store
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -266,18 +253,6 @@ func (s *Server) listRMAs(w http.ResponseWriter, r *http.Request, actor rma.Acto
 			return rma.Invalid("limit", "must be a number from 1 to 200")
 		}
 		f.Limit = n
-	}
-	if err := queueFilter(q, actor, &f); err != nil { // assign.go
-		return err
-	}
-	if v := q.Get("org"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			return rma.Invalid("org", "must be an organisation id")
-		}
-		if actor.Role.IsDesk() {
-			f.OrgID = id
-		}
 	}
 	items, next, err := s.svc.List(r.Context(), actor, f)
 	if err != nil {
@@ -893,4 +868,78 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request, actor rma.Acto
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
 	return nil
+}
+
+// listFilter reads the filters the list and the exports (exports.go)
+// share: state, policy, q, overdue, org (the desk's), order, assignee and
+// the date ranges; a bad one is refused by its name.
+func listFilter(q url.Values, actor rma.Actor) (rma.ListFilter, error) {
+	f := rma.ListFilter{PolicyID: q.Get("policy"), Query: q.Get("q")}
+	for _, p := range [][2]string{{"policy", f.PolicyID}, {"q", f.Query}} {
+		if err := checkText(p[0], p[1], maxParamBytes); err != nil {
+			return f, err // searched for by the store
+		}
+	}
+	for _, st := range q["state"] {
+		for _, one := range strings.Split(st, ",") {
+			state, ok := rma.ParseState(one)
+			if !ok {
+				return f, rma.Invalid("state", "unknown state %q", one)
+			}
+			f.States = append(f.States, state)
+		}
+	}
+	if v := q.Get("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, rma.Invalid("overdue", "must be true or false")
+		}
+		f.Overdue = b
+	}
+	if err := queueFilter(q, actor, &f); err != nil { // assign.go
+		return f, err
+	}
+	if v := q.Get("org"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return f, rma.Invalid("org", "must be an organisation id")
+		}
+		if actor.Role.IsDesk() {
+			f.OrgID = id
+		}
+	}
+	// The days an RMA was filed on: created_* by the wall clock in UTC,
+	// filed_* by the desk's date. Each pair is inclusive.
+	days := func(from, to string) (first, last calendar.Date, err error) {
+		for _, p := range []struct {
+			name string
+			d    *calendar.Date
+		}{{from, &first}, {to, &last}} {
+			v := q.Get(p.name)
+			if v == "" {
+				continue
+			}
+			if *p.d, err = calendar.ParseDate(v); err != nil {
+				return first, last, rma.Invalid(p.name, "must be a date, YYYY-MM-DD, not %.40q", v)
+			}
+		}
+		if !first.IsZero() && !last.IsZero() && last < first {
+			return first, last, rma.Invalid(to, "%s is before %s %s", last, from, first)
+		}
+		return first, last, nil
+	}
+	first, last, err := days("created_from", "created_to")
+	if err != nil {
+		return f, err
+	}
+	if !first.IsZero() {
+		f.CreatedFrom = first.Time()
+	}
+	if !last.IsZero() {
+		f.CreatedBefore = last.AddDays(1).Time()
+	}
+	if f.FiledFrom, f.FiledTo, err = days("filed_from", "filed_to"); err != nil {
+		return f, err
+	}
+	return f, nil
 }

@@ -145,8 +145,8 @@ func (h *harness) open() {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h.srv = httptest.NewServer(New(h.svc, Config{Files: files, Log: log, MaxUpload: 1 << 20,
 		WarrantyChecksPerMinute: -1, // registry_test.go tests the limit on a server of its own
-		// The access test calls every route without a key, more than the
-		// default burst of failures; ratelimit_test.go tests the limit.
+		// TestAccessEveryRoute calls every route without a key; the limit on
+		// failed authentications is ratelimit_test.go's, on servers of its own.
 		AuthFailuresPerMinute: -1}).Handler())
 	h.t.Cleanup(h.close)
 }

@@ -102,6 +102,11 @@ func hostileSamples() map[string]string {
 		"PATCH /api/v1/webhooks/endpoints/{endpoint}":              `{"url": "u", "description": "d", "event_types": ["t"], "disabled": true}`,
 		"POST /api/v1/webhooks/endpoints/{endpoint}/rotate-secret": `{}`,
 		"POST /api/v1/webhooks/endpoints/{endpoint}/replay":        `{"delivery_id": 1, "since": "2026-01-01T00:00:00Z", "until": "2026-01-02T00:00:00Z"}`,
+		// No title: never kept; the path's reply does not exist.
+		"POST /api/v1/replies":        `{"title": "", "body": "b"}`,
+		"PUT /api/v1/replies/{reply}": `{"title": "t", "body": "b"}`,
+		// No relay in the harness: never sent, never in the audit log.
+		"POST /api/v1/settings/test-mail": `{"to": "a@b.example"}`,
 	}
 	transition := map[rma.Action]string{
 		rma.ActRequestInfo:         `{"reason": "r"}`,
@@ -409,7 +414,7 @@ func (x *hostile) routePath(rt Route, overrides map[string]string) string {
 	// revoke a key or end a session even when it passes (404).
 	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
 		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example", "supplier": fmt.Sprint(x.supplierID), "sid": fmt.Sprint(x.sid),
-		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings", "endpoint": "999999"}
+		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings", "endpoint": "999999", "reply": "999999"}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"
@@ -858,6 +863,11 @@ func hostilePathsAndQueries(t *testing.T, x *hostile) {
 		{"/api/v1/rmas?q=" + strings.Repeat("q", maxParamBytes+1), "q", 422},
 		{"/api/v1/rmas?policy=%00", "policy", 422},
 		{"/api/v1/jobs?state=lost", "state", 422},
+		{fmt.Sprintf("/api/v1/rmas/%d/label?lang=fr", x.rmaID), "lang", 422},
+		{"/api/v1/exports/rmas?created_from=%00", "created_from", 422},
+		{"/api/v1/exports/lines?filed_to=2026-02-30", "filed_to", 422},
+		{"/api/v1/exports/charges?format=%ff", "format", 422},
+		{fmt.Sprintf("/api/v1/supplier-rmas/%d/label?lang=%%00", x.sid), "lang", 422},
 		{"/api/v1/jobs?limit=0", "limit", 422},
 		{"/api/v1/policies/dexxon?version=%00", "", 404},
 		{"/api/v1/serials/%00", "serial", 422},

@@ -27,13 +27,9 @@ func (s *Server) moneyDocument(kind string) func(w http.ResponseWriter, r *http.
 		if err != nil {
 			return err
 		}
-		lang := r.URL.Query().Get("lang")
-		switch lang {
-		case "":
-			lang = "en"
-		case "en", "nl":
-		default:
-			return rma.Invalid("lang", "%q is not a language the desk writes documents in (en, nl)", lang)
+		lang, err := docLang(r) // labels.go
+		if err != nil {
+			return err
 		}
 		got, doc, err := s.svc.IssueMoneyDocument(r.Context(), actor, id, kind)
 		if err != nil {

@@ -16,11 +16,12 @@ const (
 	OpAddDocument Action = "add_document"
 	OpAddMessage  Action = "add_message"
 	OpAddCharge   Action = "add_charge"
-	OpListAll     Action = "list_all"   // the desk's queue across organisations
-	OpLookup      Action = "lookup"     // serial lookup, receiving by number
-	OpAdminister  Action = "administer" // organisations, users, keys
-	OpWhatIf      Action = "whatif"     // replay history under a draft policy (issue 15): agents and admins
-	OpReports     Action = "reports"    // the desk's figures (issue 16): agents and admins
+	OpListAll     Action = "list_all"     // the desk's queue across organisations
+	OpLookup      Action = "lookup"       // serial lookup, receiving by number
+	OpAdminister  Action = "administer"   // organisations, users, keys
+	OpWhatIf      Action = "whatif"       // replay history under a draft policy (issue 15): agents and admins
+	OpReports     Action = "reports"      // the desk's figures (issue 16): agents and admins
+	OpKeepReplies Action = "keep_replies" // write the desk's canned replies: agents and admins
 	// Suppliers and supplier RMAs are the desk's business: a requester
 	// never sees them, only what the policy makes its own (that a unit is
 	// at the supplier, and the verdict).
@@ -40,7 +41,7 @@ var roleActions = map[Role][]Action{
 		ActResolveRemotely, ActExpire, ActReissue, ActShip, ActReceive, ActStartEvaluation,
 		ActEvaluate, ActResolve, ActCancel, ActClose,
 		OpReadSuppliers, OpManageSuppliers, ActForwardToSupplier, ActShipToSupplier, ActSupplierVerdict,
-		OpWhatIf, OpReports},
+		OpWhatIf, OpReports, OpKeepReplies},
 }
 
 // Can reports whether role may perform action (on an RMA it may see).

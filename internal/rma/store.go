@@ -135,6 +135,16 @@ type ListFilter struct {
 	Limit    int           // 1..200; 0 means 50
 	Order    ListOrder     // "": newest first (queue.go)
 	Assignee int64         // only the RMAs this desk user holds (assign.go)
+
+	// CreatedFrom and CreatedBefore bound when the RMA was filed by the
+	// wall clock (Created); FiledFrom and FiledTo, inclusive, the desk's
+	// date it was filed on (Reported, which the demo's clock moves). Zero:
+	// unbounded.
+	CreatedFrom, CreatedBefore time.Time
+	FiledFrom, FiledTo         calendar.Date
+	// Full loads each RMA's lines and charges too, for exports: a page
+	// then costs four queries however long it is.
+	Full bool
 }
 
 // SerialHit is a line found by serial, with its RMA.

@@ -114,7 +114,7 @@ func (s *Service) DeleteView(ctx context.Context, actor Actor, id int64) error {
 
 // mayKeepReplies: the desk's agents and admins keep its canned replies.
 func mayKeepReplies(actor Actor) error {
-	if actor.Role != RoleAgent && actor.Role != RoleAdmin {
+	if !Can(actor.Role, OpKeepReplies) {
 		return Errorf(EFORBIDDEN, "role %s may not keep canned replies", actor.Role)
 	}
 	return nil

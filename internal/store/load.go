@@ -161,6 +161,8 @@ func loadDeadlines(ctx context.Context, q Querier, rmaIDs []int64) (map[int64][]
 	return out, err
 }
 
+const chargeColumns = `id, line_no, kind, basis, description, quantity, amount_cents, currency, clause, created, deducted`
+
 func loadCharges(ctx context.Context, q Querier, rmaID int64) ([]rma.Charge, error) {
 	d := decoder{Where: fmt.Sprintf("rma %d charges", rmaID)}
 	out, err := collect(ctx, q, func(row scanner) (c rma.Charge, err error) {
@@ -169,7 +171,6 @@ func loadCharges(ctx context.Context, q Querier, rmaID int64) ([]rma.Charge, err
 			&c.Amount.Cents, &c.Amount.Currency, &c.Clause, &created, &c.Deducted)
 		c.Created = d.Time("created", created)
 		return c, err
-	}, `SELECT id, line_no, kind, basis, description, quantity, amount_cents, currency, clause, created, deducted
-		 FROM charges WHERE rma_id = $1 ORDER BY id`, rmaID)
+	}, `SELECT `+chargeColumns+` FROM charges WHERE rma_id = $1 ORDER BY id`, rmaID)
 	return out, errors.Join(err, d.Err)
 }
