@@ -71,14 +71,22 @@ func (st *Store) SaveCannedReply(ctx context.Context, c *rma.CannedReply) error 
 		return enc.Err
 	}
 	id := c.ID
+	// Titles are unique: a second one is the caller's to rename, said
+	// in words, not in the database's.
+	taken := func(err error) error {
+		if st.isUnique(err) {
+			return rma.Errorf(rma.ECONFLICT, "title: a canned reply titled %q exists; choose another title", c.Title)
+		}
+		return err
+	}
 	err := st.write(ctx, "save canned reply", func(q Querier) error {
 		if id == 0 {
-			return q.QueryRowContext(ctx, `INSERT INTO canned_replies (title, body, created, updated) VALUES ($1, $2, $3, $4) RETURNING id`,
-				c.Title, c.Body, createdText, updatedText).Scan(&id)
+			return taken(q.QueryRowContext(ctx, `INSERT INTO canned_replies (title, body, created, updated) VALUES ($1, $2, $3, $4) RETURNING id`,
+				c.Title, c.Body, createdText, updatedText).Scan(&id))
 		}
 		res, err := q.ExecContext(ctx, `UPDATE canned_replies SET title = $1, body = $2, updated = $3 WHERE id = $4`, c.Title, c.Body, updatedText, id)
 		if err != nil {
-			return err
+			return taken(err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return errors.Join(err, rma.Errorf(rma.ENOTFOUND, "no canned reply %d", id))
