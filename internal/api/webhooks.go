@@ -39,6 +39,16 @@ func (s *Server) webhookManager() (*webhook.Manager, error) {
 	return webhook.NewManager(st, s.svc.Store(), nil), nil
 }
 
+// hookEndpoint is the endpoints' manager and the endpoint the path names.
+func (s *Server) hookEndpoint(r *http.Request) (*webhook.Manager, int64, error) {
+	id, err := pathID(r, "endpoint")
+	if err != nil {
+		return nil, 0, err
+	}
+	m, err := s.webhookManager()
+	return m, id, err
+}
+
 // WebhookEndpointView is an endpoint as the API shows it: never its
 // secret, except in the answer that makes one (Secret).
 type WebhookEndpointView struct {
@@ -138,11 +148,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request, a
 }
 
 func (s *Server) getWebhookEndpoint(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
-	id, err := pathID(r, "endpoint")
-	if err != nil {
-		return err
-	}
-	m, err := s.webhookManager()
+	m, id, err := s.hookEndpoint(r)
 	if err != nil {
 		return err
 	}
@@ -168,11 +174,7 @@ func (s *Server) updateWebhookEndpoint(w http.ResponseWriter, r *http.Request, a
 	if err := decodeJSON(w, r, &b); err != nil {
 		return err
 	}
-	id, err := pathID(r, "endpoint")
-	if err != nil {
-		return err
-	}
-	m, err := s.webhookManager()
+	m, id, err := s.hookEndpoint(r)
 	if err != nil {
 		return err
 	}
@@ -189,11 +191,7 @@ func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, act
 	if err := decodeOptionalJSON(w, r, &b); err != nil {
 		return err
 	}
-	id, err := pathID(r, "endpoint")
-	if err != nil {
-		return err
-	}
-	m, err := s.webhookManager()
+	m, id, err := s.hookEndpoint(r)
 	if err != nil {
 		return err
 	}
@@ -206,11 +204,7 @@ func (s *Server) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, act
 }
 
 func (s *Server) deleteWebhookEndpoint(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
-	id, err := pathID(r, "endpoint")
-	if err != nil {
-		return err
-	}
-	m, err := s.webhookManager()
+	m, id, err := s.hookEndpoint(r)
 	if err != nil {
 		return err
 	}
@@ -243,7 +237,7 @@ type WebhookDeliveryView struct {
 }
 
 func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
-	id, err := pathID(r, "endpoint")
+	m, id, err := s.hookEndpoint(r)
 	if err != nil {
 		return err
 	}
@@ -252,10 +246,6 @@ func (s *Server) listWebhookDeliveries(w http.ResponseWriter, r *http.Request, a
 		return err
 	}
 	limit, err := hookQueryLimit(r)
-	if err != nil {
-		return err
-	}
-	m, err := s.webhookManager()
 	if err != nil {
 		return err
 	}
@@ -291,7 +281,7 @@ type WebhookAttemptView struct {
 }
 
 func (s *Server) listWebhookAttempts(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
-	id, err := pathID(r, "endpoint")
+	m, id, err := s.hookEndpoint(r)
 	if err != nil {
 		return err
 	}
@@ -300,10 +290,6 @@ func (s *Server) listWebhookAttempts(w http.ResponseWriter, r *http.Request, act
 		return err
 	}
 	limit, err := hookQueryLimit(r)
-	if err != nil {
-		return err
-	}
-	m, err := s.webhookManager()
 	if err != nil {
 		return err
 	}
@@ -341,11 +327,7 @@ func (s *Server) replayWebhooks(w http.ResponseWriter, r *http.Request, actor rm
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "endpoint")
-	if err != nil {
-		return err
-	}
-	m, err := s.webhookManager()
+	m, id, err := s.hookEndpoint(r)
 	if err != nil {
 		return err
 	}
