@@ -64,12 +64,56 @@ func TestCrashUnderLoad(t *testing.T) {
 	var mu sync.Mutex
 	acked := map[int64]*ack{}
 	total := 0
+	flags := []string{"--data-dir", dir, "--jobs=false"}
+	killUnderLoad(t, flags, cycles, 12, 150*time.Millisecond, 500*time.Millisecond, func(base string, cycle, c, i int, client *http.Client) {
+		if c%4 == 3 { // a reader: the queue, to load the database while it dies
+			req, _ := http.NewRequest("GET", base+"/api/v1/rmas?limit=20", nil)
+			req.Header.Set("Authorization", "Bearer "+agent)
+			if resp, err := client.Do(req); err == nil {
+				resp.Body.Close()
+			}
+			return
+		}
+		id, ok := submitOnce(client, base, partner, string(body), fmt.Sprintf("c%d-%d-%d", cycle, c, i))
+		if !ok {
+			return
+		}
+		mu.Lock()
+		acked[id] = &ack{}
+		total++
+		mu.Unlock()
+		if i%2 == 0 {
+			if number, ok := authorizeOnce(client, base, agent, id); ok {
+				mu.Lock()
+				acked[id].authorized, acked[id].number = true, number
+				mu.Unlock()
+			}
+		}
+		if i%3 == 0 {
+			if messageOnce(client, base, partner, id) {
+				mu.Lock()
+				acked[id].message = true
+				mu.Unlock()
+			}
+		}
+	}, func() { verifyAfterCrash(t, dir, acked) })
+	t.Logf("%d crashes under load; %d submissions acknowledged, %d authorizations; none lost", cycles, total, countAuthorized(acked))
+}
+
+// killUnderLoad starts serve with flags, cycles times over: workers
+// goroutines call work against it (i counts one worker's calls) until it
+// is killed with SIGKILL (no shutdown, no flush) at a random moment from
+// pause to pause+spread after its start; then after runs, on what the
+// instance left behind.
+func killUnderLoad(t *testing.T, flags []string, cycles, workers int, pause, spread time.Duration,
+	work func(base string, cycle, worker, i int, client *http.Client), after func()) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	for cycle := range cycles {
-		in := startInstance(t, "--data-dir", dir, "--jobs=false")
+		in := startInstance(t, flags...)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
-		for c := range 12 {
+		for c := range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -80,50 +124,21 @@ func TestCrashUnderLoad(t *testing.T) {
 						return
 					default:
 					}
-					switch {
-					case c%4 == 3: // a reader: the queue, to load the database while it dies
-						req, _ := http.NewRequest("GET", in.base+"/api/v1/rmas?limit=20", nil)
-						req.Header.Set("Authorization", "Bearer "+agent)
-						if resp, err := client.Do(req); err == nil {
-							resp.Body.Close()
-						}
-					default:
-						id, ok := submitOnce(client, in.base, partner, string(body), fmt.Sprintf("c%d-%d-%d", cycle, c, i))
-						if !ok {
-							continue
-						}
-						mu.Lock()
-						acked[id] = &ack{}
-						total++
-						mu.Unlock()
-						if i%2 == 0 {
-							if number, ok := authorizeOnce(client, in.base, agent, id); ok {
-								mu.Lock()
-								acked[id].authorized, acked[id].number = true, number
-								mu.Unlock()
-							}
-						}
-						if i%3 == 0 {
-							if messageOnce(client, in.base, partner, id) {
-								mu.Lock()
-								acked[id].message = true
-								mu.Unlock()
-							}
-						}
-					}
+					work(in.base, cycle, c, i, client)
 				}
 			}()
 		}
-		time.Sleep(time.Duration(150+rng.IntN(500)) * time.Millisecond)
-		if err := in.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown, no flush
+		time.Sleep(pause + time.Duration(rng.Int64N(int64(spread))))
+		if err := in.cmd.Process.Kill(); err != nil {
 			t.Fatal(err)
 		}
 		in.cmd.Wait()
 		close(stop)
 		wg.Wait()
-		verifyAfterCrash(t, dir, acked)
+		if after != nil {
+			after()
+		}
 	}
-	t.Logf("%d crashes under load; %d submissions acknowledged, %d authorizations; none lost", cycles, total, countAuthorized(acked))
 }
 
 func countAuthorized(acked map[int64]*ack) int {

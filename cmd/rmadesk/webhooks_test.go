@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -86,38 +85,13 @@ func TestWebhooksSurviveCrashes(t *testing.T) {
 
 	flags := []string{"--data-dir", dir, "--webhook-allow-private", "--webhook-timeout", "1s"}
 	acked := map[int64]bool{}
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 17))
-	for cycle := range 4 {
-		in := startInstance(t, flags...)
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		for c := range 6 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				client := &http.Client{Timeout: 5 * time.Second}
-				for i := 0; ; i++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					if id, ok := submitOnce(client, in.base, partner, string(body), fmt.Sprintf("w%d-%d-%d", cycle, c, i)); ok {
-						mu.Lock()
-						acked[id] = true
-						mu.Unlock()
-					}
-				}
-			}()
+	killUnderLoad(t, flags, 4, 6, 300*time.Millisecond, 900*time.Millisecond, func(base string, cycle, c, i int, client *http.Client) {
+		if id, ok := submitOnce(client, base, partner, string(body), fmt.Sprintf("w%d-%d-%d", cycle, c, i)); ok {
+			mu.Lock()
+			acked[id] = true
+			mu.Unlock()
 		}
-		time.Sleep(time.Duration(300+rng.IntN(900)) * time.Millisecond)
-		if err := in.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown, no flush
-			t.Fatal(err)
-		}
-		in.cmd.Wait()
-		close(stop)
-		wg.Wait()
-	}
+	}, nil)
 	if len(acked) == 0 {
 		t.Fatal("no submission was acknowledged")
 	}
