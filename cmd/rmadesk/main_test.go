@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 )
 
@@ -20,7 +21,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // TestMain lets a test run the real binary: the test executable re-runs
 // itself as rmadesk when RMADESK_RUN_MAIN is set, so exit codes are checked
 // through os.Exit as a shell sees them.
+//
+// Passwords are hashed cheaply, in the tests and in the desks they run as
+// processes of this binary: the browser lives sign in by the hundred
+// (auth.LowerCostForTests; internal/auth tests the real cost).
 func TestMain(m *testing.M) {
+	auth.LowerCostForTests()
 	if os.Getenv("RMADESK_RUN_MAIN") == "1" {
 		main()
 		return

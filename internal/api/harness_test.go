@@ -82,7 +82,11 @@ var startDay = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // backends are the databases the lifecycle tests run on.
 var backends = []string{"sqlite", "postgres"}
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain hashes the tests' passwords cheaply (auth.LowerCostForTests).
+func TestMain(m *testing.M) {
+	auth.LowerCostForTests()
+	pgtest.Main(m)
+}
 
 func newHarness(t *testing.T) *harness { return newHarnessOn(t, "sqlite") }
 

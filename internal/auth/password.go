@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"testing"
 
 	"golang.org/x/crypto/argon2"
 
@@ -18,12 +19,26 @@ import (
 // parameters travel with the hash and can be raised later without breaking
 // existing passwords.
 const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024
 	argonThreads = 2
 	argonKeyLen  = 32
 	minPassword  = 10
 )
+
+// cost is the passes and KiB of memory a new hash takes.
+var cost = struct{ time, memory uint32 }{3, 64 * 1024}
+
+// LowerCostForTests makes new hashes cheap (one pass over 64 KiB) in a
+// test binary: the portal's tests sign in hundreds of times, and argon2
+// at its real cost was three quarters of their CPU. A stored hash carries
+// its parameters, so checking one runs the same code at either cost.
+// Call it before any test runs (TestMain); outside a test binary it
+// panics, so no desk can be built with it.
+func LowerCostForTests() {
+	if !testing.Testing() {
+		panic("auth.LowerCostForTests called outside a test binary")
+	}
+	cost.time, cost.memory = 1, 64
+}
 
 // HashPassword returns the stored form of a password.
 func HashPassword(password string) (string, error) {
@@ -37,10 +52,8 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+	key := argon2.IDKey([]byte(password), salt, cost.time, cost.memory, argonThreads, argonKeyLen)
+	return phc(salt, key), nil
 }
 
 // CheckPassword reports whether password matches the stored hash.
@@ -76,13 +89,19 @@ type UserStore interface {
 	Org(ctx context.Context, id int64) (*rma.Org, error)
 }
 
+// phc is a hash's stored form, with the parameters it was made with.
+func phc(salt, key []byte) string {
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, cost.memory, cost.time, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
 // dummyHash is checked when the email is unknown, so a sign-in takes as
 // long whether or not the account exists: the same parameters, a key no
-// password derives. It is written out rather than hashed at start: hashing
-// it cost every start of every command 260 ms and 64 MiB, which the
-// process then held until the runtime gave it back.
-var dummyHash = fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-	base64.RawStdEncoding.EncodeToString(make([]byte, 16)), base64.RawStdEncoding.EncodeToString(make([]byte, argonKeyLen)))
+// password derives. It is written out rather than hashed: hashing it cost
+// every start of every command 260 ms and 64 MiB, which the process then
+// held until the runtime gave it back.
+func dummyHash() string { return phc(make([]byte, 16), make([]byte, argonKeyLen)) }
 
 // SignIn returns the actor for an email and password, or EUNAUTHORIZED for
 // any mismatch (the caller cannot tell which part was wrong).
@@ -90,7 +109,7 @@ func SignIn(ctx context.Context, store UserStore, email, password string) (rma.A
 	denied := rma.Errorf(rma.EUNAUTHORIZED, "wrong email or password")
 	u, err := store.UserByEmail(ctx, strings.TrimSpace(email))
 	if rma.ErrorCode(err) == rma.ENOTFOUND {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return rma.Actor{}, nil, denied
 	}
 	if err != nil {
