@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/policies"
 )
 
@@ -131,7 +133,11 @@ func (h *harness) open() {
 	if h.backend == "postgres" {
 		h.db, err = postgres.Open(context.Background(), h.pgURL)
 	} else {
-		h.db, err = sqlite.Open(context.Background(), filepath.Join(h.dir, "rmadesk.db"))
+		path := filepath.Join(h.dir, "rmadesk.db")
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			sqlitetest.Prepare(h.t, path) // a copy of a file migrated once
+		}
+		h.db, err = sqlite.Open(context.Background(), path)
 	}
 	if err != nil {
 		h.t.Fatal(err)

@@ -4,18 +4,18 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 )
 
 const token = "a-metrics-token-0123456789"
 
 func newMetrics(t *testing.T) *Metrics {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "ops.db"))
+	db, err := sqlite.Open(t.Context(), sqlitetest.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}

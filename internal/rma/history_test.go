@@ -12,6 +12,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/policies"
 )
 
@@ -38,7 +39,9 @@ func (s *uploadDuringRead) Documents(ctx context.Context, id int64) ([]rma.Docum
 func TestProvideInfoSeesEveryDocumentBeforeIt(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "rmadesk.db"))
+	path := filepath.Join(dir, "rmadesk.db")
+	sqlitetest.Prepare(t, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

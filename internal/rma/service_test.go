@@ -3,7 +3,6 @@ package rma_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,6 +12,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 )
 
 // TestPolicyVersionIsKept: an RMA is judged by the version in force when it
@@ -29,7 +29,7 @@ func TestPolicyVersionIsKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}

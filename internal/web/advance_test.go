@@ -21,6 +21,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 )
 
 // TestAdvanceReplacementPage: on the netvendor example pack, the agent's
@@ -34,7 +35,9 @@ import (
 func TestAdvanceReplacementPage(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "web.db"))
+	dbPath := filepath.Join(dir, "web.db")
+	sqlitetest.Prepare(t, dbPath)
+	db, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

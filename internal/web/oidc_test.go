@@ -11,7 +11,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/sso"
 	"github.com/rmadesk/rmadesk/internal/sso/ssotest"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/policies"
 )
 
@@ -51,7 +51,7 @@ var oidcPeople = []ssotest.Person{
 func newOIDCDesk(t *testing.T, configure bool) *oidcDesk {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	db, err := sqlite.Open(ctx, sqlitetest.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}

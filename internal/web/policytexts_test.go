@@ -21,6 +21,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/policies"
 )
 
@@ -46,7 +47,9 @@ func newPackPortal(t *testing.T, set *policy.Set, packID string) *packPortal {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "web.db"))
+	path := filepath.Join(dir, "web.db")
+	sqlitetest.Prepare(t, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 )
 
 // vocabPortal is a portal whose only policy is the policy package's test
@@ -27,7 +28,9 @@ func vocabPortal(t *testing.T) *portal {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "web.db"))
+	path := filepath.Join(dir, "web.db")
+	sqlitetest.Prepare(t, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/policies"
 )
 
@@ -41,7 +42,9 @@ func newPortal(t *testing.T, packs ...*policy.Policy) *portal {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "web.db"))
+	path := filepath.Join(dir, "web.db")
+	sqlitetest.Prepare(t, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 	"github.com/rmadesk/rmadesk/internal/store/postgres"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
+	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/internal/webhook"
 	"github.com/rmadesk/rmadesk/policies"
 )
@@ -42,7 +42,7 @@ type deskStore interface {
 // databases runs a test on real SQLite and real PostgreSQL.
 func databases(t *testing.T, run func(t *testing.T, st deskStore)) {
 	t.Run("sqlite", func(t *testing.T) {
-		db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "webhooks.db"))
+		db, err := sqlite.Open(t.Context(), sqlitetest.Path(t))
 		if err != nil {
 			t.Fatal(err)
 		}

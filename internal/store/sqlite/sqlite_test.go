@@ -6,9 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store"
-	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
 
 // openTemp opens a new database file in the test's temporary directory.
@@ -20,10 +18,6 @@ func openTemp(t *testing.T) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) rma.Store { return openTemp(t) })
 }
 
 // appliedVersions reads goose's record of applied migrations.
