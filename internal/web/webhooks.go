@@ -196,7 +196,7 @@ func (s *Server) webhookOrgs(r *http.Request, p *page, chosen int64) ([]option, 
 func (s *Server) renderWebhookForm(w http.ResponseWriter, p *page, d *webhookForm, status int) {
 	p.Title = p.T("wh.new")
 	if d.Endpoint != nil {
-		p.Title = p.T("wh.edit_title", d.Endpoint.URL)
+		p.Title = p.T("wh.edit_title")
 	}
 	if len(d.Fields) > 0 {
 		p.Error = p.T("admin.form.fix")
@@ -263,6 +263,20 @@ func webhookRefused(p *page, d *webhookForm, err error) bool {
 	return true
 }
 
+// webhookFormRefused re-shows a form the page refused for a reason of its
+// own, with what the Manager would say of its address and description
+// too; it reports whether it did.
+func (s *Server) webhookFormRefused(w http.ResponseWriter, p *page, m *webhook.Manager, d *webhookForm) bool {
+	if len(d.Fields) == 0 {
+		return false
+	}
+	if err := m.Check(&webhook.Endpoint{URL: d.URL, Description: d.Description}); err != nil {
+		webhookRefused(p, d, err)
+	}
+	s.renderWebhookForm(w, p, d, http.StatusUnprocessableEntity)
+	return true
+}
+
 func (s *Server) webhookCreate(w http.ResponseWriter, r *http.Request, p *page) {
 	d := &webhookForm{Fields: fieldErrors{}}
 	types := readWebhookForm(r, p, d)
@@ -282,13 +296,12 @@ func (s *Server) webhookCreate(w http.ResponseWriter, r *http.Request, p *page) 
 		return
 	}
 	d.Orgs = orgs
-	if len(d.Fields) > 0 {
-		s.renderWebhookForm(w, p, d, http.StatusUnprocessableEntity)
-		return
-	}
 	m, err := s.webhookManager()
 	if err != nil {
 		s.fail(w, r, p, err)
+		return
+	}
+	if s.webhookFormRefused(w, p, m, d) {
 		return
 	}
 	ep, err := m.Create(r.Context(), p.Actor, webhook.NewEndpoint{OrgID: orgID, URL: d.URL, Description: d.Description, EventTypes: types})
@@ -340,8 +353,7 @@ func (s *Server) webhookSave(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	d := &webhookForm{Endpoint: ep, Fields: fieldErrors{}}
 	types := readWebhookForm(r, p, d)
-	if len(d.Fields) > 0 {
-		s.renderWebhookForm(w, p, d, http.StatusUnprocessableEntity)
+	if s.webhookFormRefused(w, p, m, d) {
 		return
 	}
 	if _, err := m.Update(r.Context(), p.Actor, ep.ID, webhook.Patch{URL: &d.URL, Description: &d.Description, EventTypes: &types}); err != nil {

@@ -42,9 +42,9 @@ func TestWebhookForms(t *testing.T) {
 		field  string
 		en, nl string
 	}{
-		{"not http", with("url", "ftp://erp.dist.example/hooks"), "url", "starting with https://", "beginnend met https://"},
-		{"no URL", with("url", ""), "url", "starting with https://", "beginnend met https://"},
-		{"unparsable", with("url", "https://erp dist/%zz"), "url", "starting with https://", "beginnend met https://"},
+		{"not http", with("url", "ftp://erp.dist.example/hooks"), "url", "starting with https://", "begint met https://"},
+		{"no URL", with("url", ""), "url", "starting with https://", "begint met https://"},
+		{"unparsable", with("url", "https://erp dist/%zz"), "url", "starting with https://", "begint met https://"},
 		{"with a password", with("url", "https://a:b@erp.dist.example/"), "url", "without a user name", "zonder gebruikersnaam"},
 		{"loopback", with("url", "https://127.0.0.1:8443/hooks"), "url", "127.0.0.1 is a private", "127.0.0.1 is een privé"},
 		{"localhost", with("url", "http://localhost/hooks"), "url", "localhost is a private", "localhost is een privé"},

@@ -102,7 +102,7 @@ func (m *Manager) Create(ctx context.Context, actor rma.Actor, n NewEndpoint) (*
 	if ep.OrgID == 0 {
 		ep.OrgID = actor.OrgID
 	}
-	if err := m.check(ep); err != nil {
+	if err := m.Check(ep); err != nil {
 		return nil, err
 	}
 	if err := m.forRequester(actor, ep.EventTypes); err != nil {
@@ -121,8 +121,10 @@ func (m *Manager) Create(ctx context.Context, actor rma.Actor, n NewEndpoint) (*
 	return ep, nil
 }
 
-// check is ep.Check and, when the desk refuses them, no private address.
-func (m *Manager) check(ep *Endpoint) error {
+// Check is what saving ep checks of it beyond who may: ep.Check and, when
+// the desk refuses them, no private address. A form that refuses ep for a
+// reason of its own asks it too, to name every mistake at once.
+func (m *Manager) Check(ep *Endpoint) error {
 	if err := ep.Check(); err != nil {
 		return err
 	}
@@ -184,7 +186,7 @@ func (m *Manager) Update(ctx context.Context, actor rma.Actor, id int64, p Patch
 			ep.DisabledReason = "disabled by " + actor.Name
 		}
 	}
-	if err := m.check(ep); err != nil {
+	if err := m.Check(ep); err != nil {
 		return nil, err
 	}
 	if err := m.forRequester(actor, ep.EventTypes); err != nil {
