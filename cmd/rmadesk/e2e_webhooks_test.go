@@ -26,8 +26,8 @@ type hookReceiver struct {
 	mu       sync.Mutex
 	secrets  []string // every one must verify each message
 	failNext bool
-	tried    int      // requests answered, failed or not
-	got      []taken  // the messages verified and taken
+	tried    int     // requests answered, failed or not
+	got      []taken // the messages verified and taken
 }
 
 // taken is a message the receiver verified, with how many secrets.
