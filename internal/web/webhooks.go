@@ -166,7 +166,15 @@ func webhookTypes(p *page, chosen []string) []typeOption {
 		}
 		out = append(out, typeOption{Type: t, Label: p.EventType(t), DeskOnly: desk, Checked: slices.Contains(chosen, t)})
 	}
+	// In the page's words' order, which a reader scans; the codes' order
+	// is another.
+	slices.SortStableFunc(out, func(a, b typeOption) int { return strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)) })
 	return out
+}
+
+// DeskTypes reports whether the form offers the desk's own types.
+func (d *webhookForm) DeskTypes() bool {
+	return slices.ContainsFunc(d.Types, func(t typeOption) bool { return t.DeskOnly })
 }
 
 // webhookOrgs are the organisations the admin may make an endpoint for:
@@ -447,6 +455,14 @@ type webhookLogData struct {
 
 // Pending reports whether a delivery waits for its next attempt.
 func (d *webhookLogData) Pending(del webhook.Delivery) bool { return del.State == webhook.Pending }
+
+// MessageID is the webhook-id of the delivery whose attempts are shown.
+func (d *webhookLogData) MessageID() string {
+	if len(d.Attempts) > 0 {
+		return d.Attempts[0].MessageID
+	}
+	return strconv.FormatInt(d.Delivery, 10)
+}
 
 // Latency is an attempt's time in milliseconds.
 func (d *webhookLogData) Latency(a webhook.Attempt) int64 { return a.Latency.Milliseconds() }
