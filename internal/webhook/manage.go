@@ -259,13 +259,21 @@ func (m *Manager) Replay(ctx context.Context, actor rma.Actor, id, deliveryID in
 		return 0, rma.Invalid("until", "must be after since")
 	}
 	e := audit.Of(actor, AuditReplay, auditTarget, strconv.FormatInt(id, 10), ep.URL,
-		audit.Diff([3]string{"delivery_id", "", itoa(deliveryID)}, [3]string{"since", "", timeText(since)}, [3]string{"until", "", timeText(until)})...)
+		audit.Diff([3]string{"delivery_id", "", idText(deliveryID)}, [3]string{"since", "", timeText(since)}, [3]string{"until", "", timeText(until)})...)
 	var n int
 	err = audit.RecordWith(ctx, m.audit, e, func(ctx context.Context) (err error) {
 		n, err = m.st.ReplayWebhooks(ctx, id, deliveryID, since, until, m.now())
 		return err
 	})
 	return n, err
+}
+
+// idText is a delivery's ID for the audit log; "" for none (a range).
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return itoa(id)
 }
 
 func timeText(t time.Time) string {
