@@ -63,7 +63,7 @@ var webhookTexts = map[string]map[string]string{
 		"wh.verify_hint":    "Your system checks each message's webhook-signature header with this secret before trusting it.",
 
 		"wh.delete_title": "Delete the endpoint?",
-		"wh.delete_ask":   "Delete this endpoint?",
+		"wh.delete_ask":   "This endpoint will be deleted:",
 		"wh.delete_what":  "Its delivery log goes with it, and messages that were waiting are not sent. This cannot be undone.",
 		"wh.delete_yes":   "Yes, delete it",
 		"wh.delete_no":    "No, keep it",
@@ -218,7 +218,7 @@ var webhookTexts = map[string]map[string]string{
 		"wh.verify_hint":    "Uw systeem controleert met dit geheim de kopregel webhook-signature van elk bericht voordat het dat vertrouwt.",
 
 		"wh.delete_title": "Het adres verwijderen?",
-		"wh.delete_ask":   "Dit adres verwijderen?",
+		"wh.delete_ask":   "Dit adres wordt verwijderd:",
 		"wh.delete_what":  "Het afleverlogboek verdwijnt mee, en wachtende berichten worden niet verstuurd. Dit kan niet ongedaan worden gemaakt.",
 		"wh.delete_yes":   "Ja, verwijderen",
 		"wh.delete_no":    "Nee, bewaren",
