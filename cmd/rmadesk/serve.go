@@ -309,9 +309,10 @@ func runServe(e *env, args []string) error {
 	portal, err := web.New(svc, web.Config{Files: files, Log: log, SessionKey: key, Secure: os.Getenv("RMADESK_SECURE_COOKIES") == "true",
 		Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), Label: labels, Clock: clock,
 		SupplierLabel: supplierLabelRenderer(svc), VATBasisPoints: vat, // supplierlabels.go
-		SignInProvider:          signInProvider,             // oidcflags.go
-		Settings:                deskSettings(sf),           // adminsettings.go
-		WarrantyChecksPerMinute: limitOff(*warrantyChecks)}) // warranty.go (issue 16)
+		SignInProvider:          signInProvider,            // oidcflags.go
+		Settings:                deskSettings(sf),          // adminsettings.go
+		WarrantyChecksPerMinute: limitOff(*warrantyChecks), // warranty.go (issue 16)
+		WebhookAllowPrivate:     *webhookPrivate})          // webhooks.go (issue 17)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/webhook"
 	"github.com/rmadesk/rmadesk/internal/whatif"
 )
 
@@ -34,7 +35,8 @@ var auditActions = []string{"user.", audit.UserInvite, audit.UserInviteResend, a
 	audit.UserRole, audit.UserDisable, audit.UserEnable, audit.UserSessionsEnd, "key.", audit.KeyCreate, audit.KeyRevoke,
 	"policy.", audit.PolicyDraft, audit.PolicyDraftEdit, audit.PolicyPublish, audit.PolicyDiscard, audit.PolicyRetire, whatif.ActionWhatIf,
 	audit.PolicyShadowStart, audit.PolicyShadowStop,
-	auth.ActionSignInSettings, "registry.", audit.RegistryImport, audit.RegistryCheckSettings}
+	auth.ActionSignInSettings, "registry.", audit.RegistryImport, audit.RegistryCheckSettings,
+	"webhook.", webhook.AuditCreate, webhook.AuditUpdate, webhook.AuditRotate, webhook.AuditReplay, webhook.AuditDelete}
 
 // actionLabel is an action in the page's language: the catalogue's words
 // where it has them, else the action's own name (an action another part

@@ -36,6 +36,7 @@ var adminLinks = []struct{ Path, Key string }{
 	{"/admin/locations", "admin.nav.locations"}, {"/admin/policies", "admin.nav.policies"}, {"/admin/jobs", "admin.nav.jobs"},
 	{"/admin/settings", "admin.nav.settings"}, {"/admin/sign-in", "admin.nav.signin"}, {"/admin/audit", "admin.nav.audit"},
 	{"/admin/registry", "admin.nav.registry"}, // registry.go (issue 16)
+	{"/webhooks", "admin.nav.webhooks"},       // webhooks.go (issue 17)
 }
 
 // ShowAdmin reports whether the page shows the admin navigation: to

@@ -85,6 +85,9 @@ type Config struct {
 	// address makes at /warranty (warranty.go): 0 the default (10), a
 	// negative number no limit. Counted by this instance, in memory.
 	WarrantyChecksPerMinute float64
+	// WebhookAllowPrivate: the desk delivers webhooks to private addresses
+	// (--webhook-allow-private), so an endpoint may name one (webhooks.go).
+	WebhookAllowPrivate bool
 }
 
 // Server serves the portal.
@@ -212,6 +215,7 @@ func (s *Server) routes() {
 	s.adminHomeRoutes() // adminhome.go
 	s.reportRoutes()    // reports.go
 	s.registryRoutes()  // registry.go, warranty.go (issue 16)
+	s.webhookRoutes()   // webhooks.go (issue 17)
 }
 
 func cacheFor(h http.Handler, d time.Duration) http.Handler {

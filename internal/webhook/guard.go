@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -65,3 +67,22 @@ func dialControl(allowPrivate bool) func(network, address string, _ syscall.RawC
 
 func itoa(n int64) string   { return strconv.FormatInt(n, 10) }
 func quote(s string) string { return strconv.Quote(s) }
+
+// PrivateURL reports whether rawURL's host is written as an address the
+// guard refuses (or is "localhost"), and names the host; a name that
+// resolves to one is only known when a request dials it.
+func PrivateURL(rawURL string) (string, bool) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return host, true
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return "", false
+	}
+	return host, Private(ip)
+}

@@ -57,3 +57,15 @@ func TestRetryAfter(t *testing.T) {
 		t.Errorf("after the schedule: %+v", o)
 	}
 }
+
+func TestPrivateURL(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"https://127.0.0.1:8443/hooks": true, "http://[::1]/": true, "https://localhost/x": true, "https://LOCALHOST./x": true,
+		"https://10.0.0.7/": true, "https://169.254.169.254/latest": true, "https://app.localhost/": true,
+		"https://erp.example.com/hooks": false, "https://93.184.216.34/": false, "not a url %zz": false,
+	} {
+		if _, got := PrivateURL(raw); got != want {
+			t.Errorf("PrivateURL(%q) = %v, want %v", raw, got, want)
+		}
+	}
+}

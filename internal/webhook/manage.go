@@ -45,6 +45,12 @@ type Manager struct {
 	st    EndpointStore
 	audit any // the store that keeps the audit log (audit.RecordWith)
 	now   func() time.Time
+	// RefusePrivate refuses, when an endpoint is saved, a URL whose host is
+	// a private, loopback or link-local address written out (or
+	// "localhost"): a desk that does not allow private addresses would
+	// only fail every delivery to it. A name that resolves to one is left
+	// to the dispatcher's guard, at each request.
+	RefusePrivate bool
 }
 
 // NewManager makes a Manager; auditStore keeps the audit log (the desk's
@@ -96,7 +102,7 @@ func (m *Manager) Create(ctx context.Context, actor rma.Actor, n NewEndpoint) (*
 	if ep.OrgID == 0 {
 		ep.OrgID = actor.OrgID
 	}
-	if err := ep.Check(); err != nil {
+	if err := m.Check(ep); err != nil {
 		return nil, err
 	}
 	if err := m.forRequester(actor, ep.EventTypes); err != nil {
@@ -113,6 +119,21 @@ func (m *Manager) Create(ctx context.Context, actor rma.Actor, n NewEndpoint) (*
 		return nil, err
 	}
 	return ep, nil
+}
+
+// Check is what saving ep checks of it beyond who may: ep.Check and, when
+// the desk refuses them, no private address. A form that refuses ep for a
+// reason of its own asks it too, to name every mistake at once.
+func (m *Manager) Check(ep *Endpoint) error {
+	if err := ep.Check(); err != nil {
+		return err
+	}
+	if m.RefusePrivate {
+		if host, ok := PrivateURL(ep.URL); ok {
+			return rma.Invalid("url", "%s is a private, loopback or link-local address: this desk delivers to public addresses only", host)
+		}
+	}
+	return nil
 }
 
 // forRequester refuses a requester the desk's own event types.
@@ -165,7 +186,7 @@ func (m *Manager) Update(ctx context.Context, actor rma.Actor, id int64, p Patch
 			ep.DisabledReason = "disabled by " + actor.Name
 		}
 	}
-	if err := ep.Check(); err != nil {
+	if err := m.Check(ep); err != nil {
 		return nil, err
 	}
 	if err := m.forRequester(actor, ep.EventTypes); err != nil {
@@ -238,13 +259,21 @@ func (m *Manager) Replay(ctx context.Context, actor rma.Actor, id, deliveryID in
 		return 0, rma.Invalid("until", "must be after since")
 	}
 	e := audit.Of(actor, AuditReplay, auditTarget, strconv.FormatInt(id, 10), ep.URL,
-		audit.Diff([3]string{"delivery_id", "", itoa(deliveryID)}, [3]string{"since", "", timeText(since)}, [3]string{"until", "", timeText(until)})...)
+		audit.Diff([3]string{"delivery_id", "", idText(deliveryID)}, [3]string{"since", "", timeText(since)}, [3]string{"until", "", timeText(until)})...)
 	var n int
 	err = audit.RecordWith(ctx, m.audit, e, func(ctx context.Context) (err error) {
 		n, err = m.st.ReplayWebhooks(ctx, id, deliveryID, since, until, m.now())
 		return err
 	})
 	return n, err
+}
+
+// idText is a delivery's ID for the audit log; "" for none (a range).
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return itoa(id)
 }
 
 func timeText(t time.Time) string {
