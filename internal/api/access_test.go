@@ -30,6 +30,7 @@ var routeOps = map[string]struct {
 	"POST /api/v1/policies/{id}/whatif":     {op: rma.OpWhatIf}, // whatif.go: agents and admins
 	"GET /api/v1/rmas":                      {op: rma.OpRead},
 	"POST /api/v1/rmas":                     {op: rma.OpSubmit},
+	"POST /api/v1/rmas/bulk":                {op: rma.ActAuthorize}, // bulk.go: agents and admins
 	"GET /api/v1/rmas/{id}":                 {op: rma.OpRead, ofRMA: true},
 	"GET /api/v1/rmas/{id}/events":          {op: rma.OpRead, ofRMA: true},
 	"GET /api/v1/rmas/{id}/documents":       {op: rma.OpRead, ofRMA: true},

@@ -46,8 +46,10 @@ func hostileSamples() map[string]string {
 		"POST /api/v1/rmas": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
 			`, "quantity": 1, "part_number": "p", "fault": "f", "last_invoiced_price": ` + money + `}]}`,
 		"POST /api/v1/rmas/{id}/messages": `{"body": "b", "internal": true}`,
-		"POST /api/v1/rmas/{id}/assign":   `{"assignee": 999999}`,
-		"POST /api/v1/rmas/{id}/charges":  `{"line": 1, "kind": "nope", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}`,
+		// An action the queue has not: refused before any RMA is touched.
+		"POST /api/v1/rmas/bulk":         `{"action": "nope", "ids": [1], "reason": "r", "resolution": "r", "note": "n"}`,
+		"POST /api/v1/rmas/{id}/assign":  `{"assignee": 999999}`,
+		"POST /api/v1/rmas/{id}/charges": `{"line": 1, "kind": "nope", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}`,
 		"POST /api/v1/receiving": `{"number": "nope", "lines": [{"line": 1, "serial": "s", "model": "m", "part_number": "p",
 			"missing_accessories": [{"name": "n", "price": ` + money + `}], "enclosed_documents": ["d"]}]}`,
 		"POST /api/v1/orgs":           `{"name": "", "role": "r", "country": "c", "email": "e"}`,
