@@ -149,10 +149,11 @@ func New(svc *rma.Service, cfg Config) *Server {
 	// policystore.go: policies managed in the desk
 	s.routes = append(s.routes, s.policyStoreRoutes()...)
 	s.reports = reportsDesk(svc, cfg.UnitsSold)
-	s.routes = append(s.routes, s.reportRoutes()...)   // reports.go
-	s.routes = append(s.routes, s.registryRoutes()...) // registry.go (issue 16)
-	s.routes = append(s.routes, s.webhookRoutes()...)  // webhooks.go (issue 17)
-	s.routes = append(s.routes, s.bulkRoutes()...)     // bulk.go (issue 17)
+	s.routes = append(s.routes, s.reportRoutes()...)    // reports.go
+	s.routes = append(s.routes, s.registryRoutes()...)  // registry.go (issue 16)
+	s.routes = append(s.routes, s.webhookRoutes()...)   // webhooks.go (issue 17)
+	s.routes = append(s.routes, s.bulkRoutes()...)      // bulk.go (issue 17)
+	s.routes = append(s.routes, s.savedViewRoutes()...) // savedviews.go (issue 17)
 	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
