@@ -35,6 +35,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/rmas":                      {op: rma.OpRead},
 	"POST /api/v1/rmas":                     {op: rma.OpSubmit},
 	"POST /api/v1/rmas/bulk":                {op: rma.ActAuthorize},       // bulk.go: agents and admins
+	"POST /api/v1/rmas/preview":             {op: rma.OpSubmit},           // preview.go: as POST /rmas
 	"GET /api/v1/views":                     {op: rma.OpRead, user: true}, // savedviews.go: a person's own
 	"POST /api/v1/views":                    {op: rma.OpRead, user: true},
 	"DELETE /api/v1/views/{view}":           {op: rma.OpRead, user: true},

@@ -154,6 +154,7 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routes, s.webhookRoutes()...)   // webhooks.go (issue 17)
 	s.routes = append(s.routes, s.bulkRoutes()...)      // bulk.go (issue 17)
 	s.routes = append(s.routes, s.savedViewRoutes()...) // savedviews.go (issue 17)
+	s.routes = append(s.routes, s.previewRoutes()...)   // preview.go (issue 17)
 	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
@@ -236,8 +237,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		run := func(w http.ResponseWriter) error { return rt.handler(w, r, actor) }
 		var err error
-		if rt.Public || (rt.Method == http.MethodPost && rt.Path == v1+"/rmas") {
-			err = run(w) // submissions are guarded by the store, with the RMA
+		if rt.Public || (rt.Method == http.MethodPost && (rt.Path == v1+"/rmas" || rt.Path == v1+"/rmas/preview")) {
+			// Submissions are guarded by the store, with the RMA; a
+			// preview writes nothing, not even an idempotency record.
+			err = run(w)
 		} else {
 			err = s.withIdempotency(w, r, actor, run)
 		}

@@ -46,6 +46,9 @@ func hostileSamples() map[string]string {
 		"POST /api/v1/rmas": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
 			`, "quantity": 1, "part_number": "p", "fault": "f", "last_invoiced_price": ` + money + `}]}`,
 		"POST /api/v1/rmas/{id}/messages": `{"body": "b", "internal": true}`,
+		// A policy that is not there: POST /rmas's refusal.
+		"POST /api/v1/rmas/preview": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
+			`, "quantity": 1, "part_number": "p", "fault": "f", "last_invoiced_price": ` + money + `}]}`,
 		// No name: never kept.
 		"POST /api/v1/views": `{"name": "", "query": "state=submitted"}`,
 		// An action the queue has not: refused before any RMA is touched.
