@@ -18,6 +18,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/report"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/sso"
 )
 
 // OpenAPI is the API's OpenAPI 3 document, served at /api/v1/openapi.json.
@@ -47,6 +48,9 @@ type Server struct {
 	// mail is the desk's relay, for a test mail (testmail.go); nil: none.
 	mail      notify.Sender
 	publicURL string
+
+	// signInDeployed is the deployment's sign-in provider (signin.go).
+	signInDeployed *sso.Settings
 
 	// warrantyLimit bounds the public warranty checks of a client address
 	// (registry.go); nil: no limit.
@@ -107,6 +111,10 @@ type Config struct {
 	// default, DefaultWarrantyChecksPerMinute; a negative number, no limit.
 	// The buckets are this instance's, in memory.
 	WarrantyChecksPerMinute float64
+
+	// SignInProvider is the sign-in provider the deployment sets (flags or
+	// environment), which wins over the one stored (signin.go); nil: none.
+	SignInProvider *sso.Settings
 }
 
 // DefaultWarrantyChecksPerMinute is the public warranty check's limit per
@@ -155,6 +163,8 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routes, s.bulkRoutes()...)      // bulk.go (issue 17)
 	s.routes = append(s.routes, s.savedViewRoutes()...) // savedviews.go (issue 17)
 	s.routes = append(s.routes, s.previewRoutes()...)   // preview.go (issue 17)
+	s.signInDeployed = cfg.SignInProvider
+	s.routes = append(s.routes, s.signInRoutes()...) // signin.go (issue 17)
 	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {

@@ -49,6 +49,9 @@ func hostileSamples() map[string]string {
 		// A policy that is not there: POST /rmas's refusal.
 		"POST /api/v1/rmas/preview": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
 			`, "quantity": 1, "part_number": "p", "fault": "f", "last_invoiced_price": ` + money + `}]}`,
+		// A secret and clear, a role the desk has not, an issuer in clear text: never kept.
+		"PUT /api/v1/settings/sign-in": `{"name": "n", "issuer": "http://idp.example", "client_id": "c", "client_secret": "s", "clear_client_secret": true,
+			"scopes": ["email"], "groups_claim": "g", "roles": [{"group": "g", "role": "nope"}], "create_users": true, "staff_passwords": true}`,
 		// No name: never kept.
 		"POST /api/v1/views": `{"name": "", "query": "state=submitted"}`,
 		// An action the queue has not: refused before any RMA is touched.
