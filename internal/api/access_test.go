@@ -108,6 +108,7 @@ var routeOps = map[string]struct {
 	"GET /api/v1/units/{serial}":          {op: rma.OpRead, ofRMA: true},
 	"GET /api/v1/settings/warranty-check": {op: rma.OpAdminister},
 	"PUT /api/v1/settings/warranty-check": {op: rma.OpAdminister},
+	"GET /api/v1/settings":                {op: rma.OpAdminister}, // settings.go
 	"GET /api/v1/settings/sign-in":        {op: rma.OpAdminister}, // signin.go
 	"PUT /api/v1/settings/sign-in":        {op: rma.OpAdminister},
 	"POST /api/v1/settings/test-mail":     {op: rma.OpAdminister}, // testmail.go

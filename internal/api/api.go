@@ -49,6 +49,8 @@ type Server struct {
 	mail      notify.Sender
 	publicURL string
 
+	version string // the desk's version, for the settings overview (settings.go)
+
 	// signInDeployed is the deployment's sign-in provider (signin.go).
 	signInDeployed *sso.Settings
 
@@ -115,6 +117,9 @@ type Config struct {
 	// SignInProvider is the sign-in provider the deployment sets (flags or
 	// environment), which wins over the one stored (signin.go); nil: none.
 	SignInProvider *sso.Settings
+	// Version is the desk's version the settings overview shows
+	// (settings.go); "": dev.
+	Version string
 }
 
 // DefaultWarrantyChecksPerMinute is the public warranty check's limit per
@@ -165,6 +170,8 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.routes = append(s.routes, s.previewRoutes()...)   // preview.go (issue 17)
 	s.signInDeployed = cfg.SignInProvider
 	s.routes = append(s.routes, s.signInRoutes()...) // signin.go (issue 17)
+	s.version = cfg.Version
+	s.routes = append(s.routes, s.settingsRoutes()...) // settings.go (issue 17)
 	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
