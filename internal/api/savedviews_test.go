@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
@@ -67,7 +68,7 @@ func TestSavedViews(t *testing.T) {
 		field string
 	}{
 		{"no name", map[string]any{"name": " ", "query": "state=submitted"}, "name"},
-		{"a long name", map[string]any{"name": string(make([]byte, 101)), "query": ""}, "name"},
+		{"a long name", map[string]any{"name": strings.Repeat("x", 101), "query": ""}, "name"},
 		{"a cursor", map[string]any{"name": "Page 2", "query": "state=submitted&cursor=abc"}, "query"},
 		{"a key twice", map[string]any{"name": "Twice", "query": "state=submitted&state=closed"}, "query"},
 		{"not a query", map[string]any{"name": "Bad", "query": "state=%zz"}, "query"},
