@@ -22,8 +22,11 @@ import (
 // reason, an id that is not a positive number or is repeated, too many
 // ids) is refused with 400/422 before any RMA is touched.
 //
-// No ETags: each RMA is taken as it stands when its turn comes; the state
-// machine refuses a step its state no longer allows (409 in its result).
+// versions, optional, is If-Match for each: the version the caller saw
+// of ids[i] (as the portal's queue sends the version of each row it
+// shows); an RMA changed since gets 412 in its result, not the step.
+// Without it, each RMA is taken as it stands when its turn comes, and the
+// state machine refuses a step its state no longer allows (409).
 
 // MaxBulkIDs bounds one bulk request: the queue's largest page (GET
 // /rmas?limit=100), so a client can act on what it listed in one call,
@@ -41,6 +44,9 @@ func (s *Server) bulkRoutes() []Route {
 type BulkBody struct {
 	Action string  `json:"action"`
 	IDs    []int64 `json:"ids"`
+	// Versions, when given, is the version of each RMA the caller saw,
+	// in the order of ids (If-Match for each).
+	Versions []int `json:"versions,omitempty"`
 	// Reason is required to reject (the requester reads it).
 	Reason string `json:"reason,omitempty"`
 	// Resolution, to authorize: the same for every RMA; empty, each RMA
@@ -119,6 +125,14 @@ func (b *BulkBody) check() error {
 		}
 		seen[id] = i
 	}
+	if b.Versions != nil && len(b.Versions) != len(b.IDs) {
+		return rma.Invalid("versions", "%d versions for %d ids: one for each, in the same order", len(b.Versions), len(b.IDs))
+	}
+	for i, v := range b.Versions {
+		if v < 1 {
+			return rma.Invalid(fmt.Sprintf("versions[%d]", i), "%d is not a version (1 or more)", v)
+		}
+	}
 	return nil
 }
 
@@ -133,7 +147,11 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, actor rma.Actor) e
 	out := BulkView{Action: body.Action, Results: make([]BulkResult, 0, len(body.IDs))}
 	for i, id := range body.IDs {
 		res := BulkResult{ID: id}
-		done, err := s.bulkOne(r, actor, &body, id)
+		version := 0
+		if body.Versions != nil {
+			version = body.Versions[i]
+		}
+		done, err := s.bulkOne(r, actor, &body, id, version)
 		if err == nil {
 			res.OK, out.Done = true, out.Done+1
 		} else {
@@ -155,7 +173,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, actor rma.Actor) e
 
 // bulkOne takes the step on one RMA; it returns the RMA as it is after,
 // or, when the step was refused, as it stands (nil when not found).
-func (s *Server) bulkOne(r *http.Request, actor rma.Actor, b *BulkBody, id int64) (*rma.RMA, error) {
+func (s *Server) bulkOne(r *http.Request, actor rma.Actor, b *BulkBody, id int64, version int) (*rma.RMA, error) {
 	ctx := r.Context()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -171,9 +189,9 @@ func (s *Server) bulkOne(r *http.Request, actor rma.Actor, b *BulkBody, id int64
 		if resolution == "" {
 			resolution = s.svc.QueueResolution(got)
 		}
-		done, err = s.svc.Authorize(ctx, actor, id, 0, rma.AuthorizeRequest{Resolution: resolution, Note: b.Note})
+		done, err = s.svc.Authorize(ctx, actor, id, version, rma.AuthorizeRequest{Resolution: resolution, Note: b.Note})
 	case string(rma.ActReject):
-		done, err = s.svc.Reject(ctx, actor, id, 0, strings.TrimSpace(b.Reason))
+		done, err = s.svc.Reject(ctx, actor, id, version, strings.TrimSpace(b.Reason))
 	}
 	if err != nil {
 		return got, err

@@ -50,6 +50,8 @@ func TestBulk(t *testing.T) {
 		{"an id not positive", map[string]any{"action": "authorize", "ids": []int64{ids[0], 0}}, 422, "ids[1]"},
 		{"an id not a number", `{"action": "authorize", "ids": [1, 2, 3, "four"]}`, 422, "ids[3]"},
 		{"unknown field", map[string]any{"action": "authorize", "ids": ids, "colour": "red"}, 422, "colour"},
+		{"versions not one each", map[string]any{"action": "authorize", "ids": ids, "versions": []int{1}}, 422, "versions"},
+		{"a version not positive", map[string]any{"action": "authorize", "ids": ids[:2], "versions": []int{1, 0}}, 422, "versions[1]"},
 		{"malformed", `{"action": "authorize", "ids": [`, 400, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,6 +106,13 @@ func TestBulk(t *testing.T) {
 		t.Fatal("authorized without a resolution")
 	}
 
+	// With versions: each RMA changed since the caller saw it (both here)
+	// is 412 in its result, and stays as it is.
+	v3 := int(field(h.get(ids[3]), "version").(float64))
+	got = h.must(http.StatusOK, "POST", "/api/v1/rmas/bulk", h.keys["agent"], map[string]any{"action": "reject", "ids": []int64{ids[3], ids[0]}, "versions": []int{v3 + 1, 1}, "reason": "Stale."})
+	if got["done"] != 0.0 || field(got, "results", 0, "problem", "status") != 412.0 || str(got, "results", 0, "state") != "submitted" {
+		t.Fatalf("stale versions: %v", got)
+	}
 	// Reject: the reason goes on each.
 	got = h.must(http.StatusOK, "POST", "/api/v1/rmas/bulk", h.keys["admin"], map[string]any{"action": "reject", "ids": []int64{ids[3]}, "reason": "Outside the warranty period."})
 	if got["done"] != 1.0 || str(got, "results", 0, "state") != "rejected" || str(h.get(ids[3]), "reason") != "Outside the warranty period." {

@@ -55,7 +55,7 @@ func hostileSamples() map[string]string {
 		// No name: never kept.
 		"POST /api/v1/views": `{"name": "", "query": "state=submitted"}`,
 		// An action the queue has not: refused before any RMA is touched.
-		"POST /api/v1/rmas/bulk":         `{"action": "nope", "ids": [1], "reason": "r", "resolution": "r", "note": "n"}`,
+		"POST /api/v1/rmas/bulk":         `{"action": "nope", "ids": [1], "versions": [1], "reason": "r", "resolution": "r", "note": "n"}`,
 		"POST /api/v1/rmas/{id}/assign":  `{"assignee": 999999}`,
 		"POST /api/v1/rmas/{id}/charges": `{"line": 1, "kind": "nope", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}`,
 		"POST /api/v1/receiving": `{"number": "nope", "lines": [{"line": 1, "serial": "s", "model": "m", "part_number": "p",
