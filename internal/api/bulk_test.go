@@ -119,3 +119,34 @@ func TestBulk(t *testing.T) {
 		t.Fatalf("reject: %v", got)
 	}
 }
+
+// BenchmarkBulkAuthorize: 100 RMAs authorized in one bulk call, against
+// the same 100 one call each (the ETag read first, as a client does),
+// over HTTP on loopback; filing them is not timed. docs/BENCHMARKS.md.
+func BenchmarkBulkAuthorize(b *testing.B) {
+	for _, backend := range backends {
+		for _, mode := range []string{"bulk", "one by one"} {
+			b.Run(backend+"/"+mode, func(b *testing.B) {
+				h := newHarnessOn(b, backend)
+				for range b.N {
+					b.StopTimer()
+					ids := make([]int64, MaxBulkIDs)
+					for i := range ids {
+						ids[i] = id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
+					}
+					b.StartTimer()
+					if mode == "bulk" {
+						if got := h.must(http.StatusOK, "POST", "/api/v1/rmas/bulk", h.keys["agent"], map[string]any{"action": "authorize", "ids": ids}); got["done"] != float64(len(ids)) {
+							b.Fatalf("bulk: %v", got)
+						}
+						continue
+					}
+					for _, x := range ids {
+						h.act(h.keys["agent"], x, "authorize", map[string]any{"resolution": "return"})
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*MaxBulkIDs), "µs/RMA")
+			})
+		}
+	}
+}
