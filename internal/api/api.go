@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -50,6 +51,9 @@ type Server struct {
 	publicURL string
 
 	version string // the desk's version, for the settings overview (settings.go)
+	// rate and burst are the per-key limit as configured (settings.go).
+	rate  float64
+	burst int
 
 	// signInDeployed is the deployment's sign-in provider (signin.go).
 	signInDeployed *sso.Settings
@@ -137,6 +141,12 @@ func New(svc *rma.Service, cfg Config) *Server {
 		s.maxUpload = 25 << 20
 	}
 	s.limits = newLimits(cfg)
+	if s.rate = cfg.RequestsPerSecond; s.rate > 0 {
+		s.burst = cfg.RequestBurst
+		if s.burst <= 0 {
+			s.burst = int(math.Ceil(4 * s.rate)) // newLimits' default
+		}
+	}
 	s.clock = cfg.Clock
 	s.vat = cfg.VATBasisPoints
 	s.drafts = cfg.WhatIfDrafts

@@ -34,6 +34,15 @@ type SettingsView struct {
 	Files          string                    `json:"files"` // directory, s3; "" when none or not known
 	SignIn         SignInSummary             `json:"sign_in"`
 	WarrantyCheck  WarrantyCheckSettingsBody `json:"warranty_check"`
+	API            APILimitsView             `json:"api"`
+}
+
+// APILimitsView is what an API client may send.
+type APILimitsView struct {
+	RequestsPerSecond float64 `json:"requests_per_second"` // per API key; 0: unlimited
+	Burst             int     `json:"burst"`               // calls at once
+	MaxUploadBytes    int64   `json:"max_upload_bytes"`
+	MaxBulkIDs        int     `json:"max_bulk_ids"`
 }
 
 // MailSettingsView is the mail relay as configured, without its password.
@@ -57,7 +66,8 @@ type SignInSummary struct {
 }
 
 func (s *Server) getSettings(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
-	v := SettingsView{Version: s.version, PublicURL: s.publicURL, VATBasisPoints: s.vat, Clock: s.clockView(s.clock.State())}
+	v := SettingsView{Version: s.version, PublicURL: s.publicURL, VATBasisPoints: s.vat, Clock: s.clockView(s.clock.State()),
+		API: APILimitsView{RequestsPerSecond: s.rate, Burst: s.burst, MaxUploadBytes: s.maxUpload, MaxBulkIDs: MaxBulkIDs}}
 	if v.Version == "" {
 		v.Version = "dev"
 	}

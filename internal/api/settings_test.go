@@ -26,7 +26,7 @@ func TestSettingsOverview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(h.svc, Config{Files: files, Mail: relay, PublicURL: "https://desk.example", Version: "1.2.3", VATBasisPoints: 2100,
+	srv := httptest.NewServer(New(h.svc, Config{Files: files, Mail: relay, PublicURL: "https://desk.example", Version: "1.2.3", VATBasisPoints: 2100, RequestsPerSecond: 20, MaxUpload: 5 << 20,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
 	t.Cleanup(srv.Close)
 	old := h.srv
@@ -42,6 +42,7 @@ func TestSettingsOverview(t *testing.T) {
 	for path, want := range map[string]any{
 		"version": "1.2.3", "database": "sqlite", "public_url": "https://desk.example", "vat_basis_points": 2100.0, "files": "directory",
 		"mail.mode": "smtp", "mail.relay": "127.0.0.1:2525", "mail.tls": "none", "mail.login": true, "mail.from": `"Desk Returns" <returns@desk.example>`,
+		"api.requests_per_second": 20.0, "api.burst": 80.0, "api.max_upload_bytes": float64(5 << 20), "api.max_bulk_ids": 100.0,
 		"clock.today": "2026-03-02", "clock.moved": false, "sign_in.enabled": false, "sign_in.staff_passwords": true, "warranty_check.enabled": false, "warranty_check.second_factor": "model",
 	} {
 		var keys []any
