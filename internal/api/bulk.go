@@ -205,13 +205,14 @@ func (s *Server) bulkOne(r *http.Request, actor rma.Actor, b *BulkBody, id int64
 func (s *Server) itemProblem(r *http.Request, path string, err error) *Problem {
 	var e *rma.Error
 	if !errors.As(err, &e) {
-		status, detail := http.StatusInternalServerError, "internal error; it has been logged"
+		status, title, detail := http.StatusInternalServerError, http.StatusText(http.StatusInternalServerError), "internal error; it has been logged"
 		if r.Context().Err() != nil {
-			status, detail = 499, "not done: the request was cancelled"
+			// Nobody reads it (the client is gone), but a proxy's log may.
+			status, title, detail = 499, "Client Closed Request", "not done: the request was cancelled"
 		} else {
 			s.log.ErrorContext(r.Context(), "bulk item failed", "item", path, "err", err)
 		}
-		return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: path + ": " + detail,
+		return &Problem{Type: "about:blank", Title: title, Status: status, Detail: path + ": " + detail,
 			Errors: []FieldProblem{{Field: path, Detail: detail}}}
 	}
 	p := &Problem{Type: "about:blank", Status: statusOf[e.Code], Detail: path + ": " + e.Error(), Allowed: e.Allowed}
