@@ -113,10 +113,17 @@ func TestBulk(t *testing.T) {
 	if got["done"] != 0.0 || field(got, "results", 0, "problem", "status") != 412.0 || str(got, "results", 0, "state") != "submitted" {
 		t.Fatalf("stale versions: %v", got)
 	}
-	// Reject: the reason goes on each.
-	got = h.must(http.StatusOK, "POST", "/api/v1/rmas/bulk", h.keys["admin"], map[string]any{"action": "reject", "ids": []int64{ids[3]}, "reason": "Outside the warranty period."})
+	// Reject: the reason goes on each. Retried with its Idempotency-Key,
+	// the first answer comes back and nothing is done twice.
+	reject := map[string]any{"action": "reject", "ids": []int64{ids[3]}, "reason": "Outside the warranty period."}
+	got = h.must(http.StatusOK, "POST", "/api/v1/rmas/bulk", h.keys["admin"], reject, "Idempotency-Key", "bulk-1")
 	if got["done"] != 1.0 || str(got, "results", 0, "state") != "rejected" || str(h.get(ids[3]), "reason") != "Outside the warranty period." {
 		t.Fatalf("reject: %v", got)
+	}
+	events3 := len(events(h, ids[3]))
+	again := h.do("POST", "/api/v1/rmas/bulk", h.keys["admin"], reject, "Idempotency-Key", "bulk-1")
+	if again.status != http.StatusOK || again.header.Get("Idempotent-Replayed") != "true" || again.json(t)["done"] != 1.0 || len(events(h, ids[3])) != events3 {
+		t.Fatalf("retried: %d %v %s", again.status, again.header, again.body)
 	}
 }
 
