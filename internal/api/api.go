@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"github.com/rmadesk/rmadesk/internal/notify"
 	"github.com/rmadesk/rmadesk/internal/report"
 	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/sso"
 )
 
 // OpenAPI is the API's OpenAPI 3 document, served at /api/v1/openapi.json.
@@ -47,6 +49,14 @@ type Server struct {
 	// mail is the desk's relay, for a test mail (testmail.go); nil: none.
 	mail      notify.Sender
 	publicURL string
+
+	version string // the desk's version, for the settings overview (settings.go)
+	// rate and burst are the per-key limit as configured (settings.go).
+	rate  float64
+	burst int
+
+	// signInDeployed is the deployment's sign-in provider (signin.go).
+	signInDeployed *sso.Settings
 
 	// warrantyLimit bounds the public warranty checks of a client address
 	// (registry.go); nil: no limit.
@@ -107,6 +117,13 @@ type Config struct {
 	// default, DefaultWarrantyChecksPerMinute; a negative number, no limit.
 	// The buckets are this instance's, in memory.
 	WarrantyChecksPerMinute float64
+
+	// SignInProvider is the sign-in provider the deployment sets (flags or
+	// environment), which wins over the one stored (signin.go); nil: none.
+	SignInProvider *sso.Settings
+	// Version is the desk's version the settings overview shows
+	// (settings.go); "": dev.
+	Version string
 }
 
 // DefaultWarrantyChecksPerMinute is the public warranty check's limit per
@@ -124,6 +141,12 @@ func New(svc *rma.Service, cfg Config) *Server {
 		s.maxUpload = 25 << 20
 	}
 	s.limits = newLimits(cfg)
+	if s.rate = cfg.RequestsPerSecond; s.rate > 0 {
+		s.burst = cfg.RequestBurst
+		if s.burst <= 0 {
+			s.burst = int(math.Ceil(4 * s.rate)) // newLimits' default
+		}
+	}
 	s.clock = cfg.Clock
 	s.vat = cfg.VATBasisPoints
 	s.drafts = cfg.WhatIfDrafts
@@ -149,9 +172,16 @@ func New(svc *rma.Service, cfg Config) *Server {
 	// policystore.go: policies managed in the desk
 	s.routes = append(s.routes, s.policyStoreRoutes()...)
 	s.reports = reportsDesk(svc, cfg.UnitsSold)
-	s.routes = append(s.routes, s.reportRoutes()...)   // reports.go
-	s.routes = append(s.routes, s.registryRoutes()...) // registry.go (issue 16)
-	s.routes = append(s.routes, s.webhookRoutes()...)  // webhooks.go (issue 17)
+	s.routes = append(s.routes, s.reportRoutes()...)    // reports.go
+	s.routes = append(s.routes, s.registryRoutes()...)  // registry.go (issue 16)
+	s.routes = append(s.routes, s.webhookRoutes()...)   // webhooks.go (issue 17)
+	s.routes = append(s.routes, s.bulkRoutes()...)      // bulk.go (issue 17)
+	s.routes = append(s.routes, s.savedViewRoutes()...) // savedviews.go (issue 17)
+	s.routes = append(s.routes, s.previewRoutes()...)   // preview.go (issue 17)
+	s.signInDeployed = cfg.SignInProvider
+	s.routes = append(s.routes, s.signInRoutes()...) // signin.go (issue 17)
+	s.version = cfg.Version
+	s.routes = append(s.routes, s.settingsRoutes()...) // settings.go (issue 17)
 	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
@@ -234,8 +264,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		run := func(w http.ResponseWriter) error { return rt.handler(w, r, actor) }
 		var err error
-		if rt.Public || (rt.Method == http.MethodPost && rt.Path == v1+"/rmas") {
-			err = run(w) // submissions are guarded by the store, with the RMA
+		if rt.Public || (rt.Method == http.MethodPost && (rt.Path == v1+"/rmas" || rt.Path == v1+"/rmas/preview")) {
+			// Submissions are guarded by the store, with the RMA; a
+			// preview writes nothing, not even an idempotency record.
+			err = run(w)
 		} else {
 			err = s.withIdempotency(w, r, actor, run)
 		}

@@ -31,7 +31,7 @@ import (
 // a loopback httptest server, a clock the test can move, and keys for the
 // desk's roles and one requester organisation per seed pack.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	backend string // "sqlite" or "postgres"
 	pgURL   string
 	dir     string
@@ -92,7 +92,7 @@ func TestMain(m *testing.M) {
 
 func newHarness(t *testing.T) *harness { return newHarnessOn(t, "sqlite") }
 
-func newHarnessOn(t *testing.T, backend string) *harness {
+func newHarnessOn(t testing.TB, backend string) *harness {
 	t.Helper()
 	h := &harness{t: t, backend: backend, dir: t.TempDir(), clock: &testClock{now: startDay}, keys: map[string]string{}, orgs: map[string]*rma.Org{}}
 	if backend == "postgres" {
@@ -185,7 +185,7 @@ type response struct {
 	body   []byte
 }
 
-func (r *response) json(t *testing.T) map[string]any {
+func (r *response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {

@@ -46,8 +46,18 @@ func hostileSamples() map[string]string {
 		"POST /api/v1/rmas": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
 			`, "quantity": 1, "part_number": "p", "fault": "f", "last_invoiced_price": ` + money + `}]}`,
 		"POST /api/v1/rmas/{id}/messages": `{"body": "b", "internal": true}`,
-		"POST /api/v1/rmas/{id}/assign":   `{"assignee": 999999}`,
-		"POST /api/v1/rmas/{id}/charges":  `{"line": 1, "kind": "nope", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}`,
+		// A policy that is not there: POST /rmas's refusal.
+		"POST /api/v1/rmas/preview": `{"policy": "nope", "kind": "warranty", "reference": "r", "no_substitute": true, "preference": "p", "lines": [{` + claim +
+			`, "quantity": 1, "part_number": "p", "fault": "f", "last_invoiced_price": ` + money + `}]}`,
+		// A secret and clear, a role the desk has not, an issuer in clear text: never kept.
+		"PUT /api/v1/settings/sign-in": `{"name": "n", "issuer": "http://idp.example", "client_id": "c", "client_secret": "s", "clear_client_secret": true,
+			"scopes": ["email"], "groups_claim": "g", "roles": [{"group": "g", "role": "nope"}], "create_users": true, "staff_passwords": true}`,
+		// No name: never kept.
+		"POST /api/v1/views": `{"name": "", "query": "state=submitted"}`,
+		// An action the queue has not: refused before any RMA is touched.
+		"POST /api/v1/rmas/bulk":         `{"action": "nope", "ids": [1], "versions": [1], "reason": "r", "resolution": "r", "note": "n"}`,
+		"POST /api/v1/rmas/{id}/assign":  `{"assignee": 999999}`,
+		"POST /api/v1/rmas/{id}/charges": `{"line": 1, "kind": "nope", "quantity": 1.5, "unit_price": ` + money + `, "description": "d"}`,
 		"POST /api/v1/receiving": `{"number": "nope", "lines": [{"line": 1, "serial": "s", "model": "m", "part_number": "p",
 			"missing_accessories": [{"name": "n", "price": ` + money + `}], "enclosed_documents": ["d"]}]}`,
 		"POST /api/v1/orgs":           `{"name": "", "role": "r", "country": "c", "email": "e"}`,
@@ -156,6 +166,8 @@ func newHostile(t *testing.T, backend string) *hostile {
 	x.rmaID = id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	x.docID = id(h.upload(h.keys["dexxon"], x.rmaID, "purchase_receipt", "receipt.png", pngBytes))
 	x.supplierID, x.sid = supplierFixture(h)
+	// A person's key, for the routes of a person's own (saved views).
+	h.keys["person"] = userKey(h, h.orgs["dexxon"], "person@dexxon.example", rma.RoleRequester)
 	x.serve(Config{MaxUpload: 1 << 20, WarrantyChecksPerMinute: -1}) // the public check's limit is registry_test.go's
 	admin, err := auth.Authenticate(context.Background(), h.db, h.keys["admin"])
 	if err != nil {
@@ -395,6 +407,9 @@ func (x *hostile) routeKey(rt Route) string {
 	if rt.Public {
 		return ""
 	}
+	if strings.HasPrefix(rt.Path, v1+"/views") {
+		return x.keys["person"] // views are a person's (savedviews.go)
+	}
 	for _, c := range []struct {
 		key  string
 		role rma.Role
@@ -414,7 +429,7 @@ func (x *hostile) routePath(rt Route, overrides map[string]string) string {
 	// revoke a key or end a session even when it passes (404).
 	values := map[string]string{"id": fmt.Sprint(x.rmaID), "doc": fmt.Sprint(x.docID), "serial": "DX24031500123",
 		"prefix": "aaaaaaaa", "user": "nobody@nowhere.example", "supplier": fmt.Sprint(x.supplierID), "sid": fmt.Sprint(x.sid),
-		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings", "endpoint": "999999", "reply": "999999"}
+		"code": "nowhere", "version": "999", "draft": "999999", "shadow": "999999", "name": "findings", "endpoint": "999999", "reply": "999999", "view": "999999"}
 	switch {
 	case strings.HasPrefix(rt.Path, v1+"/policies/"):
 		values["id"] = "dexxon"

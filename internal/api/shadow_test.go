@@ -22,6 +22,7 @@ func init() {
 			op     rma.Action
 			ofRMA  bool
 			public bool
+			user   bool
 		}{op: op}
 	}
 }

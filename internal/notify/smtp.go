@@ -109,6 +109,21 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	return &SMTPSender{cfg: cfg, from: *from}, nil
 }
 
+// RelayInfo is where and how an SMTPSender delivers, without the
+// password: the admin's settings overview shows it.
+type RelayInfo struct {
+	Host  string
+	Port  int
+	TLS   TLSMode
+	Login bool   // it logs in (a username is set)
+	From  string // the sender's address as mail shows it
+}
+
+// Relay says where and how s delivers.
+func (s *SMTPSender) Relay() RelayInfo {
+	return RelayInfo{Host: s.cfg.Host, Port: s.cfg.Port, TLS: s.cfg.TLS, Login: s.cfg.Username != "", From: s.from.String()}
+}
+
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true

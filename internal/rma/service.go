@@ -109,40 +109,67 @@ const MaxLines = 200
 // more). With an idempotency key already used by the organisation, the RMA
 // it created is returned and replayed is true.
 func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r *RMA, replayed bool, err error) {
-	if err := authorize(actor, nil, OpSubmit); err != nil {
+	r, ev, err := s.compose(ctx, actor, req)
+	if err != nil {
 		return nil, false, err
+	}
+	err = s.store.CreateRMA(ctx, r, ev, req.IdempotencyKey)
+	if e, ok := err.(*Error); ok && e.ExistingID != 0 {
+		existing, err := s.store.RMA(ctx, e.ExistingID)
+		return existing, true, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return r, false, nil
+}
+
+// Preview is Submit without the filing: the RMA as Submit would file it
+// today, each line decided clause by clause, its state, route, location
+// and deadlines, with nothing written (no RMA, event, job or outbox row;
+// the idempotency key is not looked at). Its ID and number are zero.
+func (s *Service) Preview(ctx context.Context, actor Actor, req SubmitRequest) (*RMA, error) {
+	r, _, err := s.compose(ctx, actor, req)
+	return r, err
+}
+
+// compose builds the RMA a submission files, and its first event, in
+// memory: Submit writes them, Preview shows them.
+func (s *Service) compose(ctx context.Context, actor Actor, req SubmitRequest) (r *RMA, ev *Event, err error) {
+	if err := authorize(actor, nil, OpSubmit); err != nil {
+		return nil, nil, err
 	}
 	org := actor.Org
 	if org == nil || org.ID != actor.OrgID {
 		var err error
 		if org, err = s.store.Org(ctx, actor.OrgID); err != nil {
-			return nil, false, err
+			return nil, nil, err
 		}
 	}
 	if org.IsDesk {
-		return nil, false, Errorf(EFORBIDDEN, "the desk files no RMAs of its own; use a requester organisation's key")
+		return nil, nil, Errorf(EFORBIDDEN, "the desk files no RMAs of its own; use a requester organisation's key")
 	}
 	// standing.go: the desk's record, never the requester's word.
 	standing, err := OrgStanding(ctx, s.store, org.ID)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	today := s.Today()
 	if req.PolicyID == "" {
-		return nil, false, Invalid("policy", "required (one of %s)", strings.Join(s.Policies().IDs(), ", "))
+		return nil, nil, Invalid("policy", "required (one of %s)", strings.Join(s.Policies().IDs(), ", "))
 	}
 	p := s.Policies().InForce(req.PolicyID, today)
 	if p == nil {
-		return nil, false, Invalid("policy", "unknown policy %q (one of %s)", req.PolicyID, strings.Join(s.Policies().IDs(), ", "))
+		return nil, nil, Invalid("policy", "unknown policy %q (one of %s)", req.PolicyID, strings.Join(s.Policies().IDs(), ", "))
 	}
 	if len(req.Lines) == 0 {
-		return nil, false, Invalid("lines", "required: at least one line")
+		return nil, nil, Invalid("lines", "required: at least one line")
 	}
 	if len(req.Lines) > MaxLines {
-		return nil, false, Invalid("lines", "at most %d lines per RMA", MaxLines)
+		return nil, nil, Invalid("lines", "at most %d lines per RMA", MaxLines)
 	}
 	if len(req.Reference) > 200 {
-		return nil, false, Invalid("reference", "at most 200 characters")
+		return nil, nil, Invalid("reference", "at most 200 characters")
 	}
 	now := s.now().UTC()
 	r = &RMA{
@@ -156,33 +183,33 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 			lr.Quantity = 1
 		}
 		if lr.Quantity < 1 || lr.Quantity > 100000 {
-			return nil, false, Invalid(field+".quantity", "must be between 1 and 100000")
+			return nil, nil, Invalid(field+".quantity", "must be between 1 and 100000")
 		}
 		if len(lr.Fault) > 10000 {
-			return nil, false, Invalid(field+".fault", "at most 10000 characters")
+			return nil, nil, Invalid(field+".fault", "at most 10000 characters")
 		}
 		if lr.LastInvoicedPrice.Cents < 0 {
-			return nil, false, Invalid(field+".last_invoiced_price", "must not be negative")
+			return nil, nil, Invalid(field+".last_invoiced_price", "must not be negative")
 		}
 		if err := checkLineFields(p, field, lr); err != nil {
-			return nil, false, err
+			return nil, nil, err
 		}
 		c := lr.Claim
 		c.Kind = req.Kind
 		c.Requester = policy.Requester{Role: org.Role, Country: org.Country, Standing: standing}
 		c.Dates.Reported = today
 		if err := checkDatesNotAfter(c.Dates, today, field); err != nil {
-			return nil, false, err
+			return nil, nil, err
 		}
 		if c.Product.Category == "" {
-			return nil, false, Invalid(field+".product.category", "required")
+			return nil, nil, Invalid(field+".product.category", "required")
 		}
 		if c.Product.Part == "" {
 			c.Product.Part = policy.DefaultPart
 		}
 		lr.LastInvoicedPrice = shareLinePrice(&c, lr.LastInvoicedPrice) // restocking.go
 		if err := s.FillRecords(ctx, org, &c, 0); err != nil {          // the desk's records of the unit (registry.go)
-			return nil, false, err
+			return nil, nil, err
 		}
 		r.Lines = append(r.Lines, Line{
 			No: i + 1, Claim: c, Quantity: lr.Quantity, Fault: lr.Fault, PartNumber: strings.TrimSpace(lr.PartNumber),
@@ -192,7 +219,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 	r.summarise()
 	if req.Preference != "" {
 		if err := checkPreference(p, r, req.Preference); err != nil {
-			return nil, false, err
+			return nil, nil, err
 		}
 		r.Preference = req.Preference
 	}
@@ -217,15 +244,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, req SubmitRequest) (r
 	}
 	s.scheduleDeadlines(r, ownedByVendor(p, "submitted"))
 	s.shadowDecide(r) // shadow.go: the draft in shadow decides too, silently
-	err = s.store.CreateRMA(ctx, r, evs[0], req.IdempotencyKey)
-	if e, ok := err.(*Error); ok && e.ExistingID != 0 {
-		existing, err := s.store.RMA(ctx, e.ExistingID)
-		return existing, true, err
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return r, false, nil
+	return r, evs[0], nil
 }
 
 // ownedByVendor names the policy's vendor deadlines counted from event.

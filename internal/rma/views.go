@@ -57,6 +57,10 @@ func (s *Service) viewStore() (ViewStore, error) {
 // never a page's cursor.
 var viewKeys = []string{"state", "policy", "org", "q", "overdue", "sort", "mine"}
 
+// ViewKeys are the list parameters a saved view keeps (the API refuses
+// others rather than drop them unsaid).
+func ViewKeys() []string { return slices.Clone(viewKeys) }
+
 // SaveView keeps the list query under name for the signed-in user; a view
 // of the same name is replaced.
 func (s *Service) SaveView(ctx context.Context, actor Actor, name, query string) (*SavedView, error) {

@@ -62,6 +62,8 @@ var (
 	opUnitBySerial   = Operation{"GET", "/api/v1/units/{serial}"}
 	opSerialStatus   = Operation{"GET", "/api/v1/serials/{serial}"}
 	opPolicyCheck    = Operation{"POST", "/api/v1/policies/{id}/check"}
+	opPreview        = Operation{"POST", "/api/v1/rmas/preview"}
+	opBulk           = Operation{"POST", "/api/v1/rmas/bulk"}
 	opTransitionBase = Operation{"POST", "/api/v1/rmas/{id}/{action}"} // checked per action: see Operations
 )
 
@@ -70,7 +72,7 @@ var (
 func Operations() []Operation {
 	return []Operation{opMe, opCreateOrg, opCreateKey, opSubmit, opGetRMA, opLabel, opSupplierLabel, opCreditNote, opInvoice,
 		opExportRMAs, opExportLines, opExportCharges, opListReplies, opCreateReply, opDeleteReply, opPostMessage, opListRMAs,
-		opRevokeKey, opUnitBySerial, opSerialStatus, opPolicyCheck}
+		opRevokeKey, opUnitBySerial, opSerialStatus, opPolicyCheck, opPreview, opBulk}
 }
 
 // Error is the desk's problem+json answer to a refused call.
@@ -268,6 +270,42 @@ func (c *Client) Submit(ctx context.Context, body, into any, idempotencyKey stri
 		r.headers = []string{"Idempotency-Key", idempotencyKey}
 	}
 	return c.call(ctx, r, into)
+}
+
+// Preview decides a submission as Submit would file it, filing nothing;
+// into receives the answer (state, lines with their decisions).
+func (c *Client) Preview(ctx context.Context, body, into any) error {
+	return c.call(ctx, request{op: opPreview, path: opPreview.path(), body: body}, into)
+}
+
+// BulkResult is what became of one RMA of a bulk step.
+type BulkResult struct {
+	ID      int64  `json:"id"`
+	OK      bool   `json:"ok"`
+	State   string `json:"state"`
+	Version int    `json:"version"`
+	Number  string `json:"number"`
+	Problem *Error `json:"problem"` // why it was not done
+}
+
+// Bulk takes one step (authorize, reject) on several RMAs, each on its
+// own: the results say, in the order of ids, which were done. extra holds
+// what the step needs besides (reason to reject; resolution or note to
+// authorize); nil for none. idempotencyKey makes a retry safe.
+func (c *Client) Bulk(ctx context.Context, action string, ids []int64, extra map[string]any, idempotencyKey string) ([]BulkResult, error) {
+	body := map[string]any{}
+	for k, v := range extra {
+		body[k] = v
+	}
+	body["action"], body["ids"] = action, ids
+	r := request{op: opBulk, path: opBulk.path(), body: body}
+	if idempotencyKey != "" {
+		r.headers = []string{"Idempotency-Key", idempotencyKey}
+	}
+	var out struct {
+		Results []BulkResult `json:"results"`
+	}
+	return out.Results, c.call(ctx, r, &out)
 }
 
 // RMA reads an RMA into into, and returns its ETag for a next step.

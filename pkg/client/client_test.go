@@ -112,6 +112,13 @@ func TestClient(t *testing.T) {
 		ID    int64  `json:"id"`
 		State string `json:"state"`
 	}
+	var preview struct {
+		Preview bool   `json:"preview"`
+		State   string `json:"state"`
+	}
+	if err := partner.Preview(ctx, submission, &preview); err != nil || !preview.Preview || preview.State != "submitted" {
+		t.Fatalf("preview: %+v %v", preview, err)
+	}
 	if err := partner.Submit(ctx, submission, &filed, "client-1"); err != nil || filed.State != "submitted" {
 		t.Fatalf("submit: %+v %v", filed, err)
 	}
@@ -130,6 +137,14 @@ func TestClient(t *testing.T) {
 	}
 	if err := agent.Transition(ctx, filed.ID, "authorize", etag, map[string]any{"resolution": "return"}, &got); err != nil || got.Number == "" {
 		t.Fatalf("authorize: %+v %v", got, err)
+	}
+	// Again in bulk: already authorized, said in its result.
+	results, err := agent.Bulk(ctx, "authorize", []int64{filed.ID}, nil, "")
+	if err != nil || len(results) != 1 || results[0].OK || results[0].Problem == nil || results[0].Problem.Status != 409 || results[0].Problem.Field() != "ids[0]" || results[0].State != "authorized" {
+		t.Fatalf("bulk: %+v %v", results, err)
+	}
+	if _, err := agent.Bulk(ctx, "reject", []int64{filed.ID}, nil, ""); !errors.As(err, &problem) || problem.Status != 422 || problem.Field() != "reason" {
+		t.Fatalf("a bulk rejection without a reason: %v", err)
 	}
 	label, err := partner.Label(ctx, filed.ID, "nl")
 	if err != nil || label.Number != got.Number || !bytes.HasPrefix(label.PDF, []byte("%PDF-")) {
