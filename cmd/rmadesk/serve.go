@@ -319,7 +319,8 @@ func runServe(e *env, args []string) error {
 	srv := &http.Server{
 		Handler: rootHandler(metrics, ops.Health(db), api.New(svc, api.Config{Files: files, Log: log,
 			RequestsPerSecond: *apiRate, RequestBurst: *apiBurst, AuthFailuresPerMinute: *apiAuthFailures, Clock: clock, VATBasisPoints: vat,
-			Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), WarrantyChecksPerMinute: limitOff(*warrantyChecks)}).Handler(), portal.Handler()),
+			Mail: sender, PublicURL: envOr("RMADESK_PUBLIC_URL", base), WarrantyChecksPerMinute: limitOff(*warrantyChecks),
+			SignInProvider: signInProvider, Version: version, WebhookAllowPrivate: *webhookPrivate}).Handler(), portal.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads of videos take a while
 		WriteTimeout:      2 * time.Minute,

@@ -50,7 +50,8 @@ type Server struct {
 	mail      notify.Sender
 	publicURL string
 
-	version string // the desk's version, for the settings overview (settings.go)
+	version        string // the desk's version, for the settings overview (settings.go)
+	webhookPrivate bool   // endpoints may name private addresses (Config.WebhookAllowPrivate)
 	// rate and burst are the per-key limit as configured (settings.go).
 	rate  float64
 	burst int
@@ -124,6 +125,11 @@ type Config struct {
 	// Version is the desk's version the settings overview shows
 	// (settings.go); "": dev.
 	Version string
+	// WebhookAllowPrivate: the desk delivers webhooks to private and
+	// loopback addresses (serve --webhook-allow-private); without it an
+	// endpoint whose URL names such an address is refused when saved, as
+	// the portal refuses it (webhooks.go).
+	WebhookAllowPrivate bool
 }
 
 // DefaultWarrantyChecksPerMinute is the public warranty check's limit per
@@ -181,6 +187,7 @@ func New(svc *rma.Service, cfg Config) *Server {
 	s.signInDeployed = cfg.SignInProvider
 	s.routes = append(s.routes, s.signInRoutes()...) // signin.go (issue 17)
 	s.version = cfg.Version
+	s.webhookPrivate = cfg.WebhookAllowPrivate
 	s.routes = append(s.routes, s.settingsRoutes()...) // settings.go (issue 17)
 	s.warrantyLimit = warrantyCheckLimiter(cfg.WarrantyChecksPerMinute)
 	s.mux = http.NewServeMux()

@@ -36,7 +36,9 @@ func (s *Server) webhookManager() (*webhook.Manager, error) {
 	if !ok {
 		return nil, rma.Errorf(rma.ENOTFOUND, "this desk's store keeps no webhooks")
 	}
-	return webhook.NewManager(st, s.svc.Store(), nil), nil
+	m := webhook.NewManager(st, s.svc.Store(), nil)
+	m.RefusePrivate = !s.webhookPrivate
+	return m, nil
 }
 
 // hookEndpoint is the endpoints' manager and the endpoint the path names.

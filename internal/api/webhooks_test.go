@@ -39,7 +39,9 @@ func TestWebhookEndpoints(t *testing.T) {
 	if r := h.do("POST", "/api/v1/webhooks/endpoints", own, map[string]any{"url": "https://erp.example/x", "org_id": h.orgs["other"].ID}); r.status != http.StatusNotFound {
 		t.Fatalf("a requester made an endpoint for another organisation: %d %s", r.status, r.body)
 	}
-	for _, c := range []struct{ url, field string }{{"ftp://erp.example", "url"}, {"https://user:pw@erp.example", "url"}, {"/relative", "url"}} {
+	for _, c := range []struct{ url, field string }{{"ftp://erp.example", "url"}, {"https://user:pw@erp.example", "url"}, {"/relative", "url"},
+		// a desk that does not deliver to private addresses refuses one written in the URL when it is saved
+		{"https://127.0.0.1:8443/hooks", "url"}, {"http://192.168.1.20/hooks", "url"}} {
 		r := h.do("POST", "/api/v1/webhooks/endpoints", own, map[string]any{"url": c.url})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), `"field":"`+c.field+`"`) {
 			t.Errorf("url %q: %d %s", c.url, r.status, r.body)
