@@ -215,7 +215,7 @@ func (s *Server) putSignIn(w http.ResponseWriter, r *http.Request, actor rma.Act
 	}
 	after.Updated, after.UpdatedBy = s.clock.Now().UTC(), actor.Name
 	save := func(ctx context.Context) error { return st.SaveSignInProvider(ctx, after) }
-	if changes := signInChanges(before, after); len(changes) > 0 {
+	if changes := sso.Changes(before, after); len(changes) > 0 {
 		e := audit.Of(actor, auth.ActionSignInSettings, "sign_in", "provider", "identity provider", changes...)
 		err = audit.Record(r.Context(), st, &e, save)
 	} else {
@@ -226,40 +226,4 @@ func (s *Server) putSignIn(w http.ResponseWriter, r *http.Request, actor rma.Act
 	}
 	writeJSON(w, http.StatusOK, s.signInView(after))
 	return nil
-}
-
-// signInChanges lists what changed, the secret only as set, changed or
-// removed: the portal's list (internal/web signInChanges), so that the
-// audit log reads the same whichever way the admin came.
-func signInChanges(a, b *sso.Settings) []audit.Change {
-	var out []audit.Change
-	add := func(field, x, y string) {
-		if x != y {
-			out = append(out, audit.Change{Field: field, From: x, To: y})
-		}
-	}
-	yes := func(v bool) string {
-		if v {
-			return "yes"
-		}
-		return "no"
-	}
-	add("name", a.Name, b.Name)
-	add("issuer", a.Issuer, b.Issuer)
-	add("client_id", a.ClientID, b.ClientID)
-	switch {
-	case a.ClientSecret == b.ClientSecret:
-	case b.ClientSecret == "":
-		add("client_secret", "(set)", "(removed)")
-	case a.ClientSecret == "":
-		add("client_secret", "(none)", "(set)")
-	default:
-		add("client_secret", "(set)", "(changed)")
-	}
-	add("scopes", strings.Join(a.Scopes, " "), strings.Join(b.Scopes, " "))
-	add("groups_claim", a.GroupsClaim, b.GroupsClaim)
-	add("roles", strings.TrimSpace(sso.FormatRoles(a.Roles)), strings.TrimSpace(sso.FormatRoles(b.Roles)))
-	add("create_users", yes(a.CreateUsers), yes(b.CreateUsers))
-	add("staff_passwords", yes(a.StaffPasswords), yes(b.StaffPasswords))
-	return out
 }

@@ -7,7 +7,6 @@ package rma
 // when the requester's choice is on record (Authorize takes it), else the
 // first the policy offers on r's route that takes the goods back; the
 // others (destroy and credit, refer, remote fix) need their own step.
-// The portal's queue has its own copy (internal/web bulkResolution).
 func (s *Service) QueueResolution(r *RMA) string {
 	if r.Preference != "" {
 		return ""

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/audit"
 	"github.com/rmadesk/rmadesk/internal/rma"
 )
 
@@ -180,4 +181,40 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// Changes lists what changed from a to b for the audit log, the secret
+// only as set, changed or removed: the portal and the API write the same
+// list, so the log reads the same whichever way the admin came.
+func Changes(a, b *Settings) []audit.Change {
+	var out []audit.Change
+	add := func(field, x, y string) {
+		if x != y {
+			out = append(out, audit.Change{Field: field, From: x, To: y})
+		}
+	}
+	yes := func(v bool) string {
+		if v {
+			return "yes"
+		}
+		return "no"
+	}
+	add("name", a.Name, b.Name)
+	add("issuer", a.Issuer, b.Issuer)
+	add("client_id", a.ClientID, b.ClientID)
+	switch {
+	case a.ClientSecret == b.ClientSecret:
+	case b.ClientSecret == "":
+		add("client_secret", "(set)", "(removed)")
+	case a.ClientSecret == "":
+		add("client_secret", "(none)", "(set)")
+	default:
+		add("client_secret", "(set)", "(changed)")
+	}
+	add("scopes", strings.Join(a.Scopes, " "), strings.Join(b.Scopes, " "))
+	add("groups_claim", a.GroupsClaim, b.GroupsClaim)
+	add("roles", strings.TrimSpace(FormatRoles(a.Roles)), strings.TrimSpace(FormatRoles(b.Roles)))
+	add("create_users", yes(a.CreateUsers), yes(b.CreateUsers))
+	add("staff_passwords", yes(a.StaffPasswords), yes(b.StaffPasswords))
+	return out
 }

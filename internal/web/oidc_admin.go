@@ -118,7 +118,7 @@ func (s *Server) saveSignInSettings(w http.ResponseWriter, r *http.Request, p *p
 		return
 	}
 	save := func(ctx context.Context) error { return st.SaveSignInProvider(ctx, after) }
-	if changes := signInChanges(before, after); len(changes) > 0 {
+	if changes := sso.Changes(before, after); len(changes) > 0 {
 		// The change and its entry in the audit log are one transaction.
 		e := audit.Of(p.Actor, auth.ActionSignInSettings, "sign_in", "provider", "identity provider", changes...)
 		err = audit.Record(r.Context(), st, &e, save)
@@ -138,41 +138,6 @@ func (s *Server) saveSignInSettings(w http.ResponseWriter, r *http.Request, p *p
 		}
 	}
 	s.redirectFlash(w, r, "/admin/sign-in", msg)
-}
-
-// signInChanges lists what changed; the secret only as set, changed or
-// removed.
-func signInChanges(a, b *sso.Settings) []audit.Change {
-	var out []audit.Change
-	add := func(field, x, y string) {
-		if x != y {
-			out = append(out, audit.Change{Field: field, From: x, To: y})
-		}
-	}
-	yes := func(v bool) string {
-		if v {
-			return "yes"
-		}
-		return "no"
-	}
-	add("name", a.Name, b.Name)
-	add("issuer", a.Issuer, b.Issuer)
-	add("client_id", a.ClientID, b.ClientID)
-	switch {
-	case a.ClientSecret == b.ClientSecret:
-	case b.ClientSecret == "":
-		add("client_secret", "(set)", "(removed)")
-	case a.ClientSecret == "":
-		add("client_secret", "(none)", "(set)")
-	default:
-		add("client_secret", "(set)", "(changed)")
-	}
-	add("scopes", strings.Join(a.Scopes, " "), strings.Join(b.Scopes, " "))
-	add("groups_claim", a.GroupsClaim, b.GroupsClaim)
-	add("roles", strings.TrimSpace(sso.FormatRoles(a.Roles)), strings.TrimSpace(sso.FormatRoles(b.Roles)))
-	add("create_users", yes(a.CreateUsers), yes(b.CreateUsers))
-	add("staff_passwords", yes(a.StaffPasswords), yes(b.StaffPasswords))
-	return out
 }
 
 // signInFormError re-shows a form with the domain's message for bad input.

@@ -57,19 +57,6 @@ var funcs = template.FuncMap{
 
 // list, queueRow and bulk are in queue.go.
 
-// bulkResolution is what a bulk authorization asks for: the first offer
-// that takes the goods back.
-func bulkResolution(offer []string) string {
-	for _, o := range offer {
-		switch o {
-		case "destroy_and_credit", "refer_to_manufacturer", "remote_fix":
-			continue
-		}
-		return o
-	}
-	return ""
-}
-
 // detailData is the RMA page.
 type detailData struct {
 	RMA       *rma.RMA

@@ -211,14 +211,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, p *page) {
 		if err == nil {
 			switch do {
 			case "authorize":
-				resolution := ""
-				// With the requester's choice on record, the service takes it.
-				if pol := s.svc.Policies().Version(got.PolicyID, got.PolicyVersion); pol != nil && got.Preference == "" {
-					if rule := pol.ResolutionFor(got.Route); rule != nil {
-						resolution = bulkResolution(rule.Offer)
-					}
-				}
-				_, err = s.svc.Authorize(r.Context(), p.Actor, id, ver, rma.AuthorizeRequest{Resolution: resolution})
+				_, err = s.svc.Authorize(r.Context(), p.Actor, id, ver, rma.AuthorizeRequest{Resolution: s.svc.QueueResolution(got)})
 			case "reject":
 				if reason == "" {
 					err = rma.Invalid("reason", "%s", p.T("list.bulk_reason_required"))
