@@ -225,9 +225,32 @@ func (c *csvWriter) header(columns []string) error { return c.w.Write(columns) }
 func (c *csvWriter) row(values ...any) error {
 	c.buf = c.buf[:0]
 	for _, v := range values {
-		c.buf = append(c.buf, exportText(v))
+		cell := exportText(v)
+		if _, text := v.(string); text {
+			cell = noFormula(cell)
+		}
+		c.buf = append(c.buf, cell)
 	}
 	return c.w.Write(c.buf)
+}
+
+// noFormula writes text a spreadsheet would take for a formula (starting
+// with = + - @, a tab or a carriage return) after an apostrophe, as OWASP
+// advises and as the reports' CSV does (report.CSVValue): a requester's
+// reference or serial cannot run in the desk's spreadsheet. A number
+// (a credit's "-12.50") stays a number. JSON lines carry the text as is.
+func noFormula(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if _, err := strconv.ParseFloat(s, 64); err == nil && s[0] != '\t' && s[0] != '\r' {
+			return s
+		}
+		return "'" + s
+	}
+	return s
 }
 
 func (c *csvWriter) flush() error { c.w.Flush(); return c.w.Error() }

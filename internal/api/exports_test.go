@@ -179,4 +179,25 @@ func exports(t *testing.T, h *harness) {
 			}
 		}
 	}
+
+	// A requester's text that a spreadsheet would run is written after an
+	// apostrophe in the CSV, and as it came in the JSON lines; a credit's
+	// negative amount stays a number.
+	formula := `=HYPERLINK("https://evil.example","PO")`
+	sub := dexxonSubmission(1, "89.90")
+	sub["reference"] = formula
+	h.submit(h.keys["dexxon"], sub)
+	if got := ids(rows(h.keys["dexxon"], "/api/v1/exports/rmas?order=newest"), "reference"); !strings.HasPrefix(got, "'"+formula+",") {
+		t.Fatalf("CSV references, newest first: %s", got)
+	}
+	r := h.do("GET", "/api/v1/exports/rmas?format=jsonl&order=newest", h.keys["dexxon"], nil)
+	if first, _, _ := strings.Cut(string(r.body), "\n"); !strings.Contains(first, `"reference":"=HYPERLINK(`) {
+		t.Fatalf("JSON lines: %s", first)
+	}
+	for in, want := range map[string]string{"-12.50": "-12.50", "+31 20 123": "'+31 20 123", "-2+3": "'-2+3", "@SUM(A1)": "'@SUM(A1)",
+		"\t=1": "'\t=1", "PO-42": "PO-42", "": ""} {
+		if got := noFormula(in); got != want {
+			t.Errorf("noFormula(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
