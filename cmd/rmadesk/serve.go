@@ -286,7 +286,7 @@ func runServe(e *env, args []string) error {
 	}
 	metrics := ops.NewMetrics(db, runner)
 	hooks := webhook.NewDispatcher(db, webhook.Config{Log: log, AllowPrivate: *webhookPrivate, Timeout: *webhookTimeout, Now: time.Now,
-		Disabled: webhookDisabled(db, sender, log)}) // webhooks.go
+		Disabled: webhookDisabled(db, clock.Now, log)}) // webhooks.go
 	metrics.Register(hooks.Collectors()...)
 	if err := metricsAccess(metrics); err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/rmadesk/rmadesk/internal/auth"
-	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/jobs"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/webhook"
 )
@@ -19,27 +19,20 @@ type webhookStore interface {
 	WebhookEndpoints(ctx context.Context, orgID int64) ([]webhook.Endpoint, error)
 }
 
-// webhookDisabled tells an endpoint's organisation, by email in its
-// language, that the desk stopped sending to it, and why.
-func webhookDisabled(db rma.Store, sender notify.Sender, log *slog.Logger) func(ctx context.Context, ep *webhook.Endpoint, o webhook.Outcome) {
+// webhookDisabled queues the email that tells an endpoint's organisation,
+// in its language, that the desk disabled the endpoint and why
+// (jobs.WebhookDisabledJob): the job queue's retries, not this one try,
+// stand between a relay that is down and the news being lost.
+func webhookDisabled(db rma.JobStore, now func() time.Time, log *slog.Logger) func(ctx context.Context, ep *webhook.Endpoint, o webhook.Outcome) {
 	return func(ctx context.Context, ep *webhook.Endpoint, o webhook.Outcome) {
-		org, err := db.Org(ctx, ep.OrgID)
-		if err != nil || org.Email == "" {
-			return
-		}
-		lang := rma.DefaultLanguage
-		if ls, ok := db.(rma.LanguageStore); ok {
-			if orgLang, _, err := ls.Languages(ctx, org.ID, 0); err == nil {
-				lang = rma.RecipientLanguage(orgLang, "")
-			}
-		}
-		f := notify.Facts{WebhookURL: ep.URL, WebhookGone: o.Gone}
+		since := ""
 		if !ep.FailingSince.IsZero() {
-			f.WebhookFailingSince = ep.FailingSince.UTC().Format(time.DateOnly)
+			since = ep.FailingSince.UTC().Format(time.DateOnly)
 		}
-		msg := notify.NewMessage(fmt.Sprintf("rmadesk-webhook-disabled-%d-%d", ep.ID, time.Now().Unix()), org.Email, notify.WebhookDisabled, f, lang)
-		if err := sender.Send(ctx, msg); err != nil {
-			log.WarnContext(ctx, "telling of a disabled webhook endpoint", "endpoint", ep.ID, "err", err)
+		j := jobs.WebhookDisabledJob(ep.ID, ep.OrgID, ep.URL, o.Gone, since)
+		j.RunAt = now()
+		if err := db.EnqueueJob(ctx, j); err != nil {
+			log.WarnContext(ctx, "queueing the email about a disabled webhook endpoint", "endpoint", ep.ID, "err", err)
 		}
 	}
 }

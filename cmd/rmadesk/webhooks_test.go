@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,10 +16,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rmadesk/rmadesk/internal/jobs"
 	"github.com/rmadesk/rmadesk/internal/notify"
+	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/webhook"
+	"github.com/rmadesk/rmadesk/policies"
 )
 
 // TestWebhooksSurviveCrashes kills `rmadesk serve` with SIGKILL while
@@ -132,7 +137,9 @@ func TestWebhooksSurviveCrashes(t *testing.T) {
 }
 
 // TestWebhookDisabledEmail: an endpoint the desk disables is news for its
-// organisation, by email, in the organisation's language, saying why.
+// organisation, by email, in the organisation's language, saying why; the
+// email is a job, so a relay that fails once delays it, under the same
+// message ID, rather than losing it.
 func TestWebhookDisabledEmail(t *testing.T) {
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rmadesk.db"))
@@ -147,20 +154,57 @@ func TestWebhookDisabledEmail(t *testing.T) {
 	if err := db.SetOrgLanguage(ctx, org.ID, "nl"); err != nil {
 		t.Fatal(err)
 	}
-	var sent notify.Outbox
-	tell := webhookDisabled(db, &sent, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	set, err := policy.LoadFS(policies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	relay := &flakyRelay{failures: 1}
+	runner := jobs.New(rma.NewService(db, set, rma.WithClock(clock)), jobs.Config{Sender: relay, Log: quiet, Now: clock})
+
+	tell := webhookDisabled(db, clock, quiet)
 	ep := &webhook.Endpoint{ID: 7, OrgID: org.ID, URL: "https://erp.partner.example/hooks"}
 	tell(ctx, ep, webhook.Outcome{State: webhook.Failed, Disable: "410", Gone: true})
 	ep.FailingSince = time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)
 	tell(ctx, ep, webhook.Outcome{State: webhook.Failed, Disable: "failing"})
-	msgs := sent.Sent()
+	if _, err := runner.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := relay.Sent(); len(got) != 1 || !strings.Contains(got[0].Text, "mislukt sinds vrijdag 20 maart 2026") {
+		t.Fatalf("with the relay failing once: %d messages, want the second job's", len(got))
+	}
+	now = now.Add(time.Minute) // past the first retry's backoff
+	if _, err := runner.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := relay.Sent()
 	if len(msgs) != 2 {
 		t.Fatalf("%d messages, want 2", len(msgs))
 	}
-	for i, want := range []string{"status 410", "mislukt sinds vrijdag 20 maart 2026"} {
+	for i, want := range []string{"mislukt sinds vrijdag 20 maart 2026", "status 410"} {
 		m := msgs[i]
 		if m.To != org.Email || !strings.Contains(m.Subject, "Webhook-adres uitgeschakeld") || !strings.Contains(m.Text, ep.URL) || !strings.Contains(m.Text, want) {
 			t.Errorf("message %d: to %s, %q:\n%s", i, m.To, m.Subject, m.Text)
 		}
 	}
+	if relay.tried[0].ID != msgs[1].ID {
+		t.Errorf("the retry is message %s, the failed try was %s", msgs[1].ID, relay.tried[0].ID)
+	}
+}
+
+// flakyRelay fails its first sends, then delivers like notify.Outbox.
+type flakyRelay struct {
+	notify.Outbox
+	failures int
+	tried    []notify.Message // the sends it failed
+}
+
+func (f *flakyRelay) Send(ctx context.Context, m notify.Message) error {
+	if len(f.tried) < f.failures {
+		f.tried = append(f.tried, m)
+		return errors.New("421 relay busy")
+	}
+	return f.Outbox.Send(ctx, m)
 }

@@ -178,6 +178,8 @@ func (r *Runner) work(ctx context.Context, j *rma.Job) error {
 		return nil
 	case rma.JobAdvanceReturn:
 		return r.advanceReturn(ctx, j) // advance.go
+	case rma.JobWebhookDisabled:
+		return r.webhookDisabled(ctx, j) // webhooks.go
 	case rma.JobNotify:
 		rm, err := r.store.RMA(ctx, j.RMAID)
 		if err != nil {

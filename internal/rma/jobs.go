@@ -41,6 +41,10 @@ const (
 	JobExpireNumber     = "expire_number"
 	JobDeadlineReminder = "deadline_reminder"
 	JobNotify           = "notify"
+	// JobWebhookDisabled tells an organisation that the desk disabled one
+	// of its webhook endpoints (internal/webhook): a job, so that a relay
+	// that is down delays the email rather than losing it.
+	JobWebhookDisabled = "webhook_disabled"
 )
 
 // DefaultMaxAttempts is how often a job is tried before it is dead.
