@@ -267,16 +267,22 @@ func (s *Server) listRMAs(w http.ResponseWriter, r *http.Request, actor rma.Acto
 	return nil
 }
 
-func (s *Server) submit(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+// submitRequest reads a submission's body (POST /rmas, /rmas/preview).
+func (s *Server) submitRequest(w http.ResponseWriter, r *http.Request) (rma.SubmitRequest, error) {
 	var body SubmitBody
 	if err := decodeJSON(w, r, &body); err != nil {
-		return err
+		return rma.SubmitRequest{}, err
 	}
 	req, err := body.request()
 	if err != nil {
-		return err
+		return rma.SubmitRequest{}, err
 	}
-	if err := s.checkSubmitNames(&body); err != nil { // vocabulary.go
+	return req, s.checkSubmitNames(&body) // vocabulary.go
+}
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
+	req, err := s.submitRequest(w, r)
+	if err != nil {
 		return err
 	}
 	key := r.Header.Get("Idempotency-Key")

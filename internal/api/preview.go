@@ -42,15 +42,8 @@ type PreviewView struct {
 }
 
 func (s *Server) preview(w http.ResponseWriter, r *http.Request, actor rma.Actor) error {
-	var body SubmitBody
-	if err := decodeJSON(w, r, &body); err != nil {
-		return err
-	}
-	req, err := body.request()
+	req, err := s.submitRequest(w, r) // handlers.go
 	if err != nil {
-		return err
-	}
-	if err := s.checkSubmitNames(&body); err != nil { // vocabulary.go
 		return err
 	}
 	got, err := s.svc.Preview(r.Context(), actor, req)
