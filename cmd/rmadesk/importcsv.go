@@ -68,7 +68,8 @@ func runImportCSV(e *env, args []string) error {
 	if org.IsDesk {
 		return badInputf("--org: %q is the desk, which files no RMAs: name a requester organisation", *orgName)
 	}
-	set, err := packs("")
+	// The versions the desk decides by, one an admin published included.
+	set, err := storedPolicies(ctx, db) // packs.go
 	if err != nil {
 		return err
 	}

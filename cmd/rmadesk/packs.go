@@ -43,6 +43,21 @@ func deskPacks(ctx context.Context, svc *rma.Service, dir string, log *slog.Logg
 	return nil
 }
 
+// storedPolicies are the policies a command decides by as serve does:
+// the versions published in the desk's store, or the embedded packs for a
+// desk that was never served (and so stores none yet).
+func storedPolicies(ctx context.Context, db rma.Store) (*policy.Set, error) {
+	svc := rma.NewService(db, nil)
+	_, err := svc.ReloadPolicies(ctx)
+	if rma.ErrorCode(err) == rma.ENOTFOUND {
+		return packs("")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return svc.Policies(), nil
+}
+
 // watchPacks rebuilds the Set when another instance publishes a version.
 func watchPacks(ctx context.Context, svc *rma.Service, log *slog.Logger) {
 	t := time.NewTicker(packsRefresh)

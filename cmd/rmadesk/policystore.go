@@ -53,7 +53,7 @@ func deskService(ctx context.Context, sf *storeFlags) (*rma.Service, func(), err
 	svc := rma.NewService(db, nil, rma.WithClock(clock.Now))
 	if _, err := svc.ReloadPolicies(ctx); err != nil {
 		db.Close()
-		if rma.ErrorCode(err) == rma.EINTERNAL && strings.Contains(err.Error(), "no published policy pack") {
+		if rma.ErrorCode(err) == rma.ENOTFOUND { // no published version at all
 			return nil, nil, badInputf("the desk keeps no policy packs yet: start rmadesk serve once, which stores them")
 		}
 		return nil, nil, err

@@ -109,16 +109,12 @@ func registryService(ctx context.Context, sf *storeFlags) (*rma.Service, func(),
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := rma.NewService(db, nil)
-	if _, err := svc.ReloadPolicies(ctx); err != nil {
-		set, perr := packs("")
-		if perr != nil {
-			db.Close()
-			return nil, nil, perr
-		}
-		svc = rma.NewService(db, set)
+	set, err := storedPolicies(ctx, db) // packs.go
+	if err != nil {
+		db.Close()
+		return nil, nil, err
 	}
-	return svc, func() { db.Close() }, nil
+	return rma.NewService(db, set), func() { db.Close() }, nil
 }
 
 // recordRegistry records a load in the audit log, in its transaction.

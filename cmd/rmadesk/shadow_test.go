@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rmadesk/rmadesk/internal/policy"
+	"github.com/rmadesk/rmadesk/internal/rma"
+	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 )
 
 // TestCLIPolicyShadow: a draft of Pixfra's pack that cuts the thermal
@@ -108,5 +112,59 @@ func TestCLIPolicyShadow(t *testing.T) {
 	}
 	if code, out, _ = runCLI(t, "", "policy", "shadow", "review", "--data-dir", dir, "--policy", "pixfra", "--limit", "1"); code != 0 || !strings.Contains(out, ", stopped ") || !strings.Contains(out, "by system") {
 		t.Fatalf("review after stopping: exit %d %q", code, out)
+	}
+}
+
+// TestImportCSVDecidesByPublishedVersions: claims imported from a CSV are
+// decided by the versions the desk has published, as serve decides them,
+// not by the packs built into the binary: with a Pixfra version 2 that
+// gives thermal cameras one year, a camera invoiced twenty months ago is
+// refused, by version 2.
+func TestImportCSVDecidesByPublishedVersions(t *testing.T) {
+	dir := storedDesk(t)
+	src, err := os.ReadFile("../../policies/pixfra.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := "    - category: thermal-camera\n      part: device\n      years: 3\n"
+	oneYear := filepath.Join(t.TempDir(), "pixfra-one-year.yaml")
+	mustWrite(t, os.WriteFile(oneYear, []byte(strings.Replace(string(src), term, strings.Replace(term, "years: 3", "years: 1", 1), 1)), 0o600))
+	today := time.Now().Format(time.DateOnly)
+	code, out, errOut := runCLI(t, "", "policy", "draft", "--data-dir", dir, "--policy", "pixfra", "--file", oneYear, "--version", "2", "--effective-from", today)
+	if code != 0 {
+		t.Fatalf("draft: exit %d %q %q", code, out, errOut)
+	}
+	draft := strings.TrimSuffix(strings.Fields(out)[1], ":")
+	if code, out, errOut = runCLI(t, "", "policy", "publish", "--data-dir", dir, "--policy", "pixfra", "--draft", draft, "--effective-from", today); code != 0 {
+		t.Fatalf("publish: exit %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut = runCLI(t, "", "org", "create", "--data-dir", dir, "--name", "Pixfra Distributor", "--role", "distributor", "--country", "DE"); code != 0 {
+		t.Fatalf("org: exit %d %q %q", code, out, errOut)
+	}
+	invoice := time.Now().AddDate(0, -20, 0).Format(time.DateOnly)
+	docs := "vendor_invoice;purchase_receipt;shipping_document;label_photo;appearance_photo"
+	csv := "reference,policy,category,part,model,serial,part_number,invoice,documents\n" +
+		fmt.Sprintf("PX-1,pixfra,thermal-camera,device,Arc A435,PXF22A0917,1.0.01.08.43501,%s,%s\n", invoice, docs)
+	if code, out, errOut = runCLI(t, csv, "import-csv", "--data-dir", dir, "--org", "Pixfra Distributor", "-"); code != 0 || !strings.Contains(out, "1 RMAs") {
+		t.Fatalf("import: exit %d %q %q", code, out, errOut)
+	}
+	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "rmadesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	items, _, err := db.ListRMAs(t.Context(), rma.ListFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 {
+		t.Fatalf("%d RMAs imported, want 1", len(items))
+	}
+	r, err := db.RMA(t.Context(), items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PolicyVersion != "2" || len(r.Lines) != 1 || r.Lines[0].Decision.Verdict != policy.Reject {
+		t.Fatalf("imported under version %s: %+v", r.PolicyVersion, r.Lines)
 	}
 }

@@ -156,7 +156,9 @@ func (s *Service) ReloadPolicies(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	if len(set.All()) == 0 {
-		return 0, Errorf(EINTERNAL, "no published policy pack in the store")
+		// ENOTFOUND: a desk never served has none yet, and the commands
+		// that can work without tell it apart from a failure.
+		return 0, Errorf(ENOTFOUND, "no published policy pack in the store")
 	}
 	// The running shadows, compiled against the same calendars; read after
 	// the generation like the versions, so a start missed here moves it
