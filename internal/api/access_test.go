@@ -148,6 +148,7 @@ func init() {
 // Allowed calls may still fail on their body or the RMA's state (400, 409,
 // 412, 422, 428), but never with 401, 403 or 404.
 func TestAccessEveryRoute(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	h := newHarness(t)
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	docID := id(h.upload(h.keys["dexxon"], rmaID, "purchase_receipt", "receipt.png", pngBytes))
@@ -311,6 +312,7 @@ func TestAccessEveryRoute(t *testing.T) {
 // TestTwoAgentsAtOnce: with the same ETag, one change wins and the other
 // gets 412, whichever comes first.
 func TestTwoAgentsAtOnce(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { twoAgentsAtOnce(t, newHarnessOn(t, b)) })
 	}
@@ -352,6 +354,7 @@ func twoAgentsAtOnce(t *testing.T, h *harness) {
 
 // TestIdempotentSubmission: a retried submission never creates a second RMA.
 func TestIdempotentSubmission(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { idempotentSubmission(t, newHarnessOn(t, b)) })
 	}
@@ -377,6 +380,7 @@ func idempotentSubmission(t *testing.T, h *harness) {
 
 // TestDataSurvivesRestart closes the database and opens it again.
 func TestDataSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { dataSurvivesRestart(t, newHarnessOn(t, b)) })
 	}
@@ -401,6 +405,7 @@ func dataSurvivesRestart(t *testing.T, h *harness) {
 // TestBadRequestsWriteNothing: a request refused for its content leaves no
 // RMA, no event, no change behind.
 func TestBadRequestsWriteNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	good := line(map[string]any{"category": "ssd"}, map[string]any{"invoice": "2025-06-01"}, nil, nil)
 	cases := []struct {
@@ -446,6 +451,7 @@ func TestBadRequestsWriteNothing(t *testing.T) {
 
 // TestUploads: type by content, size bounded, served back safely.
 func TestUploads(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	doc := h.upload(h.keys["dexxon"], rmaID, "purchase_receipt", "../../etc/receipt.png", pngBytes)
@@ -482,6 +488,7 @@ func TestUploads(t *testing.T) {
 // TestIdempotentPosts: every POST takes an Idempotency-Key; a retry gets the
 // first answer and does nothing twice.
 func TestIdempotentPosts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	msgs := fmt.Sprintf("/api/v1/rmas/%d/messages", rmaID)

@@ -48,6 +48,7 @@ func keyPrefix(key string) string { return strings.Split(key, "_")[1] }
 // revokes one; the key is refused at once, on this instance and on another
 // sharing the database.
 func TestRevokeKey(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { revokeKey(t, newHarnessOn(t, b)) })
 	}
@@ -116,6 +117,7 @@ func revokeKey(t *testing.T, h *harness) {
 // TestSignOutEverywhereRoute: an admin ends every portal session of a user
 // (named by ID or email), on every instance.
 func TestSignOutEverywhereRoute(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { signOutEverywhere(t, newHarnessOn(t, b)) })
 	}

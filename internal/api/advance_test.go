@@ -286,6 +286,7 @@ func advanceNotReturned(t *testing.T, h *harness) {
 
 // TestAdvanceLifecycles runs the advance replacement steps on each database.
 func TestAdvanceLifecycles(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	cases := []struct {
 		name string
 		run  func(*testing.T, *harness)

@@ -16,6 +16,7 @@ import (
 // and a user who is not of the desk is refused naming the field. On both
 // databases.
 func TestAssignAPI(t *testing.T) {
+	t.Parallel()
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
 			h := newHarnessOn(t, backend)

@@ -10,6 +10,7 @@ import (
 // TestBulk: a bulk step is done per RMA, each result says what became of
 // its RMA; a body wrong as a whole changes nothing.
 func TestBulk(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var ids []int64
 	for range 4 {

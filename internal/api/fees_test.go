@@ -163,6 +163,7 @@ func feesBadPrice(t *testing.T, h *harness) {
 }
 
 func TestFeesLifecycle(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	cases := []struct {
 		name string
 		run  func(*testing.T, *harness)

@@ -15,6 +15,7 @@ import (
 // names the RMA number carries it (point 9): Dexxon's instructions and its
 // service location's address read "RMA Number <number>" in the policy.
 func TestNumberFilledEverywhere(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	r := h.act(h.keys["agent"], rmaID, "authorize", map[string]any{"resolution": "return"})
@@ -56,6 +57,7 @@ func jsonNumber(n int64) string { b, _ := json.Marshal(n); return string(b) }
 // TestWarrantyFallbackExplained: when a warranty start falls back, the
 // decision says so and cites the fallback clause (point 10).
 func TestWarrantyFallbackExplained(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	cases := []struct {
 		key    string
@@ -148,6 +150,7 @@ func overrideShown(t *testing.T, h *harness, rmaID int64, key, reason string) {
 // each line's route and finding (point 6); an agent overrides only with a
 // written reason, recorded and shown to the requester.
 func TestOutcomeFollowsPolicy(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) {
 			h := newHarnessOn(t, b)
@@ -202,6 +205,7 @@ func TestOutcomeFollowsPolicy(t *testing.T) {
 // returned unit's own (Plextor: "the serial number will be different"), nor
 // a live unit of another RMA (point 7).
 func TestReplacementIsAnotherUnit(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) {
 			h := newHarnessOn(t, b)
@@ -237,6 +241,7 @@ func TestReplacementIsAnotherUnit(t *testing.T) {
 // filing and may change it until authorization; the desk authorizes and
 // resolves with it unless it overrides with a reason (point 8).
 func TestRequesterPreference(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) {
 			h := newHarnessOn(t, b)
@@ -297,6 +302,7 @@ func TestRequesterPreference(t *testing.T) {
 // TestProblemNamesTheFieldPath: a bad member of a line is named with the
 // line's index, as the OpenAPI document promises (point 11).
 func TestProblemNamesTheFieldPath(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	good := func() map[string]any { return dexxonSubmission(1, "10.00") }
 	second := func(extra map[string]any) map[string]any {

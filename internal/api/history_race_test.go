@@ -21,6 +21,7 @@ import (
 // the authorize or after it, never "submitted" after the RMA was
 // authorized), and `rmadesk check` finds nothing wrong. Issue 10, point 12.
 func TestHistoryUnderConcurrentWrites(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { historyUnderConcurrentWrites(t, newHarnessOn(t, b)) })
 	}
@@ -196,6 +197,7 @@ func historyUnderConcurrentWrites(t *testing.T, h *harness) {
 // blind to the new evidence, and the event records the state it was
 // written in.
 func TestMessagesAndDocumentsMoveTheETag(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rmaID := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	path := fmt.Sprintf("/api/v1/rmas/%d", rmaID)

@@ -14,6 +14,7 @@ import (
 // requester, 422 naming lang for a language the desk does not print in.
 // A supplier RMA's label is the desk's: a requester gets 403.
 func TestLabels(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed: scripts/deps.sh installs it")
 	}

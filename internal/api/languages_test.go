@@ -14,6 +14,7 @@ import (
 // the views show them, /me says which language the caller's emails go in,
 // and a language the desk does not write in is a 422 naming the field.
 func TestLanguages(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { languages(t, newHarnessOn(t, b)) })
 	}

@@ -344,6 +344,7 @@ func (h *harness) upload(key string, rmaID int64, kind, filename string, content
 // TestOverdueQueue: an RMA whose instructions deadline passed is listed as
 // overdue until the desk answers it.
 func TestOverdueQueue(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	late := id(h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")))
 	h.clock.advance(10 * 24 * time.Hour)
@@ -372,6 +373,7 @@ func TestOverdueQueue(t *testing.T) {
 // TestSearchAndPages: the queue finds RMAs by number, serial or model
 // prefix, and pages without gaps or repeats.
 func TestSearchAndPages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var ids []int64
 	for i := range 5 {
@@ -410,6 +412,7 @@ func TestSearchAndPages(t *testing.T) {
 
 // TestLifecycles runs one full lifecycle per seed policy on each database.
 func TestLifecycles(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	lifecycles := []struct {
 		name string
 		run  func(*testing.T, *harness)

@@ -24,6 +24,7 @@ func pixfraTwoUnits() map[string]any {
 // receiving and evaluation, and the RMA resolves on the other line alone.
 // A refusal names the field at fault and writes nothing.
 func TestLineDecisions(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
 			h := newHarnessOn(t, backend)

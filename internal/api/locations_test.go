@@ -52,6 +52,7 @@ func addPixfraStations(t *testing.T, h *harness) (usKey string) {
 // station of the requester's region, copies its address onto the RMA, and
 // the agent may designate another; on both databases.
 func TestPixfraStationByRegion(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { pixfraStationByRegion(t, newHarnessOn(t, b)) })
 	}
@@ -122,6 +123,7 @@ func pixfraStationByRegion(t *testing.T, h *harness) {
 // TestLocationInput: a location or an address a courier would refuse is
 // 422 naming the field, a taken code 409, requesters may not see them.
 func TestLocationInput(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	good := map[string]any{"street": "Curieweg 15", "postcode": "2408 BZ", "city": "Alphen aan den Rijn", "country": "NL"}
 	with := func(k string, v any) map[string]any {
@@ -184,6 +186,7 @@ func TestLocationInput(t *testing.T) {
 // receiving flags a unit whose part number is not the one reserved, with an
 // event and a flag on the line; it is received all the same. Both databases.
 func TestPixfraPartNumbers(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { pixfraPartNumbers(t, newHarnessOn(t, b)) })
 	}

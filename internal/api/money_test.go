@@ -20,6 +20,7 @@ import (
 // RMA has nothing for is 409, as is one asked for before the RMA is
 // resolved; another organisation's is 404.
 func TestMoneyDocuments(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed: scripts/deps.sh installs it")
 	}

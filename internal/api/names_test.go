@@ -12,6 +12,7 @@ import (
 // only by case, Unicode form or compatibility form is the same name (409);
 // nothing is stored for either (issue 10, point 20).
 func TestOrgNamesThatLookTheSame(t *testing.T) {
+	t.Parallel()
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
 			h := newHarnessOn(t, backend)

@@ -14,6 +14,7 @@ import (
 // none, and a requester never reads it, in the messages or the history,
 // nor may write one. On both databases.
 func TestMessagesAndInternalNotes(t *testing.T) {
+	t.Parallel()
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
 			h := newHarnessOn(t, backend)

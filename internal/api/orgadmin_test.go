@@ -17,6 +17,7 @@ import (
 // nothing; a taken name is 409; the desk has no role to change; a
 // supplier's pack changes and only a supplier has one.
 func TestUpdateOrg(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { updateOrg(t, newHarnessOn(t, b)) })
 	}
@@ -102,6 +103,7 @@ func auditLog(t *testing.T, h *harness, prefix string) []audit.Entry {
 // pending ones; an admin sends each back to run now; a pending job is 409,
 // a missing one 404, and only an admin may.
 func TestRetryJob(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { retryJob(t, newHarnessOn(t, b)) })
 	}

@@ -103,6 +103,7 @@ func pixfraV2(t *testing.T, bad bool) (string, int) {
 // date is decided by it, while an RMA decided before keeps its version when
 // it is read again and after the desk restarts.
 func TestPolicyDraftPublish(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { policyDraftPublish(t, newHarnessOn(t, b)) })
 	}

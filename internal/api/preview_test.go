@@ -14,6 +14,7 @@ import (
 // nothing written: the rows of every table that a submission writes to
 // are counted before and after.
 func TestPreview(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.submit(h.keys["dexxon"], dexxonSubmission(1, "89.90")) // something in the tables already
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(h.dir, "rmadesk.db")+"?mode=ro")

@@ -188,6 +188,7 @@ func TestAuthFailureLimit(t *testing.T) {
 // once, then 10 a minute) and can be turned off; the rate limit is off by
 // default, for the bench and for a desk that sets none.
 func TestAuthFailureDefaults(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s, _ := limitedServer(t, h, Config{})
 	if s.limits.perCaller != nil {
@@ -276,6 +277,7 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 // TestGoodCallsKeepNoFailureBucket: the failure limit remembers only the
 // addresses that failed.
 func TestGoodCallsKeepNoFailureBucket(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s, _ := limitedServer(t, h, Config{})
 	for i := range 50 {

@@ -251,6 +251,7 @@ func registryPublicCheck(t *testing.T, h *harness) {
 }
 
 func TestRegistryLifecycles(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	cases := []struct {
 		name string
 		run  func(*testing.T, *harness)
@@ -270,6 +271,7 @@ func TestRegistryLifecycles(t *testing.T) {
 // TestRegistryLoadRefuses: a bad unit is named and nothing is written; a
 // CSV load names the line and column.
 func TestRegistryLoadRefuses(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, tc := range []struct {
 		name  string

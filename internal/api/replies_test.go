@@ -12,6 +12,7 @@ import (
 // technician may not write and a requester may not read; a missing title
 // and a title taken are refused by name; a deleted reply is gone.
 func TestReplies(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	made := h.must(http.StatusCreated, "POST", "/api/v1/replies", h.keys["agent"], map[string]any{"title": " Received ", "body": "Your parcel is here."})
 	rid := id(made)

@@ -12,6 +12,7 @@ import (
 // parameter refused by name. The figures themselves are checked by the
 // store's conformance suite (internal/store/storetest/reports.go).
 func TestReports(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { reports(t, newHarnessOn(t, b)) })
 	}

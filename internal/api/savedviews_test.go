@@ -32,6 +32,7 @@ func userKey(h *harness, org *rma.Org, email string, role rma.Role) string {
 // keeps; another person's are not theirs, and a key that is no person's
 // is told views belong to users.
 func TestSavedViews(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	desk := deskOrg(h)
 	anna := userKey(h, desk, "anna@desk.example", rma.RoleAgent)

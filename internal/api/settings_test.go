@@ -16,6 +16,7 @@ import (
 // TestSettingsOverview: the desk's settings as the portal's Settings page
 // shows them, the relay without its password.
 func TestSettingsOverview(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	relay, err := notify.NewSMTPSender(notify.SMTPConfig{Host: "127.0.0.1", Port: 2525, Username: "desk", Password: "p4ss-word-never-shown",
 		From: "returns@desk.example", FromName: "Desk Returns", TLS: notify.TLSNone})

@@ -46,6 +46,7 @@ func shadowFixture(h *harness, draftID int64) int64 {
 // and clause. Another draft replaces it; publishing the draft ends its
 // shadow, and no later claim is compared.
 func TestShadow(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { shadowLifecycle(t, newHarnessOn(t, b)) })
 	}
@@ -175,6 +176,7 @@ func shadowLifecycle(t *testing.T, h *harness) {
 // in shadow once it has read the packs' generation (serve reads it every
 // packsRefresh), and stops when the shadow is stopped through the first.
 func TestShadowOnAnotherInstance(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) {
 			h := newHarnessOn(t, b)

@@ -17,6 +17,7 @@ import (
 // never sent back and kept when a PUT leaves it out, each change in the
 // audit log; bad input names its field and changes nothing.
 func TestSignInSettings(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	srv := httptest.NewServer(New(h.svc, Config{PublicURL: "https://desk.example/", Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
 	t.Cleanup(srv.Close)

@@ -363,6 +363,7 @@ func supplierFixture(h *harness) (supplierID, supplierRMAID int64) {
 
 // TestSupplierLifecycles runs the supplier steps on each database.
 func TestSupplierLifecycles(t *testing.T) {
+	t.Parallel() // its own desk (make check's longest package runs on both cores)
 	cases := []struct {
 		name string
 		run  func(*testing.T, *harness)
@@ -383,6 +384,7 @@ func TestSupplierLifecycles(t *testing.T) {
 // one supplier RMA is made, the other call is refused (412 or 409), and
 // the line is in exactly one supplier RMA, on each database.
 func TestForwardRace(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) {
 			h := newHarnessOn(t, b)

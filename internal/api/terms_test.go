@@ -65,6 +65,7 @@ func withExamplePack(t *testing.T, h *harness, id, role, country string) (key st
 // clause, and authorized; one sent 91 days before the claim is out of
 // warranty. On both databases.
 func TestReplacementWarranty(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { replacementWarranty(t, newHarnessOn(t, b)) })
 	}
@@ -133,6 +134,7 @@ func replacementWarranty(t *testing.T, h *harness) {
 // number and the requester's country: an "-EU" SSD has three years in the
 // EU, two elsewhere.
 func TestCheckSelectsByPartNumber(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	us := withExamplePack(t, h, "componentco", "consumer", "US")
 	accounts := auth.NewAccounts(h.db)

@@ -25,6 +25,7 @@ import (
 // without a relay says so (409); a bad address is 422 naming to; only an
 // admin may.
 func TestTestMail(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	// The harness's server has no relay.
 	if r := h.do("POST", "/api/v1/settings/test-mail", h.keys["admin"], map[string]any{"to": "ops@desk.example"}); r.status != http.StatusConflict {

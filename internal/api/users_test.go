@@ -29,6 +29,7 @@ func auditActionsOf(h *harness, query string) []string {
 // invitation again; the invitee uses the newest link once; every step is
 // in the audit log, on both databases.
 func TestUsersAndInvitations(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { usersAndInvitations(t, newHarnessOn(t, b)) })
 	}
@@ -121,6 +122,7 @@ func usersAndInvitations(t *testing.T, h *harness) {
 // when it was last used; revoked, its next call is 401; both are in the
 // audit log.
 func TestKeysAudited(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.keys["admin"]
 	made := h.must(http.StatusCreated, "POST", fmt.Sprintf("/api/v1/orgs/%d/keys", h.orgs["dexxon"].ID), admin, map[string]any{"role": "requester", "name": "ERP link"})
@@ -151,6 +153,7 @@ func TestKeysAudited(t *testing.T) {
 // TestAuditPages: the log's filters are checked, and its pages follow one
 // another without repeats.
 func TestAuditPages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.keys["admin"]
 	for _, q := range []string{"from=yesterday", "to=2026-13-01", "limit=0", "limit=201", "cursor=nonsense", "actor=" + url.QueryEscape("a\x00b")} {

@@ -52,6 +52,7 @@ func withPack(h *harness, file string) {
 // organisation an admin puts on hold gets the verdict the pack sets for it,
 // whatever the request says.
 func TestDeclaredDocumentAndStanding(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) { declaredDocumentAndStanding(t, newHarnessOn(t, b)) })
 	}

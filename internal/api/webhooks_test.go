@@ -13,6 +13,7 @@ import (
 // admin sees every organisation's; a rotation gives a new secret; the
 // audit log records the changes without the secret.
 func TestWebhookEndpoints(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	own, other, admin := h.keys["dexxon"], h.keys["other"], h.keys["admin"]
 	created := h.must(http.StatusCreated, "POST", "/api/v1/webhooks/endpoints", own,

@@ -31,6 +31,7 @@ func dexxonDraft(t *testing.T, pairs ...string) string {
 // Dexxon's two-year warranty rejects a claim bought a year and a half ago,
 // which the desk credited, and the report says so, with the money.
 func TestWhatIf(t *testing.T) {
+	t.Parallel()
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
 			h := newHarnessOn(t, backend)
@@ -69,6 +70,7 @@ func TestWhatIf(t *testing.T) {
 }
 
 func TestWhatIfRefuses(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	good := dexxonDraft(t)
 	lint := dexxonDraft(t, "years: 2", "years: two")
