@@ -90,13 +90,23 @@ func TestMain(m *testing.M) {
 	pgtest.Main(m)
 }
 
+// pgMigrated gives each PostgreSQL desk a copy of a database migrated
+// once, as sqlitetest does for SQLite.
+var pgMigrated = pgtest.Template(func(ctx context.Context, url string) error {
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	return db.Close()
+})
+
 func newHarness(t *testing.T) *harness { return newHarnessOn(t, "sqlite") }
 
 func newHarnessOn(t testing.TB, backend string) *harness {
 	t.Helper()
 	h := &harness{t: t, backend: backend, dir: t.TempDir(), clock: &testClock{now: startDay}, keys: map[string]string{}, orgs: map[string]*rma.Org{}}
 	if backend == "postgres" {
-		h.pgURL = pgtest.URL(t)
+		h.pgURL = pgMigrated(t)
 	}
 	h.open()
 	ctx := context.Background()

@@ -39,6 +39,15 @@ type deskStore interface {
 	ReplayWebhooks(ctx context.Context, endpointID, deliveryID int64, since, until, at time.Time) (int, error)
 }
 
+// pgMigrated gives each test a copy of a database migrated once.
+var pgMigrated = pgtest.Template(func(ctx context.Context, url string) error {
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	return db.Close()
+})
+
 // databases runs a test on real SQLite and real PostgreSQL.
 func databases(t *testing.T, run func(t *testing.T, st deskStore)) {
 	t.Run("sqlite", func(t *testing.T) {
@@ -50,7 +59,7 @@ func databases(t *testing.T, run func(t *testing.T, st deskStore)) {
 		run(t, db)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		db, err := postgres.Open(t.Context(), pgtest.URL(t))
+		db, err := postgres.Open(t.Context(), pgMigrated(t))
 		if err != nil {
 			t.Fatal(err)
 		}
