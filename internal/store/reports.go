@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/report"
@@ -45,7 +47,7 @@ func cubeRows(cells []report.CubeCell) []Rows {
 		if s == nil {
 			cols := append(append([]string{"metric", "month", "policy_id"}, t.dims...), "item", "n", "amount")
 			key := strings.Join(cols[:len(cols)-2], ", ")
-			s = &Rows{Table: t.table, Cols: cols,
+			s = &Rows{Table: t.table, Cols: cols, Shared: true,
 				OnConflict: fmt.Sprintf("(%s) DO UPDATE SET n = %s.n + excluded.n, amount = %s.amount + excluded.amount", key, t.table, t.table)}
 			sets[c.Cube] = s
 		}
@@ -64,10 +66,36 @@ func cubeRows(cells []report.CubeCell) []Rows {
 	}
 	for _, cube := range report.Cubes {
 		if s := sets[cube]; s != nil {
+			// In the order of their key, which every transaction shares:
+			// a roll-up row is locked until commit (Rows.Shared).
+			key := len(s.Cols) - 2 // all but n and amount
+			slices.SortFunc(s.Values, func(a, b []any) int {
+				for i := range key {
+					if c := compareCell(a[i], b[i]); c != 0 {
+						return c
+					}
+				}
+				return 0
+			})
 			out = append(out, chunked(*s)...)
 		}
 	}
 	return out
+}
+
+// compareCell orders two values of one roll-up column: text or a number.
+func compareCell(a, b any) int {
+	switch x := a.(type) {
+	case string:
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y)
+		}
+	case int64:
+		if y, ok := b.(int64); ok {
+			return cmp.Compare(x, y)
+		}
+	}
+	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
 }
 
 // chunkSizes are the row counts of the statements chunked writes: a few

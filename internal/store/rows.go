@@ -23,6 +23,16 @@ type Rows struct {
 	// databases write them: "(org_id, idempotency_key) DO NOTHING". A row
 	// the action skips returns nothing.
 	OnConflict string
+	// Shared marks rows that other transactions update too (the reports'
+	// roll-ups: every RMA of a month adds to the same rows). PostgreSQL
+	// locks such rows one by one until commit, so every transaction must
+	// take them in one order, or two can each wait for the other (a
+	// deadlock, found only after a second). The rows of a shared set come
+	// sorted by their conflict key (cubeRows), and a dialect that writes
+	// several sets in one statement writes shared sets in statements of
+	// their own, after the others and in the order given: the sub-
+	// statements of one WITH run in an order PostgreSQL does not promise.
+	Shared bool
 }
 
 // Text is the set's INSERT statement, its parameters numbered on from

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,7 +38,14 @@ type DB struct {
 	pool         *sql.DB
 	name         string // the database's name, for messages
 	where        string // the URL without its password, for Path
+	deadlocks    atomic.Int64
 }
+
+// Deadlocks is how many writes PostgreSQL broke off as deadlocked (and
+// the store ran again) since the store was opened: each cost a second
+// (the server's deadlock_timeout), and none should happen, since every
+// transaction takes the rows others share in one order (store.Rows.Shared).
+func (db *DB) Deadlocks() int64 { return db.deadlocks.Load() }
 
 var _ rma.Store = (*DB)(nil)
 

@@ -29,6 +29,9 @@ func (e engine) Write(ctx context.Context, op string, fn func(q store.Querier) e
 		if !retryable(err) {
 			return storeError(op, err)
 		}
+		if pgCode(err) == deadlockDetected {
+			e.db.deadlocks.Add(1)
+		}
 		if attempt == writeAttempts {
 			return rma.Errorf(rma.EPRECONDITION, "%s: the records changed concurrently %d times in a row; try again", op, attempt)
 		}

@@ -24,9 +24,14 @@ import (
 func insertCTE(ctx context.Context, q store.Querier, sets []store.Rows, got func(set int, id int64, n int)) error {
 	var ctes, selects []string
 	var args []any
-	single := "" // the statement when one set has rows: its INSERT alone
+	var shared []store.Rows // written after, one statement each (store.Rows.Shared)
+	single := ""            // the statement when one set has rows: its INSERT alone
 	for i, s := range sets {
 		if len(s.Values) == 0 {
+			continue
+		}
+		if s.Shared && s.Returning == "" {
+			shared = append(shared, s)
 			continue
 		}
 		name := fmt.Sprintf("i%d", i)
@@ -40,6 +45,20 @@ func insertCTE(ctx context.Context, q store.Querier, sets []store.Rows, got func
 		}
 		ctes = append(ctes, name+" AS ("+insert+")")
 	}
+	if err := insertEach(ctx, q, ctes, selects, single, args, got); err != nil {
+		return err
+	}
+	for _, s := range shared {
+		if _, err := q.ExecContext(ctx, s.Text(1), s.Args()...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertEach runs the sets' inserts as one statement: a WITH of them all,
+// or the one alone.
+func insertEach(ctx context.Context, q store.Querier, ctes, selects []string, single string, args []any, got func(set int, id int64, n int)) error {
 	query := single
 	switch {
 	case len(ctes) == 0:
