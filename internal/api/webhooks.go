@@ -291,11 +291,15 @@ func (s *Server) listWebhookAttempts(w http.ResponseWriter, r *http.Request, act
 	if err != nil {
 		return err
 	}
+	before, err := hookQueryID(r, "before")
+	if err != nil {
+		return err
+	}
 	limit, err := hookQueryLimit(r)
 	if err != nil {
 		return err
 	}
-	as, err := m.Attempts(r.Context(), actor, id, delivery, limit)
+	as, err := m.Attempts(r.Context(), actor, id, delivery, before, limit)
 	if err != nil {
 		return err
 	}
@@ -304,7 +308,15 @@ func (s *Server) listWebhookAttempts(w http.ResponseWriter, r *http.Request, act
 		items[i] = WebhookAttemptView{ID: a.ID, DeliveryID: a.DeliveryID, MessageID: a.MessageID, Type: a.Type, Attempt: a.Attempt, At: a.At,
 			Status: a.Status, LatencyMS: a.Latency.Milliseconds(), Response: a.Response, Error: a.Error}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	out := map[string]any{"items": items}
+	if len(as) == limit {
+		next := v1 + "/webhooks/endpoints/" + strconv.FormatInt(id, 10) + "/attempts?before=" + strconv.FormatInt(as[len(as)-1].ID, 10) + "&limit=" + strconv.Itoa(limit)
+		if delivery != 0 {
+			next += "&delivery_id=" + strconv.FormatInt(delivery, 10)
+		}
+		out["next"] = next
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

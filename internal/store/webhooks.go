@@ -454,17 +454,21 @@ func (st *Store) WebhookDeliveries(ctx context.Context, endpointID, before int64
 	return out, nil
 }
 
-// WebhookAttempts lists an endpoint's delivery log, newest first: of one
-// delivery when deliveryID is not 0.
-func (st *Store) WebhookAttempts(ctx context.Context, endpointID, deliveryID int64, limit int) ([]webhook.Attempt, error) {
+// WebhookAttempts lists an endpoint's delivery log, newest first, from
+// the attempt before the one numbered before (0: the newest), by keyset
+// on (endpoint_id, id): of one delivery when deliveryID is not 0.
+func (st *Store) WebhookAttempts(ctx context.Context, endpointID, deliveryID, before int64, limit int) ([]webhook.Attempt, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
 	query := `SELECT a.id, a.delivery_id, a.endpoint_id, d.message_id, d.type, a.attempt, a.at, a.status, a.latency_ms, a.response, a.error
-		FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE a.endpoint_id = $1`
-	args := []any{endpointID, limit}
+		FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE a.endpoint_id = $1 AND a.id < $3`
+	args := []any{endpointID, limit, before}
 	if deliveryID != 0 {
-		query += ` AND a.delivery_id = $3`
+		query += ` AND a.delivery_id = $4`
 		args = append(args, deliveryID)
 	}
 	out, err := collect(ctx, st.pool(), func(s scanner) (webhook.Attempt, error) {

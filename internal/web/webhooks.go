@@ -509,7 +509,7 @@ func (s *Server) showWebhookLog(w http.ResponseWriter, r *http.Request, p *page,
 	if d.Delivery != 0 {
 		limit = 100
 	}
-	if d.Attempts, err = m.Attempts(r.Context(), p.Actor, ep.ID, d.Delivery, limit); err != nil {
+	if d.Attempts, err = m.Attempts(r.Context(), p.Actor, ep.ID, d.Delivery, 0, limit); err != nil {
 		s.fail(w, r, p, err)
 		return
 	}

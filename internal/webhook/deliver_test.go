@@ -35,7 +35,7 @@ type deskStore interface {
 	CreateWebhookEndpoint(ctx context.Context, ep *webhook.Endpoint) error
 	WebhookEndpoint(ctx context.Context, id int64) (*webhook.Endpoint, error)
 	WebhookDeliveries(ctx context.Context, endpointID, before int64, limit int) ([]webhook.Delivery, error)
-	WebhookAttempts(ctx context.Context, endpointID, deliveryID int64, limit int) ([]webhook.Attempt, error)
+	WebhookAttempts(ctx context.Context, endpointID, deliveryID, before int64, limit int) ([]webhook.Attempt, error)
 	ReplayWebhooks(ctx context.Context, endpointID, deliveryID int64, since, until, at time.Time) (int, error)
 }
 
@@ -273,7 +273,7 @@ func TestDeliveries(t *testing.T) {
 		if len(msgs) != 3 || msgs[0].id != msgs[1].id || msgs[1].id != msgs[2].id || msgs[0].raw != msgs[2].raw {
 			t.Errorf("the flaky receiver got %d messages, want the one event three times with one webhook-id: %+v", len(msgs), msgs)
 		}
-		log, err := st.WebhookAttempts(ctx, flakyEP.ID, 0, 10)
+		log, err := st.WebhookAttempts(ctx, flakyEP.ID, 0, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,6 +286,20 @@ func TestDeliveries(t *testing.T) {
 		}
 		if !slices.Equal(statuses, []int{200, 503, 500}) {
 			t.Errorf("the flaky endpoint's log has %v, want 200, 503, 500 (newest first)", statuses)
+		}
+		// The log in pages of two, by keyset: the third attempt alone after the first page.
+		if len(log) == 3 {
+			page, err := st.WebhookAttempts(ctx, flakyEP.ID, 0, 0, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rest, err := st.WebhookAttempts(ctx, flakyEP.ID, 0, page[len(page)-1].ID, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) != 2 || len(rest) != 1 || rest[0].ID != log[2].ID {
+				t.Errorf("pages of two: %d then %d attempts, want 2 then the oldest", len(page), len(rest))
+			}
 		}
 
 		// A requester's endpoint: its own RMA's events, never the other
@@ -412,7 +426,7 @@ func TestGuard(t *testing.T) {
 		if got := refusals(t, reg); got != float64(len(cfg.Schedule)+1) {
 			t.Fatalf("rmadesk_webhook_attempts_total{outcome=refused} = %v, want %d", got, len(cfg.Schedule)+1)
 		}
-		log, err := st.WebhookAttempts(t.Context(), ep.ID, 0, 10)
+		log, err := st.WebhookAttempts(t.Context(), ep.ID, 0, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -440,7 +454,7 @@ func TestGuard(t *testing.T) {
 		if n := len(target.messages()); n != 0 {
 			t.Fatalf("a redirect was followed: %d messages", n)
 		}
-		log, err = st.WebhookAttempts(t.Context(), rep.ID, 0, 10)
+		log, err = st.WebhookAttempts(t.Context(), rep.ID, 0, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ type EndpointStore interface {
 	UpdateWebhookEndpoint(ctx context.Context, ep *Endpoint) error
 	DeleteWebhookEndpoint(ctx context.Context, id int64) error
 	WebhookDeliveries(ctx context.Context, endpointID, before int64, limit int) ([]Delivery, error)
-	WebhookAttempts(ctx context.Context, endpointID, deliveryID int64, limit int) ([]Attempt, error)
+	WebhookAttempts(ctx context.Context, endpointID, deliveryID, before int64, limit int) ([]Attempt, error)
 	ReplayWebhooks(ctx context.Context, endpointID, deliveryID int64, since, until, at time.Time) (int, error)
 }
 
@@ -236,13 +236,14 @@ func (m *Manager) Deliveries(ctx context.Context, actor rma.Actor, id, before in
 	return m.st.WebhookDeliveries(ctx, id, before, limit)
 }
 
-// Attempts lists an endpoint's log, newest first (of one delivery, when
-// deliveryID is not 0).
-func (m *Manager) Attempts(ctx context.Context, actor rma.Actor, id, deliveryID int64, limit int) ([]Attempt, error) {
+// Attempts lists an endpoint's log, newest first, before the attempt
+// numbered before (0: from the newest); of one delivery, when deliveryID
+// is not 0.
+func (m *Manager) Attempts(ctx context.Context, actor rma.Actor, id, deliveryID, before int64, limit int) ([]Attempt, error) {
 	if _, err := m.Endpoint(ctx, actor, id); err != nil {
 		return nil, err
 	}
-	return m.st.WebhookAttempts(ctx, id, deliveryID, limit)
+	return m.st.WebhookAttempts(ctx, id, deliveryID, before, limit)
 }
 
 // Replay sends one delivery again (deliveryID), or every delivery made in
