@@ -297,6 +297,10 @@ func TestTwoInstancesOnePostgreSQL(t *testing.T) {
 	if !strings.Contains(metrics, fmt.Sprintf(`rmadesk_rmas{state="authorized"} %d`, n)) {
 		t.Errorf("metrics do not count %d authorized RMAs:\n%s", n, grep(metrics, "rmadesk_rmas"))
 	}
+	// Both instances wrote at once; neither deadlocked (store.Rows.Shared).
+	if !strings.Contains(metrics, "\nrmadesk_store_deadlocks_total 0\n") {
+		t.Errorf("instance a's deadlocks:\n%s", grep(metrics, "rmadesk_store_deadlocks_total"))
+	}
 	for _, in := range instances {
 		in.stop(t)
 	}

@@ -28,6 +28,12 @@ type StateCounter interface {
 	CountRMAsByState(ctx context.Context) (map[rma.State]int, error)
 }
 
+// DeadlockCounter is a store that counts the writes its database broke
+// off as deadlocked (PostgreSQL's; SQLite has one writer and none).
+type DeadlockCounter interface {
+	Deadlocks() int64
+}
+
 // JobStats are a runner's counters since start.
 type JobStats interface {
 	Stats() (ran, failed int64)
@@ -107,6 +113,8 @@ var (
 	jobsDesc   = prometheus.NewDesc("rmadesk_jobs", "Background jobs by state (queued is the queue depth; dead need an admin).", []string{"state"}, nil)
 	ranDesc    = prometheus.NewDesc("rmadesk_jobs_run_total", "Jobs this instance ran to completion.", nil, nil)
 	failedDesc = prometheus.NewDesc("rmadesk_jobs_failed_total", "Job runs that failed in this instance.", nil, nil)
+	deadDesc   = prometheus.NewDesc("rmadesk_store_deadlocks_total",
+		"Writes of this instance the database broke off as deadlocked and the store ran again (each cost about a second); should stay 0.", nil, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -114,6 +122,7 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- jobsDesc
 	ch <- ranDesc
 	ch <- failedDesc
+	ch <- deadDesc
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -135,6 +144,9 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ran, failed := c.runner.Stats()
 		ch <- prometheus.MustNewConstMetric(ranDesc, prometheus.CounterValue, float64(ran))
 		ch <- prometheus.MustNewConstMetric(failedDesc, prometheus.CounterValue, float64(failed))
+	}
+	if d, ok := c.store.(DeadlockCounter); ok {
+		ch <- prometheus.MustNewConstMetric(deadDesc, prometheus.CounterValue, float64(d.Deadlocks()))
 	}
 }
 
