@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rmadesk/rmadesk/internal/check"
 )
@@ -32,6 +33,15 @@ func runCheck(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, p)
 	}
 	fmt.Fprintf(e.stdout, "checked %d RMAs, %d events, %d documents: %d problems\n", rep.RMAs, rep.Events, rep.Documents, len(rep.Problems))
+	if rep.StrayCount > 0 {
+		// Not a problem (the exit code stays 0): see check.Report.Strays.
+		fmt.Fprintf(e.stdout, "%d stored files no document refers to (left by uploads that were never saved; they take space, nothing else): %s",
+			rep.StrayCount, strings.Join(rep.Strays, ", "))
+		if rep.StrayCount > len(rep.Strays) {
+			fmt.Fprintf(e.stdout, ", and %d more", rep.StrayCount-len(rep.Strays))
+		}
+		fmt.Fprintln(e.stdout)
+	}
 	if len(rep.Problems) > 0 {
 		return errProblemsFound
 	}

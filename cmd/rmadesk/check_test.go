@@ -17,7 +17,8 @@ func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	_, id := demoDesk(t, dir)
 	code, out, errOut := runCLI(t, "", "check", "--data-dir", dir)
-	if code != 0 || !strings.Contains(out, fmt.Sprintf("checked %d RMAs", 1+len(demoPixfraPast))) || !strings.Contains(out, ": 0 problems") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("checked %d RMAs", 1+len(demoPixfraPast))) || !strings.Contains(out, ": 0 problems") ||
+		strings.Contains(out, "no document refers to") {
 		t.Fatalf("a sound desk: exit %d\n%s%s", code, out, errOut)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, "rmadesk.db"))
@@ -70,6 +71,22 @@ func TestCheck(t *testing.T) {
 		}
 		code, out, _ := runCLI(t, "", "check", "--data-dir", backup)
 		if code != exitProblems || !strings.Contains(out, "recorded") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+	})
+	// A file no document refers to (an upload never saved) is named, and
+	// is not a problem.
+	t.Run("a stray file", func(t *testing.T) {
+		backup := filepath.Join(t.TempDir(), "copy")
+		copyDir(t, dir, backup)
+		if err := os.MkdirAll(filepath.Join(backup, "files", "zz"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(backup, "files", "zz", "stray"), []byte("never saved"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := runCLI(t, "", "check", "--data-dir", backup)
+		if code != 0 || !strings.Contains(out, ": 0 problems") || !strings.Contains(out, "1 stored files no document refers to") || !strings.Contains(out, "zz/stray") {
 			t.Fatalf("exit %d:\n%s", code, out)
 		}
 	})

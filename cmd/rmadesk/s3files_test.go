@@ -85,8 +85,20 @@ func TestFilesOnS3(t *testing.T) {
 		t.Fatalf("the bucket holds %v, want the one document under %s/", keys, bucket.Prefix)
 	}
 	code, out, errOut := runCLIWith(t, env, "check", "--data-dir", dst)
-	if code != 0 || !strings.Contains(out, ": 0 problems") {
+	if code != 0 || !strings.Contains(out, ": 0 problems") || strings.Contains(out, "no document refers to") {
 		t.Fatalf("check on the bucket: exit %d\n%s%s", code, out, errOut)
+	}
+	// An object no document refers to (an upload never saved) is named.
+	stray := bucket.Prefix + "/zz/stray"
+	if _, err := s3test.Client(t).PutObject(context.Background(), bucket.Bucket, stray, strings.NewReader("never saved"), 11, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLIWith(t, env, "check", "--data-dir", dst)
+	if code != 0 || !strings.Contains(out, "1 stored files no document refers to") || !strings.Contains(out, "zz/stray") {
+		t.Fatalf("check with a stray object: exit %d\n%s%s", code, out, errOut)
+	}
+	if err := s3test.Client(t).RemoveObject(context.Background(), bucket.Bucket, stray, minio.RemoveObjectOptions{}); err != nil {
+		t.Fatal(err)
 	}
 	second := filepath.Join(t.TempDir(), "a2")
 	if code, out, errOut := runCLIWith(t, env, "export", "--data-dir", dst, "--out", second); code != 0 {

@@ -40,6 +40,22 @@ type SQLer interface {
 type Report struct {
 	RMAs, Events, Documents int
 	Problems                []Problem
+	// Strays are files in the store that no document refers to, the
+	// first maxStrays of them by name, and StrayCount how many in all.
+	// Not a problem: an upload whose transaction never committed (a crash,
+	// a refused form) leaves its file, and one under way while the check
+	// runs is among them; they take space, nothing else.
+	Strays     []string
+	StrayCount int
+}
+
+// maxStrays is how many stray files a report names.
+const maxStrays = 20
+
+// Walker is a file store that can list what it holds (filestore.Dir and
+// filestore.Bucket): the check then finds the stray files.
+type Walker interface {
+	Walk(ctx context.Context, fn func(path string) error) error
 }
 
 // Run checks the desk. files may be nil to skip the attachments.
@@ -51,6 +67,7 @@ func Run(ctx context.Context, store rma.Store, files rma.Files) (*Report, error)
 		}
 	}
 	numbers := map[string]int64{}
+	referenced := map[string]bool{} // the documents' files
 	cursor := ""
 	for {
 		page, next, err := store.ListRMAs(ctx, rma.ListFilter{Cursor: cursor, Limit: 200})
@@ -77,6 +94,7 @@ func Run(ctx context.Context, store rma.Store, files rma.Files) (*Report, error)
 				}
 				for _, d := range docs {
 					rep.Documents++
+					referenced[d.Path] = true
 					checkFile(files, r.ID, d, rep)
 				}
 			}
@@ -85,6 +103,20 @@ func Run(ctx context.Context, store rma.Store, files rma.Files) (*Report, error)
 			break
 		}
 		cursor = next
+	}
+	if w, ok := files.(Walker); ok {
+		err := w.Walk(ctx, func(path string) error {
+			if !referenced[path] {
+				rep.StrayCount++
+				if len(rep.Strays) < maxStrays {
+					rep.Strays = append(rep.Strays, path)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing the stored files: %w", err)
+		}
 	}
 	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].RMAID < rep.Problems[j].RMAID })
 	return rep, nil
