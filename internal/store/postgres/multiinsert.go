@@ -45,7 +45,7 @@ func insertCTE(ctx context.Context, q store.Querier, sets []store.Rows, got func
 		}
 		ctes = append(ctes, name+" AS ("+insert+")")
 	}
-	if err := insertEach(ctx, q, ctes, selects, single, args, got); err != nil {
+	if err := insertTogether(ctx, q, ctes, selects, single, args, got); err != nil {
 		return err
 	}
 	for _, s := range shared {
@@ -56,9 +56,9 @@ func insertCTE(ctx context.Context, q store.Querier, sets []store.Rows, got func
 	return nil
 }
 
-// insertEach runs the sets' inserts as one statement: a WITH of them all,
+// insertTogether runs the sets' inserts as one statement: a WITH of them all,
 // or the one alone.
-func insertEach(ctx context.Context, q store.Querier, ctes, selects []string, single string, args []any, got func(set int, id int64, n int)) error {
+func insertTogether(ctx context.Context, q store.Querier, ctes, selects []string, single string, args []any, got func(set int, id int64, n int)) error {
 	query := single
 	switch {
 	case len(ctes) == 0:
