@@ -16,11 +16,7 @@ import (
 
 func loaderFixture(t *testing.T) (*sqlite.DB, *policy.Set, rma.Actor) {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), sqlitetest.Path(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t)
 	set, err := policy.LoadFS(policies.FS)
 	if err != nil {
 		t.Fatal(err)

@@ -36,11 +36,7 @@ type desk struct {
 func newDesk(t *testing.T) *desk {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlitetest.Path(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t)
 	set, err := policy.LoadFS(policies.FS)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 )
 
@@ -15,11 +14,7 @@ const token = "a-metrics-token-0123456789"
 
 func newMetrics(t *testing.T) *Metrics {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), sqlitetest.Path(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t)
 	return NewMetrics(db, nil)
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
-	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 )
 
@@ -36,11 +35,7 @@ func newAdvanceDesk(t *testing.T, country string, start time.Time) *advanceDesk 
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(ctx, sqlitetest.Path(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t)
 	d := &advanceDesk{now: start}
 	d.svc = rma.NewService(db, set, rma.WithClock(func() time.Time { return d.now }))
 	accounts := auth.NewAccounts(db)

@@ -51,11 +51,7 @@ var oidcPeople = []ssotest.Person{
 func newOIDCDesk(t *testing.T, configure bool) *oidcDesk {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlitetest.Path(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t)
 	set, err := policy.LoadFS(policies.FS)
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,6 @@ import (
 	"github.com/rmadesk/rmadesk/internal/rma"
 	"github.com/rmadesk/rmadesk/internal/store/pgtest"
 	"github.com/rmadesk/rmadesk/internal/store/postgres"
-	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/internal/webhook"
 	"github.com/rmadesk/rmadesk/policies"
@@ -51,11 +50,7 @@ var pgMigrated = pgtest.Template(func(ctx context.Context, url string) error {
 // databases runs a test on real SQLite and real PostgreSQL.
 func databases(t *testing.T, run func(t *testing.T, st deskStore)) {
 	t.Run("sqlite", func(t *testing.T) {
-		db, err := sqlite.Open(t.Context(), sqlitetest.Path(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
+		db := sqlitetest.Open(t)
 		run(t, db)
 	})
 	t.Run("postgres", func(t *testing.T) {

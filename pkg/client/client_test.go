@@ -18,7 +18,6 @@ import (
 	"github.com/rmadesk/rmadesk/internal/auth"
 	"github.com/rmadesk/rmadesk/internal/policy"
 	"github.com/rmadesk/rmadesk/internal/rma"
-	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/pkg/client"
 	"github.com/rmadesk/rmadesk/policies"
@@ -63,11 +62,7 @@ func TestOperationsInOpenAPI(t *testing.T) {
 // refused call is an *Error naming the field.
 func TestClient(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, sqlitetest.Path(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.Open(t)
 	set, err := policy.LoadFS(policies.FS)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/rmadesk/rmadesk/internal/rma"
-	"github.com/rmadesk/rmadesk/internal/store/sqlite"
 	"github.com/rmadesk/rmadesk/internal/store/sqlitetest"
 	"github.com/rmadesk/rmadesk/internal/store/storetest"
 )
@@ -14,11 +13,7 @@ import (
 // migrates new files).
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) rma.Store {
-		db, err := sqlite.Open(t.Context(), sqlitetest.Path(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
+		db := sqlitetest.Open(t)
 		return db
 	})
 }

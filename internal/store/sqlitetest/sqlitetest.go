@@ -55,6 +55,17 @@ func Path(t testing.TB) string {
 	return path
 }
 
+// Open is the store on a new migrated file of t's, closed when t ends.
+func Open(t testing.TB) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), Path(t))
+	if err != nil {
+		t.Fatalf("sqlitetest: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // migrate opens a new file with the store, closes it and reads it back.
 func migrate() ([]byte, error) {
 	dir, err := os.MkdirTemp("", "sqlitetest-")
