@@ -245,7 +245,7 @@ func noFormula(s string) string {
 	}
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
-		if _, err := strconv.ParseFloat(s, 64); err == nil && s[0] != '\t' && s[0] != '\r' {
+		if _, err := strconv.ParseFloat(s, 64); err == nil { // never with a tab or CR in front
 			return s
 		}
 		return "'" + s
